@@ -1,0 +1,38 @@
+using System.Numerics;
+using NeuralNet.Initializers;
+
+namespace NeuralNet.Activations;
+
+/// <summary>
+/// The Gaussian error linear unit in its exact form, <c>f(z) = z·Φ(z) = ½z(1 + erf(z/√2))</c>
+/// (PyTorch's <c>GELU(approximate='none')</c>).
+/// </summary>
+/// <typeparam name="T">The element type.</typeparam>
+public sealed class GELU<T> : ElementwiseActivationFunction<T>
+    where T : struct, IFloatingPointIeee754<T>
+{
+    private const double InverseSqrt2 = 0.70710678118654752440084436210485;
+    private const double InverseSqrt2Pi = 0.39894228040143267793994605993438;
+
+    /// <inheritdoc />
+    public override string Name => "gelu";
+
+    /// <inheritdoc />
+    public override WeightInitializer DefaultInitializer => WeightInitializer.HeUniform;
+
+    /// <inheritdoc />
+    public override T Value(T z)
+    {
+        double x = double.CreateChecked(z);
+        return T.CreateChecked(0.5 * x * (1.0 + MathNet.Numerics.SpecialFunctions.Erf(x * InverseSqrt2))); // zΦ(z)
+    }
+
+    /// <inheritdoc />
+    public override T Derivative(T z, T a)
+    {
+        double x = double.CreateChecked(z);
+        double cdf = 0.5 * (1.0 + MathNet.Numerics.SpecialFunctions.Erf(x * InverseSqrt2));
+        double pdf = InverseSqrt2Pi * Math.Exp(-0.5 * x * x);
+        return T.CreateChecked(cdf + x * pdf); // Φ(z) + zφ(z)
+    }
+}

@@ -1,0 +1,26 @@
+using System.Numerics;
+
+namespace NeuralNet.Activations;
+
+/// <summary>The identity, <c>f(z) = z</c>: the output of a regression network, or logits fed to a loss that applies softmax itself.</summary>
+/// <typeparam name="T">The element type.</typeparam>
+public sealed class Identity<T> : ElementwiseActivationFunction<T>
+    where T : struct, IFloatingPointIeee754<T>
+{
+    /// <inheritdoc />
+    public override string Name => "identity";
+
+    /// <inheritdoc />
+    public override T Value(T z) => z; // f(z) = z
+
+    /// <inheritdoc />
+    public override T Derivative(T z, T a) => T.One; // f'(z) = 1
+
+    /// <inheritdoc />
+    public override void Forward(ReadOnlySpan<T> z, Span<T> a, int rows, int columns) => z.CopyTo(a);
+
+    /// <inheritdoc />
+    public override void Backward(
+        ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> outputGradient, Span<T> inputGradient, int rows, int columns)
+        => outputGradient.CopyTo(inputGradient);
+}

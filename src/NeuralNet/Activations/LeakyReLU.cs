@@ -1,0 +1,40 @@
+using System.Numerics;
+using NeuralNet.Initializers;
+
+namespace NeuralNet.Activations;
+
+/// <summary>The leaky ReLU, <c>f(z) = z</c> for <c>z &gt; 0</c>, else <c>α·z</c>.</summary>
+/// <typeparam name="T">The element type.</typeparam>
+public sealed class LeakyReLU<T> : ElementwiseActivationFunction<T>
+    where T : struct, IFloatingPointIeee754<T>
+{
+    private readonly T _alpha;
+
+    /// <summary>Creates a leaky ReLU.</summary>
+    /// <param name="alpha">The slope for negative inputs, in [0, 1); default 0.01.</param>
+    public LeakyReLU(double alpha = 0.01)
+    {
+        if (!(alpha >= 0 && alpha < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(alpha), alpha, $"alpha must be in [0, 1) (received {alpha}).");
+        }
+
+        Alpha = alpha;
+        _alpha = Constant(alpha);
+    }
+
+    /// <summary>The slope for negative inputs.</summary>
+    public double Alpha { get; }
+
+    /// <inheritdoc />
+    public override string Name => "leaky_relu";
+
+    /// <inheritdoc />
+    public override WeightInitializer DefaultInitializer => WeightInitializer.HeUniform;
+
+    /// <inheritdoc />
+    public override T Value(T z) => z > T.Zero ? z : _alpha * z; // z or αz
+
+    /// <inheritdoc />
+    public override T Derivative(T z, T a) => z > T.Zero ? T.One : _alpha; // 1 or α
+}

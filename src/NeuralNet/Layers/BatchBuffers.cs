@@ -1,0 +1,51 @@
+using System.Numerics;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace NeuralNet.Layers;
+
+/// <summary>
+/// The matrices a layer's training passes write into, sized for one batch size. A layer keeps two
+/// sets, so that an epoch's full batches and its last smaller batch each keep their own and nothing
+/// is allocated once both exist.
+/// </summary>
+internal sealed class BatchBuffers<T>
+    where T : struct, IFloatingPointIeee754<T>
+{
+    private readonly int _columns;
+    private readonly int _count;
+    private Set? _current;
+    private Set? _previous;
+
+    public BatchBuffers(int columns, int count)
+    {
+        _columns = columns;
+        _count = count;
+    }
+
+    /// <summary>The buffers for <paramref name="rows"/> rows, made on first use of that size.</summary>
+    public Matrix<T>[] For(int rows)
+    {
+        if (_current is not null && _current.Rows == rows)
+        {
+            return _current.Matrices;
+        }
+
+        if (_previous is not null && _previous.Rows == rows)
+        {
+            (_current, _previous) = (_previous, _current);
+            return _current!.Matrices;
+        }
+
+        var matrices = new Matrix<T>[_count];
+        for (int i = 0; i < _count; i++)
+        {
+            matrices[i] = Matrix<T>.Build.Dense(rows, _columns);
+        }
+
+        _previous = _current;
+        _current = new Set(rows, matrices);
+        return matrices;
+    }
+
+    private sealed record Set(int Rows, Matrix<T>[] Matrices);
+}

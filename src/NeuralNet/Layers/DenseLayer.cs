@@ -1,0 +1,172 @@
+using System.Numerics;
+using NeuralNet.Activations;
+using NeuralNet.Initializers;
+using NeuralNet.Kernels;
+
+namespace NeuralNet.Layers;
+
+using MathNet.Numerics.LinearAlgebra;
+
+/// <summary>
+/// A fully connected layer: <c>Z = X·Wᵀ + b</c>, <c>A = f(Z)</c>, with weights <c>W</c> of shape
+/// <c>[outputs, inputs]</c> (row i holds the weights into unit i) and biases <c>b</c> of length
+/// <c>outputs</c>.
+/// </summary>
+/// <remarks>
+/// Backward pass, for <c>G = ∂L/∂A</c>: <c>∂L/∂Z = G ⊙ f'(Z)</c>, <c>∂L/∂W = (∂L/∂Z)ᵀ·X</c>,
+/// <c>∂L/∂b = Σ_rows ∂L/∂Z</c>, <c>∂L/∂X = (∂L/∂Z)·W</c>.
+/// </remarks>
+/// <typeparam name="T">The element type, <see cref="float"/> or <see cref="double"/>.</typeparam>
+public sealed class DenseLayer<T> : Layer<T>
+    where T : struct, IFloatingPointIeee754<T>
+{
+    private const int Z = 0, A = 1, DZ = 2;
+    private readonly Parameter<T> _weights;
+    private readonly Parameter<T> _biases;
+    private readonly BatchBuffers<T> _outputBuffers;
+    private readonly BatchBuffers<T> _inputGradientBuffers;
+    private Matrix<T>[]? _last;
+    private Matrix<T>? _lastInput;
+
+    /// <summary>Creates a dense layer; its weights are drawn when a <see cref="Network{T}"/> takes it.</summary>
+    /// <param name="inputSize">Inputs per sample (≥ 1).</param>
+    /// <param name="outputSize">Units of the layer (≥ 1).</param>
+    /// <param name="activation">The activation <c>f</c>; null for the identity.</param>
+    /// <param name="initializer">How to draw the initial weights; null for the activation's default (biases start at 0).</param>
+    public DenseLayer(int inputSize, int outputSize, ActivationFunction<T>? activation = null, WeightInitializer? initializer = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(inputSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(outputSize, 1);
+        InputSize = inputSize;
+        OutputSize = outputSize;
+        Activation = activation ?? new Identity<T>();
+        Initializer = initializer ?? Activation.DefaultInitializer;
+        _weights = new Parameter<T>("weights", outputSize, inputSize);
+        _biases = new Parameter<T>("biases", outputSize, 1);
+        Parameters = [_weights, _biases];
+        _outputBuffers = new BatchBuffers<T>(outputSize, 3);
+        _inputGradientBuffers = new BatchBuffers<T>(inputSize, 1);
+        Biases = Vector<T>.Build.Dense(_biases.ValueArray);
+    }
+
+    /// <inheritdoc />
+    public override int InputSize { get; }
+
+    /// <inheritdoc />
+    public override int OutputSize { get; }
+
+    /// <summary>The activation function <c>f</c>.</summary>
+    public ActivationFunction<T> Activation { get; }
+
+    /// <summary>The initialiser used for the weights.</summary>
+    public WeightInitializer Initializer { get; }
+
+    /// <summary>The weights <c>[outputs, inputs]</c>, bound to the layer: writing to this matrix changes the layer.</summary>
+    public Matrix<T> Weights => _weights.Value;
+
+    /// <summary>The biases <c>[outputs]</c>, bound to the layer: writing to this vector changes the layer.</summary>
+    public Vector<T> Biases { get; }
+
+    /// <summary>The weights and the biases, in that order.</summary>
+    public override IReadOnlyList<Parameter<T>> Parameters { get; }
+
+    /// <summary>The buffer of <c>∂L/∂Z</c> for the last forward batch, where a fused loss writes its gradient.</summary>
+    internal Span<T> PreActivationGradient => DenseStorage.Of(Last[DZ]);
+
+    /// <summary>The activations of the last forward batch.</summary>
+    internal Matrix<T> LastOutput => Last[A];
+
+    private Matrix<T>[] Last => _last ?? throw new InvalidOperationException("Backward was called before Forward: run a forward pass on a batch first.");
+
+    /// <inheritdoc />
+    public override Matrix<T> Forward(Matrix<T> input, bool training)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ShapeCheck.Columns(input, InputSize, nameof(input));
+        int rows = input.RowCount;
+        Matrix<T>[] buffers = _outputBuffers.For(rows);
+        T[] z = DenseStorage.Of(buffers[Z]);
+        WeightedSum(DenseStorage.Of(input), rows, z);
+        Activation.Forward(z, DenseStorage.Of(buffers[A]), rows, OutputSize);
+        _last = buffers;
+        _lastInput = input;
+        return buffers[A];
+    }
+
+    /// <inheritdoc />
+    public override Matrix<T>? Backward(Matrix<T> outputGradient, bool computeInputGradient = true)
+    {
+        ArgumentNullException.ThrowIfNull(outputGradient);
+        Matrix<T>[] buffers = Last;
+        ShapeCheck.Shape(outputGradient, buffers[A].RowCount, OutputSize, nameof(outputGradient));
+        int rows = buffers[A].RowCount;
+        Activation.Backward(DenseStorage.Of(buffers[Z]), DenseStorage.Of(buffers[A]), DenseStorage.Of(outputGradient), DenseStorage.Of(buffers[DZ]), rows, OutputSize);
+        return BackwardFromPreActivationGradient(computeInputGradient);
+    }
+
+    /// <inheritdoc />
+    public override void Predict(Matrix<T> input, Matrix<T> output)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(output);
+        ShapeCheck.Columns(input, InputSize, nameof(input));
+        ShapeCheck.Shape(output, input.RowCount, OutputSize, nameof(output));
+        T[] result = output.AsColumnMajorArray() ?? throw new ArgumentException("output must be a dense matrix.", nameof(output));
+        WeightedSum(DenseStorage.Of(input), input.RowCount, result);
+        Activation.Forward(result, result, input.RowCount, OutputSize);
+    }
+
+    /// <summary>
+    /// The backward pass from <c>∂L/∂Z</c> already in <see cref="PreActivationGradient"/> (written by
+    /// the activation's backward pass or by a fused loss): the parameter gradients and <c>∂L/∂X</c>.
+    /// </summary>
+    internal Matrix<T>? BackwardFromPreActivationGradient(bool computeInputGradient)
+    {
+        Matrix<T>[] buffers = Last;
+        int rows = buffers[A].RowCount;
+        T[] dz = DenseStorage.Of(buffers[DZ]);
+        T[] x = DenseStorage.Of(_lastInput!);
+
+        // ∂L/∂W = (∂L/∂Z)ᵀ·X: [out × batch]·[batch × in]
+        Gemm.Multiply<T>(true, false, OutputSize, InputSize, rows, dz, rows, x, rows, _weights.GradientArray, OutputSize, accumulate: false);
+
+        // ∂L/∂b = Σ over the batch of ∂L/∂Z: each column of ∂L/∂Z is contiguous
+        T[] db = _biases.GradientArray;
+        for (int j = 0; j < OutputSize; j++)
+        {
+            db[j] = System.Numerics.Tensors.TensorPrimitives.Sum<T>(dz.AsSpan(j * rows, rows));
+        }
+
+        if (!computeInputGradient)
+        {
+            return null;
+        }
+
+        // ∂L/∂X = (∂L/∂Z)·W: [batch × out]·[out × in]
+        Matrix<T> dx = _inputGradientBuffers.For(rows)[0];
+        Gemm.Multiply<T>(false, false, rows, InputSize, OutputSize, dz, rows, _weights.ValueArray, OutputSize, DenseStorage.Of(dx), rows, accumulate: false);
+        return dx;
+    }
+
+    /// <inheritdoc />
+    protected internal override void Initialize(RandomSource random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        Initializer.Initialize<T>(_weights.Values, InputSize, OutputSize, random);
+        _biases.Values.Clear();
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"Dense({InputSize} → {OutputSize}, {Activation.Name})";
+
+    /// <summary>Z = X·Wᵀ + b, into <paramref name="z"/> (<c>rows × outputs</c>, column-major).</summary>
+    private void WeightedSum(ReadOnlySpan<T> x, int rows, Span<T> z)
+    {
+        Gemm.Multiply<T>(false, true, rows, OutputSize, InputSize, x, rows, _weights.ValueArray, OutputSize, z, rows, accumulate: false);
+        T[] b = _biases.ValueArray;
+        for (int j = 0; j < OutputSize; j++)
+        {
+            System.Numerics.Tensors.TensorPrimitives.Add(z.Slice(j * rows, rows), b[j], z.Slice(j * rows, rows));
+        }
+    }
+}

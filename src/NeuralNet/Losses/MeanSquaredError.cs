@@ -1,0 +1,38 @@
+using System.Numerics;
+
+namespace NeuralNet.Losses;
+
+/// <summary>
+/// Mean squared error, <c>L = (1/(N·C)) Σ (y − t)²</c> over all N samples and C outputs, with no ½
+/// factor (PyTorch's <c>MSELoss</c>); <c>∂L/∂y = 2(y − t)/(N·C)</c>.
+/// </summary>
+/// <typeparam name="T">The element type.</typeparam>
+public sealed class MeanSquaredError<T> : LossFunction<T>
+    where T : struct, IFloatingPointIeee754<T>
+{
+    /// <inheritdoc />
+    public override string Name => "mse";
+
+    /// <inheritdoc />
+    protected internal override T Value(ReadOnlySpan<T> prediction, ReadOnlySpan<T> target, ReadOnlySpan<T> sampleWeights, int rows, int columns)
+    {
+        T sum = T.Zero;
+        for (int i = 0; i < prediction.Length; i++)
+        {
+            T d = prediction[i] - target[i];
+            sum += WeightOf(sampleWeights, i % rows) * d * d; // (y − t)²
+        }
+
+        return sum / T.CreateChecked(prediction.Length);
+    }
+
+    /// <inheritdoc />
+    protected internal override void Gradient(ReadOnlySpan<T> prediction, ReadOnlySpan<T> target, ReadOnlySpan<T> sampleWeights, Span<T> gradient, int rows, int columns)
+    {
+        T scale = Constant(2.0) / T.CreateChecked(prediction.Length);
+        for (int i = 0; i < prediction.Length; i++)
+        {
+            gradient[i] = scale * WeightOf(sampleWeights, i % rows) * (prediction[i] - target[i]); // 2(y − t)/(N·C)
+        }
+    }
+}

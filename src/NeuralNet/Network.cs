@@ -1,0 +1,337 @@
+using System.Numerics;
+using NeuralNet.Kernels;
+using NeuralNet.Layers;
+using NeuralNet.Losses;
+using NeuralNet.Optimizers;
+
+namespace NeuralNet;
+
+using MathNet.Numerics.LinearAlgebra;
+
+/// <summary>
+/// A feedforward network: a sequence of layers, each feeding the next. It predicts (the forward
+/// phase), and trains by backpropagation: the forward phase, the loss, the backward phase that fills
+/// every parameter's gradient, and an optimizer step (<see cref="TrainStep"/>).
+/// </summary>
+/// <remarks>
+/// <para>Batches are matrices with one row per sample and one column per feature.</para>
+/// <para>Threads: <see cref="Predict(Matrix{T})"/> may be called from many threads at once (it uses
+/// buffers of its own per thread); training calls (<see cref="Forward"/>, <see cref="Backward"/>,
+/// <see cref="TrainStep"/>) use the layers' buffers and are refused with
+/// <see cref="InvalidOperationException"/> while another thread is training the same network.</para>
+/// </remarks>
+/// <typeparam name="T">The element type, <see cref="float"/> or <see cref="double"/>.</typeparam>
+public sealed class Network<T>
+    where T : struct, IFloatingPointIeee754<T>
+{
+    private readonly Layer<T>[] _layers;
+    private readonly BatchBuffers<T> _lossGradientBuffers;
+    private Matrix<T>? _lastOutput;
+    private int _training;
+
+    /// <summary>Creates a network and draws its initial weights from a source seeded with <paramref name="seed"/>.</summary>
+    /// <param name="seed">The seed of every random draw (initialisation, dropout).</param>
+    /// <param name="layers">The layers, input first; each layer's input size must equal the previous layer's output size.</param>
+    public Network(ulong seed, params Layer<T>[] layers)
+        : this(new RandomSource(seed), layers)
+    {
+    }
+
+    /// <summary>Creates a network and draws its initial weights from <paramref name="random"/>.</summary>
+    /// <param name="random">The source of every random draw (initialisation, dropout).</param>
+    /// <param name="layers">The layers, input first; each layer's input size must equal the previous layer's output size.</param>
+    public Network(RandomSource random, params Layer<T>[] layers)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        ArgumentNullException.ThrowIfNull(layers);
+        if (layers.Length == 0)
+        {
+            throw new ArgumentException("a network needs at least one layer (received none).", nameof(layers));
+        }
+
+        for (int i = 0; i < layers.Length; i++)
+        {
+            if (layers[i] is null)
+            {
+                throw new ArgumentException($"layers must not contain null (index {i}).", nameof(layers));
+            }
+
+            if (i > 0 && layers[i].InputSize != layers[i - 1].OutputSize)
+            {
+                throw new ArgumentException($"layer {i} ({layers[i]}) takes {layers[i].InputSize} inputs but layer {i - 1} ({layers[i - 1]}) gives {layers[i - 1].OutputSize} outputs.", nameof(layers));
+            }
+        }
+
+        if (layers.Distinct(ReferenceEqualityComparer.Instance).Count() != layers.Length)
+        {
+            throw new ArgumentException("each layer may appear only once in a network.", nameof(layers));
+        }
+
+        _layers = (Layer<T>[])layers.Clone();
+        Layers = Array.AsReadOnly(_layers);
+        Parameters = Array.AsReadOnly(_layers.SelectMany(l => l.Parameters).ToArray());
+        Random = random;
+        foreach (Layer<T> layer in _layers)
+        {
+            layer.Initialize(random);
+        }
+
+        _lossGradientBuffers = new BatchBuffers<T>(OutputSize, 1);
+    }
+
+    /// <summary>The layers, input first.</summary>
+    public IReadOnlyList<Layer<T>> Layers { get; }
+
+    /// <summary>Every trainable parameter of every layer, input layer first (weights before biases).</summary>
+    public IReadOnlyList<Parameter<T>> Parameters { get; }
+
+    /// <summary>Features per input row.</summary>
+    public int InputSize => _layers[0].InputSize;
+
+    /// <summary>Features per output row.</summary>
+    public int OutputSize => _layers[^1].OutputSize;
+
+    /// <summary>Total number of trainable scalars.</summary>
+    public int ParameterCount => Parameters.Sum(p => p.Length);
+
+    /// <summary>The random source the network drew its weights from, and that its dropout layers draw from.</summary>
+    public RandomSource Random { get; }
+
+    /// <summary>Predicts a batch: the forward phase in evaluation mode, into a new matrix.</summary>
+    /// <param name="input">The batch, <c>batch × <see cref="InputSize"/></c>, finite values.</param>
+    /// <returns>The outputs, <c>batch × <see cref="OutputSize"/></c>.</returns>
+    public Matrix<T> Predict(Matrix<T> input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var output = Matrix<T>.Build.Dense(input.RowCount, OutputSize);
+        Predict(input, output);
+        return output;
+    }
+
+    /// <summary>Predicts one sample.</summary>
+    /// <param name="input">The sample's <see cref="InputSize"/> features.</param>
+    /// <returns>Its <see cref="OutputSize"/> outputs.</returns>
+    public Vector<T> Predict(Vector<T> input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.Count != InputSize)
+        {
+            throw new ArgumentException($"input must have {InputSize} features (received {input.Count}).", nameof(input));
+        }
+
+        return Predict(input.ToRowMatrix()).Row(0);
+    }
+
+    /// <summary>
+    /// Predicts a batch into a caller-supplied matrix. Once a thread has predicted a batch of this size,
+    /// further calls allocate nothing.
+    /// </summary>
+    /// <param name="input">The batch, <c>batch × <see cref="InputSize"/></c>, finite values.</param>
+    /// <param name="output">Receives the outputs: a dense <c>batch × <see cref="OutputSize"/></c> matrix.</param>
+    public void Predict(Matrix<T> input, Matrix<T> output)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(output);
+        ShapeCheck.Columns(input, InputSize, nameof(input));
+        ShapeCheck.Finite(input, nameof(input));
+        ShapeCheck.Shape(output, input.RowCount, OutputSize, nameof(output));
+        if (!DenseStorage.IsDense(output))
+        {
+            throw new ArgumentException("output must be a dense matrix (Matrix<T>.Build.Dense).", nameof(output));
+        }
+
+        Matrix<T>[] hidden = PredictionBuffers.For(_layers, input.RowCount);
+        Matrix<T> current = input;
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            Matrix<T> next = i == _layers.Length - 1 ? output : hidden[i];
+            _layers[i].Predict(current, next);
+            current = next;
+        }
+    }
+
+    /// <summary>
+    /// The forward phase for training: every layer computes its output and keeps what
+    /// <see cref="Backward"/> needs.
+    /// </summary>
+    /// <param name="input">The batch, <c>batch × <see cref="InputSize"/></c>; it must not change before <see cref="Backward"/>.</param>
+    /// <param name="training">True to train (dropout active); false to evaluate.</param>
+    /// <returns>The network's output: the last layer's buffer, valid until the next forward pass.</returns>
+    public Matrix<T> Forward(Matrix<T> input, bool training = true)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ShapeCheck.Columns(input, InputSize, nameof(input));
+        ShapeCheck.Finite(input, nameof(input));
+        EnterTraining();
+        try
+        {
+            return ForwardCore(input, training);
+        }
+        finally
+        {
+            ExitTraining();
+        }
+    }
+
+    /// <summary>
+    /// The backward phase for the batch of the last <see cref="Forward"/>: the loss gradient flows back
+    /// through every layer, overwriting every parameter's gradient. No parameter changes.
+    /// </summary>
+    /// <param name="target">The batch's targets, in the shape <paramref name="loss"/> expects.</param>
+    /// <param name="loss">The loss function.</param>
+    /// <param name="sampleWeights">Optional weight per sample; null weighs all samples 1.</param>
+    public void Backward(Matrix<T> target, LossFunction<T> loss, Vector<T>? sampleWeights = null)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(loss);
+        Matrix<T> output = _lastOutput ?? throw new InvalidOperationException("Backward was called before Forward: run a forward pass on a batch first.");
+        ValidateTarget(target, loss, sampleWeights, output.RowCount);
+        EnterTraining();
+        try
+        {
+            BackwardCore(output, target, loss, sampleWeights is null ? default : DenseStorage.Of(sampleWeights));
+        }
+        finally
+        {
+            ExitTraining();
+        }
+    }
+
+    /// <summary>
+    /// One training step on one batch: forward phase, loss, backward phase, and the optimizer's update
+    /// of every weight and bias. A batch of one sample is per-sample stochastic gradient descent.
+    /// Once the buffers for this batch size exist, a step allocates nothing.
+    /// </summary>
+    /// <param name="input">The batch, <c>batch × <see cref="InputSize"/></c>, finite values.</param>
+    /// <param name="target">The targets, in the shape <paramref name="loss"/> expects.</param>
+    /// <param name="loss">The loss function.</param>
+    /// <param name="optimizer">The optimizer that updates the parameters.</param>
+    /// <param name="sampleWeights">Optional weight per sample; null weighs all samples 1.</param>
+    /// <returns>The batch's loss before the update.</returns>
+    public T TrainStep(Matrix<T> input, Matrix<T> target, LossFunction<T> loss, Optimizer<T> optimizer, Vector<T>? sampleWeights = null)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(loss);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ShapeCheck.Columns(input, InputSize, nameof(input));
+        ShapeCheck.Finite(input, nameof(input));
+        ValidateTarget(target, loss, sampleWeights, input.RowCount);
+        EnterTraining();
+        try
+        {
+            ReadOnlySpan<T> weights = sampleWeights is null ? default : DenseStorage.Of(sampleWeights);
+            Matrix<T> output = ForwardCore(input, training: true);
+            T value = loss.Value(DenseStorage.Of(output), DenseStorage.Of(target), weights, output.RowCount, output.ColumnCount);
+            BackwardCore(output, target, loss, weights);
+            optimizer.Step(Parameters);
+            return value;
+        }
+        finally
+        {
+            ExitTraining();
+        }
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"Network<{typeof(T).Name}>[{string.Join(", ", _layers.Select(l => l.ToString()))}]";
+
+    private Matrix<T> ForwardCore(Matrix<T> input, bool training)
+    {
+        Matrix<T> current = input;
+        foreach (Layer<T> layer in _layers)
+        {
+            current = layer.Forward(current, training);
+        }
+
+        _lastOutput = current;
+        return current;
+    }
+
+    private void BackwardCore(Matrix<T> output, Matrix<T> target, LossFunction<T> loss, ReadOnlySpan<T> sampleWeights)
+    {
+        int rows = output.RowCount;
+        int last = _layers.Length - 1;
+        Matrix<T>? gradient;
+        if (_layers[last] is DenseLayer<T> dense
+            && loss.TryFusedGradient(dense.Activation, DenseStorage.Of(output), DenseStorage.Of(target), sampleWeights, dense.PreActivationGradient, rows, OutputSize))
+        {
+            gradient = dense.BackwardFromPreActivationGradient(computeInputGradient: last > 0);
+        }
+        else
+        {
+            Matrix<T> lossGradient = _lossGradientBuffers.For(rows)[0];
+            loss.Gradient(DenseStorage.Of(output), DenseStorage.Of(target), sampleWeights, DenseStorage.Of(lossGradient), rows, OutputSize);
+            gradient = _layers[last].Backward(lossGradient, computeInputGradient: last > 0);
+        }
+
+        for (int i = last - 1; i >= 0; i--)
+        {
+            gradient = _layers[i].Backward(gradient!, computeInputGradient: i > 0);
+        }
+    }
+
+    private void ValidateTarget(Matrix<T> target, LossFunction<T> loss, Vector<T>? sampleWeights, int rows)
+    {
+        loss.ValidateTarget(DenseStorage.Of(target), target.RowCount, target.ColumnCount, rows, OutputSize, nameof(target));
+        if (sampleWeights is not null)
+        {
+            LossFunction<T>.ValidateSampleWeights(DenseStorage.Of(sampleWeights), rows, nameof(sampleWeights));
+        }
+    }
+
+    private void EnterTraining()
+    {
+        if (Interlocked.Exchange(ref _training, 1) != 0)
+        {
+            throw new InvalidOperationException("This network is already being trained on another thread; training one network from two threads at once is not supported.");
+        }
+    }
+
+    private void ExitTraining() => Volatile.Write(ref _training, 0);
+
+    /// <summary>
+    /// Each thread's intermediate outputs for <see cref="Predict(Matrix{T}, Matrix{T})"/>: scratch
+    /// matrices reused while the batch size and the layers' output sizes stay the same.
+    /// </summary>
+    private static class PredictionBuffers
+    {
+        [ThreadStatic]
+        private static Matrix<T>[]? t_hidden;
+
+        public static Matrix<T>[] For(Layer<T>[] layers, int rows)
+        {
+            Matrix<T>[]? hidden = t_hidden;
+            if (hidden is null || !Fits(hidden, layers, rows))
+            {
+                hidden = new Matrix<T>[layers.Length - 1];
+                for (int i = 0; i < hidden.Length; i++)
+                {
+                    hidden[i] = Matrix<T>.Build.Dense(rows, layers[i].OutputSize);
+                }
+
+                t_hidden = hidden;
+            }
+
+            return hidden;
+        }
+
+        private static bool Fits(Matrix<T>[] hidden, Layer<T>[] layers, int rows)
+        {
+            if (hidden.Length != layers.Length - 1)
+            {
+                return false;
+            }
+
+            for (int i = 0; i < hidden.Length; i++)
+            {
+                if (hidden[i].RowCount != rows || hidden[i].ColumnCount != layers[i].OutputSize)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+}

@@ -1,0 +1,193 @@
+using System.Numerics;
+
+namespace NeuralNet.Optimizers;
+
+/// <summary>
+/// The base of every optimizer. It owns what all of them share (the learning rate, weight decay,
+/// gradient clipping and the per-parameter state), and each optimizer writes only its update rule in
+/// <see cref="Update"/>.
+/// </summary>
+/// <remarks>
+/// One <see cref="Step"/>: (1) clip the gradients: by value, each into [−c, c]; by norm, all scaled by
+/// <c>min(1, c/‖g‖)</c> with <c>‖g‖</c> the global L2 norm over every parameter; (2) weight decay: coupled
+/// (<c>g ← g + λp</c>, L2 regularisation, as in PyTorch's SGD and Adam) or, for optimizers that declare
+/// it, decoupled (<c>p ← p − η·λ·p</c>, as in AdamW); (3) the optimizer's own update.
+/// </remarks>
+/// <typeparam name="T">The element type, <see cref="float"/> or <see cref="double"/>.</typeparam>
+public abstract class Optimizer<T>
+    where T : struct, IFloatingPointIeee754<T>
+{
+    private readonly Dictionary<Parameter<T>, OptimizerState<T>> _states = new(ReferenceEqualityComparer.Instance);
+    private IReadOnlyList<Parameter<T>>? _lastParameters;
+    private OptimizerState<T>[] _lastStates = [];
+    private double _learningRate;
+    private double _weightDecay;
+    private double? _clipNorm;
+    private double? _clipValue;
+
+    /// <summary>Sets the hyper-parameters all optimizers share.</summary>
+    /// <param name="learningRate">The step size η, &gt; 0.</param>
+    /// <param name="weightDecay">The weight decay λ, ≥ 0.</param>
+    protected Optimizer(double learningRate, double weightDecay)
+    {
+        LearningRate = learningRate;
+        WeightDecay = weightDecay;
+    }
+
+    /// <summary>The step size η; a schedule may change it between steps. Must be finite and &gt; 0.</summary>
+    public double LearningRate
+    {
+        get => _learningRate;
+        set => _learningRate = double.IsFinite(value) && value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(LearningRate), value, $"learningRate must be a finite number > 0 (received {value}).");
+    }
+
+    /// <summary>Weight decay λ (0 = none), applied to every parameter, biases included. Must be finite and ≥ 0.</summary>
+    public double WeightDecay
+    {
+        get => _weightDecay;
+        set => _weightDecay = double.IsFinite(value) && value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(WeightDecay), value, $"weightDecay must be a finite number ≥ 0 (received {value}).");
+    }
+
+    /// <summary>When set, gradients are scaled so that their global L2 norm is at most this value (&gt; 0).</summary>
+    public double? ClipNorm
+    {
+        get => _clipNorm;
+        set => _clipNorm = value is null || (double.IsFinite(value.Value) && value > 0) ? value : throw new ArgumentOutOfRangeException(nameof(ClipNorm), value, $"clipNorm must be a finite number > 0 or null (received {value}).");
+    }
+
+    /// <summary>When set, each gradient value is clamped into [−value, value] (&gt; 0).</summary>
+    public double? ClipValue
+    {
+        get => _clipValue;
+        set => _clipValue = value is null || (double.IsFinite(value.Value) && value > 0) ? value : throw new ArgumentOutOfRangeException(nameof(ClipValue), value, $"clipValue must be a finite number > 0 or null (received {value}).");
+    }
+
+    /// <summary>Steps taken so far.</summary>
+    public long Iterations { get; private set; }
+
+    /// <summary>A short lower-case name, e.g. <c>sgd</c>.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>Whether weight decay is decoupled from the gradient (AdamW) rather than added to it (L2).</summary>
+    protected virtual bool DecoupledWeightDecay => false;
+
+    /// <summary>How many state arrays (each as long as the parameter) the optimizer keeps per parameter, e.g. 1 for momentum, 2 for Adam.</summary>
+    protected virtual int StateSlots => 0;
+
+    /// <summary>Updates every parameter from its gradient, in place.</summary>
+    /// <param name="parameters">The parameters (usually <see cref="Network{T}.Parameters"/>), whose gradients the backward pass has filled.</param>
+    public void Step(IReadOnlyList<Parameter<T>> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        OptimizerState<T>[] states = StatesFor(parameters);
+        Iterations++;
+        ClipGradients(parameters);
+        T lr = T.CreateChecked(LearningRate);
+        T decay = T.CreateChecked(WeightDecay);
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            Parameter<T> p = parameters[i];
+            Span<T> values = p.Values, gradients = p.Gradients;
+            if (WeightDecay > 0)
+            {
+                if (DecoupledWeightDecay)
+                {
+                    System.Numerics.Tensors.TensorPrimitives.Multiply(values, T.One - lr * decay, values); // p ← p − ηλp
+                }
+                else
+                {
+                    System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(values, decay, gradients, gradients); // g ← g + λp
+                }
+            }
+
+            states[i].Steps++;
+            Update(values, gradients, states[i], lr);
+        }
+    }
+
+    /// <summary>The optimizer's update rule for one parameter.</summary>
+    /// <param name="values">The parameter's values, to update in place.</param>
+    /// <param name="gradients">Its gradient (after clipping and coupled weight decay).</param>
+    /// <param name="state">Its state: <see cref="StateSlots"/> arrays and its own step count.</param>
+    /// <param name="learningRate">η for this step.</param>
+    protected abstract void Update(Span<T> values, ReadOnlySpan<T> gradients, OptimizerState<T> state, T learningRate);
+
+    /// <summary>Forgets all per-parameter state (velocities, moments) and the step count.</summary>
+    public void Reset()
+    {
+        _states.Clear();
+        _lastParameters = null;
+        _lastStates = [];
+        Iterations = 0;
+    }
+
+    /// <summary>The state kept for <paramref name="parameter"/>, or null when it has not been stepped yet.</summary>
+    internal OptimizerState<T>? StateOf(Parameter<T> parameter) => _states.GetValueOrDefault(parameter);
+
+    /// <summary>Sets the state of a parameter (used when loading a saved optimizer).</summary>
+    internal void RestoreState(Parameter<T> parameter, OptimizerState<T> state, long iterations)
+    {
+        _states[parameter] = state;
+        _lastParameters = null;
+        Iterations = iterations;
+    }
+
+    internal int SlotCount => StateSlots;
+
+    private OptimizerState<T>[] StatesFor(IReadOnlyList<Parameter<T>> parameters)
+    {
+        if (ReferenceEquals(parameters, _lastParameters))
+        {
+            return _lastStates;
+        }
+
+        var states = new OptimizerState<T>[parameters.Count];
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            Parameter<T> p = parameters[i] ?? throw new ArgumentException($"parameters must not contain null (index {i}).", nameof(parameters));
+            if (!_states.TryGetValue(p, out OptimizerState<T>? state))
+            {
+                state = new OptimizerState<T>(StateSlots, p.Length);
+                _states.Add(p, state);
+            }
+
+            states[i] = state;
+        }
+
+        _lastParameters = parameters;
+        _lastStates = states;
+        return states;
+    }
+
+    private void ClipGradients(IReadOnlyList<Parameter<T>> parameters)
+    {
+        if (ClipValue is double clipValue)
+        {
+            T c = T.CreateChecked(clipValue);
+            for (int i = 0; i < parameters.Count; i++)
+            {
+                System.Numerics.Tensors.TensorPrimitives.Clamp(parameters[i].Gradients, -c, c, parameters[i].Gradients);
+            }
+        }
+
+        if (ClipNorm is double clipNorm)
+        {
+            double squares = 0;
+            for (int i = 0; i < parameters.Count; i++)
+            {
+                double norm = double.CreateChecked(System.Numerics.Tensors.TensorPrimitives.Norm<T>(parameters[i].Gradients));
+                squares += norm * norm;
+            }
+
+            double total = Math.Sqrt(squares);
+            if (total > clipNorm)
+            {
+                T scale = T.CreateChecked(clipNorm / total); // g ← g · c/‖g‖
+                for (int i = 0; i < parameters.Count; i++)
+                {
+                    System.Numerics.Tensors.TensorPrimitives.Multiply(parameters[i].Gradients, scale, parameters[i].Gradients);
+                }
+            }
+        }
+    }
+}

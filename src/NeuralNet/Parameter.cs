@@ -1,0 +1,59 @@
+using System.Numerics;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace NeuralNet;
+
+/// <summary>
+/// A trainable tensor of a layer (a weight matrix or a bias vector) together with the gradient of the
+/// loss with respect to it. The layer owns both; optimizers update <see cref="Values"/> from
+/// <see cref="Gradients"/> in place.
+/// </summary>
+/// <typeparam name="T">The element type, <see cref="float"/> or <see cref="double"/>.</typeparam>
+public sealed class Parameter<T>
+    where T : struct, IFloatingPointIeee754<T>
+{
+    private readonly T[] _values;
+    private readonly T[] _gradients;
+
+    internal Parameter(string name, int rows, int columns)
+    {
+        Name = name;
+        Rows = rows;
+        Columns = columns;
+        _values = new T[rows * columns];
+        _gradients = new T[rows * columns];
+        Value = Matrix<T>.Build.Dense(rows, columns, _values);
+        Gradient = Matrix<T>.Build.Dense(rows, columns, _gradients);
+    }
+
+    /// <summary>The parameter's name within its layer, e.g. <c>weights</c> or <c>biases</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>Number of rows (for weights: the layer's outputs; for biases: the outputs).</summary>
+    public int Rows { get; }
+
+    /// <summary>Number of columns (for weights: the layer's inputs; for biases: 1).</summary>
+    public int Columns { get; }
+
+    /// <summary>Number of scalar values, <c>Rows × Columns</c>.</summary>
+    public int Length => _values.Length;
+
+    /// <summary>The values as a matrix bound to the parameter's storage: writing to it changes the parameter.</summary>
+    public Matrix<T> Value { get; }
+
+    /// <summary>The gradient as a matrix bound to the gradient storage (filled by the layer's backward pass).</summary>
+    public Matrix<T> Gradient { get; }
+
+    /// <summary>The values, column-major (MathNet's dense layout).</summary>
+    public Span<T> Values => _values;
+
+    /// <summary>The gradient of the loss with respect to each value, in the same layout as <see cref="Values"/>.</summary>
+    public Span<T> Gradients => _gradients;
+
+    internal T[] ValueArray => _values;
+
+    internal T[] GradientArray => _gradients;
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Name} [{Rows}×{Columns}]";
+}
