@@ -23,6 +23,7 @@ internal static class SeedWorkload
         Matrix<double>[] x = Inputs.Select(row => Matrix<double>.Build.DenseOfRowArrays(row)).ToArray();
         Matrix<double>[] y = Targets.Select(t => Matrix<double>.Build.Dense(1, 1, t)).ToArray();
 
+        long cpuStart = WorkloadOutput.ThreadCpuNanoseconds();
         long start = Stopwatch.GetTimestamp();
         for (int t = 0; t < Steps; t++)
         {
@@ -30,6 +31,7 @@ internal static class SeedWorkload
         }
 
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        double cpuSeconds = (WorkloadOutput.ThreadCpuNanoseconds() - cpuStart) / 1e9;
         WorkloadOutput.Metric("W1", "steps_per_s", Steps / seconds);
 
         var outputs = new double[4];
@@ -42,7 +44,7 @@ internal static class SeedWorkload
 
         WorkloadOutput.Note($"W1 outputs {outputs[0]:R}, {outputs[1]:R}, {outputs[2]:R}, {outputs[3]:R}");
         WorkloadOutput.Note($"W1 spec     0.9977044115692462, 0.002490044319152915, 0.99759958650815, 0.0025477672185936");
-        WorkloadOutput.Note($"W1 MSE {mse:0.###########e+00} (spec 5.93078742169e-06); {seconds:0.000} s, 1 thread");
+        WorkloadOutput.Note($"W1 MSE {mse:0.###########e+00} (spec 5.93078742169e-06); {seconds:0.000} s wall, {cpuSeconds:0.000} s on a CPU ({Steps / cpuSeconds:0} steps per CPU-second), 1 thread");
     }
 
     /// <summary>The network with the spec's initial parameters.</summary>

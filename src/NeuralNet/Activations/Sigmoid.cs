@@ -9,6 +9,8 @@ namespace NeuralNet.Activations;
 public sealed class Sigmoid<T> : ElementwiseActivationFunction<T>
     where T : struct, IFloatingPointIeee754<T>
 {
+    private const int ShortSpan = 16;
+
     /// <inheritdoc />
     public override string Name => "sigmoid";
 
@@ -20,7 +22,15 @@ public sealed class Sigmoid<T> : ElementwiseActivationFunction<T>
 
     /// <inheritdoc />
     public override void Forward(ReadOnlySpan<T> z, Span<T> a, int rows, int columns)
-        => TensorPrimitives.Sigmoid(z, a); // σ(z) = 1/(1 + e^−z), vectorised
+    {
+        if (z.Length < ShortSpan)
+        {
+            base.Forward(z, a, rows, columns); // a few units (per-sample training): no set-up at all
+            return;
+        }
+
+        TensorPrimitives.Sigmoid(z, a); // σ(z) = 1/(1 + e^−z), vectorised
+    }
 
     /// <inheritdoc />
     public override void Backward(
