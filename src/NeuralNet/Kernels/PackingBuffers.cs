@@ -4,8 +4,9 @@ using System.Runtime.InteropServices;
 namespace NeuralNet.Kernels;
 
 /// <summary>
-/// Each thread's packing buffers for the GEMM: pinned arrays that grow to the largest block the thread
-/// has needed and are then reused, so a multiply allocates nothing once a thread has seen its shapes.
+/// Each thread's packing buffers for the GEMM: pinned arrays made at once for the largest block the
+/// driver packs (so that whichever share of a product a thread ends up doing, nothing is allocated after
+/// its first multiply), and reused.
 /// </summary>
 /// <typeparam name="T">float or double.</typeparam>
 internal static unsafe class PackingBuffers<T>
@@ -21,13 +22,13 @@ internal static unsafe class PackingBuffers<T>
     private static T[]? t_tile;
 
     /// <summary>This thread's buffer for packed A, at least <paramref name="length"/> elements.</summary>
-    public static T* A(int length) => Pointer(ref t_a, length);
+    public static T* A(int length) => Pointer(ref t_a, Math.Max(length, GemmDriver.BlockRows * GemmDriver.BlockDepth));
 
     /// <summary>This thread's buffer for packed B, at least <paramref name="length"/> elements.</summary>
-    public static T* B(int length) => Pointer(ref t_b, length);
+    public static T* B(int length) => Pointer(ref t_b, Math.Max(length, GemmDriver.BlockDepth * GemmDriver.BlockColumns));
 
     /// <summary>This thread's scratch tile for the edges of C, at least <paramref name="length"/> elements.</summary>
-    public static T* Tile(int length) => Pointer(ref t_tile, length);
+    public static T* Tile(int length) => Pointer(ref t_tile, Math.Max(length, 512));
 
     private static T* Pointer(ref T[]? buffer, int length)
     {

@@ -3,9 +3,10 @@ using System.Numerics;
 namespace NeuralNet.Kernels;
 
 /// <summary>
-/// Splits a large multiply into two halves of C, one for the calling thread and one for
-/// <see cref="SecondCore"/>; each half packs its own panels. The split runs along the longer side of C,
-/// on whole micro-tiles, so that the halves do the same work.
+/// Shares a large multiply between the calling thread and <see cref="SecondCore"/>: C is cut into a few
+/// strips along its longer side (whole micro-tiles each), and both threads take strips from a shared
+/// counter until none is left. Each strip packs its own panels. Taking strips rather than fixed halves
+/// keeps both cores busy when one of them is slowed by other work on the machine.
 /// </summary>
 /// <typeparam name="T">float or double.</typeparam>
 internal sealed unsafe class ParallelGemm<T> : WorkItem
@@ -13,16 +14,21 @@ internal sealed unsafe class ParallelGemm<T> : WorkItem
 {
     /// <summary>
     /// Below this many multiply-adds (m·n·k) one core does the whole product: the hand-over costs a few
-    /// microseconds, about what 2 million multiply-adds take on one core.
+    /// microseconds, about what a million multiply-adds take on one core.
     /// </summary>
     public const long MinimumWork = 1L << 20;
+
+    /// <summary>Multiply-adds per strip, about: enough that a strip's packing and hand-over stay small beside it.</summary>
+    private const long WorkPerStrip = 1L << 21;
+
+    private const int MaximumStrips = 8;
 
     // One job object per element type: SecondCore is reserved before it is filled, so it is never shared.
     private static readonly ParallelGemm<T> Job = new();
 
     private GemmKernel _kernel;
-    private bool _transposeA, _transposeB, _accumulate;
-    private int _m, _n, _k, _lda, _ldb, _ldc;
+    private bool _transposeA, _transposeB, _accumulate, _byColumns;
+    private int _m, _n, _k, _lda, _ldb, _ldc, _strip, _strips, _next;
     private T* _a, _b, _c;
 
     /// <summary>Runs the product on two cores when it is large enough and the second core is free; else on this thread.</summary>
@@ -32,52 +38,31 @@ internal sealed unsafe class ParallelGemm<T> : WorkItem
     {
         int mr = GemmKernels.RowsPerTile<T>(kernel);
         int nr = GemmKernels.ColumnsPerTile(kernel);
-        bool large = (long)m * n * k >= MinimumWork && SecondCore.Exists;
-        bool splitColumns = n >= 2 * nr && (n >= m || m < 2 * mr);
-        bool splitRows = !splitColumns && m >= 2 * mr;
-        if (!large || !(splitColumns || splitRows))
+        long work = (long)m * n * k;
+        bool byColumns = n >= 2 * nr && (n >= m || m < 2 * mr);
+        bool byRows = !byColumns && m >= 2 * mr;
+        if (work < MinimumWork || !SecondCore.Exists || !(byColumns || byRows) || !SecondCore.TryReserve())
         {
             GemmDriver.Run(kernel, transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
             return;
         }
 
-        if (!SecondCore.TryReserve())
-        {
-            GemmDriver.Run(kernel, transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
-            return;
-        }
-
+        int length = byColumns ? n : m, unit = byColumns ? nr : mr;
+        int strips = (int)Math.Clamp(work / WorkPerStrip, 2, Math.Min(MaximumStrips, length / unit));
         ParallelGemm<T> job = Job;
         job._kernel = kernel;
-        job._transposeA = transposeA;
-        job._transposeB = transposeB;
-        job._accumulate = accumulate;
-        job._k = k;
-        job._lda = lda;
-        job._ldb = ldb;
-        job._ldc = ldc;
-        int m1 = m, n1 = n;
-        if (splitColumns)
-        {
-            n1 = (n / 2 + nr - 1) / nr * nr;
-            (job._m, job._n) = (m, n - n1);
-            job._a = a;
-            job._b = transposeB ? b + n1 : b + ((nint)n1 * ldb);
-            job._c = c + ((nint)n1 * ldc);
-        }
-        else
-        {
-            m1 = (m / 2 + mr - 1) / mr * mr;
-            (job._m, job._n) = (m - m1, n);
-            job._a = transposeA ? a + ((nint)m1 * lda) : a + m1;
-            job._b = b;
-            job._c = c + m1;
-        }
-
+        (job._transposeA, job._transposeB, job._accumulate, job._byColumns) = (transposeA, transposeB, accumulate, byColumns);
+        (job._m, job._n, job._k, job._lda, job._ldb, job._ldc) = (m, n, k, lda, ldb, ldc);
+        job._a = a;
+        job._b = b;
+        job._c = c;
+        job._strip = ((length + strips - 1) / strips + unit - 1) / unit * unit;
+        job._strips = strips;
+        job._next = 0;
         SecondCore.Start(job);
         try
         {
-            GemmDriver.Run(kernel, transposeA, transposeB, m1, n1, k, a, lda, b, ldb, c, ldc, accumulate);
+            job.Execute();
         }
         finally
         {
@@ -85,7 +70,31 @@ internal sealed unsafe class ParallelGemm<T> : WorkItem
         }
     }
 
-    /// <inheritdoc />
+    /// <summary>Takes strips until none is left (run by both threads).</summary>
     public override void Execute()
-        => GemmDriver.Run(_kernel, _transposeA, _transposeB, _m, _n, _k, _a, _lda, _b, _ldb, _c, _ldc, _accumulate);
+    {
+        int strip;
+        while ((strip = Interlocked.Increment(ref _next) - 1) < _strips)
+        {
+            int start = strip * _strip;
+            if (_byColumns)
+            {
+                int columns = Math.Min(_strip, _n - start);
+                if (columns > 0)
+                {
+                    T* b = _transposeB ? _b + start : _b + ((nint)start * _ldb);
+                    GemmDriver.Run(_kernel, _transposeA, _transposeB, _m, columns, _k, _a, _lda, b, _ldb, _c + ((nint)start * _ldc), _ldc, _accumulate);
+                }
+            }
+            else
+            {
+                int rows = Math.Min(_strip, _m - start);
+                if (rows > 0)
+                {
+                    T* a = _transposeA ? _a + ((nint)start * _lda) : _a + start;
+                    GemmDriver.Run(_kernel, _transposeA, _transposeB, rows, _n, _k, a, _lda, _b, _ldb, _c + start, _ldc, _accumulate);
+                }
+            }
+        }
+    }
 }
