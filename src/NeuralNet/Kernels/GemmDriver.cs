@@ -30,8 +30,13 @@ internal static unsafe class GemmDriver
         int mr = GemmKernels.RowsPerTile<T>(kernel);
         int nr = GemmKernels.ColumnsPerTile(kernel);
         int blockColumns = BlockColumns / nr * nr;
-        int kcMax = Math.Min(BlockDepth, k);
-        int mcMax = Math.Min(BlockRows, RoundUp(m, mr));
+
+        // Blocks of k (and of m) of equal size rather than full ones and a thin remainder: 784 is 4 × 196,
+        // not 3 × 256 + 16, whose last block would pay the tile's load and store of C for little work.
+        int blockDepth = Balanced(k, BlockDepth, 1);
+        int blockRows = Balanced(m, BlockRows, mr);
+        int kcMax = blockDepth;
+        int mcMax = Math.Min(blockRows, RoundUp(m, mr));
         int ncMax = Math.Min(blockColumns, RoundUp(n, nr));
         T* packedA = PackingBuffers<T>.A(mcMax * kcMax);
         T* packedB = PackingBuffers<T>.B(kcMax * ncMax);
@@ -40,15 +45,15 @@ internal static unsafe class GemmDriver
         for (int jc = 0; jc < n; jc += blockColumns)
         {
             int nc = Math.Min(blockColumns, n - jc);
-            for (int pc = 0; pc < k; pc += BlockDepth)
+            for (int pc = 0; pc < k; pc += blockDepth)
             {
-                int kc = Math.Min(BlockDepth, k - pc);
+                int kc = Math.Min(blockDepth, k - pc);
                 T* bBlock = transposeB ? b + jc + ((nint)pc * ldb) : b + pc + ((nint)jc * ldb);
                 GemmPacking.PackB(transposeB, bBlock, ldb, kc, nc, nr, packedB);
                 bool add = accumulate || pc > 0;
-                for (int ic = 0; ic < m; ic += BlockRows)
+                for (int ic = 0; ic < m; ic += blockRows)
                 {
-                    int mc = Math.Min(BlockRows, m - ic);
+                    int mc = Math.Min(blockRows, m - ic);
                     T* aBlock = transposeA ? a + pc + ((nint)ic * lda) : a + ic + ((nint)pc * lda);
                     GemmPacking.PackA(transposeA, aBlock, lda, mc, kc, mr, packedA);
                     T* cBlock = c + ic + ((nint)jc * ldc);
@@ -112,4 +117,11 @@ internal static unsafe class GemmDriver
     }
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+    /// <summary>The size of ⌈length/limit⌉ equal blocks covering <paramref name="length"/>, rounded up to <paramref name="unit"/> (never above limit).</summary>
+    private static int Balanced(int length, int limit, int unit)
+    {
+        int blocks = (length + limit - 1) / limit;
+        return Math.Min(limit, RoundUp((length + blocks - 1) / blocks, unit));
+    }
 }

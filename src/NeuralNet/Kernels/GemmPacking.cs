@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace NeuralNet.Kernels;
 
@@ -24,11 +26,11 @@ internal static unsafe class GemmPacking
             if (!transpose)
             {
                 // op(A)[i, p] = a[i + p·lda]: each step copies a contiguous piece of a column.
-                uint bytes = (uint)(rows * sizeof(T));
+                int bytes = rows * sizeof(T);
                 for (int p = 0; p < kc; p++)
                 {
                     T* destination = panel + (p * mr);
-                    Unsafe.CopyBlockUnaligned(destination, a + i0 + ((nint)p * lda), bytes);
+                    CopyShort((byte*)destination, (byte*)(a + i0 + ((nint)p * lda)), bytes);
                     for (int r = rows; r < mr; r++)
                     {
                         destination[r] = default;
@@ -72,11 +74,11 @@ internal static unsafe class GemmPacking
             if (transpose)
             {
                 // op(B)[p, j] = b[j + p·ldb]: each step copies a contiguous piece of a column of B.
-                uint bytes = (uint)(columns * sizeof(T));
+                int bytes = columns * sizeof(T);
                 for (int p = 0; p < kc; p++)
                 {
                     T* destination = panel + (p * nr);
-                    Unsafe.CopyBlockUnaligned(destination, b + j0 + ((nint)p * ldb), bytes);
+                    CopyShort((byte*)destination, (byte*)(b + j0 + ((nint)p * ldb)), bytes);
                     for (int j = columns; j < nr; j++)
                     {
                         destination[j] = default;
@@ -88,7 +90,13 @@ internal static unsafe class GemmPacking
                 // op(B)[p, j] = b[p + j·ldb]: each stored column of B is a column of the panel; the panel
                 // is written in order while the columns are read as parallel streams.
                 T* source = b + ((nint)j0 * ldb);
-                for (int p = 0; p < kc; p++)
+                int p0 = 0;
+                if (typeof(T) == typeof(float) && Avx.IsSupported && nr == 8 && columns == 8)
+                {
+                    p0 = TransposeEights((float*)source, ldb, kc, (float*)panel);
+                }
+
+                for (int p = p0; p < kc; p++)
                 {
                     T* destination = panel + (p * nr);
                     for (int j = 0; j < columns; j++)
@@ -102,6 +110,68 @@ internal static unsafe class GemmPacking
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Packs 8 columns of B (stride <paramref name="ldb"/>) into an 8-wide panel, 8 steps of k at a time by
+    /// an in-register 8×8 transpose; returns how many steps it packed (the rest, fewer than 8, remain).
+    /// </summary>
+    private static int TransposeEights(float* source, int ldb, int kc, float* panel)
+    {
+        int p = 0;
+        for (; p + 8 <= kc; p += 8)
+        {
+            float* s = source + p;
+            Vector256<float> r0 = Avx.LoadVector256(s), r1 = Avx.LoadVector256(s + ldb);
+            Vector256<float> r2 = Avx.LoadVector256(s + (2 * (nint)ldb)), r3 = Avx.LoadVector256(s + (3 * (nint)ldb));
+            Vector256<float> r4 = Avx.LoadVector256(s + (4 * (nint)ldb)), r5 = Avx.LoadVector256(s + (5 * (nint)ldb));
+            Vector256<float> r6 = Avx.LoadVector256(s + (6 * (nint)ldb)), r7 = Avx.LoadVector256(s + (7 * (nint)ldb));
+            Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+            Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5), t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+            Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE), u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+            Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE), u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+            float* d = panel + (p * 8);
+            Avx.Store(d, Avx.Permute2x128(u0, u4, 0x20));
+            Avx.Store(d + 8, Avx.Permute2x128(u1, u5, 0x20));
+            Avx.Store(d + 16, Avx.Permute2x128(u2, u6, 0x20));
+            Avx.Store(d + 24, Avx.Permute2x128(u3, u7, 0x20));
+            Avx.Store(d + 32, Avx.Permute2x128(u0, u4, 0x31));
+            Avx.Store(d + 40, Avx.Permute2x128(u1, u5, 0x31));
+            Avx.Store(d + 48, Avx.Permute2x128(u2, u6, 0x31));
+            Avx.Store(d + 56, Avx.Permute2x128(u3, u7, 0x31));
+        }
+
+        return p;
+    }
+
+    /// <summary>Copies a few dozen bytes with vector moves: a call to memmove costs more than the copy at this size.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyShort(byte* destination, byte* source, int bytes)
+    {
+        if (bytes == 32 && Vector256.IsHardwareAccelerated)
+        {
+            Vector256.Store(Vector256.Load(source), destination); // an 8-float row of a B panel
+            return;
+        }
+
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i + 64 <= bytes; i += 64)
+            {
+                Vector512.Store(Vector512.Load(source + i), destination + i);
+            }
+        }
+
+        for (; i + 16 <= bytes; i += 16)
+        {
+            Vector128.Store(Vector128.Load(source + i), destination + i);
+        }
+
+        for (; i < bytes; i++)
+        {
+            destination[i] = source[i];
         }
     }
 }
