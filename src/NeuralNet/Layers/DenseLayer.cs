@@ -152,7 +152,7 @@ public sealed class DenseLayer<T> : Layer<T>
     }
 
     /// <inheritdoc />
-    protected internal override void Initialize(RandomSource random)
+    protected override void Initialize(RandomSource random)
     {
         ArgumentNullException.ThrowIfNull(random);
         Initializer.Initialize<T>(_weights.Values, InputSize, OutputSize, random);
