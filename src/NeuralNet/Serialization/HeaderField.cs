@@ -28,7 +28,31 @@ internal static class HeaderField
         return value;
     }
 
-    public static string String(JsonElement parent, string name) => Required(parent, name, JsonValueKind.String).GetString()!;
+    public static string String(JsonElement parent, string name)
+    {
+        JsonElement value = Required(parent, name, JsonValueKind.String);
+        try
+        {
+            return value.GetString()!;
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new InvalidDataException($"The model header's field '{name}' is not a valid string (an escaped lone surrogate?).", e);
+        }
+    }
+
+    /// <summary>A property's name, refusing an escaped lone surrogate the way <see cref="String"/> does.</summary>
+    public static string NameOf(JsonProperty property)
+    {
+        try
+        {
+            return property.Name;
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new InvalidDataException("The model header holds a field name that is not a valid string (an escaped lone surrogate?).", e);
+        }
+    }
 
     public static long Integer(JsonElement parent, string name, long min, long max)
     {

@@ -133,6 +133,12 @@ internal static class NetworkCodec
 
     private static JsonDocument ParseHeader(byte[] bytes)
     {
+        // The JSON reader checks the structure but not the UTF-8 inside strings; reading such a string later would throw something else.
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            throw new InvalidDataException("The model header is not valid UTF-8: the file is damaged.");
+        }
+
         try
         {
             return JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 16 });

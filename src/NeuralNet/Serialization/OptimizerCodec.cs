@@ -19,6 +19,8 @@ internal static class OptimizerCodec
             _ => [],
         };
 
+    private static bool IsKnown(string name) => name is "sgd";
+
     /// <summary>Builds an optimizer of the saved kind, or throws when this library cannot.</summary>
     public static Optimizer<T> Create<T>(SavedOptimizer<T> saved)
         where T : struct, IFloatingPointIeee754<T>
@@ -27,9 +29,16 @@ internal static class OptimizerCodec
             ? value
             : throw new InvalidDataException($"The saved {saved.Name} optimizer lacks its setting '{name}'.");
 
+        bool Flag(string name) => Hyper(name) switch
+        {
+            0 => false,
+            1 => true,
+            double other => throw new InvalidDataException($"The saved {saved.Name} optimizer's setting '{name}' must be 0 or 1 (found {other})."),
+        };
+
         Optimizer<T> optimizer = saved.Name switch
         {
-            "sgd" => HeaderField.Construct("sgd optimizer", () => new SgdOptimizer<T>(saved.LearningRate, Hyper("momentum"), Hyper("nesterov") != 0, saved.WeightDecay)),
+            "sgd" => HeaderField.Construct("sgd optimizer", () => new SgdOptimizer<T>(saved.LearningRate, Hyper("momentum"), Flag("nesterov"), saved.WeightDecay)),
             _ => throw new InvalidDataException($"The file holds the state of a '{ActivationCodec.Printable(saved.Name)}' optimizer, which this version cannot create by itself; pass an optimizer of that kind to NetworkSerializer.Load to restore its state into it."),
         };
         if (optimizer.SlotCount != saved.SlotCount)
@@ -47,6 +56,11 @@ internal static class OptimizerCodec
         if (optimizer.Name != saved.Name || optimizer.SlotCount != saved.SlotCount)
         {
             throw new ArgumentException($"{parameterName} must be a '{saved.Name}' optimizer keeping {saved.SlotCount} state arrays per parameter, like the saved one (received '{optimizer.Name}' keeping {optimizer.SlotCount}).", parameterName);
+        }
+
+        if (IsKnown(saved.Name))
+        {
+            Create(saved); // the saved settings must make a valid optimizer before they are compared with the caller's
         }
 
         foreach ((string name, double value) in HyperParametersOf(optimizer))
@@ -118,9 +132,10 @@ internal static class OptimizerCodec
         var hyper = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (JsonProperty property in HeaderField.Required(element, "hyperParameters", JsonValueKind.Object).EnumerateObject())
         {
-            hyper[property.Name] = property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetDouble(out double v) && double.IsFinite(v)
+            string name = HeaderField.NameOf(property);
+            hyper[name] = property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetDouble(out double v) && double.IsFinite(v)
                 ? v
-                : throw new InvalidDataException($"The optimizer's setting '{ActivationCodec.Printable(property.Name)}' must be a finite number (found {property.Value.ValueKind}).");
+                : throw new InvalidDataException($"The optimizer's setting '{ActivationCodec.Printable(name)}' must be a finite number (found {property.Value.ValueKind}).");
         }
 
         int slots = (int)HeaderField.Integer(element, "slots", 0, 16);
