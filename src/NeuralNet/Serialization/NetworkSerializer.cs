@@ -30,24 +30,7 @@ public static class NetworkSerializer
         where T : struct, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(network);
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        string fullPath = Path.GetFullPath(path);
-        string folder = Path.GetDirectoryName(fullPath) ?? throw new ArgumentException($"path must name a file (received '{path}').", nameof(path));
-        string temporary = Path.Combine(folder, $".{Path.GetFileName(fullPath)}.{Path.GetRandomFileName()}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                NetworkCodec.Encode(stream, network, optimizer);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporary, fullPath, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary); // nothing to delete after a successful move
-        }
+        AtomicFile.Write(path, nameof(path), stream => NetworkCodec.Encode(stream, network, optimizer));
     }
 
     /// <summary>Writes a network, and optionally its optimizer's state, to a stream at its current position.</summary>
