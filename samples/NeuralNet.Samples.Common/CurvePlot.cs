@@ -28,8 +28,11 @@ public static class CurvePlot
 
         if (logScale)
         {
+            // ticks at whole decades only (1, 0.1, 0.01, …), with log-spaced minor ticks between them
             plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
             {
+                IntegerTicksOnly = true,
+                MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
                 LabelFormatter = y => Math.Pow(10, y).ToString("G3", System.Globalization.CultureInfo.InvariantCulture),
             };
             yLabel += " (log scale)";
@@ -41,6 +44,10 @@ public static class CurvePlot
         if (curves.Count > 1)
         {
             plot.ShowLegend(ScottPlot.Alignment.UpperRight);
+        }
+        else
+        {
+            plot.HideLegend();
         }
 
         plot.SavePng(path, 900, 500);
