@@ -27,6 +27,24 @@ public sealed class OptimizerResumeTests
     public void LoadCheckpoint_MidTraining_ContinuesToTheSameWeightsAsTrainingStraightThrough_Float(double momentum, bool nesterov, double weightDecay) =>
         ResumesExactly<float>(() => new SgdOptimizer<float>(0.05, momentum, nesterov, weightDecay), useCheckpoint: true);
 
+    public static TheoryData<string> OtherOptimizers => new() { "adam", "adamw", "rmsprop", "rmsprop-centered-momentum" };
+
+    [Theory]
+    [MemberData(nameof(OtherOptimizers))]
+    public void LoadCheckpoint_OfAdamFamilyAndRmsProp_ContinuesToTheSameWeightsAsTrainingStraightThrough(string kind)
+    {
+        Func<Optimizer<double>> create = kind switch
+        {
+            "adam" => () => new AdamOptimizer<double>(0.01, beta1: 0.8, beta2: 0.99, epsilon: 1e-7, weightDecay: 1e-3),
+            "adamw" => () => new AdamWOptimizer<double>(0.01, weightDecay: 0.05),
+            "rmsprop" => () => new RmsPropOptimizer<double>(0.01),
+            _ => () => new RmsPropOptimizer<double>(0.01, alpha: 0.9, momentum: 0.5, centered: true),
+        };
+
+        ResumesExactly(create, useCheckpoint: true);
+        ResumesExactly(create, useCheckpoint: false);
+    }
+
     [Fact]
     public void Load_IntoSuppliedOptimizer_ContinuesToTheSameWeightsAsTrainingStraightThrough() =>
         ResumesExactly<double>(() => new SgdOptimizer<double>(0.05, momentum: 0.8), useCheckpoint: false);
@@ -76,6 +94,7 @@ public sealed class OptimizerResumeTests
 
         Train(resumed, resumedOptimizer, 5, 12);
 
+        resumedOptimizer.GetType().Should().Be(firstOptimizer.GetType());
         for (int i = 0; i < straight.Parameters.Count; i++)
         {
             resumed.Parameters[i].Values.ToArray().Should().Equal(straight.Parameters[i].Values.ToArray(), $"parameter {i} must match bit for bit");
