@@ -1,9 +1,12 @@
 using System.Numerics;
 using FluentAssertions;
 using MathNet.Numerics.LinearAlgebra;
+using NeuralNet.Activations;
+using NeuralNet.Layers;
 using NeuralNet.Losses;
 using NeuralNet.Optimizers;
 using NeuralNet.Serialization;
+using NeuralNet.Training;
 using Xunit;
 
 namespace NeuralNet.Tests.Serialization;
@@ -48,6 +51,52 @@ public sealed class OptimizerResumeTests
     [Fact]
     public void Load_IntoSuppliedOptimizer_ContinuesToTheSameWeightsAsTrainingStraightThrough() =>
         ResumesExactly<double>(() => new SgdOptimizer<double>(0.05, momentum: 0.8), useCheckpoint: false);
+
+    [Fact]
+    public void LoadCheckpoint_WithDropout_ContinuesTheSameMasksToTheSameWeights()
+    {
+        static Network<double> Create() => new(5, new DenseLayer<double>(4, 16, new ReLU<double>()), new DropoutLayer<double>(16, 0.3), new DenseLayer<double>(16, 2));
+        Network<double> straight = Create();
+        Train(straight, new AdamOptimizer<double>(0.01), 0, 10);
+
+        Network<double> first = Create();
+        var firstOptimizer = new AdamOptimizer<double>(0.01);
+        Train(first, firstOptimizer, 0, 4);
+        TrainingCheckpoint<double> checkpoint = NetworkSerializer.LoadCheckpoint<double>(new MemoryStream(SampleNetworks.ToBytes(first, firstOptimizer)));
+        Train(checkpoint.Network, checkpoint.Optimizer, 4, 10);
+
+        for (int i = 0; i < straight.Parameters.Count; i++)
+        {
+            checkpoint.Network.Parameters[i].Values.ToArray().Should().Equal(straight.Parameters[i].Values.ToArray(), $"parameter {i} must match bit for bit");
+        }
+    }
+
+    /// <remarks>
+    /// Without shuffling: the Trainer shuffles the previous epoch's order in place, so a new Fit starts from
+    /// the unshuffled order and a resumed Fit with shuffling takes other batches than one longer Fit would.
+    /// </remarks>
+    [Fact]
+    public void Trainer_FitResumedFromACheckpoint_EndsWithTheSameWeightsAsOneLongerFit()
+    {
+        static Network<float> Create() => new(8, new DenseLayer<float>(4, 12, new Tanh<float>()), new DropoutLayer<float>(12, 0.2), new DenseLayer<float>(12, 2));
+        Matrix<float> x = SampleNetworks.Batch<float>(40, 4, seed: 1);
+        Matrix<float> y = x.SubMatrix(0, 40, 0, 2).Map(v => v * v);
+        TrainingOptions Options(int epochs) => new() { Epochs = epochs, BatchSize = 8, Shuffle = false };
+
+        Network<float> straight = Create();
+        new Trainer<float>(straight, new MeanSquaredError<float>(), new RmsPropOptimizer<float>(0.01, momentum: 0.5), Options(6)).Fit(x, y);
+
+        Network<float> first = Create();
+        var firstOptimizer = new RmsPropOptimizer<float>(0.01, momentum: 0.5);
+        new Trainer<float>(first, new MeanSquaredError<float>(), firstOptimizer, Options(3)).Fit(x, y);
+        TrainingCheckpoint<float> checkpoint = NetworkSerializer.LoadCheckpoint<float>(new MemoryStream(SampleNetworks.ToBytes(first, firstOptimizer)));
+        new Trainer<float>(checkpoint.Network, new MeanSquaredError<float>(), checkpoint.Optimizer, Options(3)).Fit(x, y);
+
+        for (int i = 0; i < straight.Parameters.Count; i++)
+        {
+            checkpoint.Network.Parameters[i].Values.ToArray().Should().Equal(straight.Parameters[i].Values.ToArray(), $"parameter {i} must match bit for bit");
+        }
+    }
 
     [Fact]
     public void LoadCheckpoint_RestoresSettingsAndStepCount()
