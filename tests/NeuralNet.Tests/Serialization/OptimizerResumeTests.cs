@@ -53,6 +53,15 @@ public sealed class OptimizerResumeTests
         ResumesExactly<double>(() => new SgdOptimizer<double>(0.05, momentum: 0.8), useCheckpoint: false);
 
     [Fact]
+    public void Load_IntoAUsersOwnOptimizer_RestoresItsSlotsGenerically()
+    {
+        ResumesExactly<double>(() => new SignMomentum(0.01), useCheckpoint: false);
+
+        Action checkpoint = () => NetworkSerializer.LoadCheckpoint<double>(new MemoryStream(SampleNetworks.ToBytes(SampleNetworks.Small<double>(), TrainedSignMomentum())));
+        checkpoint.Should().Throw<InvalidDataException>().WithMessage("*sign_momentum*pass an optimizer of that kind*");
+    }
+
+    [Fact]
     public void LoadCheckpoint_WithDropout_ContinuesTheSameMasksToTheSameWeights()
     {
         static Network<double> Create() => new(5, new DenseLayer<double>(4, 16, new ReLU<double>()), new DropoutLayer<double>(16, 0.3), new DenseLayer<double>(16, 2));
@@ -162,6 +171,32 @@ public sealed class OptimizerResumeTests
             Matrix<T> x = SampleNetworks.Batch<T>(6, network.InputSize, seed: (ulong)step);
             Matrix<T> y = x.SubMatrix(0, 6, 0, network.OutputSize).Map(v => v * v);
             network.TrainStep(x, y, loss, optimizer);
+        }
+    }
+
+    private static SignMomentum TrainedSignMomentum()
+    {
+        var optimizer = new SignMomentum(0.01);
+        Train(SampleNetworks.Small<double>(), optimizer, 0, 2);
+        return optimizer;
+    }
+
+    /// <summary>A user's optimizer unknown to the library: two slots, <c>m ← 0.9m + g</c>, <c>s ← s + |g|</c>, <c>p ← p − η·sign(m)·s/steps</c>.</summary>
+    private sealed class SignMomentum(double learningRate) : Optimizer<double>(learningRate, 0)
+    {
+        public override string Name => "sign_momentum";
+
+        protected override int StateSlots => 2;
+
+        protected override void Update(Span<double> values, ReadOnlySpan<double> gradients, OptimizerState<double> state, double learningRate)
+        {
+            Span<double> m = state.Slot(0), s = state.Slot(1);
+            for (int i = 0; i < values.Length; i++)
+            {
+                m[i] = 0.9 * m[i] + gradients[i];
+                s[i] += Math.Abs(gradients[i]);
+                values[i] -= learningRate * Math.Sign(m[i]) * s[i] / state.Steps;
+            }
         }
     }
 }
