@@ -1,5 +1,5 @@
 using System.Numerics;
-using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 
 namespace NeuralNet.Kernels;
 
@@ -9,7 +9,13 @@ namespace NeuralNet.Kernels;
 /// identity or the transpose. C is m×n, op(A) is m×k, op(B) is k×n. Leading dimensions are the
 /// distance between consecutive columns of the stored (untransposed) matrix.
 /// </summary>
-internal static class Gemm
+/// <remarks>
+/// Float and double take the fast paths: plain loops for tiny products, a row-streaming path for C with
+/// a few rows, and otherwise packed panels, cache blocking and a register-tiled SIMD micro-kernel
+/// (<see cref="GemmDriver"/>), on both cores for large products (<see cref="ParallelGemm{T}"/>).
+/// Other element types use <see cref="ReferenceGemm"/>.
+/// </remarks>
+internal static unsafe class Gemm
 {
     /// <summary>Multiplies into <paramref name="c"/>; the three spans must not overlap.</summary>
     public static void Multiply<T>(
@@ -17,68 +23,67 @@ internal static class Gemm
         ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb,
         Span<T> c, int ldc, bool accumulate)
         where T : struct, IFloatingPointIeee754<T>
+        => Multiply(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, GemmKernel.Auto);
+
+    /// <summary>Multiplies into <paramref name="c"/> with a chosen micro-kernel (the tests run each one).</summary>
+    public static void Multiply<T>(
+        bool transposeA, bool transposeB, int m, int n, int k,
+        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb,
+        Span<T> c, int ldc, bool accumulate, GemmKernel kernel)
+        where T : struct, IFloatingPointIeee754<T>
     {
         if (m == 0 || n == 0)
         {
             return;
         }
 
-        if (!accumulate)
-        {
-            for (int j = 0; j < n; j++)
-            {
-                c.Slice(j * ldc, m).Clear();
-            }
-        }
-
         if (k == 0)
         {
+            if (!accumulate)
+            {
+                for (int j = 0; j < n; j++)
+                {
+                    c.Slice(j * ldc, m).Clear();
+                }
+            }
+
             return;
         }
 
-        if (!transposeA)
+        if (typeof(T) == typeof(float))
         {
-            // C[:, j] += A[:, p] · op(B)[p, j]: an axpy over a contiguous column of A.
-            for (int j = 0; j < n; j++)
-            {
-                Span<T> cj = c.Slice(j * ldc, m);
-                for (int p = 0; p < k; p++)
-                {
-                    T bpj = transposeB ? b[j + p * ldb] : b[p + j * ldb];
-                    if (bpj != T.Zero)
-                    {
-                        TensorPrimitives.MultiplyAdd(a.Slice(p * lda, m), bpj, cj, cj);
-                    }
-                }
-            }
+            Run(transposeA, transposeB, m, n, k, MemoryMarshal.Cast<T, float>(a), lda, MemoryMarshal.Cast<T, float>(b), ldb, MemoryMarshal.Cast<T, float>(c), ldc, accumulate, kernel);
         }
-        else if (!transposeB)
+        else if (typeof(T) == typeof(double))
         {
-            // C[i, j] += A[:, i] · B[:, j]: a dot product of two contiguous columns.
-            for (int j = 0; j < n; j++)
-            {
-                ReadOnlySpan<T> bj = b.Slice(j * ldb, k);
-                for (int i = 0; i < m; i++)
-                {
-                    c[i + j * ldc] += TensorPrimitives.Dot(a.Slice(i * lda, k), bj);
-                }
-            }
+            Run(transposeA, transposeB, m, n, k, MemoryMarshal.Cast<T, double>(a), lda, MemoryMarshal.Cast<T, double>(b), ldb, MemoryMarshal.Cast<T, double>(c), ldc, accumulate, kernel);
         }
         else
         {
-            // C[i, j] += Σp A[p, i] · B[j, p]
-            for (int j = 0; j < n; j++)
-            {
-                for (int i = 0; i < m; i++)
-                {
-                    T sum = T.Zero;
-                    for (int p = 0; p < k; p++)
-                    {
-                        sum += a[p + i * lda] * b[j + p * ldb];
-                    }
+            ReferenceGemm.Multiply(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+        }
+    }
 
-                    c[i + j * ldc] += sum;
-                }
+    private static void Run<T>(
+        bool transposeA, bool transposeB, int m, int n, int k,
+        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb,
+        Span<T> c, int ldc, bool accumulate, GemmKernel kernel)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        long work = (long)m * n * k;
+        fixed (T* pa = a, pb = b, pc = c)
+        {
+            if (work <= SmallGemm.TinyWork && kernel == GemmKernel.Auto)
+            {
+                SmallGemm.Tiny(transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate);
+            }
+            else if (m <= SmallGemm.FewRowsLimit && kernel == GemmKernel.Auto)
+            {
+                SmallGemm.FewRows(transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate);
+            }
+            else
+            {
+                ParallelGemm<T>.Run(GemmKernels.Resolve(kernel), transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate);
             }
         }
     }

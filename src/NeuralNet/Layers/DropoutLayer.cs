@@ -109,7 +109,7 @@ public sealed class DropoutLayer<T> : Layer<T>
     }
 
     /// <inheritdoc />
-    protected internal override void Initialize(RandomSource random)
+    protected override void Initialize(RandomSource random)
     {
         ArgumentNullException.ThrowIfNull(random);
         _random = random.Fork();

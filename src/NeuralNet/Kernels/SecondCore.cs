@@ -1,0 +1,124 @@
+using System.Diagnostics;
+
+namespace NeuralNet.Kernels;
+
+/// <summary>A piece of work handed to <see cref="SecondCore"/>.</summary>
+internal abstract class WorkItem
+{
+    /// <summary>Does the work, on the helper thread.</summary>
+    public abstract void Execute();
+}
+
+/// <summary>
+/// One long-lived helper thread that takes half of a large multiply while the calling thread does the
+/// other half. Unlike <c>Parallel.For</c> it allocates nothing per call, and after each piece of work it
+/// spins for a short while before sleeping, because in a training step the next large multiply follows
+/// within microseconds and waking a sleeping thread costs about as much as a small multiply.
+/// </summary>
+internal static class SecondCore
+{
+    private static readonly long IdleSpinTicks = Stopwatch.Frequency / 5000; // 200 µs
+    private static readonly ManualResetEventSlim Wake = new(false, 0);
+    private static readonly Lock StartLock = new();
+    private static WorkItem? s_item;
+    private static Exception? s_error;
+    private static volatile bool s_done;
+    private static int s_busy;
+    private static Thread? s_thread;
+
+    /// <summary>Whether there is a second core to use at all.</summary>
+    public static bool Exists { get; } = Environment.ProcessorCount > 1;
+
+    /// <summary>
+    /// Reserves the helper thread for the caller and returns true, or returns false at once when it is
+    /// busy with another caller's work (the caller then does all of it itself). A reservation must be
+    /// followed by <see cref="Start"/> and <see cref="Wait"/>.
+    /// </summary>
+    public static bool TryReserve() => Interlocked.CompareExchange(ref s_busy, 1, 0) == 0;
+
+    /// <summary>Starts <paramref name="item"/> on the reserved helper thread.</summary>
+    public static void Start(WorkItem item)
+    {
+        EnsureThread();
+        s_done = false;
+        s_error = null;
+        Volatile.Write(ref s_item, item);
+        Wake.Set();
+    }
+
+    /// <summary>Waits for the work started by <see cref="Start"/>, spinning (it is a matter of microseconds), and rethrows its failure.</summary>
+    public static void Wait()
+    {
+        SpinWait spin = default;
+        while (!s_done)
+        {
+            spin.SpinOnce(sleep1Threshold: -1);
+        }
+
+        Exception? error = s_error;
+        Volatile.Write(ref s_busy, 0);
+        if (error is not null)
+        {
+            throw new AggregateException("The helper thread of a matrix multiply failed.", error);
+        }
+    }
+
+    private static void EnsureThread()
+    {
+        if (s_thread is not null)
+        {
+            return;
+        }
+
+        lock (StartLock)
+        {
+            s_thread ??= StartThread();
+        }
+    }
+
+    private static Thread StartThread()
+    {
+        var thread = new Thread(Loop) { IsBackground = true, Name = "NeuralNet second core" };
+        thread.Start();
+        return thread;
+    }
+
+    private static void Loop()
+    {
+        while (true)
+        {
+            WorkItem? item = Interlocked.Exchange(ref s_item, null);
+            if (item is null)
+            {
+                long start = Stopwatch.GetTimestamp();
+                while (Volatile.Read(ref s_item) is null && Stopwatch.GetTimestamp() - start < IdleSpinTicks)
+                {
+                    Thread.SpinWait(16);
+                }
+
+                if (Volatile.Read(ref s_item) is null)
+                {
+                    Wake.Wait();
+                }
+
+                Wake.Reset();
+                continue;
+            }
+
+            try
+            {
+                item.Execute();
+            }
+#pragma warning disable CA1031 // the failure is handed to the waiting caller, which rethrows it
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                s_error = e;
+            }
+            finally
+            {
+                s_done = true;
+            }
+        }
+    }
+}

@@ -1,0 +1,145 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+
+namespace NeuralNet.Kernels;
+
+/// <summary>
+/// Products too small or too thin for packing to pay: the tiny ones of per-sample training (a few
+/// dozen multiply-adds, where any set-up costs more than the arithmetic) and those with a few rows of C
+/// (one-sample prediction), which stream op(B) once instead of padding a tile of 16-32 rows.
+/// </summary>
+internal static unsafe class SmallGemm
+{
+    /// <summary>At most this many multiply-adds (m·n·k) go to the plain loops of <see cref="Tiny"/>.</summary>
+    public const long TinyWork = 512;
+
+    /// <summary>At most this many rows of C go to <see cref="FewRows"/>.</summary>
+    public const int FewRowsLimit = 4;
+
+    /// <summary>C (+)= op(A)·op(B) by plain loops with strides: nothing to set up.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Tiny<T>(
+        bool transposeA, bool transposeB, int m, int n, int k,
+        T* a, int lda, T* b, int ldb, T* c, int ldc, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        // op(A)[i, p] = a[i·ai + p·ap]; op(B)[p, j] = b[p·bp + j·bj]
+        nint ai = transposeA ? lda : 1, ap = transposeA ? 1 : lda;
+        nint bp = transposeB ? ldb : 1, bj = transposeB ? 1 : ldb;
+        for (int j = 0; j < n; j++)
+        {
+            T* bColumn = b + (j * bj);
+            T* cColumn = c + ((nint)j * ldc);
+            for (int i = 0; i < m; i++)
+            {
+                T* aRow = a + (i * ai);
+                T sum = accumulate ? cColumn[i] : T.Zero;
+                for (int p = 0; p < k; p++)
+                {
+                    sum += aRow[p * ap] * bColumn[p * bp]; // Σp op(A)[i, p]·op(B)[p, j]
+                }
+
+                cColumn[i] = sum;
+            }
+        }
+    }
+
+    /// <summary>C (+)= op(A)·op(B) one row of C at a time, for C with a few rows.</summary>
+    public static void FewRows<T>(
+        bool transposeA, bool transposeB, int m, int n, int k,
+        T* a, int lda, T* b, int ldb, T* c, int ldc, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        nint ai = transposeA ? lda : 1, ap = transposeA ? 1 : lda;
+        for (int i = 0; i < m; i++)
+        {
+            T* aRow = a + (i * ai);
+            if (transposeB)
+            {
+                RowTimesRows(aRow, ap, n, k, b, ldb, c + i, ldc, accumulate);
+            }
+            else
+            {
+                // op(B)[:, j] = b[j·ldb ...] is contiguous: each C[i, j] is a dot product with op(A)'s row i.
+                ReadOnlySpan<T> row = ap == 1 ? new ReadOnlySpan<T>(aRow, k) : Gather(aRow, ap, k);
+                for (int j = 0; j < n; j++)
+                {
+                    T dot = TensorPrimitives.Dot(row, new ReadOnlySpan<T>(b + ((nint)j * ldb), k));
+                    T* cij = c + i + ((nint)j * ldc);
+                    *cij = accumulate ? *cij + dot : dot;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// c[j·ldc] (+)= Σp x[p·xs]·b[j + p·ldb] for j &lt; n: the row x times the matrix whose rows are the
+    /// stored columns of B, four vectors of C at a time held in registers while p runs.
+    /// </summary>
+    private static void RowTimesRows<T>(T* x, nint xs, int n, int k, T* b, int ldb, T* c, int ldc, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int w = Vector<T>.Count;
+        int j = 0;
+        for (; j + (4 * w) <= n; j += 4 * w)
+        {
+            Vector<T> s0 = Vector<T>.Zero, s1 = Vector<T>.Zero, s2 = Vector<T>.Zero, s3 = Vector<T>.Zero;
+            T* bp = b + j;
+            for (int p = 0; p < k; p++, bp += ldb)
+            {
+                var xp = new Vector<T>(x[p * xs]);
+                s0 += xp * Vector.Load(bp);
+                s1 += xp * Vector.Load(bp + w);
+                s2 += xp * Vector.Load(bp + (2 * w));
+                s3 += xp * Vector.Load(bp + (3 * w));
+            }
+
+            Put(c, ldc, j, s0, accumulate);
+            Put(c, ldc, j + w, s1, accumulate);
+            Put(c, ldc, j + (2 * w), s2, accumulate);
+            Put(c, ldc, j + (3 * w), s3, accumulate);
+        }
+
+        for (; j < n; j++)
+        {
+            T sum = T.Zero;
+            for (int p = 0; p < k; p++)
+            {
+                sum += x[p * xs] * b[j + ((nint)p * ldb)];
+            }
+
+            T* cj = c + ((nint)j * ldc);
+            *cj = accumulate ? *cj + sum : sum;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Put<T>(T* c, int ldc, int j, Vector<T> values, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (ldc == 1 && !accumulate)
+        {
+            values.Store(c + j);
+            return;
+        }
+
+        for (int e = 0; e < Vector<T>.Count; e++)
+        {
+            T* cj = c + ((nint)(j + e) * ldc);
+            *cj = accumulate ? *cj + values[e] : values[e];
+        }
+    }
+
+    private static ReadOnlySpan<T> Gather<T>(T* x, nint stride, int k)
+        where T : unmanaged
+    {
+        T* row = PackingBuffers<T>.A(k);
+        for (int p = 0; p < k; p++)
+        {
+            row[p] = x[p * stride];
+        }
+
+        return new ReadOnlySpan<T>(row, k);
+    }
+}
