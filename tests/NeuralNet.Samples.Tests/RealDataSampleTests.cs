@@ -17,6 +17,8 @@ public sealed class RealDataSampleTests
         File.ReadAllLines(folder.File("iris-history.csv")).Should().HaveCount(41);
         File.Exists(folder.File("iris-loss.png")).Should().BeTrue();
         File.Exists(folder.File("iris-accuracy.png")).Should().BeTrue();
+        run.Output.Should().Contain("predicts the 30 test flowers exactly as before: yes");
+        File.Exists(folder.File("iris-model.nnet")).Should().BeTrue("the sample saves the trained model and loads it back");
     }
 
     [Fact]
