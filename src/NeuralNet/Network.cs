@@ -73,7 +73,7 @@ public sealed class Network<T>
         Random = random;
         foreach (Layer<T> layer in _layers)
         {
-            layer.Initialize(random);
+            layer.InitializeFor(random);
         }
 
         _lossGradientBuffers = new BatchBuffers<T>(OutputSize, 1);

@@ -15,8 +15,15 @@ public sealed class Parameter<T>
     private readonly T[] _values;
     private readonly T[] _gradients;
 
-    internal Parameter(string name, int rows, int columns)
+    /// <summary>Creates a parameter of zeros with a zero gradient; layers create their own, and so may a user-written layer.</summary>
+    /// <param name="name">The parameter's name within its layer, e.g. <c>weights</c>.</param>
+    /// <param name="rows">Rows, ≥ 1.</param>
+    /// <param name="columns">Columns, ≥ 1 (1 for a vector).</param>
+    public Parameter(string name, int rows, int columns)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(columns, 1);
         Name = name;
         Rows = rows;
         Columns = columns;

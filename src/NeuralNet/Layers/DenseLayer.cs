@@ -73,6 +73,9 @@ public sealed class DenseLayer<T> : Layer<T>
     /// <summary>The buffer of <c>∂L/∂Z</c> for the last forward batch, where a fused loss writes its gradient.</summary>
     internal Span<T> PreActivationGradient => DenseStorage.Of(Last[DZ]);
 
+    /// <summary>The weighted sums Z of the last forward batch.</summary>
+    internal Matrix<T> LastWeightedSum => Last[Z];
+
     /// <summary>The activations of the last forward batch.</summary>
     internal Matrix<T> LastOutput => Last[A];
 
@@ -156,7 +159,7 @@ public sealed class DenseLayer<T> : Layer<T>
     }
 
     /// <inheritdoc />
-    protected internal override void Initialize(RandomSource random)
+    protected override void Initialize(RandomSource random)
     {
         ArgumentNullException.ThrowIfNull(random);
         Initializer.Initialize<T>(_weights.Values, InputSize, OutputSize, random);

@@ -58,9 +58,12 @@ public abstract class Layer<T>
     /// randomness the layer needs later (dropout masks) from <paramref name="random"/>.
     /// </summary>
     /// <param name="random">The network's random source.</param>
-    protected internal virtual void Initialize(RandomSource random)
+    protected virtual void Initialize(RandomSource random)
     {
     }
+
+    /// <summary>Lets the network that takes this layer initialise it.</summary>
+    internal void InitializeFor(RandomSource random) => Initialize(random);
 
     /// <inheritdoc />
     public override string ToString() => $"{GetType().Name.Split('`')[0]}({InputSize} → {OutputSize})";

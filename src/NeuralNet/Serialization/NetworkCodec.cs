@@ -1,0 +1,196 @@
+using System.Numerics;
+using System.Text.Json;
+using NeuralNet.Layers;
+using NeuralNet.Optimizers;
+
+namespace NeuralNet.Serialization;
+
+/// <summary>Encodes a network (and optionally an optimizer's state) into the model file format of FORMAT.md, and decodes it back.</summary>
+internal static class NetworkCodec
+{
+    public static void Encode<T>(Stream stream, Network<T> network, Optimizer<T>? optimizer)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        // The header is built first: an unsavable layer, activation or element type throws before a byte is written.
+        byte[] header = EncodeHeader(network, optimizer);
+        using var writer = new ModelWriter(stream);
+        writer.WriteBytes(ModelFileLayout.Magic);
+        writer.WriteUInt32(ModelFileLayout.CurrentVersion);
+        writer.WriteUInt32((uint)header.Length);
+        writer.WriteBytes(header);
+        foreach (Parameter<T> parameter in network.Parameters)
+        {
+            writer.WriteArray<T>(parameter.Values);
+        }
+
+        if (optimizer is not null)
+        {
+            OptimizerCodec.WritePayload(writer, optimizer, network.Parameters);
+        }
+
+        writer.WriteChecksum();
+    }
+
+    public static (Network<T> Network, SavedOptimizer<T>? Optimizer) Decode<T>(Stream stream, long length)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        using var reader = new ModelReader(stream, length);
+        Span<byte> magic = stackalloc byte[ModelFileLayout.Magic.Length];
+        reader.ReadBytes(magic);
+        if (!magic.SequenceEqual(ModelFileLayout.Magic))
+        {
+            throw new InvalidDataException("This is not a NeuralNet model file: its first bytes are not the format's magic number.");
+        }
+
+        uint version = reader.ReadUInt32();
+        if (version is 0 or > ModelFileLayout.CurrentVersion)
+        {
+            throw new InvalidDataException($"The model file has format version {version}; this version of NeuralNet reads versions 1 to {ModelFileLayout.CurrentVersion}.");
+        }
+
+        uint headerLength = reader.ReadUInt32();
+        if (headerLength is 0 or > ModelFileLayout.MaxHeaderBytes)
+        {
+            throw new InvalidDataException($"The model header must be 1 to {ModelFileLayout.MaxHeaderBytes} bytes long (found {headerLength}).");
+        }
+
+        if (headerLength > reader.RemainingBeforeChecksum)
+        {
+            throw new InvalidDataException($"The model file is too short for its {headerLength}-byte header: it is truncated.");
+        }
+
+        byte[] headerBytes = new byte[headerLength];
+        reader.ReadBytes(headerBytes);
+        using JsonDocument header = ParseHeader(headerBytes);
+        JsonElement root = header.RootElement;
+
+        string elementType = HeaderField.String(root, "elementType");
+        if (elementType != ModelFileLayout.ElementTypeName<T>())
+        {
+            throw new InvalidDataException($"The model file holds {ActivationCodec.Printable(elementType)} values but was loaded as Network<{typeof(T).Name}> ({ModelFileLayout.ElementTypeName<T>()}); load it with the matching element type.");
+        }
+
+        ulong seed = HeaderField.UnsignedInteger(root, "seed");
+        var randomState = RandomStateCodec.Read(root, "random");
+        JsonElement layersElement = HeaderField.Required(root, "layers", JsonValueKind.Array);
+        if (layersElement.GetArrayLength() == 0)
+        {
+            throw new InvalidDataException("The model header lists no layers.");
+        }
+
+        var recipes = layersElement.EnumerateArray().Select(LayerCodec.Read<T>).ToArray();
+        long[] parameterLengths = recipes.SelectMany(r => r.ParameterLengths).ToArray();
+        long values = 0;
+        SavedOptimizer<T>? optimizer = null;
+        try
+        {
+            values = checked(parameterLengths.Sum());
+            if (root.TryGetProperty("optimizer", out JsonElement optimizerElement) && optimizerElement.ValueKind != JsonValueKind.Null)
+            {
+                (optimizer, long optimizerValues) = OptimizerCodec.ReadHeader<T>(optimizerElement, parameterLengths);
+                values = checked(values + optimizerValues);
+            }
+
+            long bytes = checked(values * System.Runtime.InteropServices.Marshal.SizeOf<T>());
+            if (bytes != reader.RemainingBeforeChecksum)
+            {
+                throw new InvalidDataException($"The model header describes {bytes} bytes of weights and state, but the file holds {reader.RemainingBeforeChecksum} before its checksum: it is truncated or damaged.");
+            }
+        }
+        catch (OverflowException e)
+        {
+            throw new InvalidDataException("The model header describes more values than a file can hold.", e);
+        }
+
+        // Every size is now known to fit in the file: build the network and read the weights into it.
+        Layer<T>[] layers = recipes.Select(r => HeaderField.Construct("layer", r.Create)).ToArray();
+        Network<T> network = HeaderField.Construct("network", () => new Network<T>(seed, layers));
+        for (int i = 0; i < layers.Length; i++)
+        {
+            recipes[i].Restore(layers[i]);
+        }
+
+        if (randomState is { } state)
+        {
+            network.Random.State = state;
+        }
+
+        foreach (Parameter<T> parameter in network.Parameters)
+        {
+            reader.ReadInto<T>(parameter.Values);
+            CheckFinite<T>(parameter.Values, "weight");
+        }
+
+        if (optimizer is not null)
+        {
+            OptimizerCodec.ReadPayload(reader, optimizer, parameterLengths);
+        }
+
+        reader.VerifyChecksum();
+        return (network, optimizer);
+    }
+
+    public static void CheckFinite<T>(ReadOnlySpan<T> values, string what)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        foreach (T value in values)
+        {
+            if (!T.IsFinite(value))
+            {
+                throw new InvalidDataException($"The model file holds a non-finite {what} ({value}): it is damaged.");
+            }
+        }
+    }
+
+    private static JsonDocument ParseHeader(byte[] bytes)
+    {
+        // The JSON reader checks the structure but not the UTF-8 inside strings; reading such a string later would throw something else.
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            throw new InvalidDataException("The model header is not valid UTF-8: the file is damaged.");
+        }
+
+        try
+        {
+            return JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 16 });
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"The model header is not valid JSON: {e.Message}", e);
+        }
+    }
+
+    private static byte[] EncodeHeader<T>(Network<T> network, Optimizer<T>? optimizer)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartObject();
+            json.WriteString("producer", $"NeuralNet {typeof(NetworkCodec).Assembly.GetName().Version}");
+            json.WriteString("elementType", ModelFileLayout.ElementTypeName<T>());
+            json.WriteNumber("seed", network.Random.Seed);
+            RandomStateCodec.Write(json, "random", network.Random);
+            json.WriteStartArray("layers");
+            foreach (Layer<T> layer in network.Layers)
+            {
+                LayerCodec.Write(json, layer);
+            }
+
+            json.WriteEndArray();
+            if (optimizer is null)
+            {
+                json.WriteNull("optimizer");
+            }
+            else
+            {
+                json.WritePropertyName("optimizer");
+                OptimizerCodec.WriteHeader(json, optimizer, network.Parameters);
+            }
+
+            json.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+}

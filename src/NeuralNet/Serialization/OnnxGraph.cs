@@ -1,0 +1,121 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
+namespace NeuralNet.Serialization;
+
+/// <summary>
+/// An ONNX graph under construction (nodes, initializers, one input and one output) and its encoding
+/// as an ONNX <c>ModelProto</c>. Field numbers are those of onnx.proto (IR version 7, opset 13).
+/// </summary>
+internal sealed class OnnxGraph<T>
+    where T : struct, IFloatingPointIeee754<T>
+{
+    public const long IrVersion = 7;
+    public const long OpsetVersion = 13;
+    private const long AttributeFloat = 1, AttributeInt = 2;
+
+    private readonly List<Action<ProtobufWriter>> _nodes = [];
+    private readonly List<Action<ProtobufWriter>> _initializers = [];
+    private readonly Dictionary<double, string> _constants = [];
+
+    /// <summary>ONNX's TensorProto data type of <typeparamref name="T"/>: FLOAT = 1, DOUBLE = 11.</summary>
+    public static long DataType => typeof(T) == typeof(float) ? 1
+        : typeof(T) == typeof(double) ? 11
+        : throw new NotSupportedException($"Only float and double networks can be exported to ONNX (received {typeof(T).Name}).");
+
+    /// <summary>Adds a node; attributes are (name, value) pairs, a float value giving a FLOAT attribute and a long an INT one.</summary>
+    public void Node(string opType, string[] inputs, string output, params (string Name, object Value)[] attributes)
+    {
+        string name = $"{output}.{opType}";
+        _nodes.Add(node =>
+        {
+            foreach (string input in inputs)
+            {
+                node.String(1, input);
+            }
+
+            node.String(2, output).String(3, name).String(4, opType);
+            foreach ((string attributeName, object value) in attributes)
+            {
+                node.Message(5, attribute =>
+                {
+                    attribute.String(1, attributeName);
+                    _ = value switch
+                    {
+                        float f => attribute.Float(2, f).Int64(20, AttributeFloat),
+                        long i => attribute.Int64(3, i).Int64(20, AttributeInt),
+                        _ => throw new InvalidOperationException($"ONNX attribute {attributeName} has an unexpected type {value.GetType().Name}."),
+                    };
+                });
+            }
+        });
+    }
+
+    /// <summary>Adds a weight tensor of shape <paramref name="dims"/>, given in row-major order (ONNX's layout).</summary>
+    public void Initializer(string name, long[] dims, T[] rowMajor)
+    {
+        byte[] raw = MemoryMarshal.AsBytes(rowMajor.AsSpan()).ToArray();
+        if (!BitConverter.IsLittleEndian)
+        {
+            Endianness.Reverse(raw, Marshal.SizeOf<T>()); // raw_data is little-endian
+        }
+
+        _initializers.Add(tensor =>
+        {
+            foreach (long dim in dims)
+            {
+                tensor.Int64(1, dim);
+            }
+
+            tensor.Int64(2, DataType).String(8, name).Bytes(9, raw);
+        });
+    }
+
+    /// <summary>The name of a scalar constant of <typeparamref name="T"/> (created once per value).</summary>
+    public string Constant(double value)
+    {
+        if (!_constants.TryGetValue(value, out string? name))
+        {
+            name = $"const_{_constants.Count}";
+            _constants[value] = name;
+            Initializer(name, [], [T.CreateChecked(value)]);
+        }
+
+        return name;
+    }
+
+    /// <summary>Encodes the whole model: <c>ModelProto</c> with the graph, its input <c>input</c> [batch, inputs] and output <c>output</c> [batch, outputs].</summary>
+    public ProtobufWriter ToModel(int inputSize, int outputSize, string producerVersion)
+    {
+        var model = new ProtobufWriter();
+        model.Int64(1, IrVersion)
+            .String(2, "NeuralNet")
+            .String(3, producerVersion)
+            .Message(7, graph =>
+            {
+                foreach (Action<ProtobufWriter> node in _nodes)
+                {
+                    graph.Message(1, node);
+                }
+
+                graph.String(2, "neuralnet");
+                foreach (Action<ProtobufWriter> initializer in _initializers)
+                {
+                    graph.Message(5, initializer);
+                }
+
+                graph.Message(11, value => ValueInfo(value, "input", inputSize));
+                graph.Message(12, value => ValueInfo(value, "output", outputSize));
+            })
+            .Message(8, opset => opset.String(1, string.Empty).Int64(2, OpsetVersion));
+        return model;
+    }
+
+    /// <summary>A ValueInfoProto of a <c>[batch, features]</c> tensor of <typeparamref name="T"/>, batch symbolic.</summary>
+    private static void ValueInfo(ProtobufWriter value, string name, int features) =>
+        value.String(1, name).Message(2, type => type.Message(1, tensor => tensor
+            .Int64(1, DataType)
+            .Message(2, shape => shape
+                .Message(1, dim => dim.String(2, "batch"))
+                .Message(1, dim => dim.Int64(1, features)))));
+}

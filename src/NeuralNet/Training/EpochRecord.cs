@@ -1,0 +1,60 @@
+namespace NeuralNet.Training;
+
+/// <summary>
+/// What one epoch achieved. Training metrics are taken on the epoch's batches as they were trained
+/// (before each batch's update, as Keras reports them); validation metrics after the epoch.
+/// Accuracy is recorded for classifiers (cross-entropy losses), RMSE and R² for regression.
+/// </summary>
+public sealed record EpochRecord
+{
+    /// <summary>The epoch, from 1.</summary>
+    public required int Epoch { get; init; }
+
+    /// <summary>The learning rate used in this epoch.</summary>
+    public required double LearningRate { get; init; }
+
+    /// <summary>The mean loss over the epoch's training samples.</summary>
+    public required double TrainingLoss { get; init; }
+
+    /// <summary>The loss on the validation data, or null without validation data.</summary>
+    public double? ValidationLoss { get; init; }
+
+    /// <summary>The share of training samples classified correctly (classifiers).</summary>
+    public double? TrainingAccuracy { get; init; }
+
+    /// <summary>The share of validation samples classified correctly (classifiers with validation data).</summary>
+    public double? ValidationAccuracy { get; init; }
+
+    /// <summary>The root mean squared error on the training batches (regression).</summary>
+    public double? TrainingRmse { get; init; }
+
+    /// <summary>The root mean squared error on the validation data (regression with validation data).</summary>
+    public double? ValidationRmse { get; init; }
+
+    /// <summary>R² on the training batches (regression).</summary>
+    public double? TrainingRSquared { get; init; }
+
+    /// <summary>R² on the validation data (regression with validation data).</summary>
+    public double? ValidationRSquared { get; init; }
+
+    /// <summary>How long this epoch took, validation included.</summary>
+    public required TimeSpan Duration { get; init; }
+
+    /// <summary>Time since training started, at the end of this epoch.</summary>
+    public required TimeSpan Elapsed { get; init; }
+
+    /// <summary>The value of <paramref name="metric"/> in this epoch, or null when it was not recorded.</summary>
+    /// <param name="metric">The metric.</param>
+    public double? Value(TrainingMetric metric) => metric switch
+    {
+        TrainingMetric.TrainingLoss => TrainingLoss,
+        TrainingMetric.ValidationLoss => ValidationLoss,
+        TrainingMetric.ValidationAccuracy => ValidationAccuracy,
+        TrainingMetric.ValidationRmse => ValidationRmse,
+        TrainingMetric.ValidationRSquared => ValidationRSquared,
+        _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, $"unknown metric (received {metric})."),
+    };
+
+    /// <summary>Whether a higher value of <paramref name="metric"/> is better (accuracy, R²).</summary>
+    internal static bool HigherIsBetter(TrainingMetric metric) => metric is TrainingMetric.ValidationAccuracy or TrainingMetric.ValidationRSquared;
+}

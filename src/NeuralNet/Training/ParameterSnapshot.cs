@@ -1,0 +1,49 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace NeuralNet.Training;
+
+/// <summary>A copy of every parameter's values, to put back later (the last finite weights, the best epoch's weights).</summary>
+internal sealed class ParameterSnapshot<T>
+    where T : struct, IFloatingPointIeee754<T>
+{
+    private readonly IReadOnlyList<Parameter<T>> _parameters;
+    private readonly T[][] _copies;
+
+    public ParameterSnapshot(IReadOnlyList<Parameter<T>> parameters)
+    {
+        _parameters = parameters;
+        _copies = parameters.Select(p => new T[p.Length]).ToArray();
+    }
+
+    public void Capture()
+    {
+        for (int i = 0; i < _copies.Length; i++)
+        {
+            _parameters[i].Values.CopyTo(_copies[i]);
+        }
+    }
+
+    public void Restore()
+    {
+        for (int i = 0; i < _copies.Length; i++)
+        {
+            _copies[i].CopyTo(_parameters[i].Values);
+        }
+    }
+
+    /// <summary>Whether every parameter value is finite (the largest magnitude is NaN or ∞ otherwise).</summary>
+    public static bool AllFinite(IReadOnlyList<Parameter<T>> parameters)
+    {
+        for (int i = 0; i < parameters.Count; i++) // not foreach: an interface enumerator would allocate per batch
+        {
+            Parameter<T> p = parameters[i];
+            if (p.Length > 0 && !T.IsFinite(TensorPrimitives.MaxMagnitude<T>(p.Values)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

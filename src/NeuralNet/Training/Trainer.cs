@@ -1,0 +1,241 @@
+using System.Diagnostics;
+using System.Numerics;
+using NeuralNet.Data;
+using NeuralNet.Kernels;
+using NeuralNet.Losses;
+using NeuralNet.Optimizers;
+
+namespace NeuralNet.Training;
+
+using MathNet.Numerics.LinearAlgebra;
+
+/// <summary>
+/// Trains a network over epochs: each epoch visits the training samples in a new seeded order, in
+/// mini-batches (the last, smaller batch is kept), running forward phase, loss, backward phase and
+/// optimizer step per batch; then evaluates the validation data and records a <see cref="EpochRecord"/>.
+/// </summary>
+/// <remarks>
+/// <para>Control: <see cref="TrainingOptions"/> (epochs, batch size, schedule, early stopping, target
+/// loss, class weights, progress), the <see cref="EpochCompleted"/> event (which may stop training),
+/// and a <see cref="CancellationToken"/> checked between batches; cancelling ends training with
+/// <see cref="StopReason.Cancelled"/> and the weights of the last completed batch.</para>
+/// <para>Divergence: a NaN or infinite batch loss, or a step that makes a weight non-finite, throws
+/// <see cref="TrainingDivergedException"/> naming the epoch and batch; the network keeps the weights
+/// it had before that step.</para>
+/// <para>Every argument is checked before anything changes. Once the batch buffers exist, a batch
+/// allocates nothing.</para>
+/// </remarks>
+/// <typeparam name="T">The element type, <see cref="float"/> or <see cref="double"/>.</typeparam>
+public sealed class Trainer<T>
+    where T : struct, IFloatingPointIeee754<T>
+{
+    /// <summary>Creates a trainer.</summary>
+    /// <param name="network">The network to train.</param>
+    /// <param name="loss">The loss to minimise; cross-entropy losses make the network a classifier (accuracy is recorded), others a regressor (RMSE and R²).</param>
+    /// <param name="optimizer">The optimizer; its learning rate at the start of <c>Fit</c> is η₀ of the schedule.</param>
+    /// <param name="options">The settings; null for the defaults.</param>
+    public Trainer(Network<T> network, LossFunction<T> loss, Optimizer<T> optimizer, TrainingOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(loss);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        Network = network;
+        Loss = loss;
+        Optimizer = optimizer;
+        Options = options ?? new TrainingOptions();
+    }
+
+    /// <summary>Raised after every epoch with its record; set <see cref="EpochCompletedEventArgs.Stop"/> to end training.</summary>
+    public event EventHandler<EpochCompletedEventArgs>? EpochCompleted;
+
+    /// <summary>The network being trained.</summary>
+    public Network<T> Network { get; }
+
+    /// <summary>The loss minimised.</summary>
+    public LossFunction<T> Loss { get; }
+
+    /// <summary>The optimizer that updates the weights.</summary>
+    public Optimizer<T> Optimizer { get; }
+
+    /// <summary>The settings of every run.</summary>
+    public TrainingOptions Options { get; }
+
+    /// <summary>Whether the loss is a classification loss (categorical or binary cross-entropy).</summary>
+    internal bool IsClassifier => Loss is CategoricalCrossEntropy<T> or BinaryCrossEntropy<T>;
+
+    /// <summary>Trains on a data set, validating on another if given.</summary>
+    /// <param name="training">The training samples.</param>
+    /// <param name="validation">Validation samples, or null (then <see cref="TrainingOptions.ValidationSplit"/> applies).</param>
+    /// <param name="cancellationToken">Stops training between batches.</param>
+    /// <returns>The history of the run.</returns>
+    public TrainingHistory Fit(Dataset<T> training, Dataset<T>? validation = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(training);
+        return Fit(training.Features, training.Targets, validation?.Features, validation?.Targets, null, cancellationToken);
+    }
+
+    /// <summary>Trains on <paramref name="inputs"/> and <paramref name="targets"/> for up to <see cref="TrainingOptions.Epochs"/> epochs.</summary>
+    /// <param name="inputs">The training inputs, <c>samples × <see cref="Network{T}.InputSize"/></c>, finite.</param>
+    /// <param name="targets">The training targets, one row per sample, in the shape the loss expects (e.g. class indices <c>N × 1</c> or one-hot).</param>
+    /// <param name="validationInputs">Validation inputs, or null (then <see cref="TrainingOptions.ValidationSplit"/> applies).</param>
+    /// <param name="validationTargets">Validation targets; given exactly when <paramref name="validationInputs"/> is.</param>
+    /// <param name="sampleWeights">A weight ≥ 0 per training sample, multiplying its loss; null for all 1.</param>
+    /// <param name="cancellationToken">Stops training between batches.</param>
+    /// <returns>The history of the run.</returns>
+    public TrainingHistory Fit(
+        Matrix<T> inputs, Matrix<T> targets, Matrix<T>? validationInputs = null, Matrix<T>? validationTargets = null,
+        Vector<T>? sampleWeights = null, CancellationToken cancellationToken = default)
+    {
+        TrainingSet<T> set = TrainingSet<T>.Prepare(this, inputs, targets, validationInputs, validationTargets, sampleWeights);
+        return Run(set, cancellationToken);
+    }
+
+    private TrainingHistory Run(TrainingSet<T> set, CancellationToken cancellationToken)
+    {
+        TrainingOptions options = Options;
+        RandomSource random = set.Random;
+        var gatherer = new BatchGatherer<T>(set.Inputs, set.Targets, set.Weights, set.TrainRows.Length, options.BatchSize);
+        var metrics = set.TrainingMetrics(gatherer.BatchSize);
+        var validationMetrics = set.ValidationMetrics();
+        Matrix<T>? validationOutput = set.ValidationInputs is null ? null : Matrix<T>.Build.Dense(set.ValidationInputs.RowCount, Network.OutputSize);
+        var lastFinite = new ParameterSnapshot<T>(Network.Parameters);
+        EarlyStopping? early = options.EarlyStopping;
+        TrainingMetric monitor = early?.Monitor ?? (set.ValidationInputs is null ? TrainingMetric.TrainingLoss : TrainingMetric.ValidationLoss);
+        ParameterSnapshot<T>? best = early is { RestoreBestWeights: true } ? new ParameterSnapshot<T>(Network.Parameters) : null;
+        double bestValue = double.PositiveInfinity;
+        int bestEpoch = 0, epochsWithoutImprovement = 0;
+
+        double initialLearningRate = Optimizer.LearningRate;
+        options.Schedule?.Reset();
+        int[] order = (int[])set.TrainRows.Clone();
+        var records = new List<EpochRecord>(options.Epochs);
+        StopReason reason = StopReason.MaxEpochs;
+        var clock = Stopwatch.StartNew();
+        for (int epoch = 1; epoch <= options.Epochs && reason == StopReason.MaxEpochs; epoch++)
+        {
+            TimeSpan epochStart = clock.Elapsed;
+            double learningRate = options.Schedule?.LearningRate(epoch - 1, initialLearningRate) ?? Optimizer.LearningRate;
+            Optimizer.LearningRate = learningRate;
+            if (options.Shuffle)
+            {
+                random.Shuffle<int>(order);
+            }
+
+            metrics.Reset();
+            double lossSum = 0;
+            for (int batch = 0; batch < gatherer.Batches; batch++)
+            {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    reason = StopReason.Cancelled;
+                    break;
+                }
+
+                (Matrix<T> x, Matrix<T> y, Vector<T>? w) = gatherer.Gather(order, batch);
+                double loss = TrainBatch(x, y, w, metrics, lastFinite, epoch, batch + 1);
+                lossSum += loss * x.RowCount;
+                options.Progress?.Report(new TrainingProgress(epoch, options.Epochs, batch + 1, gatherer.Batches, loss));
+            }
+
+            if (reason == StopReason.Cancelled)
+            {
+                break;
+            }
+
+            EpochRecord record = Record(epoch, learningRate, lossSum / order.Length, metrics, set, validationOutput, validationMetrics, clock, epochStart);
+            records.Add(record);
+            options.Schedule?.EpochCompleted(record);
+
+            if (early is not null)
+            {
+                double value = (EpochRecord.HigherIsBetter(monitor) ? -1 : 1) * record.Value(monitor)!.Value; // compared as "lower is better"
+                if (!double.IsNaN(value) && (bestEpoch == 0 || value < bestValue - early.MinDelta))
+                {
+                    bestValue = value;
+                    bestEpoch = epoch;
+                    epochsWithoutImprovement = 0;
+                    best?.Capture();
+                }
+                else if (++epochsWithoutImprovement >= early.Patience)
+                {
+                    reason = StopReason.EarlyStopping;
+                }
+            }
+
+            if (reason == StopReason.MaxEpochs && options.TargetLoss is double target && record.TrainingLoss <= target)
+            {
+                reason = StopReason.TargetLossReached;
+            }
+
+            var args = new EpochCompletedEventArgs(record);
+            EpochCompleted?.Invoke(this, args);
+            if (reason == StopReason.MaxEpochs && args.Stop)
+            {
+                reason = StopReason.StoppedByCallback;
+            }
+        }
+
+        if (best is not null && bestEpoch > 0 && bestEpoch != records.Count)
+        {
+            best.Restore();
+        }
+
+        return new TrainingHistory(records, reason, early is null ? null : bestEpoch);
+    }
+
+    /// <summary>One batch: forward, loss (checked finite), metrics, backward, step (checked finite, else rolled back).</summary>
+    private double TrainBatch(Matrix<T> x, Matrix<T> y, Vector<T>? w, MetricAccumulator<T> metrics, ParameterSnapshot<T> lastFinite, int epoch, int batch)
+    {
+        Matrix<T> output = Network.Forward(x, training: true);
+        ReadOnlySpan<T> weights = w is null ? default : DenseStorage.Of(w);
+        double loss = double.CreateChecked(Loss.Value(DenseStorage.Of(output), DenseStorage.Of(y), weights, output.RowCount, output.ColumnCount));
+        if (!double.IsFinite(loss))
+        {
+            throw new TrainingDivergedException(epoch, batch, loss, $"training diverged in epoch {epoch}, batch {batch}: the loss is {loss}. The network keeps its weights from before this batch; try a lower learning rate (now {Optimizer.LearningRate}) or gradient clipping.");
+        }
+
+        metrics.Add(DenseStorage.Of(output), DenseStorage.Of(y), output.RowCount, output.ColumnCount, y.ColumnCount);
+        Network.Backward(y, Loss, w);
+        lastFinite.Capture();
+        Optimizer.Step(Network.Parameters);
+        if (!ParameterSnapshot<T>.AllFinite(Network.Parameters))
+        {
+            lastFinite.Restore();
+            throw new TrainingDivergedException(epoch, batch, loss, $"training diverged in epoch {epoch}, batch {batch}: the optimizer step made a weight NaN or infinite (batch loss {loss}). The network keeps its weights from before this step; try a lower learning rate (now {Optimizer.LearningRate}) or gradient clipping.");
+        }
+
+        return loss;
+    }
+
+    private EpochRecord Record(
+        int epoch, double learningRate, double trainingLoss, MetricAccumulator<T> metrics, TrainingSet<T> set,
+        Matrix<T>? validationOutput, MetricAccumulator<T>? validationMetrics, Stopwatch clock, TimeSpan epochStart)
+    {
+        double? validationLoss = null;
+        if (set.ValidationInputs is not null && validationOutput is not null && validationMetrics is not null)
+        {
+            Network.Predict(set.ValidationInputs, validationOutput);
+            ReadOnlySpan<T> output = DenseStorage.Of(validationOutput), target = DenseStorage.Of(set.ValidationTargets!);
+            int rows = validationOutput.RowCount;
+            validationLoss = double.CreateChecked(Loss.Value(output, target, default, rows, validationOutput.ColumnCount));
+            validationMetrics.Reset();
+            validationMetrics.Add(output, target, rows, validationOutput.ColumnCount, set.ValidationTargets!.ColumnCount);
+        }
+
+        return new EpochRecord
+        {
+            Epoch = epoch,
+            LearningRate = learningRate,
+            TrainingLoss = trainingLoss,
+            TrainingAccuracy = metrics.Accuracy,
+            TrainingRmse = metrics.Rmse,
+            TrainingRSquared = metrics.RSquared,
+            ValidationLoss = validationLoss,
+            ValidationAccuracy = validationMetrics?.Accuracy,
+            ValidationRmse = validationMetrics?.Rmse,
+            ValidationRSquared = validationMetrics?.RSquared,
+            Duration = clock.Elapsed - epochStart,
+            Elapsed = clock.Elapsed,
+        };
+    }
+}

@@ -1,0 +1,181 @@
+using System.Numerics;
+using NeuralNet.Data;
+using NeuralNet.Kernels;
+using NeuralNet.Losses;
+
+namespace NeuralNet.Training;
+
+using MathNet.Numerics.LinearAlgebra;
+
+/// <summary>
+/// The checked inputs of one training run: the training rows, their per-sample weights (sample
+/// weights × class weights), and the validation data (given, or split off the training rows).
+/// <see cref="Prepare"/> throws on bad input before anything changes.
+/// </summary>
+internal sealed class TrainingSet<T>
+    where T : struct, IFloatingPointIeee754<T>
+{
+    private TrainingSet(Matrix<T> inputs, Matrix<T> targets, int[] trainRows, T[]? weights, Matrix<T>? validationInputs, Matrix<T>? validationTargets, RandomSource random, bool classifier, T threshold)
+    {
+        Inputs = inputs;
+        Targets = targets;
+        TrainRows = trainRows;
+        Weights = weights;
+        ValidationInputs = validationInputs;
+        ValidationTargets = validationTargets;
+        Random = random;
+        Classifier = classifier;
+        Threshold = threshold;
+    }
+
+    public Matrix<T> Inputs { get; }
+
+    public Matrix<T> Targets { get; }
+
+    public int[] TrainRows { get; }
+
+    public T[]? Weights { get; }
+
+    public Matrix<T>? ValidationInputs { get; }
+
+    public Matrix<T>? ValidationTargets { get; }
+
+    public RandomSource Random { get; }
+
+    public bool Classifier { get; }
+
+    public T Threshold { get; }
+
+    public MetricAccumulator<T> TrainingMetrics(int maxBatch)
+        => new(Classifier, Threshold, DenseStorage.Of(Targets), Targets.RowCount, Targets.ColumnCount, TrainRows, maxBatch);
+
+    public MetricAccumulator<T>? ValidationMetrics()
+    {
+        if (ValidationTargets is null)
+        {
+            return null;
+        }
+
+        int[] rows = Enumerable.Range(0, ValidationTargets.RowCount).ToArray();
+        return new(Classifier, Threshold, DenseStorage.Of(ValidationTargets), ValidationTargets.RowCount, ValidationTargets.ColumnCount, rows, rows.Length);
+    }
+
+    public static TrainingSet<T> Prepare(Trainer<T> trainer, Matrix<T> inputs, Matrix<T> targets, Matrix<T>? validationInputs, Matrix<T>? validationTargets, Vector<T>? sampleWeights)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(targets);
+        Network<T> network = trainer.Network;
+        LossFunction<T> loss = trainer.Loss;
+        TrainingOptions options = trainer.Options;
+        ShapeCheck.Columns(inputs, network.InputSize, nameof(inputs));
+        ShapeCheck.Finite(inputs, nameof(inputs));
+        loss.ValidateTarget(DenseStorage.Of(targets), targets.RowCount, targets.ColumnCount, inputs.RowCount, network.OutputSize, nameof(targets));
+        if (sampleWeights is not null)
+        {
+            LossFunction<T>.ValidateSampleWeights(DenseStorage.Of(sampleWeights), inputs.RowCount, nameof(sampleWeights));
+        }
+
+        if ((validationInputs is null) != (validationTargets is null))
+        {
+            throw new ArgumentException("validationInputs and validationTargets must be given together (received only one).", validationInputs is null ? nameof(validationInputs) : nameof(validationTargets));
+        }
+
+        if (validationInputs is not null)
+        {
+            ShapeCheck.Columns(validationInputs, network.InputSize, nameof(validationInputs));
+            ShapeCheck.Finite(validationInputs, nameof(validationInputs));
+            loss.ValidateTarget(DenseStorage.Of(validationTargets!), validationTargets!.RowCount, validationTargets.ColumnCount, validationInputs.RowCount, network.OutputSize, nameof(validationTargets));
+            if (validationTargets.ColumnCount != targets.ColumnCount)
+            {
+                throw new ArgumentException($"validationTargets must have the {targets.ColumnCount} columns of targets (received {validationTargets.ColumnCount}).", nameof(validationTargets));
+            }
+        }
+
+        bool classifier = trainer.IsClassifier;
+        T threshold = T.CreateChecked(loss is BinaryCrossEntropy<T> { FromLogits: true } ? 0.0 : 0.5);
+        T[]? weights = CombinedWeights(loss, options, classifier, network.OutputSize, targets, sampleWeights);
+
+        int[] trainRows = Enumerable.Range(0, inputs.RowCount).ToArray();
+        RandomSource random = options.Random ?? network.Random;
+        bool split = validationInputs is null && options.ValidationSplit > 0;
+        int heldOut = split ? (int)Math.Ceiling(options.ValidationSplit * inputs.RowCount) : 0;
+        if (split && heldOut >= inputs.RowCount)
+        {
+            throw new ArgumentException($"validationSplit {options.ValidationSplit} of {inputs.RowCount} samples leaves no training samples.", nameof(inputs));
+        }
+
+        CheckMonitor(options.EarlyStopping?.Monitor, validationInputs is not null || split, classifier, nameof(options));
+        CheckMonitor((options.Schedule as ReduceOnPlateauSchedule)?.Monitor, validationInputs is not null || split, classifier, nameof(options));
+
+        // Everything is checked: from here on the random source may advance.
+        if (split)
+        {
+            random.Shuffle<int>(trainRows);
+            int[] held = trainRows[..heldOut];
+            Array.Sort(held);
+            trainRows = trainRows[heldOut..];
+            Array.Sort(trainRows);
+            validationInputs = Rows(inputs, held);
+            validationTargets = Rows(targets, held);
+        }
+
+        return new TrainingSet<T>(inputs, targets, trainRows, weights, validationInputs, validationTargets, random, classifier, threshold);
+    }
+
+    private static T[]? CombinedWeights(LossFunction<T> loss, TrainingOptions options, bool classifier, int outputs, Matrix<T> targets, Vector<T>? sampleWeights)
+    {
+        IReadOnlyList<double>? classWeights = options.ClassWeights;
+        if (classWeights is null)
+        {
+            return sampleWeights is null ? null : DenseStorage.Of(sampleWeights).ToArray();
+        }
+
+        int classes = outputs == 1 ? 2 : outputs;
+        if (!classifier)
+        {
+            throw new ArgumentException("ClassWeights apply to classification losses (categorical or binary cross-entropy) only.", nameof(options));
+        }
+
+        if (loss is BinaryCrossEntropy<T> && outputs > 1)
+        {
+            throw new ArgumentException($"ClassWeights need one class per sample: one sigmoid output or a softmax over classes (received {outputs} binary outputs).", nameof(options));
+        }
+
+        if (classWeights.Count != classes)
+        {
+            throw new ArgumentException($"ClassWeights must hold one weight per class: {classes} (received {classWeights.Count}).", nameof(options));
+        }
+
+        int[] labels = targets.ColumnCount == 1 && outputs > 1 ? ClassLabels.FromIndices(targets) : ClassLabels.FromScores(targets, 0.5);
+        var weights = new T[targets.RowCount];
+        for (int i = 0; i < weights.Length; i++)
+        {
+            T sample = sampleWeights is null ? T.One : sampleWeights[i];
+            weights[i] = sample * T.CreateChecked(classWeights[labels[i]]); // w_n = sampleWeight_n · classWeight[y_n]
+        }
+
+        return weights;
+    }
+
+    private static void CheckMonitor(TrainingMetric? monitor, bool hasValidation, bool classifier, string options)
+    {
+        if (monitor is null or TrainingMetric.TrainingLoss)
+        {
+            return;
+        }
+
+        if (!hasValidation)
+        {
+            throw new ArgumentException($"the monitored metric {monitor} needs validation data: pass it to Fit or set ValidationSplit.", options);
+        }
+
+        bool classification = monitor == TrainingMetric.ValidationAccuracy;
+        bool regression = monitor is TrainingMetric.ValidationRmse or TrainingMetric.ValidationRSquared;
+        if ((classification && !classifier) || (regression && classifier))
+        {
+            throw new ArgumentException($"the monitored metric {monitor} is not recorded for a {(classifier ? "classification" : "regression")} loss.", options);
+        }
+    }
+
+    private static Matrix<T> Rows(Matrix<T> source, int[] rows) => Matrix<T>.Build.Dense(rows.Length, source.ColumnCount, (i, c) => source[rows[i], c]);
+}

@@ -1,0 +1,38 @@
+using NeuralNet.Data;
+
+namespace NeuralNet.Tests.Training;
+
+/// <summary>The real data sets in samples/data with their fixed train/test splits.</summary>
+internal static class SampleData
+{
+    public static string Directory { get; } = Path.Combine(RepositoryRoot(), "samples", "data");
+
+    /// <summary>Loads NAME.csv and splits its rows as NAME.split.csv says (rows kept in file order).</summary>
+    public static (Dataset<double> Train, Dataset<double> Test) Load(string name, string targetColumn)
+    {
+        Dataset<double> all = CsvDataset.Load<double>(Path.Combine(Directory, name + ".csv"), targetColumn);
+        var train = new List<int>();
+        var test = new List<int>();
+        foreach (string line in File.ReadLines(Path.Combine(Directory, name + ".split.csv")).Skip(1))
+        {
+            string[] fields = line.Split(',');
+            int row = int.Parse(fields[0], System.Globalization.CultureInfo.InvariantCulture);
+            (fields[1] == "train" ? train : fields[1] == "test" ? test : throw new InvalidDataException(line)).Add(row);
+        }
+
+        return (all.Rows(train), all.Rows(test));
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "NeuralNet.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException($"NeuralNet.sln not found above {AppContext.BaseDirectory}.");
+    }
+}
