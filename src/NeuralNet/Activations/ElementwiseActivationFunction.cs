@@ -22,6 +22,11 @@ public abstract class ElementwiseActivationFunction<T> : ActivationFunction<T>
     /// <inheritdoc />
     public override void Forward(ReadOnlySpan<T> z, Span<T> a, int rows, int columns)
     {
+        if (ForwardBatch(z, a))
+        {
+            return;
+        }
+
         for (int i = 0; i < z.Length; i++)
         {
             a[i] = Value(z[i]);
@@ -32,9 +37,23 @@ public abstract class ElementwiseActivationFunction<T> : ActivationFunction<T>
     public override void Backward(
         ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> outputGradient, Span<T> inputGradient, int rows, int columns)
     {
+        if (BackwardBatch(z, a, outputGradient, inputGradient))
+        {
+            return;
+        }
+
         for (int i = 0; i < z.Length; i++)
         {
             inputGradient[i] = outputGradient[i] * Derivative(z[i], a[i]);
         }
     }
+
+    /// <summary>
+    /// A built-in function's vectorised forward pass over the whole batch (the same formula as
+    /// <see cref="Value"/>, SIMD); false to have <see cref="Value"/> applied element by element.
+    /// </summary>
+    private protected virtual bool ForwardBatch(ReadOnlySpan<T> z, Span<T> a) => false;
+
+    /// <summary>A built-in function's vectorised backward pass (the formula of <see cref="Derivative"/>); false for the element loop.</summary>
+    private protected virtual bool BackwardBatch(ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> outputGradient, Span<T> inputGradient) => false;
 }

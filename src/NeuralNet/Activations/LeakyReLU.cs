@@ -40,7 +40,7 @@ public sealed class LeakyReLU<T> : ElementwiseActivationFunction<T>
     public override T Derivative(T z, T a) => z > T.Zero ? T.One : _alpha; // 1 or α
 
     /// <inheritdoc />
-    public override void Forward(ReadOnlySpan<T> z, Span<T> a, int rows, int columns)
+    private protected override bool ForwardBatch(ReadOnlySpan<T> z, Span<T> a)
     {
         int i = 0;
         if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
@@ -58,11 +58,12 @@ public sealed class LeakyReLU<T> : ElementwiseActivationFunction<T>
         {
             a[i] = Value(z[i]);
         }
+
+        return true;
     }
 
     /// <inheritdoc />
-    public override void Backward(
-        ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> outputGradient, Span<T> inputGradient, int rows, int columns)
+    private protected override bool BackwardBatch(ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> outputGradient, Span<T> inputGradient)
     {
         int i = 0;
         if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
@@ -82,5 +83,7 @@ public sealed class LeakyReLU<T> : ElementwiseActivationFunction<T>
         {
             inputGradient[i] = outputGradient[i] * Derivative(z[i], a[i]);
         }
+
+        return true;
     }
 }

@@ -22,7 +22,7 @@ public sealed class ReLU<T> : ElementwiseActivationFunction<T>
     public override T Derivative(T z, T a) => z > T.Zero ? T.One : T.Zero; // 1 for z > 0, else 0
 
     /// <inheritdoc />
-    public override void Forward(ReadOnlySpan<T> z, Span<T> a, int rows, int columns)
+    private protected override bool ForwardBatch(ReadOnlySpan<T> z, Span<T> a)
     {
         int i = 0;
         if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
@@ -39,11 +39,12 @@ public sealed class ReLU<T> : ElementwiseActivationFunction<T>
         {
             a[i] = Value(z[i]);
         }
+
+        return true;
     }
 
     /// <inheritdoc />
-    public override void Backward(
-        ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> outputGradient, Span<T> inputGradient, int rows, int columns)
+    private protected override bool BackwardBatch(ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> outputGradient, Span<T> inputGradient)
     {
         int i = 0;
         if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
@@ -61,5 +62,7 @@ public sealed class ReLU<T> : ElementwiseActivationFunction<T>
         {
             inputGradient[i] = z[i] > T.Zero ? outputGradient[i] : T.Zero;
         }
+
+        return true;
     }
 }

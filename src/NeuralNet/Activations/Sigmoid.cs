@@ -21,20 +21,19 @@ public sealed class Sigmoid<T> : ElementwiseActivationFunction<T>
     public override T Derivative(T z, T a) => a * (T.One - a); // σ'(z) = σ(z)(1 − σ(z))
 
     /// <inheritdoc />
-    public override void Forward(ReadOnlySpan<T> z, Span<T> a, int rows, int columns)
+    private protected override bool ForwardBatch(ReadOnlySpan<T> z, Span<T> a)
     {
         if (z.Length < ShortSpan)
         {
-            base.Forward(z, a, rows, columns); // a few units (per-sample training): no set-up at all
-            return;
+            return false; // a few units (per-sample training): the element loop, without any set-up
         }
 
         TensorPrimitives.Sigmoid(z, a); // σ(z) = 1/(1 + e^−z), vectorised
+        return true;
     }
 
     /// <inheritdoc />
-    public override void Backward(
-        ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> outputGradient, Span<T> inputGradient, int rows, int columns)
+    private protected override bool BackwardBatch(ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> outputGradient, Span<T> inputGradient)
     {
         int i = 0;
         if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
@@ -52,6 +51,8 @@ public sealed class Sigmoid<T> : ElementwiseActivationFunction<T>
         {
             inputGradient[i] = outputGradient[i] * Derivative(z[i], a[i]);
         }
+
+        return true;
     }
 
     /// <summary>σ(z) = 1/(1 + e^−z), evaluated so that e^x never overflows.</summary>

@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 
 namespace NeuralNet.Activations;
@@ -19,12 +18,7 @@ public sealed class Tanh<T> : ElementwiseActivationFunction<T>
     public override T Derivative(T z, T a) => T.One - a * a; // tanh'(z) = 1 − tanh²(z)
 
     /// <inheritdoc />
-    public override void Forward(ReadOnlySpan<T> z, Span<T> a, int rows, int columns)
-        => TensorPrimitives.Tanh(z, a); // vectorised tanh(z)
-
-    /// <inheritdoc />
-    public override void Backward(
-        ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> outputGradient, Span<T> inputGradient, int rows, int columns)
+    private protected override bool BackwardBatch(ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> outputGradient, Span<T> inputGradient)
     {
         int i = 0;
         if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
@@ -42,5 +36,7 @@ public sealed class Tanh<T> : ElementwiseActivationFunction<T>
         {
             inputGradient[i] = outputGradient[i] * Derivative(z[i], a[i]);
         }
+
+        return true;
     }
 }
