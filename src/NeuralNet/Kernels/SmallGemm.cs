@@ -75,16 +75,18 @@ internal static unsafe class SmallGemm
 
     /// <summary>
     /// c[j·ldc] (+)= Σp x[p·xs]·b[j + p·ldb] for j &lt; n: the row x times the matrix whose rows are the
-    /// stored columns of B, four vectors of C at a time held in registers while p runs.
+    /// stored columns of B. Eight vectors of C at a time stay in registers while p runs (eight independent
+    /// sums keep both FMA units busy), then single vectors, then the last few columns one by one.
     /// </summary>
     private static void RowTimesRows<T>(T* x, nint xs, int n, int k, T* b, int ldb, T* c, int ldc, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int w = Vector<T>.Count;
         int j = 0;
-        for (; j + (4 * w) <= n; j += 4 * w)
+        for (; j + (8 * w) <= n; j += 8 * w)
         {
             Vector<T> s0 = Vector<T>.Zero, s1 = Vector<T>.Zero, s2 = Vector<T>.Zero, s3 = Vector<T>.Zero;
+            Vector<T> s4 = Vector<T>.Zero, s5 = Vector<T>.Zero, s6 = Vector<T>.Zero, s7 = Vector<T>.Zero;
             T* bp = b + j;
             for (int p = 0; p < k; p++, bp += ldb)
             {
@@ -93,22 +95,54 @@ internal static unsafe class SmallGemm
                 s1 += xp * Vector.Load(bp + w);
                 s2 += xp * Vector.Load(bp + (2 * w));
                 s3 += xp * Vector.Load(bp + (3 * w));
+                s4 += xp * Vector.Load(bp + (4 * w));
+                s5 += xp * Vector.Load(bp + (5 * w));
+                s6 += xp * Vector.Load(bp + (6 * w));
+                s7 += xp * Vector.Load(bp + (7 * w));
             }
 
             Put(c, ldc, j, s0, accumulate);
             Put(c, ldc, j + w, s1, accumulate);
             Put(c, ldc, j + (2 * w), s2, accumulate);
             Put(c, ldc, j + (3 * w), s3, accumulate);
+            Put(c, ldc, j + (4 * w), s4, accumulate);
+            Put(c, ldc, j + (5 * w), s5, accumulate);
+            Put(c, ldc, j + (6 * w), s6, accumulate);
+            Put(c, ldc, j + (7 * w), s7, accumulate);
+        }
+
+        for (; j + w <= n; j += w)
+        {
+            Vector<T> s0 = Vector<T>.Zero;
+            T* bp = b + j;
+            for (int p = 0; p < k; p++, bp += ldb)
+            {
+                s0 += new Vector<T>(x[p * xs]) * Vector.Load(bp);
+            }
+
+            Put(c, ldc, j, s0, accumulate);
         }
 
         for (; j < n; j++)
         {
-            T sum = T.Zero;
-            for (int p = 0; p < k; p++)
+            // Four partial sums, so the additions do not wait on each other.
+            T s0 = T.Zero, s1 = T.Zero, s2 = T.Zero, s3 = T.Zero;
+            T* bj = b + j;
+            int p = 0;
+            for (; p + 4 <= k; p += 4)
             {
-                sum += x[p * xs] * b[j + ((nint)p * ldb)];
+                s0 += x[p * xs] * bj[(nint)p * ldb];
+                s1 += x[(p + 1) * xs] * bj[(nint)(p + 1) * ldb];
+                s2 += x[(p + 2) * xs] * bj[(nint)(p + 2) * ldb];
+                s3 += x[(p + 3) * xs] * bj[(nint)(p + 3) * ldb];
             }
 
+            for (; p < k; p++)
+            {
+                s0 += x[p * xs] * bj[(nint)p * ldb];
+            }
+
+            T sum = (s0 + s1) + (s2 + s3);
             T* cj = c + ((nint)j * ldc);
             *cj = accumulate ? *cj + sum : sum;
         }
@@ -118,9 +152,9 @@ internal static unsafe class SmallGemm
     private static void Put<T>(T* c, int ldc, int j, Vector<T> values, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (ldc == 1 && !accumulate)
+        if (ldc == 1)
         {
-            values.Store(c + j);
+            (accumulate ? Vector.Load(c + j) + values : values).Store(c + j);
             return;
         }
 
