@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace NeuralNet.Kernels;
 
@@ -81,8 +82,8 @@ internal static unsafe class SmallGemm
     private static void RowTimesRows<T>(T* x, nint xs, int n, int k, T* b, int ldb, T* c, int ldc, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        int j = Vector512.IsHardwareAccelerated ? RowTimesRows512(x, xs, n, k, b, ldb, c, ldc, accumulate) : 0;
         int w = Vector<T>.Count;
-        int j = 0;
         for (; j + (8 * w) <= n; j += 8 * w)
         {
             Vector<T> s0 = Vector<T>.Zero, s1 = Vector<T>.Zero, s2 = Vector<T>.Zero, s3 = Vector<T>.Zero;
@@ -145,6 +146,59 @@ internal static unsafe class SmallGemm
             T sum = (s0 + s1) + (s2 + s3);
             T* cj = c + ((nint)j * ldc);
             *cj = accumulate ? *cj + sum : sum;
+        }
+    }
+
+    /// <summary>The blocks of 8 × 16 floats (8 × 8 doubles) of <see cref="RowTimesRows"/> in Vector512 registers; returns the columns done.</summary>
+    private static int RowTimesRows512<T>(T* x, nint xs, int n, int k, T* b, int ldb, T* c, int ldc, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int w = Vector512<T>.Count;
+        int j = 0;
+        for (; j + (8 * w) <= n; j += 8 * w)
+        {
+            Vector512<T> s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default;
+            T* bp = b + j;
+            for (int p = 0; p < k; p++, bp += ldb)
+            {
+                Vector512<T> xp = Vector512.Create(x[p * xs]);
+                s0 = VectorFma.Fma(xp, Vector512.Load(bp), s0);
+                s1 = VectorFma.Fma(xp, Vector512.Load(bp + w), s1);
+                s2 = VectorFma.Fma(xp, Vector512.Load(bp + (2 * w)), s2);
+                s3 = VectorFma.Fma(xp, Vector512.Load(bp + (3 * w)), s3);
+                s4 = VectorFma.Fma(xp, Vector512.Load(bp + (4 * w)), s4);
+                s5 = VectorFma.Fma(xp, Vector512.Load(bp + (5 * w)), s5);
+                s6 = VectorFma.Fma(xp, Vector512.Load(bp + (6 * w)), s6);
+                s7 = VectorFma.Fma(xp, Vector512.Load(bp + (7 * w)), s7);
+            }
+
+            Put512(c, ldc, j, s0, accumulate);
+            Put512(c, ldc, j + w, s1, accumulate);
+            Put512(c, ldc, j + (2 * w), s2, accumulate);
+            Put512(c, ldc, j + (3 * w), s3, accumulate);
+            Put512(c, ldc, j + (4 * w), s4, accumulate);
+            Put512(c, ldc, j + (5 * w), s5, accumulate);
+            Put512(c, ldc, j + (6 * w), s6, accumulate);
+            Put512(c, ldc, j + (7 * w), s7, accumulate);
+        }
+
+        return j;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Put512<T>(T* c, int ldc, int j, Vector512<T> values, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (ldc == 1)
+        {
+            (accumulate ? Vector512.Load(c + j) + values : values).Store(c + j);
+            return;
+        }
+
+        for (int e = 0; e < Vector512<T>.Count; e++)
+        {
+            T* cj = c + ((nint)(j + e) * ldc);
+            *cj = accumulate ? *cj + values[e] : values[e];
         }
     }
 
