@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 
 namespace NeuralNet.Optimizers;
 
@@ -71,6 +72,12 @@ public sealed class SgdOptimizer<T> : Optimizer<T>
         }
 
         Span<T> velocity = state.Slot(0);
+        if (!Nesterov && Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        {
+            MomentumStep(values, gradients, velocity, learningRate);
+            return;
+        }
+
         TensorPrimitives.MultiplyAdd(velocity, _momentum, gradients, velocity); // v ← μv + g
         if (Nesterov)
         {
@@ -80,6 +87,31 @@ public sealed class SgdOptimizer<T> : Optimizer<T>
         else
         {
             TensorPrimitives.MultiplyAdd(velocity, -learningRate, values, values); // p ← p − ηv
+        }
+    }
+
+    /// <summary>
+    /// <c>v ← μv + g; p ← p − ηv</c> in one pass over the three arrays instead of two (the same multiplies
+    /// and adds, unfused, so the result is the same to the bit).
+    /// </summary>
+    private void MomentumStep(Span<T> values, ReadOnlySpan<T> gradients, Span<T> velocity, T learningRate)
+    {
+        ref T p = ref MemoryMarshal.GetReference(values), v = ref MemoryMarshal.GetReference(velocity);
+        ref T g = ref MemoryMarshal.GetReference(gradients);
+        var mu = new Vector<T>(_momentum);
+        var minusEta = new Vector<T>(-learningRate);
+        int i = 0;
+        for (; i <= values.Length - Vector<T>.Count; i += Vector<T>.Count)
+        {
+            Vector<T> vi = (Vector.LoadUnsafe(ref v, (nuint)i) * mu) + Vector.LoadUnsafe(ref g, (nuint)i);
+            vi.StoreUnsafe(ref v, (nuint)i);
+            ((vi * minusEta) + Vector.LoadUnsafe(ref p, (nuint)i)).StoreUnsafe(ref p, (nuint)i);
+        }
+
+        for (; i < values.Length; i++)
+        {
+            velocity[i] = (velocity[i] * _momentum) + gradients[i];
+            values[i] = (velocity[i] * -learningRate) + values[i];
         }
     }
 }
