@@ -25,7 +25,13 @@ public sealed class Sigmoid<T> : ElementwiseActivationFunction<T>
     {
         if (z.Length < ShortSpan)
         {
-            return false; // a few units (per-sample training): the element loop, without any set-up
+            // A few units (per-sample training): a plain loop, without the vector set-up.
+            for (int i = 0; i < z.Length; i++)
+            {
+                a[i] = Logistic(z[i]);
+            }
+
+            return true;
         }
 
         TensorPrimitives.Sigmoid(z, a); // σ(z) = 1/(1 + e^−z), vectorised
