@@ -1,7 +1,7 @@
 // Iris: three species of iris told apart by four measurements of their flowers. Loads the CSV and
 // its fixed train/test split, standardises the features with the training rows' statistics, trains
 // a 4-16-3 network (tanh, softmax + cross-entropy, SGD with momentum) with the library's Trainer,
-// and reports the test accuracy and the confusion matrix.
+// reports the test accuracy and the confusion matrix, then saves the trained model and loads it back.
 using System.Globalization;
 using MathNet.Numerics.LinearAlgebra;
 using NeuralNet;
@@ -11,6 +11,7 @@ using NeuralNet.Layers;
 using NeuralNet.Losses;
 using NeuralNet.Optimizers;
 using NeuralNet.Samples;
+using NeuralNet.Serialization;
 using NeuralNet.Training;
 
 var commandLine = new SampleCommandLine(
@@ -58,5 +59,20 @@ return SampleApp.Run(commandLine, args, (options, console) =>
     ConfusionMatrixTable.Write(console, confusion, species);
     console.WriteLine();
     HistoryReport.Save(console, options, history, "iris", "Iris");
-    return SampleApp.SuccessExitCode;
+
+    // Save the trained network, load it back, and use the loaded one on the test rows and a new flower.
+    console.Heading("Saving the trained model and loading it back");
+    string modelPath = options.OutputPath("iris-model.nnet");
+    NetworkSerializer.Save(network, modelPath);
+    Network<double> loaded = NetworkSerializer.Load<double>(modelPath);
+    bool identical = loaded.Predict(testX).Equals(network.Predict(testX));
+    console.WriteLine($"  saved to {modelPath} ({new FileInfo(modelPath).Length} bytes)");
+    console.Write($"  loaded back: {loaded}; predicts the {test.Count} test flowers exactly as before: ");
+    console.WriteLine(identical ? "yes" : "NO", identical ? Style.Good : Style.Bad);
+    double[] flower = [5.9, 3.0, 5.1, 1.8];
+    Matrix<double> probabilities = loaded.PredictProbabilities(scaler.Transform(Matrix<double>.Build.DenseOfRowArrays(flower)));
+    int best = probabilities.Row(0).MaximumIndex();
+    console.Write($"  a new flower ({string.Join(", ", flower.Select(v => v.ToString(CultureInfo.InvariantCulture)))} cm), scaled with the training rows' statistics: ");
+    console.WriteLine($"{species[best]} ({probabilities[0, best].ToString("P1", CultureInfo.InvariantCulture)})", Style.Emphasis);
+    return identical ? SampleApp.SuccessExitCode : SampleApp.ErrorExitCode;
 });

@@ -21,7 +21,6 @@ public static class EpochSummary
         Append(line, "test loss", record.ValidationLoss, "F4");
         Append(line, "accuracy", record.TrainingAccuracy, "P1");
         Append(line, "test accuracy", record.ValidationAccuracy, "P1");
-        Append(line, "test RMSE", record.ValidationRmse, "F4");
         Append(line, "test R²", record.ValidationRSquared, "F3");
         line.Append(CultureInfo.InvariantCulture, $"  ({record.Duration.TotalSeconds:F1} s)");
         return line.ToString();

@@ -17,7 +17,7 @@ public sealed class TrainingProgressBar : IProgress<TrainingProgress>
     private readonly int _samplesPerEpoch;
     private readonly int _batchSize;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private TimeSpan _lastDraw = TimeSpan.MinValue;
+    private TimeSpan? _lastDraw;
     private int _drawnLength;
     private int _epoch;
     private double _lossSum;
@@ -45,7 +45,7 @@ public sealed class TrainingProgressBar : IProgress<TrainingProgress>
         }
 
         _lossSum += value.BatchLoss;
-        if (!_console.IsTerminal || (_clock.Elapsed - _lastDraw < RedrawInterval && value.Batch != value.Batches))
+        if (!_console.IsTerminal || (_lastDraw is TimeSpan last && _clock.Elapsed - last < RedrawInterval && value.Batch != value.Batches))
         {
             return;
         }

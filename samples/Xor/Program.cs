@@ -1,6 +1,7 @@
 // XOR: the smallest problem a single neuron cannot solve and a hidden layer can.
-// A 2-4-1 network (tanh hidden units, sigmoid output, binary cross-entropy) learns the four rows by
-// full-batch gradient descent; the loss falls epoch by epoch and the outputs move to 0 and 1.
+// A 2-4-1 network (tanh hidden units, sigmoid output, binary cross-entropy) learns the four rows with
+// the library's Trainer (SGD with momentum, all four rows in one batch); the loss falls epoch by
+// epoch and the outputs move to 0 and 1.
 using System.Globalization;
 using MathNet.Numerics.LinearAlgebra;
 using NeuralNet;
@@ -9,6 +10,7 @@ using NeuralNet.Layers;
 using NeuralNet.Losses;
 using NeuralNet.Optimizers;
 using NeuralNet.Samples;
+using NeuralNet.Training;
 
 var commandLine = new SampleCommandLine(
     "Xor",
@@ -22,38 +24,32 @@ return SampleApp.Run(commandLine, args, (options, console) =>
         options.Seed,
         new DenseLayer<double>(2, 4, new Tanh<double>()),
         new DenseLayer<double>(4, 1, new Sigmoid<double>()));
-    var loss = new BinaryCrossEntropy<double>();
-    var optimizer = new SgdOptimizer<double>(options.LearningRate, momentum: 0.9);
+    var trainer = new Trainer<double>(
+        network,
+        new BinaryCrossEntropy<double>(),
+        new SgdOptimizer<double>(options.LearningRate, momentum: 0.9),
+        new TrainingOptions { Epochs = options.Epochs, BatchSize = options.BatchSize });
 
     console.WriteLine("XOR with NeuralNet", Style.Heading);
     console.WriteLine($"network: {network}", Style.Dim);
     console.WriteLine($"loss: binary cross-entropy; optimizer: SGD with momentum 0.9; {options}", Style.Dim);
 
     console.Heading("Training: the loss falls epoch by epoch");
-    var log = new TrainingLog("loss");
-    var table = new TextTable(">epoch", ">loss");
-    int batch = Math.Min(options.BatchSize, inputs.RowCount);
-    for (int epoch = 1; epoch <= options.Epochs; epoch++)
+    var table = new TextTable(">epoch", ">loss", ">accuracy");
+    trainer.EpochCompleted += (_, e) =>
     {
-        double sum = 0;
-        int batches = 0;
-        for (int start = 0; start < inputs.RowCount; start += batch)
+        if (EpochMilestones.IsMilestone(e.Record.Epoch, options.Epochs))
         {
-            int rows = Math.Min(batch, inputs.RowCount - start);
-            sum += network.TrainStep(inputs.SubMatrix(start, rows, 0, 2), targets.SubMatrix(start, rows, 0, 1), loss, optimizer);
-            batches++;
+            table.AddRow(
+                e.Record.Epoch.ToString(CultureInfo.InvariantCulture),
+                e.Record.TrainingLoss.ToString("F6", CultureInfo.InvariantCulture),
+                (e.Record.TrainingAccuracy ?? double.NaN).ToString("P0", CultureInfo.InvariantCulture));
         }
-
-        log.Add(epoch, sum / batches);
-        if (EpochMilestones.IsMilestone(epoch, options.Epochs))
-        {
-            table.AddRow(epoch.ToString(CultureInfo.InvariantCulture), (sum / batches).ToString("F6", CultureInfo.InvariantCulture));
-        }
-    }
-
+    };
+    TrainingHistory history = trainer.Fit(inputs, targets);
     table.Write(console);
     console.WriteLine();
-    TerminalChart.Write(console, log.Column("loss"), "epoch", logScale: true, height: 8);
+    TerminalChart.Write(console, history.Epochs.Select(e => e.TrainingLoss).ToArray(), "epoch", logScale: true, height: 8);
 
     console.Heading("What the network learned");
     Matrix<double> outputs = network.Predict(inputs);
@@ -74,12 +70,7 @@ return SampleApp.Run(commandLine, args, (options, console) =>
     results.Write(console);
     console.WriteLine();
     console.WriteLine($"accuracy: {correct}/4 rows right", correct == 4 ? Style.Good : Style.Bad);
-
-    string csv = options.OutputPath("xor-history.csv");
-    log.WriteCsv(csv);
-    string png = options.OutputPath("xor-loss.png");
-    CurvePlot.Save(png, "XOR: training loss", "loss (binary cross-entropy)", log.Epochs, [("training loss", log.Column("loss"))], logScale: true);
-    console.WriteLine($"wrote {csv}", Style.Dim);
-    console.WriteLine($"wrote {png}", Style.Dim);
+    console.WriteLine();
+    HistoryReport.Save(console, options, history, "xor", "XOR");
     return SampleApp.SuccessExitCode;
 });

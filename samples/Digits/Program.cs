@@ -1,0 +1,60 @@
+// Digits: handwritten digits 0-9 as 8×8 images of ink counts (0..16). Loads the CSV and its fixed
+// train/test split, scales the pixels to [0, 1] (÷ 16), trains a 64-64-10 network (ReLU, softmax +
+// cross-entropy, SGD with momentum) with the library's Trainer, and reports the test accuracy and
+// the confusion matrix.
+using System.Globalization;
+using MathNet.Numerics.LinearAlgebra;
+using NeuralNet;
+using NeuralNet.Activations;
+using NeuralNet.Data;
+using NeuralNet.Layers;
+using NeuralNet.Losses;
+using NeuralNet.Optimizers;
+using NeuralNet.Samples;
+using NeuralNet.Training;
+
+var commandLine = new SampleCommandLine(
+    "Digits",
+    "a 64-64-10 network learns to read handwritten digits from 8×8 images; reports test accuracy and a confusion matrix.",
+    new SampleDefaults(Epochs: 50, LearningRate: 0.05, BatchSize: 32, Seed: 42));
+return SampleApp.Run(commandLine, args, (options, console) =>
+{
+    console.WriteLine("Handwritten digits with NeuralNet", Style.Heading);
+
+    // The data: 1797 images, the fixed split (1437 train, 360 test), pixels scaled from 0..16 to 0..1.
+    Dataset<double> all = CsvDataset.Load<double>(SampleData.PathOf("digits.csv"), "label");
+    (int[] trainRows, int[] testRows) = FixedSplit.Load(SampleData.PathOf("digits.split.csv"));
+    Dataset<double> train = all.Rows(trainRows), test = all.Rows(testRows);
+    Matrix<double> trainX = train.Features / 16, testX = test.Features / 16;
+    console.WriteLine($"data: {all.Count} images of 8×8 pixels; {train.Count} train, {test.Count} test rows", Style.Dim);
+
+    var network = new Network<double>(
+        options.Seed,
+        new DenseLayer<double>(64, 64, new ReLU<double>()),
+        new DenseLayer<double>(64, 10, new Softmax<double>()));
+    var progress = new TrainingProgressBar(console, train.Count, options.BatchSize);
+    var trainer = new Trainer<double>(
+        network,
+        new CategoricalCrossEntropy<double>(),
+        new SgdOptimizer<double>(options.LearningRate, momentum: 0.9),
+        new TrainingOptions { Epochs = options.Epochs, BatchSize = options.BatchSize, Progress = progress });
+    console.WriteLine($"network: {network}; softmax + cross-entropy; SGD momentum 0.9; {options}", Style.Dim);
+
+    console.Heading("Training");
+    EpochSummary.Follow(trainer, progress, (epoch, epochs) => EpochMilestones.IsMilestone(epoch, epochs, firstEvery: 3));
+    TrainingHistory history = trainer.Fit(new Dataset<double>(trainX, train.Targets), new Dataset<double>(testX, test.Targets));
+    console.WriteLine();
+    TerminalChart.Write(console, history.Epochs.Select(e => e.TrainingLoss).ToArray(), "epoch", logScale: true, height: 8);
+
+    console.Heading("Test results");
+    int[] actual = ClassLabels.FromIndices(test.Targets);
+    int[] predicted = network.PredictClasses(testX);
+    var confusion = new ConfusionMatrix(actual, predicted, 10);
+    console.Write("  test accuracy: ");
+    console.WriteLine($"{confusion.Accuracy.ToString("P1", CultureInfo.InvariantCulture)} ({actual.Zip(predicted).Count(p => p.First == p.Second)} of {actual.Length} images)", Style.Emphasis);
+    console.WriteLine();
+    ConfusionMatrixTable.Write(console, confusion, Enumerable.Range(0, 10).Select(d => d.ToString(CultureInfo.InvariantCulture)).ToArray());
+    console.WriteLine();
+    HistoryReport.Save(console, options, history, "digits", "Digits");
+    return SampleApp.SuccessExitCode;
+});

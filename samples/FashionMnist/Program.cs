@@ -1,0 +1,83 @@
+// Fashion-MNIST: 70,000 photos of clothes (28×28 grey pixels, 10 kinds). Reads the four IDX files
+// that Debian's dataset-fashion-mnist installs (or a --data folder), scales the pixels to [0, 1],
+// trains a 784-128-10 network (ReLU, softmax + cross-entropy, SGD with momentum, in float) with the
+// library's Trainer behind a live progress bar, and reports the test accuracy after every epoch and
+// a confusion matrix at the end.
+using System.Globalization;
+using MathNet.Numerics.LinearAlgebra;
+using NeuralNet;
+using NeuralNet.Activations;
+using NeuralNet.Data;
+using NeuralNet.Layers;
+using NeuralNet.Losses;
+using NeuralNet.Optimizers;
+using NeuralNet.Samples;
+using NeuralNet.Training;
+
+const string DefaultFolder = "/usr/share/datasets/fashion-mnist";
+string[] files = ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"];
+var commandLine = new SampleCommandLine(
+        "FashionMnist",
+        "a 784-128-10 network learns to recognise 10 kinds of clothes from 28×28 photos (60,000 train, 10,000 test); reports test accuracy per epoch. About 5 s per epoch on two cores; --epochs 10 reaches about 87 %.",
+        new SampleDefaults(Epochs: 3, LearningRate: 0.05, BatchSize: 64, Seed: 42))
+    .WithOption("--data", "DIR", $"folder with the four IDX files (default {DefaultFolder})")
+    .WithOption("--train-limit", "N", "train on the first N training images only (default: all 60,000)");
+return SampleApp.Run(commandLine, args, (options, console) =>
+{
+    string folder = options.Extra("--data") ?? DefaultFolder;
+    string? missing = files.FirstOrDefault(f => !File.Exists(Path.Combine(folder, f)));
+    if (missing is not null)
+    {
+        throw new UsageException($"Fashion-MNIST not found ({Path.Combine(folder, missing)} is missing): install it with 'sudo apt-get install dataset-fashion-mnist', or pass --data DIR with the four IDX .gz files.");
+    }
+
+    int? limit = null;
+    if (options.Extra("--train-limit") is string limitText)
+    {
+        limit = int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= 1
+            ? n
+            : throw new UsageException($"option --train-limit needs a whole number ≥ 1 (received '{limitText}').");
+    }
+
+    string[] kinds = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
+    console.WriteLine("Fashion-MNIST with NeuralNet", Style.Heading);
+    console.WriteLine($"reading {folder} ...", Style.Dim);
+    Matrix<float> trainX = IdxFile.ReadMatrix<float>(Path.Combine(folder, files[0]), 1.0 / 255);
+    Matrix<float> trainY = IdxFile.ReadMatrix<float>(Path.Combine(folder, files[1]));
+    Matrix<float> testX = IdxFile.ReadMatrix<float>(Path.Combine(folder, files[2]), 1.0 / 255);
+    Matrix<float> testY = IdxFile.ReadMatrix<float>(Path.Combine(folder, files[3]));
+    if (limit is int take && take < trainX.RowCount)
+    {
+        trainX = trainX.SubMatrix(0, take, 0, trainX.ColumnCount);
+        trainY = trainY.SubMatrix(0, take, 0, 1);
+    }
+
+    console.WriteLine($"data: {trainX.RowCount} train and {testX.RowCount} test images of 28×28 pixels (scaled ÷ 255)", Style.Dim);
+    var network = new Network<float>(
+        options.Seed,
+        new DenseLayer<float>(784, 128, new ReLU<float>()),
+        new DenseLayer<float>(128, 10, new Softmax<float>()));
+    var progress = new TrainingProgressBar(console, trainX.RowCount, options.BatchSize);
+    var trainer = new Trainer<float>(
+        network,
+        new CategoricalCrossEntropy<float>(),
+        new SgdOptimizer<float>(options.LearningRate, momentum: 0.9),
+        new TrainingOptions { Epochs = options.Epochs, BatchSize = options.BatchSize, Progress = progress });
+    console.WriteLine($"network: {network}, float; softmax + cross-entropy; SGD momentum 0.9; {options}", Style.Dim);
+
+    console.Heading("Training (test accuracy after every epoch)");
+    EpochSummary.Follow(trainer, progress);
+    TrainingHistory history = trainer.Fit(trainX, trainY, testX, testY);
+
+    console.Heading("Test results");
+    int[] actual = ClassLabels.FromIndices(testY);
+    int[] predicted = network.PredictClasses(testX);
+    var confusion = new ConfusionMatrix(actual, predicted, kinds.Length);
+    console.Write("  test accuracy: ");
+    console.WriteLine($"{confusion.Accuracy.ToString("P1", CultureInfo.InvariantCulture)} ({actual.Zip(predicted).Count(p => p.First == p.Second)} of {actual.Length} images)", Style.Emphasis);
+    console.WriteLine();
+    ConfusionMatrixTable.Write(console, confusion, kinds);
+    console.WriteLine();
+    HistoryReport.Save(console, options, history, "fashion-mnist", "Fashion-MNIST");
+    return SampleApp.SuccessExitCode;
+});

@@ -1,0 +1,78 @@
+// Regression: disease progression one year after baseline, predicted from ten measurements of 442
+// diabetes patients. Loads the CSV and its fixed train/test split, standardises the features and the
+// target with the training rows' statistics, trains a 10-32-1 network (ReLU, identity output, mean
+// squared error, SGD with momentum) with the library's Trainer, and reports RMSE and R² on the test
+// rows in the target's own units.
+using System.Globalization;
+using MathNet.Numerics.LinearAlgebra;
+using NeuralNet;
+using NeuralNet.Activations;
+using NeuralNet.Data;
+using NeuralNet.Layers;
+using NeuralNet.Losses;
+using NeuralNet.Optimizers;
+using NeuralNet.Samples;
+using NeuralNet.Training;
+
+var commandLine = new SampleCommandLine(
+    "Regression",
+    "a 10-32-1 network predicts diabetes progression from ten measurements; reports test RMSE and R².",
+    new SampleDefaults(Epochs: 200, LearningRate: 0.01, BatchSize: 32, Seed: 42));
+return SampleApp.Run(commandLine, args, (options, console) =>
+{
+    console.WriteLine("Diabetes regression with NeuralNet", Style.Heading);
+
+    // The data: 442 patients, the fixed split (353 train, 89 test); features and target standardised on the train rows.
+    Dataset<double> all = CsvDataset.Load<double>(SampleData.PathOf("diabetes.csv"), "target");
+    (int[] trainRows, int[] testRows) = FixedSplit.Load(SampleData.PathOf("diabetes.split.csv"));
+    Dataset<double> train = all.Rows(trainRows), test = all.Rows(testRows);
+    var features = new StandardScaler<double>();
+    var target = new StandardScaler<double>();
+    Matrix<double> trainX = features.FitTransform(train.Features), testX = features.Transform(test.Features);
+    Matrix<double> trainY = target.FitTransform(train.Targets), testY = target.Transform(test.Targets);
+    console.WriteLine($"data: {all.Count} patients, {all.Features.ColumnCount} features ({string.Join(", ", all.FeatureNames)}); {train.Count} train, {test.Count} test rows", Style.Dim);
+
+    var network = new Network<double>(
+        options.Seed,
+        new DenseLayer<double>(10, 32, new ReLU<double>()),
+        new DenseLayer<double>(32, 1));
+    var progress = new TrainingProgressBar(console, train.Count, options.BatchSize);
+    var trainer = new Trainer<double>(
+        network,
+        new MeanSquaredError<double>(),
+        new SgdOptimizer<double>(options.LearningRate, momentum: 0.9),
+        new TrainingOptions { Epochs = options.Epochs, BatchSize = options.BatchSize, Progress = progress });
+    console.WriteLine($"network: {network}; mean squared error on the standardised target; SGD momentum 0.9; {options}", Style.Dim);
+
+    console.Heading("Training");
+    EpochSummary.Follow(trainer, progress, (epoch, epochs) => EpochMilestones.IsMilestone(epoch, epochs, firstEvery: 3));
+    TrainingHistory history = trainer.Fit(new Dataset<double>(trainX, trainY), new Dataset<double>(testX, testY));
+    console.WriteLine();
+    TerminalChart.Write(console, history.Epochs.Select(e => e.TrainingLoss).ToArray(), "epoch", height: 8);
+
+    // Back to the target's own units for the report.
+    Matrix<double> predicted = target.InverseTransform(network.Predict(testX));
+    double rmse = RegressionMetrics.RootMeanSquaredError(test.Targets, predicted);
+    double r2 = RegressionMetrics.RSquared(test.Targets, predicted);
+    console.Heading("Test results");
+    var metrics = new TextTable("metric", ">value", "meaning");
+    metrics.AddRow(("RMSE", Style.Accent), (rmse.ToString("F1", CultureInfo.InvariantCulture), Style.Emphasis), ("typical error, in the target's units (it ranges 25..346)", Style.Dim));
+    metrics.AddRow(("R²", Style.Accent), (r2.ToString("F3", CultureInfo.InvariantCulture), Style.Emphasis), ("share of the target's variance explained (1 = all, 0 = the mean's guess)", Style.Dim));
+    metrics.Write(console);
+    console.WriteLine();
+    var examples = new TextTable(">patient", ">actual", ">predicted", ">error");
+    for (int i = 0; i < Math.Min(5, test.Count); i++)
+    {
+        double error = predicted[i, 0] - test.Targets[i, 0];
+        examples.AddRow(
+            (testRows[i].ToString(CultureInfo.InvariantCulture), Style.Plain),
+            (test.Targets[i, 0].ToString("F0", CultureInfo.InvariantCulture), Style.Plain),
+            (predicted[i, 0].ToString("F1", CultureInfo.InvariantCulture), Style.Emphasis),
+            (error.ToString("+0.0;-0.0", CultureInfo.InvariantCulture), Style.Dim));
+    }
+
+    examples.Write(console);
+    console.WriteLine();
+    HistoryReport.Save(console, options, history, "diabetes", "Diabetes regression");
+    return SampleApp.SuccessExitCode;
+});

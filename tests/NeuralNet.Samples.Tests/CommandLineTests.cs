@@ -1,0 +1,98 @@
+namespace NeuralNet.Samples.Tests;
+
+public sealed class CommandLineTests
+{
+    public static TheoryData<string> Samples => new() { "Xor", "Backpropagation", "Iris", "Digits", "Regression", "FashionMnist" };
+
+    [Theory]
+    [MemberData(nameof(Samples))]
+    public void EverySample_Help_PrintsTheSharedOptionsAndExitsWithCode0(string sample)
+    {
+        using var folder = new TempFolder();
+
+        SampleRun run = SampleProcess.Run(sample, folder.Path, "--help");
+
+        run.ShouldHaveSucceededInPlainText();
+        run.Output.Should().Contain($"dotnet run --project samples/{sample}")
+            .And.Contain("--epochs").And.Contain("--learning-rate").And.Contain("--batch-size")
+            .And.Contain("--seed").And.Contain("--output").And.Contain("--help");
+        Directory.EnumerateFileSystemEntries(folder.Path).Should().BeEmpty("--help writes no files");
+    }
+
+    [Theory]
+    [MemberData(nameof(Samples))]
+    public void EverySample_BadOption_PrintsAClearErrorAndExitsWithCode2(string sample)
+    {
+        using var folder = new TempFolder();
+
+        SampleRun unknown = SampleProcess.Run(sample, folder.Path, "--epoch", "3");
+        SampleRun outOfRange = SampleProcess.Run(sample, folder.Path, "--learning-rate", "-0.1");
+
+        unknown.ExitCode.Should().Be(2, unknown.ToString());
+        unknown.Error.Should().Contain("unknown option '--epoch'");
+        outOfRange.ExitCode.Should().Be(2, outOfRange.ToString());
+        outOfRange.Error.Should().Contain("--learning-rate needs a number > 0 (received '-0.1')");
+    }
+
+    [Fact]
+    public void Parse_NoArguments_GivesTheDefaultsAndTheCurrentDirectory()
+    {
+        var commandLine = new SampleCommandLine("Test", "a test.", new SampleDefaults(7, 0.25, 4, 9));
+
+        SampleOptions options = commandLine.Parse([])!;
+
+        options.Epochs.Should().Be(7);
+        options.LearningRate.Should().Be(0.25);
+        options.BatchSize.Should().Be(4);
+        options.Seed.Should().Be(9UL);
+        options.OutputDirectory.Should().Be(Directory.GetCurrentDirectory());
+    }
+
+    [Fact]
+    public void Parse_BothOptionForms_AreRead()
+    {
+        var commandLine = new SampleCommandLine("Test", "a test.", new SampleDefaults(7, 0.25, 4)).WithOption("--data", "DIR", "data folder");
+
+        SampleOptions options = commandLine.Parse(["--epochs=12", "--learning-rate", "0.5", "--batch-size=1", "--seed", "18446744073709551615", "--data", "/x"])!;
+
+        options.Epochs.Should().Be(12);
+        options.LearningRate.Should().Be(0.5);
+        options.BatchSize.Should().Be(1);
+        options.Seed.Should().Be(ulong.MaxValue);
+        options.Extra("--data").Should().Be("/x");
+        options.Extra("--other").Should().BeNull();
+    }
+
+    [Theory]
+    [InlineData("--epochs", "0", "--epochs needs a whole number ≥ 1 (received '0')")]
+    [InlineData("--batch-size", "two", "--batch-size needs a whole number ≥ 1 (received 'two')")]
+    [InlineData("--learning-rate", "NaN", "--learning-rate needs a number > 0 (received 'NaN')")]
+    [InlineData("--seed", "-1", "--seed needs a whole number ≥ 0 (received '-1')")]
+    public void Parse_BadValue_ThrowsUsageExceptionNamingOptionAndValue(string option, string value, string message)
+    {
+        var commandLine = new SampleCommandLine("Test", "a test.", new SampleDefaults(7, 0.25, 4));
+
+        Action parse = () => commandLine.Parse([option, value]);
+
+        parse.Should().Throw<UsageException>().WithMessage($"*{message}*");
+    }
+
+    [Fact]
+    public void Parse_MissingValue_ThrowsUsageException()
+    {
+        var commandLine = new SampleCommandLine("Test", "a test.", new SampleDefaults(7, 0.25, 4));
+
+        Action parse = () => commandLine.Parse(["--epochs"]);
+
+        parse.Should().Throw<UsageException>().WithMessage("option --epochs needs a value*");
+    }
+
+    [Fact]
+    public void Parse_Help_ReturnsNullEvenAfterOtherOptions()
+    {
+        var commandLine = new SampleCommandLine("Test", "a test.", new SampleDefaults(7, 0.25, 4));
+
+        commandLine.Parse(["--epochs", "3", "--help"]).Should().BeNull();
+        commandLine.HelpText().Should().Contain("default 7").And.Contain("default 0.25").And.Contain("default 4");
+    }
+}
