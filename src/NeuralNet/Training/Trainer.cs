@@ -137,6 +137,9 @@ public sealed class Trainer<T>
             Optimizer.LearningRate = learningRate;
             if (options.Shuffle)
             {
+                // Each epoch's order is a fresh shuffle of the training rows, so it depends only on the
+                // random source's state: training resumed from a checkpoint visits the same batches.
+                set.TrainRows.CopyTo(order, 0);
                 random.Shuffle<int>(order);
             }
 
