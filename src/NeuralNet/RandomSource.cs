@@ -96,6 +96,26 @@ public sealed class RandomSource
         }
     }
 
+    /// <summary>
+    /// The generator's whole state (the four xoshiro words and the spare Gaussian sample, if one is
+    /// waiting), so that a saved model resumes the same random sequence; not all four words may be 0.
+    /// </summary>
+    internal (ulong S0, ulong S1, ulong S2, ulong S3, double? SpareGaussian) State
+    {
+        get => (_s0, _s1, _s2, _s3, _hasSpareGaussian ? _spareGaussian : null);
+        set
+        {
+            if ((value.S0 | value.S1 | value.S2 | value.S3) == 0)
+            {
+                throw new ArgumentException("A xoshiro256** state must not be all zeros (received four zero words).", nameof(value));
+            }
+
+            (_s0, _s1, _s2, _s3) = (value.S0, value.S1, value.S2, value.S3);
+            _hasSpareGaussian = value.SpareGaussian.HasValue;
+            _spareGaussian = value.SpareGaussian.GetValueOrDefault();
+        }
+    }
+
     /// <summary>Creates an independent source from this one, for a consumer that needs its own stream.</summary>
     public RandomSource Fork() => new(NextUInt64());
 

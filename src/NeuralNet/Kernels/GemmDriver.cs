@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace NeuralNet.Kernels;
 
@@ -20,6 +21,7 @@ internal static unsafe class GemmDriver
     public const int BlockColumns = 2048;
 
     /// <summary>Column-major <c>C (+)= op(A)·op(B)</c> (m × n, depth k ≥ 1) with the given micro-kernel.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<T>(
         GemmKernel kernel, bool transposeA, bool transposeB, int m, int n, int k,
         T* a, int lda, T* b, int ldb, T* c, int ldc, bool accumulate)
@@ -56,6 +58,7 @@ internal static unsafe class GemmDriver
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MultiplyBlock<T>(
         GemmKernel kernel, int mc, int nc, int kc, int mr, int nr,
         T* packedA, T* packedB, T* c, int ldc, bool add, T* tile)

@@ -13,6 +13,7 @@ internal static unsafe class GemmPacking
     /// offset to the block's first element) into panels of <paramref name="mr"/> rows: panel after panel,
     /// within a panel for each step p its <paramref name="mr"/> values.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackA<T>(bool transpose, T* a, int lda, int mc, int kc, int mr, T* packed)
         where T : unmanaged
     {
@@ -36,21 +37,20 @@ internal static unsafe class GemmPacking
             }
             else
             {
-                // op(A)[i, p] = a[p + i·lda]: each stored column of A is a row of the panel.
-                for (int r = 0; r < rows; r++)
+                // op(A)[i, p] = a[p + i·lda]: each stored column of A is a row of the panel; the panel is
+                // written in order while the rows are read as parallel streams.
+                T* source = a + ((nint)i0 * lda);
+                for (int p = 0; p < kc; p++)
                 {
-                    T* source = a + ((nint)(i0 + r) * lda);
-                    for (int p = 0; p < kc; p++)
+                    T* destination = panel + (p * mr);
+                    for (int r = 0; r < rows; r++)
                     {
-                        panel[(p * mr) + r] = source[p];
+                        destination[r] = source[p + ((nint)r * lda)];
                     }
-                }
 
-                for (int r = rows; r < mr; r++)
-                {
-                    for (int p = 0; p < kc; p++)
+                    for (int r = rows; r < mr; r++)
                     {
-                        panel[(p * mr) + r] = default;
+                        destination[r] = default;
                     }
                 }
             }
@@ -61,6 +61,7 @@ internal static unsafe class GemmPacking
     /// Packs the block of op(B) with rows <c>[0, kc)</c> and columns <c>[0, nc)</c> into panels of
     /// <paramref name="nr"/> columns: within a panel for each step p its <paramref name="nr"/> values.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackB<T>(bool transpose, T* b, int ldb, int kc, int nc, int nr, T* packed)
         where T : unmanaged
     {
@@ -84,21 +85,20 @@ internal static unsafe class GemmPacking
             }
             else
             {
-                // op(B)[p, j] = b[p + j·ldb]: each stored column of B is a column of the panel.
-                for (int j = 0; j < columns; j++)
+                // op(B)[p, j] = b[p + j·ldb]: each stored column of B is a column of the panel; the panel
+                // is written in order while the columns are read as parallel streams.
+                T* source = b + ((nint)j0 * ldb);
+                for (int p = 0; p < kc; p++)
                 {
-                    T* source = b + ((nint)(j0 + j) * ldb);
-                    for (int p = 0; p < kc; p++)
+                    T* destination = panel + (p * nr);
+                    for (int j = 0; j < columns; j++)
                     {
-                        panel[(p * nr) + j] = source[p];
+                        destination[j] = source[p + ((nint)j * ldb)];
                     }
-                }
 
-                for (int j = columns; j < nr; j++)
-                {
-                    for (int p = 0; p < kc; p++)
+                    for (int j = columns; j < nr; j++)
                     {
-                        panel[(p * nr) + j] = default;
+                        destination[j] = default;
                     }
                 }
             }

@@ -46,9 +46,27 @@ internal static class SecondCore
         Wake.Set();
     }
 
-    /// <summary>Waits for the work started by <see cref="Start"/>, spinning (it is a matter of microseconds), and rethrows its failure.</summary>
+    /// <summary>
+    /// Waits for the work started by <see cref="Start"/>, spinning (it is a matter of microseconds), and
+    /// rethrows its failure. When the helper has not even picked the work up (its core is busy with another
+    /// process), the caller takes the work back and does it itself rather than wait.
+    /// </summary>
     public static void Wait()
     {
+        if (Interlocked.Exchange(ref s_item, null) is WorkItem unstarted)
+        {
+            try
+            {
+                unstarted.Execute();
+            }
+            finally
+            {
+                Volatile.Write(ref s_busy, 0); // only now may another caller refill the job object
+            }
+
+            return;
+        }
+
         SpinWait spin = default;
         while (!s_done)
         {

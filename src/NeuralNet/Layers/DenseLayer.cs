@@ -133,11 +133,18 @@ public sealed class DenseLayer<T> : Layer<T>
         // ∂L/∂W = (∂L/∂Z)ᵀ·X: [out × batch]·[batch × in]
         Gemm.Multiply<T>(true, false, OutputSize, InputSize, rows, dz, rows, x, rows, _weights.GradientArray, OutputSize, accumulate: false);
 
-        // ∂L/∂b = Σ over the batch of ∂L/∂Z: each column of ∂L/∂Z is contiguous
+        // ∂L/∂b = Σ over the batch of ∂L/∂Z: each column of ∂L/∂Z is contiguous (one sample: ∂L/∂Z itself)
         T[] db = _biases.GradientArray;
-        for (int j = 0; j < OutputSize; j++)
+        if (rows == 1)
         {
-            db[j] = System.Numerics.Tensors.TensorPrimitives.Sum<T>(dz.AsSpan(j * rows, rows));
+            dz.AsSpan(0, OutputSize).CopyTo(db);
+        }
+        else
+        {
+            for (int j = 0; j < OutputSize; j++)
+            {
+                db[j] = System.Numerics.Tensors.TensorPrimitives.Sum<T>(dz.AsSpan(j * rows, rows));
+            }
         }
 
         if (!computeInputGradient)
@@ -162,14 +169,25 @@ public sealed class DenseLayer<T> : Layer<T>
     /// <inheritdoc />
     public override string ToString() => $"Dense({InputSize} → {OutputSize}, {Activation.Name})";
 
-    /// <summary>Z = X·Wᵀ + b, into <paramref name="z"/> (<c>rows × outputs</c>, column-major).</summary>
+    /// <summary>
+    /// Z = X·Wᵀ + b, into <paramref name="z"/> (<c>rows × outputs</c>, column-major): Z starts as the
+    /// bias and the product is accumulated onto it, which saves a pass over Z.
+    /// </summary>
     private void WeightedSum(ReadOnlySpan<T> x, int rows, Span<T> z)
     {
-        Gemm.Multiply<T>(false, true, rows, OutputSize, InputSize, x, rows, _weights.ValueArray, OutputSize, z, rows, accumulate: false);
         T[] b = _biases.ValueArray;
-        for (int j = 0; j < OutputSize; j++)
+        if (rows == 1)
         {
-            System.Numerics.Tensors.TensorPrimitives.Add(z.Slice(j * rows, rows), b[j], z.Slice(j * rows, rows));
+            b.CopyTo(z);
         }
+        else
+        {
+            for (int j = 0; j < OutputSize; j++)
+            {
+                z.Slice(j * rows, rows).Fill(b[j]);
+            }
+        }
+
+        Gemm.Multiply<T>(false, true, rows, OutputSize, InputSize, x, rows, _weights.ValueArray, OutputSize, z, rows, accumulate: true);
     }
 }

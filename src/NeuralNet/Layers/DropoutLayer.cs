@@ -47,6 +47,9 @@ public sealed class DropoutLayer<T> : Layer<T>
     /// <summary>The probability of dropping each input while training.</summary>
     public double Rate { get; }
 
+    /// <summary>The source of the masks (null until a network takes the layer); saved with a model so training resumes exactly.</summary>
+    internal RandomSource? Random => _random;
+
     /// <inheritdoc />
     public override Matrix<T> Forward(Matrix<T> input, bool training)
     {

@@ -13,6 +13,7 @@ namespace NeuralNet.Optimizers;
 public sealed class SgdOptimizer<T> : Optimizer<T>
     where T : struct, IFloatingPointIeee754<T>
 {
+    private const int ShortSpan = 16;
     private readonly T _momentum;
 
     /// <summary>Creates an SGD optimizer.</summary>
@@ -55,6 +56,16 @@ public sealed class SgdOptimizer<T> : Optimizer<T>
     {
         if (Momentum == 0)
         {
+            if (values.Length < ShortSpan)
+            {
+                for (int i = 0; i < values.Length; i++)
+                {
+                    values[i] -= learningRate * gradients[i]; // p ← p − ηg, for a few values without any set-up
+                }
+
+                return;
+            }
+
             TensorPrimitives.MultiplyAdd(gradients, -learningRate, values, values); // p ← p − ηg
             return;
         }

@@ -35,6 +35,11 @@ internal static class LayerCodec
                 json.WriteString("kind", "dropout");
                 json.WriteNumber("size", dropout.InputSize);
                 json.WriteNumber("rate", dropout.Rate);
+                if (dropout.Random is RandomSource random)
+                {
+                    RandomStateCodec.Write(json, "random", random);
+                }
+
                 break;
             default:
                 throw new NotSupportedException($"The layer {layer.GetType().Name} is not a built-in one, so it cannot be saved: a loader could not rebuild it.");
@@ -43,8 +48,11 @@ internal static class LayerCodec
         json.WriteEndObject();
     }
 
-    /// <summary>Reads one layer's description: the length of each of its parameters (in order) and a function that builds it.</summary>
-    public static (long[] ParameterLengths, Func<Layer<T>> Create) Read<T>(JsonElement element)
+    /// <summary>
+    /// Reads one layer's description: the length of each of its parameters (in order), a function that
+    /// builds it, and a function that restores its state once its network has taken it.
+    /// </summary>
+    public static (long[] ParameterLengths, Func<Layer<T>> Create, Action<Layer<T>> Restore) Read<T>(JsonElement element)
         where T : struct, IFloatingPointIeee754<T>
     {
         string kind = HeaderField.String(element, "kind");
@@ -65,7 +73,7 @@ internal static class LayerCodec
 
                 // An initializer the library does not know (a user's own) only mattered for the first draw: the weights are loaded.
                 WeightInitializer initializer = Array.Find(KnownInitializers, i => i.Name == initializerName) ?? activation.DefaultInitializer;
-                return ([weights, outputs], () => new DenseLayer<T>(inputs, outputs, activation, initializer));
+                return ([weights, outputs], () => new DenseLayer<T>(inputs, outputs, activation, initializer), _ => { });
             }
 
             case "dropout":
@@ -73,7 +81,14 @@ internal static class LayerCodec
                 int size = (int)HeaderField.Integer(element, "size", 1, Array.MaxLength);
                 double rate = HeaderField.Number(element, "rate");
                 HeaderField.Construct("dropout layer", () => new DropoutLayer<T>(1, rate));
-                return ([], () => new DropoutLayer<T>(size, rate));
+                var random = RandomStateCodec.Read(element, "random");
+                return ([], () => new DropoutLayer<T>(size, rate), layer =>
+                {
+                    if (random is { } state && layer is DropoutLayer<T> { Random: RandomSource source })
+                    {
+                        source.State = state; // after the network's Initialize, which forks the layer a fresh source
+                    }
+                });
             }
 
             default:

@@ -71,6 +71,7 @@ internal static class NetworkCodec
         }
 
         ulong seed = HeaderField.UnsignedInteger(root, "seed");
+        var randomState = RandomStateCodec.Read(root, "random");
         JsonElement layersElement = HeaderField.Required(root, "layers", JsonValueKind.Array);
         if (layersElement.GetArrayLength() == 0)
         {
@@ -104,6 +105,16 @@ internal static class NetworkCodec
         // Every size is now known to fit in the file: build the network and read the weights into it.
         Layer<T>[] layers = recipes.Select(r => HeaderField.Construct("layer", r.Create)).ToArray();
         Network<T> network = HeaderField.Construct("network", () => new Network<T>(seed, layers));
+        for (int i = 0; i < layers.Length; i++)
+        {
+            recipes[i].Restore(layers[i]);
+        }
+
+        if (randomState is { } state)
+        {
+            network.Random.State = state;
+        }
+
         foreach (Parameter<T> parameter in network.Parameters)
         {
             reader.ReadInto<T>(parameter.Values);
@@ -159,6 +170,7 @@ internal static class NetworkCodec
             json.WriteString("producer", $"NeuralNet {typeof(NetworkCodec).Assembly.GetName().Version}");
             json.WriteString("elementType", ModelFileLayout.ElementTypeName<T>());
             json.WriteNumber("seed", network.Random.Seed);
+            RandomStateCodec.Write(json, "random", network.Random);
             json.WriteStartArray("layers");
             foreach (Layer<T> layer in network.Layers)
             {

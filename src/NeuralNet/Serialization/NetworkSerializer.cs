@@ -16,7 +16,8 @@ namespace NeuralNet.Serialization;
 /// the file raises <see cref="InvalidDataException"/>; nothing else about the file can make loading
 /// crash, hang or allocate more than the file holds.</para>
 /// <para>A loaded network predicts bit for bit like the saved one, and can predict from many threads at
-/// once. Its dropout masks restart from the saved seed (the random stream's position is not saved).</para>
+/// once. The positions of its random sources (the network's, each dropout layer's) are saved too, so
+/// training resumed with the saved optimizer state takes exactly the steps it would have taken.</para>
 /// </remarks>
 public static class NetworkSerializer
 {

@@ -16,10 +16,12 @@ internal static class OptimizerCodec
         where T : struct, IFloatingPointIeee754<T> => optimizer switch
         {
             SgdOptimizer<T> sgd => new() { ["momentum"] = sgd.Momentum, ["nesterov"] = sgd.Nesterov ? 1 : 0 },
+            AdamOptimizer<T> adam => new() { ["beta1"] = adam.Beta1, ["beta2"] = adam.Beta2, ["epsilon"] = adam.Epsilon }, // AdamW too
+            RmsPropOptimizer<T> rms => new() { ["alpha"] = rms.Alpha, ["epsilon"] = rms.Epsilon, ["momentum"] = rms.Momentum, ["centered"] = rms.Centered ? 1 : 0 },
             _ => [],
         };
 
-    private static bool IsKnown(string name) => name is "sgd";
+    private static bool IsKnown(string name) => name is "sgd" or "adam" or "adamw" or "rmsprop";
 
     /// <summary>Builds an optimizer of the saved kind, or throws when this library cannot.</summary>
     public static Optimizer<T> Create<T>(SavedOptimizer<T> saved)
@@ -39,6 +41,9 @@ internal static class OptimizerCodec
         Optimizer<T> optimizer = saved.Name switch
         {
             "sgd" => HeaderField.Construct("sgd optimizer", () => new SgdOptimizer<T>(saved.LearningRate, Hyper("momentum"), Flag("nesterov"), saved.WeightDecay)),
+            "adam" => HeaderField.Construct("adam optimizer", () => new AdamOptimizer<T>(saved.LearningRate, Hyper("beta1"), Hyper("beta2"), Hyper("epsilon"), saved.WeightDecay)),
+            "adamw" => HeaderField.Construct("adamw optimizer", () => new AdamWOptimizer<T>(saved.LearningRate, Hyper("beta1"), Hyper("beta2"), Hyper("epsilon"), saved.WeightDecay)),
+            "rmsprop" => HeaderField.Construct("rmsprop optimizer", () => new RmsPropOptimizer<T>(saved.LearningRate, Hyper("alpha"), Hyper("epsilon"), Hyper("momentum"), Flag("centered"), saved.WeightDecay)),
             _ => throw new InvalidDataException($"The file holds the state of a '{ActivationCodec.Printable(saved.Name)}' optimizer, which this version cannot create by itself; pass an optimizer of that kind to NetworkSerializer.Load to restore its state into it."),
         };
         if (optimizer.SlotCount != saved.SlotCount)

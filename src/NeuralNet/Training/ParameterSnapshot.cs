@@ -35,8 +35,9 @@ internal sealed class ParameterSnapshot<T>
     /// <summary>Whether every parameter value is finite (the largest magnitude is NaN or ∞ otherwise).</summary>
     public static bool AllFinite(IReadOnlyList<Parameter<T>> parameters)
     {
-        foreach (Parameter<T> p in parameters)
+        for (int i = 0; i < parameters.Count; i++) // not foreach: an interface enumerator would allocate per batch
         {
+            Parameter<T> p = parameters[i];
             if (p.Length > 0 && !T.IsFinite(TensorPrimitives.MaxMagnitude<T>(p.Values)))
             {
                 return false;

@@ -3,8 +3,8 @@ namespace NeuralNet.Training;
 /// <summary>
 /// Reduces the rate when a metric stops improving: after <see cref="Patience"/> epochs without an
 /// improvement larger than <see cref="MinDelta"/>, <c>η ← max(η·factor, η_min)</c>, then waits
-/// <see cref="Cooldown"/> epochs before counting again (PyTorch's <c>ReduceLROnPlateau</c> with an
-/// absolute threshold).
+/// <see cref="Cooldown"/> epochs before counting again (as Keras's <c>ReduceLROnPlateau</c>; PyTorch's
+/// with an absolute threshold reduces one epoch later, after patience + 1 bad epochs).
 /// </summary>
 public sealed class ReduceOnPlateauSchedule : LearningRateSchedule
 {
@@ -61,16 +61,19 @@ public sealed class ReduceOnPlateauSchedule : LearningRateSchedule
         TrainingMetric metric = Monitor ?? (record.ValidationLoss is null ? TrainingMetric.TrainingLoss : TrainingMetric.ValidationLoss);
         double value = record.Value(metric) ?? throw new InvalidOperationException($"ReduceOnPlateauSchedule monitors {metric}, which this training run does not record.");
         double sign = EpochRecord.HigherIsBetter(metric) ? -1 : 1; // compare as "lower is better"
+        bool coolingDown = _cooldownLeft > 0;
+        if (coolingDown)
+        {
+            _cooldownLeft--;
+            _badEpochs = 0;
+        }
+
         if (sign * value < _best - MinDelta)
         {
             _best = sign * value;
             _badEpochs = 0;
         }
-        else if (_cooldownLeft > 0)
-        {
-            _cooldownLeft--;
-        }
-        else if (++_badEpochs >= Patience)
+        else if (!coolingDown && ++_badEpochs >= Patience)
         {
             _multiplier *= Factor;
             _badEpochs = 0;

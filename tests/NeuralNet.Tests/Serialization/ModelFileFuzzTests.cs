@@ -93,8 +93,10 @@ public sealed class ModelFileFuzzTests
 
     private static byte[] CreateOriginal()
     {
-        Network<double> network = SampleNetworks.Small<double>();
-        network.Layers.Count.Should().Be(3);
+        var network = new Network<double>(3,
+            new NeuralNet.Layers.DenseLayer<double>(4, 8, new NeuralNet.Activations.Tanh<double>()),
+            new NeuralNet.Layers.DropoutLayer<double>(8, 0.5),
+            new NeuralNet.Layers.DenseLayer<double>(8, 2, new NeuralNet.Activations.ELU<double>(0.5)));
         var optimizer = new SgdOptimizer<double>(0.1, momentum: 0.9);
         network.TrainStep(SampleNetworks.Batch<double>(4, 4, 1), SampleNetworks.Batch<double>(4, 2, 2), new NeuralNet.Losses.MeanSquaredError<double>(), optimizer);
         return SampleNetworks.ToBytes(network, optimizer);

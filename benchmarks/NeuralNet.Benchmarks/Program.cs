@@ -1,0 +1,39 @@
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+using NeuralNet.Benchmarks.Workloads;
+
+namespace NeuralNet.Benchmarks;
+
+/// <summary>
+/// <c>W1</c>, <c>W2</c>, <c>W3</c> or <c>gemm</c> run that workload of WORKLOADS.md (metrics on stdout,
+/// checks on stderr); any other arguments go to BenchmarkDotNet's switcher (e.g. <c>--filter '*Gemm*'</c>).
+/// The exit code is non-zero when a benchmark fails, so CI can run them in dry mode.
+/// </summary>
+internal static class Program
+{
+    public static int Main(string[] args)
+    {
+        switch (args.FirstOrDefault()?.ToUpperInvariant())
+        {
+            case "W1":
+                SeedWorkload.Run();
+                return 0;
+            case "W2":
+                FashionWorkload.Run();
+                return 0;
+            case "W3":
+                WideWorkload.Run();
+                return 0;
+            case "GEMM":
+                GemmWorkload.Run();
+                return 0;
+            case "CHECKS":
+                DeterministicNumbers.ReportChecks();
+                return 0;
+        }
+
+        Summary[] summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args).ToArray();
+        bool failed = summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success) || s.Reports.Length < s.BenchmarksCases.Length);
+        return failed ? 1 : 0;
+    }
+}

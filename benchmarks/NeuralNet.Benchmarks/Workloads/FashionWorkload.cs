@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using MathNet.Numerics.LinearAlgebra;
+using NeuralNet.Activations;
+using NeuralNet.Kernels;
+using NeuralNet.Layers;
+using NeuralNet.Losses;
+using NeuralNet.Optimizers;
+
+namespace NeuralNet.Benchmarks.Workloads;
+
+/// <summary>W2 'fashion': 784-128 ReLU-10, float32, softmax cross-entropy, SGD lr 0.05 momentum 0.9, batches of 64, 5 epochs, epoch 2 timed.</summary>
+internal static class FashionWorkload
+{
+    public const int BatchSize = 64;
+    public const int Epochs = 5;
+
+    public static void Run()
+    {
+        FashionData data = FashionData.Load();
+        WorkloadOutput.Note($"W2 data: {(data.IsSynthetic ? "SYNTHETIC (Fashion-MNIST not found; set FASHION_MNIST_DIR)" : "Fashion-MNIST from " + data.Source)}");
+        int n = data.TrainLabels.Length;
+        var hidden = new DenseLayer<float>(FashionData.Features, 128, new ReLU<float>());
+        var output = new DenseLayer<float>(128, 10);
+        var network = new Network<float>(1, hidden, output);
+        DeterministicNumbers.Initialize(hidden, 1);
+        DeterministicNumbers.Initialize(output, 2);
+        var loss = new CategoricalCrossEntropy<float>(fromLogits: true);
+        var optimizer = new SgdOptimizer<float>(learningRate: 0.05, momentum: 0.9);
+
+        int[][] orders = Enumerable.Range(0, Epochs).Select(e => DeterministicNumbers.SampleOrder(e, n)).ToArray();
+        var batches = new BatchPair(BatchSize);
+        var lastBatches = new BatchPair(n % BatchSize == 0 ? BatchSize : n % BatchSize);
+        var seconds = new double[Epochs];
+        for (int epoch = 0; epoch < Epochs; epoch++)
+        {
+            int[] order = orders[epoch];
+            double lossSum = 0;
+            long start = Stopwatch.GetTimestamp();
+            for (int first = 0; first < n; first += BatchSize)
+            {
+                BatchPair batch = n - first >= BatchSize ? batches : lastBatches;
+                batch.Gather(data, order, first);
+                float value = network.TrainStep(batch.Input, batch.Target, loss, optimizer);
+                lossSum += value * batch.Rows;
+            }
+
+            seconds[epoch] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            WorkloadOutput.Note($"W2 epoch {epoch + 1}: mean training loss {lossSum / n:0.000000}, {seconds[epoch]:0.000} s, {n / seconds[epoch]:0} samples/s{(epoch == 0 ? " (warm-up)" : epoch == 1 ? " (timed)" : string.Empty)}");
+        }
+
+        double samplesPerSecond = n / seconds[1];
+        double accuracy = Accuracy(network, data);
+        WorkloadOutput.Metric("W2", "samples_per_s", samplesPerSecond);
+        WorkloadOutput.Metric("W2", "test_accuracy", accuracy);
+        WorkloadOutput.Note($"W2 GFLOP/s {6 * 101_632 * samplesPerSecond / 1e9:0.0}; check: epoch-1 loss 0.537-0.540, accuracy 0.85-0.87; threads: up to 2 (GEMM on both cores)");
+    }
+
+    private static double Accuracy(Network<float> network, FashionData data)
+    {
+        int count = data.TestLabels.Length;
+        const int chunk = 1000;
+        var input = Matrix<float>.Build.Dense(chunk, FashionData.Features);
+        var logits = Matrix<float>.Build.Dense(chunk, 10);
+        int correct = 0;
+        for (int first = 0; first < count; first += chunk)
+        {
+            float[] x = DenseStorage.Of(input);
+            for (int r = 0; r < chunk; r++)
+            {
+                for (int p = 0; p < FashionData.Features; p++)
+                {
+                    x[r + (p * chunk)] = data.TestImages[((first + r) * FashionData.Features) + p];
+                }
+            }
+
+            network.Predict(input, logits);
+            for (int r = 0; r < chunk; r++)
+            {
+                int best = 0;
+                for (int c = 1; c < 10; c++)
+                {
+                    best = logits[r, c] > logits[r, best] ? c : best; // arg-max, lowest index on ties
+                }
+
+                correct += best == data.TestLabels[first + r] ? 1 : 0;
+            }
+        }
+
+        return (double)correct / count;
+    }
+
+    /// <summary>A preallocated mini-batch: inputs (rows × 784, column-major) and class-index targets (rows × 1).</summary>
+    private sealed class BatchPair(int rows)
+    {
+        public int Rows { get; } = rows;
+
+        public Matrix<float> Input { get; } = Matrix<float>.Build.Dense(rows, FashionData.Features);
+
+        public Matrix<float> Target { get; } = Matrix<float>.Build.Dense(rows, 1);
+
+        /// <summary>X[idx]: copies the samples order[first..first+rows) into the batch (inside the timed region).</summary>
+        public void Gather(FashionData data, int[] order, int first)
+        {
+            float[] x = DenseStorage.Of(Input), t = DenseStorage.Of(Target);
+            float[] images = data.TrainImages;
+            for (int r = 0; r < Rows; r++)
+            {
+                int sample = order[first + r];
+                ReadOnlySpan<float> source = images.AsSpan(sample * FashionData.Features, FashionData.Features);
+                for (int p = 0; p < source.Length; p++)
+                {
+                    x[r + (p * Rows)] = source[p];
+                }
+
+                t[r] = data.TrainLabels[sample];
+            }
+        }
+    }
+}

@@ -1,0 +1,64 @@
+using System.Diagnostics;
+using System.Numerics;
+using NeuralNet.Kernels;
+
+namespace NeuralNet.Benchmarks.Workloads;
+
+/// <summary>The gemm micro-benchmark: C = A·B (column-major, no transposes), float32 and float64, the spec's six shapes, best of 5 samples of ~2 GFLOP.</summary>
+internal static class GemmWorkload
+{
+    public static readonly (string Label, int M, int K, int N)[] Shapes =
+    [
+        ("sq1024", 1024, 1024, 1024), ("sq2048", 2048, 2048, 2048), ("w2fwd", 64, 784, 128),
+        ("w2dW", 128, 64, 784), ("w3fwd", 256, 1024, 1024), ("w3dW", 1024, 256, 1024),
+    ];
+
+    public static void Run()
+    {
+        WorkloadOutput.Note($"gemm kernel {GemmKernels.Best}, {Environment.ProcessorCount} cores");
+        foreach ((string label, int m, int k, int n) in Shapes)
+        {
+            Measure<float>("f32", label, m, k, n);
+        }
+
+        foreach ((string label, int m, int k, int n) in Shapes)
+        {
+            Measure<double>("f64", label, m, k, n);
+        }
+    }
+
+    private static void Measure<T>(string type, string label, int m, int k, int n)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        var random = new RandomSource(42);
+        T[] a = Normal<T>(m * k, random), b = Normal<T>(k * n, random), c = new T[m * n];
+        double flops = 2.0 * m * k * n;
+        int repeats = (int)Math.Max(1, 2e9 / flops);
+        Gemm.Multiply<T>(false, false, m, n, k, a, m, b, k, c, m, accumulate: false); // warm-up
+        double best = double.MaxValue;
+        for (int sample = 0; sample < 5; sample++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            for (int r = 0; r < repeats; r++)
+            {
+                Gemm.Multiply<T>(false, false, m, n, k, a, m, b, k, c, m, accumulate: false);
+            }
+
+            best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalSeconds / repeats);
+        }
+
+        WorkloadOutput.Metric($"gemm_{type}_{label}", "gflops", flops / best / 1e9);
+    }
+
+    private static T[] Normal<T>(int length, RandomSource random)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        var values = new T[length];
+        for (int i = 0; i < length; i++)
+        {
+            values[i] = T.CreateChecked(random.NextGaussian());
+        }
+
+        return values;
+    }
+}

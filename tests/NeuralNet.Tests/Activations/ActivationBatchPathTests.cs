@@ -1,0 +1,74 @@
+using System.Numerics;
+using FluentAssertions;
+using NeuralNet.Activations;
+using Xunit;
+
+namespace NeuralNet.Tests.Activations;
+
+/// <summary>The SIMD batch passes of the element-wise activations agree with their scalar Value and Derivative, on vector-sized bodies and odd tails.</summary>
+public class ActivationBatchPathTests
+{
+    public static TheoryData<string> Names() => new() { "sigmoid", "tanh", "relu", "leaky_relu" };
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void BatchPasses_Float_MatchScalarValueAndDerivative(string name) => Check<float>(name, 2e-6);
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void BatchPasses_Double_MatchScalarValueAndDerivative(string name) => Check<double>(name, 1e-14);
+
+    [Fact]
+    public void ReLU_BatchPasses_TreatZeroAsInactive()
+    {
+        var relu = new ReLU<double>();
+        double[] z = [0, -0.0, 1e-300, -1e-300, 0, 0, 0, 0, 0, 2];
+        double[] a = new double[z.Length], dz = new double[z.Length];
+        relu.Forward(z, a, z.Length, 1);
+        relu.Backward(z, a, Enumerable.Repeat(5.0, z.Length).ToArray(), dz, z.Length, 1);
+        a.Should().Equal(0, 0, 1e-300, 0, 0, 0, 0, 0, 0, 2);
+        dz.Should().Equal(0, 0, 5, 0, 0, 0, 0, 0, 0, 5);
+    }
+
+    private static void Check<T>(string name, double tolerance)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        ElementwiseActivationFunction<T> f = name switch
+        {
+            "sigmoid" => new Sigmoid<T>(),
+            "tanh" => new Tanh<T>(),
+            "relu" => new ReLU<T>(),
+            _ => new LeakyReLU<T>(0.1),
+        };
+        var random = new RandomSource(5);
+        foreach (int length in new[] { 1, 3, 17, 129, 1000 })
+        {
+            T[] z = Enumerable.Range(0, length).Select(_ => T.CreateChecked(6 * random.NextGaussian())).ToArray();
+            T[] g = Enumerable.Range(0, length).Select(_ => T.CreateChecked(random.NextGaussian())).ToArray();
+            T[] a = new T[length], dz = new T[length];
+            f.Forward(z, a, length, 1);
+            f.Backward(z, a, g, dz, length, 1);
+            for (int i = 0; i < length; i++)
+            {
+                Close(a[i], f.Value(z[i]), tolerance).Should().BeTrue($"{name} f({z[i]}) = {a[i]}, scalar {f.Value(z[i])}");
+                T expected = g[i] * f.Derivative(z[i], a[i]);
+                Close(dz[i], expected, tolerance).Should().BeTrue($"{name} backward at z = {z[i]}: {dz[i]}, scalar {expected}");
+            }
+
+            // In place, as the layers call it: a over z, ∂L/∂z over ∂L/∂a.
+            T[] inPlace = (T[])z.Clone();
+            f.Forward(inPlace, inPlace, length, 1);
+            inPlace.Should().Equal(a);
+            T[] gradient = (T[])g.Clone();
+            f.Backward(z, a, gradient, gradient, length, 1);
+            gradient.Should().Equal(dz);
+        }
+    }
+
+    private static bool Close<T>(T got, T expected, double tolerance)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        double x = double.CreateChecked(got), y = double.CreateChecked(expected);
+        return Math.Abs(x - y) <= tolerance * Math.Max(1, Math.Abs(y));
+    }
+}

@@ -1,0 +1,88 @@
+using FluentAssertions;
+using MathNet.Numerics.LinearAlgebra;
+using NeuralNet.Activations;
+using NeuralNet.Layers;
+using NeuralNet.Losses;
+using NeuralNet.Optimizers;
+using Xunit;
+
+namespace NeuralNet.Tests;
+
+/// <summary>The hot path allocates nothing once its buffers exist: training steps (optimizer included) and prediction into a caller's matrix.</summary>
+public class NetworkAllocationTests
+{
+    [Fact]
+    public void TrainStep_PerSampleSigmoidNetwork_AllocatesNothingOnceWarm()
+    {
+        var network = new Network<double>(1, new DenseLayer<double>(3, 4, new Sigmoid<double>()), new DenseLayer<double>(4, 1, new Sigmoid<double>()));
+        var x = Matrix<double>.Build.DenseOfRowArrays([0.9, 0.7, 0.8]);
+        var y = Matrix<double>.Build.Dense(1, 1, 1.0);
+        var loss = new MeanSquaredError<double>();
+        var optimizer = new SgdOptimizer<double>(0.5);
+
+        AllocatedBy(() => network.TrainStep(x, y, loss, optimizer)).Should().Be(0);
+    }
+
+    [Fact]
+    public void TrainStep_TwoBatchSizesWithMomentumAndSoftmax_AllocatesNothingOnceWarm()
+    {
+        // The shape of W2, scaled down, with a full and a last smaller batch alternating and momentum state.
+        var network = new Network<float>(2, new DenseLayer<float>(20, 16, new ReLU<float>()), new DenseLayer<float>(16, 5, new Softmax<float>()));
+        var loss = new CategoricalCrossEntropy<float>();
+        var optimizer = new SgdOptimizer<float>(0.05, momentum: 0.9) { ClipNorm = 5 };
+        (Matrix<float> x8, Matrix<float> t8) = Batch(8, 20, 5, 3);
+        (Matrix<float> x3, Matrix<float> t3) = Batch(3, 20, 5, 4);
+
+        AllocatedBy(() =>
+        {
+            network.TrainStep(x8, t8, loss, optimizer);
+            network.TrainStep(x3, t3, loss, optimizer);
+        }).Should().Be(0);
+    }
+
+    [Fact]
+    public void TrainStep_LargeEnoughForTwoCores_AllocatesNothingOnceWarm()
+    {
+        // 64 × 256 × 128 multiply-adds per product: the multiplies are split over both cores.
+        var network = new Network<float>(3, new DenseLayer<float>(128, 256, new Tanh<float>()), new DenseLayer<float>(256, 10));
+        var loss = new CategoricalCrossEntropy<float>(fromLogits: true);
+        var optimizer = new SgdOptimizer<float>(0.01, momentum: 0.5, nesterov: true, weightDecay: 1e-4);
+        (Matrix<float> x, Matrix<float> t) = Batch(64, 128, 10, 5);
+
+        AllocatedBy(() => network.TrainStep(x, t, loss, optimizer)).Should().Be(0);
+    }
+
+    [Fact]
+    public void Predict_IntoCallerMatrix_AllocatesNothingOnceWarm()
+    {
+        var network = new Network<float>(4, new DenseLayer<float>(784, 128, new ReLU<float>()), new DenseLayer<float>(128, 10));
+        (Matrix<float> x, _) = Batch(1, 784, 10, 6);
+        var output = Matrix<float>.Build.Dense(1, 10);
+
+        AllocatedBy(() => network.Predict(x, output)).Should().Be(0);
+    }
+
+    private static long AllocatedBy(Action step)
+    {
+        for (int i = 0; i < 3; i++)
+        {
+            step(); // creates the buffers, optimizer state and JIT-compiled code
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 20; i++)
+        {
+            step();
+        }
+
+        return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+
+    private static (Matrix<float> Input, Matrix<float> Target) Batch(int rows, int features, int classes, ulong seed)
+    {
+        var random = new RandomSource(seed);
+        var input = Matrix<float>.Build.Dense(rows, features, (_, _) => (float)random.NextGaussian());
+        var target = Matrix<float>.Build.Dense(rows, classes, (r, c) => c == r % classes ? 1f : 0f);
+        return (input, target);
+    }
+}
