@@ -40,6 +40,11 @@ internal sealed partial class Walkthrough
             throw new UsageException($"option --hidden needs a whole number from 1 to 16 (received '{hiddenText}').");
         }
 
+        if (options.BatchSize != 1)
+        {
+            throw new UsageException($"the walkthrough trains on one row, so --batch-size must be 1 (received {options.BatchSize}).");
+        }
+
         _hidden = new DenseLayer<double>(RawInputs.Length, hidden, new Sigmoid<double>());
         _output = new DenseLayer<double>(hidden, 1, new Sigmoid<double>());
         _network = new Network<double>(options.Seed, _hidden, _output);

@@ -1,4 +1,3 @@
-using System.Text;
 
 namespace NeuralNet.Samples;
 
@@ -26,7 +25,6 @@ public static class SampleApp
     {
         ArgumentNullException.ThrowIfNull(commandLine);
         ArgumentNullException.ThrowIfNull(body);
-        Console.OutputEncoding = Encoding.UTF8;
         SampleConsole console = SampleConsole.ForStandardOutput();
         try
         {
@@ -43,6 +41,14 @@ public static class SampleApp
         {
             Console.Error.WriteLine($"{commandLine.Name}: {e.Message}");
             return UsageExitCode;
+        }
+#pragma warning disable CA1031 // the entry point reports any failure as one message and exit code 1
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            console.Out.Flush();
+            Console.Error.WriteLine($"{commandLine.Name}: unexpected error: {e}");
+            return ErrorExitCode;
         }
         finally
         {

@@ -48,4 +48,34 @@ public sealed class BackpropagationSampleTests
         run.ExitCode.Should().Be(2, run.ToString());
         run.Error.Should().Contain("--hidden").And.Contain("'0'");
     }
+
+    [Fact]
+    public void Backpropagation_ReadmeExcerpt_IsWhatTheDefaultRunPrints()
+    {
+        string readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "samples", "README.md"));
+        int start = readme.IndexOf("## The walkthrough, abridged", StringComparison.Ordinal);
+        start.Should().BePositive("samples/README.md shows an excerpt of the walkthrough");
+        int open = readme.IndexOf("```\n", start, StringComparison.Ordinal) + 4;
+        string excerpt = readme[open..readme.IndexOf("\n```", open, StringComparison.Ordinal)];
+        using var folder = new TempFolder();
+
+        SampleRun run = SampleProcess.Run("Backpropagation", folder.Path);
+
+        run.ShouldHaveSucceededInPlainText();
+        foreach (string part in excerpt.Split("[…]"))
+        {
+            run.Output.ReplaceLineEndings("\n").Should().Contain(part.Trim('\n'), "the README's excerpt must be what the sample prints");
+        }
+    }
+
+    private static string RepositoryRoot()
+    {
+        DirectoryInfo? folder = new(AppContext.BaseDirectory);
+        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "NeuralNet.sln")))
+        {
+            folder = folder.Parent;
+        }
+
+        return folder?.FullName ?? throw new InvalidOperationException($"no NeuralNet.sln above {AppContext.BaseDirectory}");
+    }
 }

@@ -62,15 +62,18 @@ public sealed class RealDataSampleTests
     }
 
     [SkippableFact]
-    public void FashionMnist_OneShortEpoch_ReportsTestAccuracy()
+    public void FashionMnist_OneEpochOnTheFirstImages_ReportsTestAccuracy()
     {
         Skip.IfNot(File.Exists(Path.Combine(FashionMnistFolder, "t10k-labels-idx1-ubyte.gz")), $"Fashion-MNIST is not installed in {FashionMnistFolder} (apt-get install dataset-fashion-mnist)");
         using var folder = new TempFolder();
+        string data = Directory.CreateDirectory(folder.File("data")).FullName;
+        IdxSubset.Write(FashionMnistFolder, data, "train", 3000);
+        IdxSubset.Write(FashionMnistFolder, data, "t10k", 1000);
 
-        SampleRun run = SampleProcess.Run("FashionMnist", folder.Path, "--epochs", "1", "--train-limit", "3000", "--output", folder.Path);
+        SampleRun run = SampleProcess.Run("FashionMnist", folder.Path, "--data", data, "--epochs", "1", "--output", folder.Path);
 
         run.ShouldHaveSucceededInPlainText();
-        run.Output.Should().Contain("epoch 1/1");
+        run.Output.Should().Contain("data: 3000 train and 1000 test images").And.Contain("epoch 1/1");
         run.Number(@"test accuracy: (?<n>[0-9.]+) %").Should().BeGreaterThan(60);
         File.Exists(folder.File("fashion-mnist-accuracy.png")).Should().BeTrue();
     }

@@ -34,9 +34,10 @@ public abstract class FeatureScaler<T>
         ShapeCheck.Finite(training, nameof(training));
         var center = new T[training.ColumnCount];
         var scale = new T[training.ColumnCount];
+        T[] values = Kernels.DenseStorage.Of(training);
         for (int c = 0; c < training.ColumnCount; c++)
         {
-            (center[c], scale[c]) = FitColumn(Kernels.DenseStorage.Of(training).AsSpan(c * training.RowCount, training.RowCount));
+            (center[c], scale[c]) = FitColumn(values.AsSpan(c * training.RowCount, training.RowCount));
             if (scale[c] == T.Zero || !T.IsFinite(scale[c]))
             {
                 scale[c] = T.One; // a constant column is only shifted

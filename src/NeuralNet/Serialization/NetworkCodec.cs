@@ -11,8 +11,16 @@ internal static class NetworkCodec
     public static void Encode<T>(Stream stream, Network<T> network, Optimizer<T>? optimizer)
         where T : struct, IFloatingPointIeee754<T>
     {
-        // The header is built first: an unsavable layer, activation or element type throws before a byte is written.
+        // Everything is checked first: an unsavable layer, activation, element type or weight throws before a byte is written.
         byte[] header = EncodeHeader(network, optimizer);
+        for (int i = 0; i < network.Parameters.Count; i++)
+        {
+            if (!System.Numerics.Tensors.TensorPrimitives.IsFiniteAll<T>(network.Parameters[i].Values))
+            {
+                throw new ArgumentException($"network has non-finite values in its parameter {i} ({network.Parameters[i]}): training diverged, and a model with NaN or infinite weights cannot be saved.", nameof(network));
+            }
+        }
+
         using var writer = new ModelWriter(stream);
         writer.WriteBytes(ModelFileLayout.Magic);
         writer.WriteUInt32(ModelFileLayout.CurrentVersion);

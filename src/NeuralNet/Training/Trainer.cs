@@ -90,6 +90,25 @@ public sealed class Trainer<T>
         return Run(set, cancellationToken);
     }
 
+    /// <summary>The loss and metrics of the network on <paramref name="inputs"/> (evaluation mode: no dropout, no change to anything).</summary>
+    /// <param name="inputs">The inputs, <c>samples × <see cref="Network{T}.InputSize"/></c>, finite.</param>
+    /// <param name="targets">The targets, one row per sample, in the shape the loss expects.</param>
+    /// <returns>The loss, and accuracy (classifiers) or RMSE and R² (regression).</returns>
+    public Evaluation Evaluate(Matrix<T> inputs, Matrix<T> targets)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(targets);
+        ShapeCheck.Columns(inputs, Network.InputSize, nameof(inputs));
+        Loss.ValidateTarget(DenseStorage.Of(targets), targets.RowCount, targets.ColumnCount, inputs.RowCount, Network.OutputSize, nameof(targets));
+        Matrix<T> output = Network.Predict(inputs);
+        int rows = output.RowCount;
+        T[] target = DenseStorage.Of(targets);
+        var metrics = new MetricAccumulator<T>(IsClassifier, TrainingSet<T>.ThresholdFor(Loss), target, rows, targets.ColumnCount, Enumerable.Range(0, rows).ToArray(), rows);
+        metrics.Add(DenseStorage.Of(output), target, rows, output.ColumnCount, targets.ColumnCount);
+        double loss = double.CreateChecked(Loss.Value(DenseStorage.Of(output), target, default, rows, output.ColumnCount));
+        return new Evaluation(loss, metrics.Accuracy, metrics.Rmse, metrics.RSquared);
+    }
+
     private TrainingHistory Run(TrainingSet<T> set, CancellationToken cancellationToken)
     {
         TrainingOptions options = Options;
@@ -118,6 +137,9 @@ public sealed class Trainer<T>
             Optimizer.LearningRate = learningRate;
             if (options.Shuffle)
             {
+                // Each epoch's order is a fresh shuffle of the training rows, so it depends only on the
+                // random source's state: training resumed from a checkpoint visits the same batches.
+                set.TrainRows.CopyTo(order, 0);
                 random.Shuffle<int>(order);
             }
 

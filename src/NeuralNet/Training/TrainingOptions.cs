@@ -42,7 +42,7 @@ public sealed class TrainingOptions
         init => _validationSplit = value >= 0 && value < 1 ? value : throw new ArgumentOutOfRangeException(nameof(ValidationSplit), value, $"validationSplit must be in [0, 1) (received {value}).");
     }
 
-    /// <summary>How the learning rate changes per epoch; null (the default) keeps the optimizer's rate.</summary>
+    /// <summary>How the learning rate changes per epoch, from the optimizer's rate at the start of <c>Fit</c>; null (the default) keeps that rate. The optimizer keeps the last epoch's rate afterwards.</summary>
     public LearningRateSchedule? Schedule { get; init; }
 
     /// <summary>Stop when a monitored metric stops improving; null (the default) for no early stopping.</summary>

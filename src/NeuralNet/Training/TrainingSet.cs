@@ -92,7 +92,7 @@ internal sealed class TrainingSet<T>
         }
 
         bool classifier = trainer.IsClassifier;
-        T threshold = T.CreateChecked(loss is BinaryCrossEntropy<T> { FromLogits: true } ? 0.0 : 0.5);
+        T threshold = ThresholdFor(loss);
         T[]? weights = CombinedWeights(loss, options, classifier, network.OutputSize, targets, sampleWeights);
 
         int[] trainRows = Enumerable.Range(0, inputs.RowCount).ToArray();
@@ -121,6 +121,9 @@ internal sealed class TrainingSet<T>
 
         return new TrainingSet<T>(inputs, targets, trainRows, weights, validationInputs, validationTargets, random, classifier, threshold);
     }
+
+    /// <summary>The decision threshold of a single output: 0 for logits, 0.5 for probabilities.</summary>
+    public static T ThresholdFor(LossFunction<T> loss) => T.CreateChecked(loss is BinaryCrossEntropy<T> { FromLogits: true } ? 0.0 : 0.5);
 
     private static T[]? CombinedWeights(LossFunction<T> loss, TrainingOptions options, bool classifier, int outputs, Matrix<T> targets, Vector<T>? sampleWeights)
     {

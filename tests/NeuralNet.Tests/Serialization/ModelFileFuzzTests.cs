@@ -91,6 +91,16 @@ public sealed class ModelFileFuzzTests
         unknownActivation.Should().Throw<InvalidDataException>().WithMessage("*swish2*");
     }
 
+    [Fact]
+    public void Load_OfHeaderWithUnknownExtraFields_IgnoresThemAsFORMATmdPromises()
+    {
+        byte[] bytes = Recompose("\"elementType\"", "\"addedByALaterVersion\": { \"x\": [1, 2] },\n  \"elementType\"");
+
+        Network<double> loaded = NetworkSerializer.Load<double>(new MemoryStream(bytes));
+
+        loaded.ParameterCount.Should().Be(NetworkSerializer.Load<double>(new MemoryStream(Original)).ParameterCount);
+    }
+
     private static byte[] CreateOriginal()
     {
         var network = new Network<double>(3,

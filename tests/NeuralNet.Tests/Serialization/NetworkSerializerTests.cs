@@ -64,6 +64,19 @@ public sealed class NetworkSerializerTests : IDisposable
     }
 
     [Fact]
+    public void Save_WithNonFiniteWeights_ThrowsArgumentExceptionAndWritesNothing()
+    {
+        Network<float> network = SampleNetworks.Small<float>();
+        network.Parameters[2].Values[3] = float.NaN;
+        using var stream = new MemoryStream();
+
+        Action save = () => NetworkSerializer.Save(network, stream);
+
+        save.Should().Throw<ArgumentException>().WithParameterName("network").WithMessage("*non-finite*parameter 2*");
+        stream.Length.Should().Be(0);
+    }
+
+    [Fact]
     public void Load_WithOtherElementType_ThrowsInvalidDataNamingBoth()
     {
         byte[] bytes = SampleNetworks.ToBytes(SampleNetworks.Small<double>());

@@ -90,7 +90,7 @@ public sealed class OptimizerResumeTests
         static Network<float> Create() => new(8, new DenseLayer<float>(4, 12, new Tanh<float>()), new DropoutLayer<float>(12, 0.2), new DenseLayer<float>(12, 2));
         Matrix<float> x = SampleNetworks.Batch<float>(40, 4, seed: 1);
         Matrix<float> y = x.SubMatrix(0, 40, 0, 2).Map(v => v * v);
-        TrainingOptions Options(int epochs) => new() { Epochs = epochs, BatchSize = 8, Shuffle = false };
+        TrainingOptions Options(int epochs) => new() { Epochs = epochs, BatchSize = 8, Shuffle = true };
 
         Network<float> straight = Create();
         new Trainer<float>(straight, new MeanSquaredError<float>(), new RmsPropOptimizer<float>(0.01, momentum: 0.5), Options(6)).Fit(x, y);

@@ -167,3 +167,33 @@ public sealed class TrainerTests
         perBatch.Should().BeLessThan(16, "only the per-epoch record may allocate; 20 more epochs of 76 batches allocated {0} bytes", extraEpochs);
     }
 }
+
+public sealed class TrainerEvaluateTests
+{
+    [Fact]
+    public void Evaluate_Classifier_GivesLossAndAccuracyOfThePredictions()
+    {
+        (Matrix<double> x, Matrix<double> y) = ToyProblems.Blobs(60, 1);
+        var network = ToyProblems.Classifier(1);
+        var trainer = new Trainer<double>(network, new CategoricalCrossEntropy<double>(), new SgdOptimizer<double>(0.1, 0.9), new TrainingOptions { Epochs = 5 });
+        trainer.Fit(x, y);
+        double[] before = ToyProblems.Weights(network);
+        Evaluation evaluation = trainer.Evaluate(x, y);
+        evaluation.Loss.Should().BeApproximately(new CategoricalCrossEntropy<double>().Loss(network.Predict(x), y), 1e-12);
+        evaluation.Accuracy.Should().Be(ClassificationMetrics.Accuracy(ClassLabels.FromIndices(y), network.PredictClasses(x)));
+        evaluation.Rmse.Should().BeNull();
+        ToyProblems.Weights(network).Should().Equal(before);
+    }
+
+    [Fact]
+    public void Evaluate_Regression_GivesRmseAndRSquared()
+    {
+        (Matrix<double> x, Matrix<double> y) = ToyProblems.Linear(30, 1);
+        var network = ToyProblems.Regressor(1);
+        Evaluation evaluation = new Trainer<double>(network, new MeanSquaredError<double>(), new SgdOptimizer<double>(0.1)).Evaluate(x, y);
+        evaluation.RSquared.Should().BeApproximately(RegressionMetrics.RSquared(y, network.Predict(x)), 1e-12);
+        evaluation.Rmse.Should().BeApproximately(RegressionMetrics.RootMeanSquaredError(y, network.Predict(x)), 1e-12);
+        evaluation.Accuracy.Should().BeNull();
+        ((Action)(() => new Trainer<double>(network, new MeanSquaredError<double>(), new SgdOptimizer<double>()).Evaluate(x, Matrix<double>.Build.Dense(29, 1)))).Should().Throw<ArgumentException>().Which.ParamName.Should().Be("targets");
+    }
+}

@@ -1,0 +1,145 @@
+using FluentAssertions;
+using MathNet.Numerics.LinearAlgebra;
+using NeuralNet.Activations;
+using NeuralNet.Data;
+using NeuralNet.Layers;
+using NeuralNet.Losses;
+using NeuralNet.Optimizers;
+using NeuralNet.Serialization;
+using NeuralNet.Training;
+using Xunit;
+
+namespace NeuralNet.Tests;
+
+/// <summary>
+/// The README's C# examples, compiled and run here line for line, and a check that each README block
+/// (marked <c>&lt;!-- example: NAME --&gt;</c>) is exactly the code between this file's
+/// <c>// example NAME begins</c> and <c>// example NAME ends</c>.
+/// </summary>
+public sealed class ReadmeExampleTests
+{
+    [Fact]
+    public void QuickStart_Runs_AndLearnsXor()
+    {
+        // example QuickStart begins
+        // XOR: one row per sample.
+        var x = Matrix<double>.Build.DenseOfArray(new double[,] { { 0, 0 }, { 0, 1 }, { 1, 0 }, { 1, 1 } });
+        var y = Matrix<double>.Build.DenseOfArray(new double[,] { { 0 }, { 1 }, { 1 }, { 0 } });
+        var network = new Network<double>(seed: 7,
+            new DenseLayer<double>(2, 4, new Tanh<double>()),
+            new DenseLayer<double>(4, 1, new Sigmoid<double>()));
+        var loss = new BinaryCrossEntropy<double>();
+        var optimizer = new SgdOptimizer<double>(learningRate: 0.5, momentum: 0.9);
+        for (int epoch = 0; epoch < 500; epoch++)
+        {
+            network.TrainStep(x, y, loss, optimizer); // forward, loss, backward, SGD update
+        }
+
+        Console.WriteLine(network.Predict(x)); // close to 0, 1, 1, 0
+        // example QuickStart ends
+        network.Predict(x).Column(0).Select(p => p > 0.5 ? 1.0 : 0.0).Should().Equal(0, 1, 1, 0);
+    }
+
+    [Fact]
+    public void TrainingExample_Runs_AndClassifiesIris()
+    {
+        string path = Path.Combine(RepositoryRoot(), "samples", "data", "iris.csv");
+        // example Training begins
+        Dataset<double> iris = CsvDataset.Load<double>(path, "label"); // samples/data/iris.csv
+        (int[] trainRows, int[] testRows) = TrainTestSplit.Stratified(ClassLabels.FromIndices(iris.Targets), 0.2, new RandomSource(1));
+        Dataset<double> train = iris.Rows(trainRows), test = iris.Rows(testRows);
+        var scaler = new StandardScaler<double>(); // fitted on the training rows only
+        var network = new Network<double>(seed: 1,
+            new DenseLayer<double>(4, 16, new Tanh<double>()),
+            new DenseLayer<double>(16, 3, new Softmax<double>()));
+        var trainer = new Trainer<double>(network, new CategoricalCrossEntropy<double>(), new AdamOptimizer<double>(0.01),
+            new TrainingOptions { Epochs = 100, BatchSize = 16, ValidationSplit = 0.1, EarlyStopping = new EarlyStopping { Patience = 20 } });
+        TrainingHistory history = trainer.Fit(scaler.FitTransform(train.Features), train.Targets);
+        Console.WriteLine(history); // one row per epoch; history.SaveCsv("history.csv") for a spreadsheet
+        int[] predicted = network.PredictClasses(scaler.Transform(test.Features));
+        Console.WriteLine(new ConfusionMatrix(ClassLabels.FromIndices(test.Targets), predicted, classes: 3));
+        // example Training ends
+        ClassificationMetrics.Accuracy(ClassLabels.FromIndices(test.Targets), predicted).Should().BeGreaterThanOrEqualTo(0.9);
+        history.Epochs.Should().NotBeEmpty();
+    }
+
+    [Fact]
+    public void SavingExample_Runs_AndRoundTrips()
+    {
+        string folder = Directory.CreateTempSubdirectory("neuralnet-readme-").FullName;
+        try
+        {
+            var network = new Network<double>(3, new DenseLayer<double>(2, 3, new Tanh<double>()), new DenseLayer<double>(3, 1, new Sigmoid<double>()));
+            var optimizer = new AdamOptimizer<double>();
+            var x = Matrix<double>.Build.DenseOfArray(new double[,] { { 0, 1 }, { 1, 0 } });
+            var y = Matrix<double>.Build.DenseOfArray(new double[,] { { 1 }, { 1 } });
+            var loss = new BinaryCrossEntropy<double>();
+            string modelPath = Path.Combine(folder, "model.nnet"), checkpointPath = Path.Combine(folder, "checkpoint.nnet"), onnxPath = Path.Combine(folder, "model.onnx");
+            // example Saving begins
+            NetworkSerializer.Save(network, modelPath); // a temporary file, then a rename: never half-written
+            Network<double> loaded = NetworkSerializer.Load<double>(modelPath); // predicts bit for bit like network
+            NetworkSerializer.Save(network, checkpointPath, optimizer); // with the optimizer's state, to resume training exactly
+            TrainingCheckpoint<double> checkpoint = NetworkSerializer.LoadCheckpoint<double>(checkpointPath);
+            checkpoint.Network.TrainStep(x, y, loss, checkpoint.Optimizer);
+            OnnxExporter.Export(network, onnxPath); // ONNX opset 13: ONNX Runtime, Python, the browser
+            // example Saving ends
+            loaded.Predict(x).Should().BeEquivalentTo(network.Predict(x));
+            File.Exists(onnxPath).Should().BeTrue();
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("QuickStart")]
+    [InlineData("Training")]
+    [InlineData("Saving")]
+    public void ReadmeExample_IsTheCodeThisTestRuns(string name)
+    {
+        string root = RepositoryRoot();
+        string readme = File.ReadAllText(Path.Combine(root, "README.md"));
+        string marker = $"<!-- example: {name} -->";
+        int start = readme.IndexOf(marker, StringComparison.Ordinal);
+        start.Should().BeGreaterThan(0, $"the README marks the example {name}");
+        int code = readme.IndexOf("```csharp\n", start, StringComparison.Ordinal) + "```csharp\n".Length;
+        string block = readme[code..readme.IndexOf("```", code, StringComparison.Ordinal)];
+        string[] readmeLines = Lines(block).Where(l => !l.StartsWith("using ", StringComparison.Ordinal)).ToArray();
+
+        string source = File.ReadAllText(Path.Combine(root, "tests", "NeuralNet.Tests", "ReadmeExampleTests.cs"));
+        string begin = $"// example {name} begins";
+        int from = source.IndexOf(begin, StringComparison.Ordinal) + begin.Length;
+        string[] testLines = Lines(source[from..source.IndexOf($"// example {name} ends", StringComparison.Ordinal)]).ToArray();
+        readmeLines.Should().Equal(testLines);
+        foreach (string usingLine in Lines(block).Where(l => l.StartsWith("using ", StringComparison.Ordinal)))
+        {
+            (source.Contains(usingLine, StringComparison.Ordinal) || usingLine == "using NeuralNet;").Should().BeTrue(usingLine);
+        }
+    }
+
+    [Fact]
+    public void QuickStart_IsShort()
+    {
+        string readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        int code = readme.IndexOf("```csharp\n", readme.IndexOf("<!-- example: QuickStart -->", StringComparison.Ordinal), StringComparison.Ordinal) + 10;
+        Lines(readme[code..readme.IndexOf("```", code, StringComparison.Ordinal)]).Count(l => !l.StartsWith("using ", StringComparison.Ordinal))
+            .Should().BeLessThanOrEqualTo(15);
+    }
+
+    private static IEnumerable<string> Lines(string text)
+        => text.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0);
+
+    internal static string RepositoryRoot()
+    {
+        for (DirectoryInfo? d = new(AppContext.BaseDirectory); d is not null; d = d.Parent)
+        {
+            if (File.Exists(Path.Combine(d.FullName, "NeuralNet.sln")))
+            {
+                return d.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("NeuralNet.sln not found above " + AppContext.BaseDirectory);
+    }
+}
