@@ -19,7 +19,7 @@ internal sealed unsafe class ParallelGemm<T> : WorkItem
     public const long MinimumWork = 1L << 20;
 
     /// <summary>Multiply-adds per strip, about: enough that a strip's packing and hand-over stay small beside it.</summary>
-    private const long WorkPerStrip = 1L << 23;
+    private const long WorkPerStrip = 1L << 21;
 
     private const int MaximumStrips = 8;
 
