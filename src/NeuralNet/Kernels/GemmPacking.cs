@@ -42,7 +42,16 @@ internal static unsafe class GemmPacking
                 // op(A)[i, p] = a[p + i·lda]: each stored column of A is a row of the panel; the panel is
                 // written in order while the rows are read as parallel streams.
                 T* source = a + ((nint)i0 * lda);
-                for (int p = 0; p < kc; p++)
+                int p0 = 0;
+                if (typeof(T) == typeof(float) && Avx.IsSupported && rows == mr && mr % 8 == 0)
+                {
+                    for (int r0 = 0; r0 < mr; r0 += 8)
+                    {
+                        p0 = TransposeEights((float*)(source + ((nint)r0 * lda)), lda, kc, (float*)(panel + r0), mr);
+                    }
+                }
+
+                for (int p = p0; p < kc; p++)
                 {
                     T* destination = panel + (p * mr);
                     for (int r = 0; r < rows; r++)
@@ -93,7 +102,7 @@ internal static unsafe class GemmPacking
                 int p0 = 0;
                 if (typeof(T) == typeof(float) && Avx.IsSupported && nr == 8 && columns == 8)
                 {
-                    p0 = TransposeEights((float*)source, ldb, kc, (float*)panel);
+                    p0 = TransposeEights((float*)source, ldb, kc, (float*)panel, 8);
                 }
 
                 for (int p = p0; p < kc; p++)
@@ -114,10 +123,11 @@ internal static unsafe class GemmPacking
     }
 
     /// <summary>
-    /// Packs 8 columns of B (stride <paramref name="ldb"/>) into an 8-wide panel, 8 steps of k at a time by
-    /// an in-register 8×8 transpose; returns how many steps it packed (the rest, fewer than 8, remain).
+    /// Packs 8 stored columns (stride <paramref name="ldb"/>, contiguous in k) into 8 adjacent lanes of a
+    /// panel whose steps are <paramref name="stride"/> apart, 8 steps of k at a time by an in-register 8×8
+    /// transpose; returns how many steps it packed (the rest, fewer than 8, remain).
     /// </summary>
-    private static int TransposeEights(float* source, int ldb, int kc, float* panel)
+    private static int TransposeEights(float* source, int ldb, int kc, float* panel, int stride)
     {
         int p = 0;
         for (; p + 8 <= kc; p += 8)
@@ -131,15 +141,15 @@ internal static unsafe class GemmPacking
             Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5), t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
             Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE), u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
             Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE), u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
-            float* d = panel + (p * 8);
+            float* d = panel + ((nint)p * stride);
             Avx.Store(d, Avx.Permute2x128(u0, u4, 0x20));
-            Avx.Store(d + 8, Avx.Permute2x128(u1, u5, 0x20));
-            Avx.Store(d + 16, Avx.Permute2x128(u2, u6, 0x20));
-            Avx.Store(d + 24, Avx.Permute2x128(u3, u7, 0x20));
-            Avx.Store(d + 32, Avx.Permute2x128(u0, u4, 0x31));
-            Avx.Store(d + 40, Avx.Permute2x128(u1, u5, 0x31));
-            Avx.Store(d + 48, Avx.Permute2x128(u2, u6, 0x31));
-            Avx.Store(d + 56, Avx.Permute2x128(u3, u7, 0x31));
+            Avx.Store(d + stride, Avx.Permute2x128(u1, u5, 0x20));
+            Avx.Store(d + (2 * stride), Avx.Permute2x128(u2, u6, 0x20));
+            Avx.Store(d + (3 * stride), Avx.Permute2x128(u3, u7, 0x20));
+            Avx.Store(d + (4 * stride), Avx.Permute2x128(u0, u4, 0x31));
+            Avx.Store(d + (5 * stride), Avx.Permute2x128(u1, u5, 0x31));
+            Avx.Store(d + (6 * stride), Avx.Permute2x128(u2, u6, 0x31));
+            Avx.Store(d + (7 * stride), Avx.Permute2x128(u3, u7, 0x31));
         }
 
         return p;

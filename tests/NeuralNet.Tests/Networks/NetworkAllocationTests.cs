@@ -6,7 +6,7 @@ using NeuralNet.Losses;
 using NeuralNet.Optimizers;
 using Xunit;
 
-namespace NeuralNet.Tests;
+namespace NeuralNet.Tests.Networks;
 
 /// <summary>The hot path allocates nothing once its buffers exist: training steps (optimizer included) and prediction into a caller's matrix.</summary>
 public class NetworkAllocationTests
