@@ -20,6 +20,7 @@ public abstract class Optimizer<T>
     private readonly Dictionary<Parameter<T>, OptimizerState<T>> _states = new(ReferenceEqualityComparer.Instance);
     private IReadOnlyList<Parameter<T>>? _lastParameters;
     private OptimizerState<T>[] _lastStates = [];
+    private Parameter<T>[] _lastArray = [];
     private double _learningRate;
     private double _weightDecay;
     private double? _clipNorm;
@@ -84,9 +85,10 @@ public abstract class Optimizer<T>
         ClipGradients(parameters);
         T lr = T.CreateChecked(LearningRate);
         T decay = T.CreateChecked(WeightDecay);
-        for (int i = 0; i < parameters.Count; i++)
+        Parameter<T>[] list = _lastArray; // the same parameters, as an array: no interface call per parameter
+        for (int i = 0; i < list.Length; i++)
         {
-            Parameter<T> p = parameters[i];
+            Parameter<T> p = list[i];
             Span<T> values = p.Values, gradients = p.Gradients;
             if (WeightDecay > 0)
             {
@@ -118,6 +120,7 @@ public abstract class Optimizer<T>
         _states.Clear();
         _lastParameters = null;
         _lastStates = [];
+        _lastArray = [];
         Iterations = 0;
     }
 
@@ -142,9 +145,11 @@ public abstract class Optimizer<T>
         }
 
         var states = new OptimizerState<T>[parameters.Count];
+        var array = new Parameter<T>[parameters.Count];
         for (int i = 0; i < parameters.Count; i++)
         {
             Parameter<T> p = parameters[i] ?? throw new ArgumentException($"parameters must not contain null (index {i}).", nameof(parameters));
+            array[i] = p;
             if (!_states.TryGetValue(p, out OptimizerState<T>? state))
             {
                 state = new OptimizerState<T>(StateSlots, p.Length);
@@ -156,6 +161,7 @@ public abstract class Optimizer<T>
 
         _lastParameters = parameters;
         _lastStates = states;
+        _lastArray = array;
         return states;
     }
 
