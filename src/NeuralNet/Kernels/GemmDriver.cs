@@ -63,8 +63,9 @@ internal static unsafe class GemmDriver
         }
     }
 
+    /// <summary>Multiplies a packed Â block (mc × kc) by a packed B̂ block (kc × nc) into C, tile by tile, each B̂ micro-panel staying in L1 while the Â panels stream past it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MultiplyBlock<T>(
+    internal static void MultiplyBlock<T>(
         GemmKernel kernel, int mc, int nc, int kc, int mr, int nr,
         T* packedA, T* packedB, T* c, int ldc, bool add, T* tile)
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -34,10 +34,13 @@ internal static unsafe class PackingBuffers<T>
     {
         if (buffer is null || buffer.Length < length)
         {
-            // 64 elements of slack keep whole-vector reads past a panel's end inside the array.
-            buffer = GC.AllocateUninitializedArray<T>(length + 64, pinned: true);
+            // 64 elements of slack keep whole-vector reads past a panel's end inside the array; 64 bytes more
+            // leave room to start on a cache line.
+            buffer = GC.AllocateUninitializedArray<T>(length + 64 + (64 / sizeof(T)), pinned: true);
         }
 
-        return (T*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
+        // Aligned to a cache line, so that no 64-byte vector load of a panel straddles two lines.
+        nint start = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
+        return (T*)((start + 63) & ~(nint)63);
     }
 }

@@ -9,12 +9,13 @@ namespace NeuralNet.Tests.Kernels;
 public class GemmTests
 {
     // (m, n, k): ones and odd sizes hit every edge tile; 260 × 70 × 300 crosses the k and m blocks and
-    // is split over two cores by rows; 129 × 1000 × 17 is split by columns; 33 × 2100 × 5 crosses a column block.
+    // is split over two cores by rows; 129 × 1000 × 17 is split by columns; 33 × 2100 × 5 crosses a column block;
+    // 530 × 19 × 300 and 520 × 2100 × 3 share packed panels between the cores across k and column blocks.
     private static readonly (int M, int N, int K)[] Shapes =
     [
         (1, 1, 1), (1, 3, 17), (3, 1, 129), (17, 3, 1), (3, 17, 3), (17, 17, 17), (33, 9, 40),
         (129, 17, 3), (17, 129, 129), (129, 129, 17), (1000, 3, 17), (3, 1000, 3), (1, 129, 1000),
-        (260, 70, 300), (129, 1000, 17), (33, 2100, 5),
+        (260, 70, 300), (129, 1000, 17), (33, 2100, 5), (530, 19, 300), (520, 2100, 3),
     ];
 
     // The kernel travels as its vector width (0 = the processor's best), GemmKernel being internal.
