@@ -66,6 +66,9 @@ public class AdamOptimizer<T> : Optimizer<T>
     protected override int StateSlots => 2;
 
     /// <inheritdoc />
+    internal override bool UpdatesElementwise => true;
+
+    /// <inheritdoc />
     protected sealed override void Update(Span<T> values, ReadOnlySpan<T> gradients, OptimizerState<T> state, T learningRate)
     {
         Span<T> m = state.Slot(0), v = state.Slot(1);

@@ -103,9 +103,22 @@ public abstract class Optimizer<T>
             }
 
             states[i].Steps++;
-            Update(values, gradients, states[i], lr);
+            if (!UpdatesElementwise || !SharedUpdate<T>.TryRun(this, p, states[i], lr))
+            {
+                Update(values, gradients, states[i], lr);
+            }
         }
     }
+
+    /// <summary>
+    /// Whether <see cref="Update"/> treats each value on its own (true for the built-in optimizers), so that a
+    /// large parameter may be updated in two parts on two cores.
+    /// </summary>
+    internal virtual bool UpdatesElementwise => false;
+
+    /// <summary>Runs <see cref="Update"/> (for <see cref="SharedUpdate{T}"/>).</summary>
+    internal void UpdatePart(Span<T> values, ReadOnlySpan<T> gradients, OptimizerState<T> state, T learningRate)
+        => Update(values, gradients, state, learningRate);
 
     /// <summary>The optimizer's update rule for one parameter.</summary>
     /// <param name="values">The parameter's values, to update in place.</param>

@@ -8,6 +8,10 @@ public sealed class OptimizerState<T>
     where T : struct, IFloatingPointIeee754<T>
 {
     private readonly T[][] _slots;
+    private readonly int _offset;
+    private readonly int _length;
+    private OptimizerState<T>? _first;
+    private OptimizerState<T>? _second;
 
     internal OptimizerState(int slots, int length)
     {
@@ -16,6 +20,15 @@ public sealed class OptimizerState<T>
         {
             _slots[i] = new T[length];
         }
+
+        _length = length;
+    }
+
+    private OptimizerState(T[][] slots, int offset, int length)
+    {
+        _slots = slots;
+        _offset = offset;
+        _length = length;
     }
 
     /// <summary>How many state arrays there are.</summary>
@@ -26,5 +39,21 @@ public sealed class OptimizerState<T>
 
     /// <summary>State array <paramref name="index"/>, initially all zeros.</summary>
     /// <param name="index">0 ≤ index &lt; <see cref="SlotCount"/>.</param>
-    public Span<T> Slot(int index) => _slots[index];
+    public Span<T> Slot(int index) => _slots[index].AsSpan(_offset, _length);
+
+    /// <summary>
+    /// A view of the values before (<paramref name="second"/> false) or from <paramref name="split"/> on, with
+    /// this state's step count, for updating a parameter in two parts on two threads; made once, then reused.
+    /// </summary>
+    internal OptimizerState<T> Part(int split, bool second)
+    {
+        ref OptimizerState<T>? part = ref second ? ref _second : ref _first;
+        if (part is null || part._length != (second ? _length - split : split))
+        {
+            part = second ? new OptimizerState<T>(_slots, split, _length - split) : new OptimizerState<T>(_slots, 0, split);
+        }
+
+        part.Steps = Steps;
+        return part;
+    }
 }

@@ -70,6 +70,9 @@ public sealed class RmsPropOptimizer<T> : Optimizer<T>
     protected override int StateSlots => 1 + (Centered ? 1 : 0) + (Momentum > 0 ? 1 : 0); // v, then ḡ when centred, then b with momentum
 
     /// <inheritdoc />
+    internal override bool UpdatesElementwise => true;
+
+    /// <inheritdoc />
     protected override void Update(Span<T> values, ReadOnlySpan<T> gradients, OptimizerState<T> state, T learningRate)
     {
         bool momentum = Momentum > 0;

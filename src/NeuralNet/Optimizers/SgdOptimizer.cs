@@ -53,6 +53,9 @@ public sealed class SgdOptimizer<T> : Optimizer<T>
     protected override int StateSlots => Momentum > 0 ? 1 : 0;
 
     /// <inheritdoc />
+    internal override bool UpdatesElementwise => true;
+
+    /// <inheritdoc />
     protected override void Update(Span<T> values, ReadOnlySpan<T> gradients, OptimizerState<T> state, T learningRate)
     {
         if (Momentum == 0)
