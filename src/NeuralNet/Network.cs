@@ -140,7 +140,7 @@ public sealed class Network<T>
             throw new ArgumentException("output must be a dense matrix (Matrix<T>.Build.Dense).", nameof(output));
         }
 
-        Matrix<T>[] hidden = PredictionBuffers.For(_layers, input.RowCount);
+        Matrix<T>[] hidden = PredictionBuffers<T>.For(_layers, input.RowCount);
         Matrix<T> current = input;
         for (int i = 0; i < _layers.Length; i++)
         {
@@ -289,49 +289,4 @@ public sealed class Network<T>
     }
 
     private void ExitTraining() => Volatile.Write(ref _training, 0);
-
-    /// <summary>
-    /// Each thread's intermediate outputs for <see cref="Predict(Matrix{T}, Matrix{T})"/>: scratch
-    /// matrices reused while the batch size and the layers' output sizes stay the same.
-    /// </summary>
-    private static class PredictionBuffers
-    {
-        [ThreadStatic]
-        private static Matrix<T>[]? t_hidden;
-
-        public static Matrix<T>[] For(Layer<T>[] layers, int rows)
-        {
-            Matrix<T>[]? hidden = t_hidden;
-            if (hidden is null || !Fits(hidden, layers, rows))
-            {
-                hidden = new Matrix<T>[layers.Length - 1];
-                for (int i = 0; i < hidden.Length; i++)
-                {
-                    hidden[i] = Matrix<T>.Build.Dense(rows, layers[i].OutputSize);
-                }
-
-                t_hidden = hidden;
-            }
-
-            return hidden;
-        }
-
-        private static bool Fits(Matrix<T>[] hidden, Layer<T>[] layers, int rows)
-        {
-            if (hidden.Length != layers.Length - 1)
-            {
-                return false;
-            }
-
-            for (int i = 0; i < hidden.Length; i++)
-            {
-                if (hidden[i].RowCount != rows || hidden[i].ColumnCount != layers[i].OutputSize)
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
-    }
 }
