@@ -3,8 +3,8 @@ using System.Numerics;
 namespace NeuralNet.Kernels;
 
 /// <summary>
-/// Shares a large multiply between the calling thread and <see cref="SecondCore"/>: products with many rows
-/// go to <see cref="SharedPanelGemm{T}"/>, which packs each operand once; otherwise C is cut into a few
+/// Shares a large multiply between the calling thread and <see cref="SecondCore"/>: double products with many
+/// rows go to <see cref="SharedPanelGemm{T}"/>, which packs each operand once; otherwise C is cut into a few
 /// strips along its longer side (whole micro-tiles each), and both threads take strips from a shared
 /// counter until none is left. Each strip packs its own panels. Taking strips rather than fixed halves
 /// keeps both cores busy when one of them is slowed by other work on the machine.

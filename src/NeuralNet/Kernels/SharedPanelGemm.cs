@@ -38,11 +38,13 @@ internal sealed unsafe class SharedPanelGemm<T> : WorkItem
     private T* _a, _b, _c, _packedB;
 
     /// <summary>
-    /// Whether a product with <paramref name="m"/> rows is better shared this way: with fewer rows the row
-    /// blocks get too thin to reuse each B̂ micro-panel (measured: f64 256 × 1024 × 1024 ran at 100 GFLOP/s
-    /// this way against 130 in column strips).
+    /// Whether a product with <paramref name="m"/> rows is better shared this way. Measured on Zen 5, in
+    /// alternating runs: for double from 512 rows on (sq1024 ~115 → ~135 GFLOP/s); not with fewer rows, whose
+    /// blocks get too thin to reuse each B̂ micro-panel (f64 256 × 1024 × 1024: 100 against 130 in column
+    /// strips); not for float, where the strips of <see cref="ParallelGemm{T}"/> were as fast on sq1024 and
+    /// sq2048 and ~4 % faster on 1024 × 1024 × 256.
     /// </summary>
-    public static bool Suits(int m) => m >= 512;
+    public static bool Suits(int m) => m >= 512 && typeof(T) == typeof(double);
 
     /// <summary>Runs the product on this thread and the reserved <see cref="SecondCore"/>, which is released on return.</summary>
     public static void Run(
