@@ -23,7 +23,7 @@ return SampleApp.Run(commandLine, args, (options, console) =>
 
     // The data: 1797 images, the fixed split (1437 train, 360 test), pixels scaled from 0..16 to 0..1.
     Dataset<double> all = CsvDataset.Load<double>(SampleData.PathOf("digits.csv"), "label");
-    (int[] trainRows, int[] testRows) = FixedSplit.Load(SampleData.PathOf("digits.split.csv"));
+    (int[] trainRows, int[] testRows) = SplitFile.Load(SampleData.PathOf("digits.split.csv"));
     Dataset<double> train = all.Rows(trainRows), test = all.Rows(testRows);
     Matrix<double> trainX = train.Features / 16, testX = test.Features / 16;
     console.WriteLine($"data: {all.Count} images of 8×8 pixels; {train.Count} train, {test.Count} test rows", Style.Dim);
@@ -47,14 +47,7 @@ return SampleApp.Run(commandLine, args, (options, console) =>
     TerminalChart.Write(console, history.Epochs.Select(e => e.TrainingLoss).ToArray(), "epoch", logScale: true, height: 8);
 
     console.Heading("Test results");
-    int[] actual = ClassLabels.FromIndices(test.Targets);
-    int[] predicted = network.PredictClasses(testX);
-    var confusion = new ConfusionMatrix(actual, predicted, 10);
-    console.Write("  test accuracy: ");
-    console.WriteLine($"{confusion.Accuracy.ToString("P1", CultureInfo.InvariantCulture)} ({actual.Zip(predicted).Count(p => p.First == p.Second)} of {actual.Length} images)", Style.Emphasis);
-    console.WriteLine();
-    ConfusionMatrixTable.Write(console, confusion, Enumerable.Range(0, 10).Select(d => d.ToString(CultureInfo.InvariantCulture)).ToArray());
-    console.WriteLine();
+    ClassifierTestReport.Write(console, network, testX, test.Targets, Enumerable.Range(0, 10).Select(d => d.ToString(CultureInfo.InvariantCulture)).ToArray(), "images");
     HistoryReport.Save(console, options, history, "digits", "Digits");
     return SampleApp.SuccessExitCode;
 });

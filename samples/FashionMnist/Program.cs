@@ -70,14 +70,7 @@ return SampleApp.Run(commandLine, args, (options, console) =>
     TrainingHistory history = trainer.Fit(trainX, trainY, testX, testY);
 
     console.Heading("Test results");
-    int[] actual = ClassLabels.FromIndices(testY);
-    int[] predicted = network.PredictClasses(testX);
-    var confusion = new ConfusionMatrix(actual, predicted, kinds.Length);
-    console.Write("  test accuracy: ");
-    console.WriteLine($"{confusion.Accuracy.ToString("P1", CultureInfo.InvariantCulture)} ({actual.Zip(predicted).Count(p => p.First == p.Second)} of {actual.Length} images)", Style.Emphasis);
-    console.WriteLine();
-    ConfusionMatrixTable.Write(console, confusion, kinds);
-    console.WriteLine();
+    ClassifierTestReport.Write(console, network, testX, testY, kinds, "images");
     HistoryReport.Save(console, options, history, "fashion-mnist", "Fashion-MNIST");
     return SampleApp.SuccessExitCode;
 });

@@ -25,7 +25,7 @@ return SampleApp.Run(commandLine, args, (options, console) =>
 
     // The data: 150 flowers, the fixed split (120 train, 30 test), features standardised on the train rows.
     Dataset<double> all = CsvDataset.Load<double>(SampleData.PathOf("iris.csv"), "label");
-    (int[] trainRows, int[] testRows) = FixedSplit.Load(SampleData.PathOf("iris.split.csv"));
+    (int[] trainRows, int[] testRows) = SplitFile.Load(SampleData.PathOf("iris.split.csv"));
     Dataset<double> train = all.Rows(trainRows), test = all.Rows(testRows);
     var scaler = new StandardScaler<double>();
     Matrix<double> trainX = scaler.FitTransform(train.Features), testX = scaler.Transform(test.Features);
@@ -50,14 +50,7 @@ return SampleApp.Run(commandLine, args, (options, console) =>
     TerminalChart.Write(console, history.Epochs.Select(e => e.TrainingLoss).ToArray(), "epoch", height: 8);
 
     console.Heading("Test results");
-    int[] actual = ClassLabels.FromIndices(test.Targets);
-    int[] predicted = network.PredictClasses(testX);
-    var confusion = new ConfusionMatrix(actual, predicted, species.Length);
-    console.Write("  test accuracy: ");
-    console.WriteLine($"{confusion.Accuracy.ToString("P1", CultureInfo.InvariantCulture)} ({actual.Zip(predicted).Count(p => p.First == p.Second)} of {actual.Length} flowers)", Style.Emphasis);
-    console.WriteLine();
-    ConfusionMatrixTable.Write(console, confusion, species);
-    console.WriteLine();
+    ClassifierTestReport.Write(console, network, testX, test.Targets, species, "flowers");
     HistoryReport.Save(console, options, history, "iris", "Iris");
 
     // Save the trained network, load it back, and use the loaded one on the test rows and a new flower.

@@ -24,7 +24,7 @@ return SampleApp.Run(commandLine, args, (options, console) =>
 
     // The data: 442 patients, the fixed split (353 train, 89 test); features and target standardised on the train rows.
     Dataset<double> all = CsvDataset.Load<double>(SampleData.PathOf("diabetes.csv"), "target");
-    (int[] trainRows, int[] testRows) = FixedSplit.Load(SampleData.PathOf("diabetes.split.csv"));
+    (int[] trainRows, int[] testRows) = SplitFile.Load(SampleData.PathOf("diabetes.split.csv"));
     Dataset<double> train = all.Rows(trainRows), test = all.Rows(testRows);
     var features = new StandardScaler<double>();
     var target = new StandardScaler<double>();

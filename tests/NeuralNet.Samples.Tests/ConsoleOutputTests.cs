@@ -93,14 +93,4 @@ public sealed class ConsoleOutputTests
         Enumerable.Range(1, 1200).Where(e => EpochMilestones.IsMilestone(e, 1200, firstEvery: 3))
             .Should().Equal(1, 2, 3, 10, 20, 50, 100, 200, 500, 1000, 1200);
     }
-
-    [Fact]
-    public void FixedSplit_ShippedIrisSplit_Has120TrainAnd30TestRowsCoveringEveryRowOnce()
-    {
-        (int[] train, int[] test) = FixedSplit.Load(Path.Combine(AppContext.BaseDirectory, "data", "iris.split.csv"));
-
-        train.Should().HaveCount(120);
-        test.Should().HaveCount(30);
-        train.Concat(test).Order().Should().Equal(Enumerable.Range(0, 150));
-    }
 }

@@ -11,15 +11,7 @@ internal static class SampleData
     public static (Dataset<double> Train, Dataset<double> Test) Load(string name, string targetColumn)
     {
         Dataset<double> all = CsvDataset.Load<double>(Path.Combine(Directory, name + ".csv"), targetColumn);
-        var train = new List<int>();
-        var test = new List<int>();
-        foreach (string line in File.ReadLines(Path.Combine(Directory, name + ".split.csv")).Skip(1))
-        {
-            string[] fields = line.Split(',');
-            int row = int.Parse(fields[0], System.Globalization.CultureInfo.InvariantCulture);
-            (fields[1] == "train" ? train : fields[1] == "test" ? test : throw new InvalidDataException(line)).Add(row);
-        }
-
+        (int[] train, int[] test) = SplitFile.Load(Path.Combine(Directory, name + ".split.csv"));
         return (all.Rows(train), all.Rows(test));
     }
 
