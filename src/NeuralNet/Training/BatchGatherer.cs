@@ -9,10 +9,17 @@ using MathNet.Numerics.LinearAlgebra;
 /// Copies the rows of one mini-batch into preallocated matrices: one set for the full batch size and
 /// one for the epoch's last, smaller batch, so nothing is allocated per batch.
 /// </summary>
+/// <remarks>
+/// The inputs are kept row-major (one transposed copy per <c>Fit</c>): MathNet stores them
+/// column-major, where one sample's features lie a whole column apart, so gathering shuffled rows
+/// straight from it touches a new cache line for every value. Row-major, a sample is one contiguous
+/// read.
+/// </remarks>
 internal sealed class BatchGatherer<T>
     where T : struct, IFloatingPointIeee754<T>
 {
-    private readonly T[] _inputs;
+    private readonly T[] _inputsByRow;
+    private readonly int _features;
     private readonly T[] _targets;
     private readonly T[]? _weights;
     private readonly int _rows;
@@ -21,7 +28,8 @@ internal sealed class BatchGatherer<T>
 
     public BatchGatherer(Matrix<T> inputs, Matrix<T> targets, T[]? weights, int samples, int batchSize)
     {
-        _inputs = DenseStorage.Of(inputs);
+        _inputsByRow = DenseStorage.Of(inputs.Transpose()); // column-major storage of Xᵀ is X row by row
+        _features = inputs.ColumnCount;
         _targets = DenseStorage.Of(targets);
         _weights = weights;
         _rows = inputs.RowCount;
@@ -42,7 +50,7 @@ internal sealed class BatchGatherer<T>
         int start = batch * BatchSize;
         Buffers b = start + BatchSize <= order.Length ? _full : _last!;
         ReadOnlySpan<int> rows = order.Slice(start, b.Rows);
-        Copy(_inputs, DenseStorage.Of(b.Inputs), rows, b.Inputs.ColumnCount);
+        CopyRows(DenseStorage.Of(b.Inputs), rows);
         Copy(_targets, DenseStorage.Of(b.Targets), rows, b.Targets.ColumnCount);
         if (_weights is not null)
         {
@@ -54,6 +62,20 @@ internal sealed class BatchGatherer<T>
         }
 
         return (b.Inputs, b.Targets, b.Weights);
+    }
+
+    /// <summary>Each sampled row is read contiguously from the row-major copy and written down its batch column.</summary>
+    private void CopyRows(T[] destination, ReadOnlySpan<int> rows)
+    {
+        int n = rows.Length;
+        for (int i = 0; i < n; i++)
+        {
+            ReadOnlySpan<T> sample = _inputsByRow.AsSpan(rows[i] * _features, _features);
+            for (int c = 0, to = i; c < sample.Length; c++, to += n)
+            {
+                destination[to] = sample[c];
+            }
+        }
     }
 
     private void Copy(T[] source, T[] destination, ReadOnlySpan<int> rows, int columns)

@@ -24,6 +24,21 @@ internal sealed class ParameterSnapshot<T>
         }
     }
 
+    /// <summary>
+    /// Captures the current values if every one is finite, and returns whether it did: one check and
+    /// one copy per step, the copy reading what the check has just brought into the cache.
+    /// </summary>
+    public bool CaptureIfFinite()
+    {
+        if (!AllFinite(_parameters))
+        {
+            return false;
+        }
+
+        Capture();
+        return true;
+    }
+
     public void Restore()
     {
         for (int i = 0; i < _copies.Length; i++)

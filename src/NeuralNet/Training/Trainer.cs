@@ -117,7 +117,8 @@ public sealed class Trainer<T>
         var metrics = set.TrainingMetrics(gatherer.BatchSize);
         var validationMetrics = set.ValidationMetrics();
         Matrix<T>? validationOutput = set.ValidationInputs is null ? null : Matrix<T>.Build.Dense(set.ValidationInputs.RowCount, Network.OutputSize);
-        var lastFinite = new ParameterSnapshot<T>(Network.Parameters);
+        var lastFinite = new ParameterSnapshot<T>(Network.Parameters); // always the last finite weights: taken now, then after every step that keeps them finite
+        lastFinite.Capture();
         EarlyStopping? early = options.EarlyStopping;
         TrainingMetric monitor = early?.Monitor ?? (set.ValidationInputs is null ? TrainingMetric.TrainingLoss : TrainingMetric.ValidationLoss);
         ParameterSnapshot<T>? best = early is { RestoreBestWeights: true } ? new ParameterSnapshot<T>(Network.Parameters) : null;
@@ -208,7 +209,7 @@ public sealed class Trainer<T>
     /// <summary>One batch: forward, loss (checked finite), metrics, backward, step (checked finite, else rolled back).</summary>
     private double TrainBatch(Matrix<T> x, Matrix<T> y, Vector<T>? w, MetricAccumulator<T> metrics, ParameterSnapshot<T> lastFinite, int epoch, int batch)
     {
-        Matrix<T> output = Network.Forward(x, training: true);
+        Matrix<T> output = Network.ForwardValidated(x, training: true); // the data set was checked once, in TrainingSet.Prepare
         ReadOnlySpan<T> weights = w is null ? default : DenseStorage.Of(w);
         double loss = double.CreateChecked(Loss.Value(DenseStorage.Of(output), DenseStorage.Of(y), weights, output.RowCount, output.ColumnCount));
         if (!double.IsFinite(loss))
@@ -217,10 +218,9 @@ public sealed class Trainer<T>
         }
 
         metrics.Add(DenseStorage.Of(output), DenseStorage.Of(y), output.RowCount, output.ColumnCount, y.ColumnCount);
-        Network.Backward(y, Loss, w);
-        lastFinite.Capture();
+        Network.BackwardValidated(y, Loss, w);
         Optimizer.Step(Network.Parameters);
-        if (!ParameterSnapshot<T>.AllFinite(Network.Parameters))
+        if (!lastFinite.CaptureIfFinite())
         {
             lastFinite.Restore();
             throw new TrainingDivergedException(epoch, batch, loss, $"training diverged in epoch {epoch}, batch {batch}: the optimizer step made a weight NaN or infinite (batch loss {loss}). The network keeps its weights from before this step; try a lower learning rate (now {Optimizer.LearningRate}) or gradient clipping.");
