@@ -162,15 +162,7 @@ public sealed class Network<T>
         ArgumentNullException.ThrowIfNull(input);
         ShapeCheck.Columns(input, InputSize, nameof(input));
         ShapeCheck.Finite(input, nameof(input));
-        EnterTraining();
-        try
-        {
-            return ForwardCore(input, training);
-        }
-        finally
-        {
-            ExitTraining();
-        }
+        return ForwardValidated(input, training);
     }
 
     /// <summary>
@@ -186,15 +178,25 @@ public sealed class Network<T>
         ArgumentNullException.ThrowIfNull(loss);
         Matrix<T> output = _lastOutput ?? throw new InvalidOperationException("Backward was called before Forward: run a forward pass on a batch first.");
         ValidateTarget(target, loss, sampleWeights, output.RowCount);
-        EnterTraining();
-        try
-        {
-            BackwardCore(output, target, loss, sampleWeights is null ? default : DenseStorage.Of(sampleWeights));
-        }
-        finally
-        {
-            ExitTraining();
-        }
+        BackwardValidated(target, loss, sampleWeights);
+    }
+
+    /// <summary>
+    /// <see cref="Forward"/> for a batch whose shape and values the caller has already checked (the
+    /// trainer checks the whole data set once, not every batch again).
+    /// </summary>
+    internal Matrix<T> ForwardValidated(Matrix<T> input, bool training)
+    {
+        using TrainingScope scope = EnterTraining();
+        return ForwardCore(input, training);
+    }
+
+    /// <summary><see cref="Backward"/> for targets and weights the caller has already checked.</summary>
+    internal void BackwardValidated(Matrix<T> target, LossFunction<T> loss, Vector<T>? sampleWeights)
+    {
+        Matrix<T> output = _lastOutput ?? throw new InvalidOperationException("Backward was called before Forward: run a forward pass on a batch first.");
+        using TrainingScope scope = EnterTraining();
+        BackwardCore(output, target, loss, sampleWeights is null ? default : DenseStorage.Of(sampleWeights));
     }
 
     /// <summary>
@@ -217,20 +219,13 @@ public sealed class Network<T>
         ShapeCheck.Columns(input, InputSize, nameof(input));
         ShapeCheck.Finite(input, nameof(input));
         ValidateTarget(target, loss, sampleWeights, input.RowCount);
-        EnterTraining();
-        try
-        {
-            ReadOnlySpan<T> weights = sampleWeights is null ? default : DenseStorage.Of(sampleWeights);
-            Matrix<T> output = ForwardCore(input, training: true);
-            T value = loss.Value(DenseStorage.Of(output), DenseStorage.Of(target), weights, output.RowCount, output.ColumnCount);
-            BackwardCore(output, target, loss, weights);
-            optimizer.Step(Parameters);
-            return value;
-        }
-        finally
-        {
-            ExitTraining();
-        }
+        using TrainingScope scope = EnterTraining();
+        ReadOnlySpan<T> weights = sampleWeights is null ? default : DenseStorage.Of(sampleWeights);
+        Matrix<T> output = ForwardCore(input, training: true);
+        T value = loss.Value(DenseStorage.Of(output), DenseStorage.Of(target), weights, output.RowCount, output.ColumnCount);
+        BackwardCore(output, target, loss, weights);
+        optimizer.Step(Parameters);
+        return value;
     }
 
     /// <inheritdoc />
@@ -280,13 +275,19 @@ public sealed class Network<T>
         }
     }
 
-    private void EnterTraining()
+    private TrainingScope EnterTraining()
     {
         if (Interlocked.Exchange(ref _training, 1) != 0)
         {
             throw new InvalidOperationException("This network is already being trained on another thread; training one network from two threads at once is not supported.");
         }
+
+        return new TrainingScope(this);
     }
 
-    private void ExitTraining() => Volatile.Write(ref _training, 0);
+    /// <summary>Holds the training flag for one training call; disposing it lets the next call in.</summary>
+    private readonly ref struct TrainingScope(Network<T> network)
+    {
+        public void Dispose() => Volatile.Write(ref network._training, 0);
+    }
 }
