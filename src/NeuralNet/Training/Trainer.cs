@@ -19,6 +19,8 @@ using MathNet.Numerics.LinearAlgebra;
 /// loss, class weights, progress), the <see cref="EpochCompleted"/> event (which may stop training),
 /// and a <see cref="CancellationToken"/> checked between batches; cancelling ends training with
 /// <see cref="StopReason.Cancelled"/> and the weights of the last completed batch.</para>
+/// <para>Memory: while it runs, <c>Fit</c> keeps a row-major copy of the training inputs (as large as
+/// the inputs), so that gathering a shuffled mini-batch reads each sample contiguously.</para>
 /// <para>Divergence: a NaN or infinite batch loss, or a step that makes a weight non-finite, throws
 /// <see cref="TrainingDivergedException"/> naming the epoch and batch; the network keeps the weights
 /// it had before that step.</para>
