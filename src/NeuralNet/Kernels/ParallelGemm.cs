@@ -24,6 +24,14 @@ internal sealed unsafe class ParallelGemm<T> : WorkItem
 
     private const int MaximumStrips = 8;
 
+    /// <summary>
+    /// From this size of op(A) on (bytes), C is cut into two halves only: every strip packs all of op(A), and an
+    /// operand this large no longer stays in the shared L3 cache between strips but comes from memory each time.
+    /// Measured on Zen 5 in alternating runs: sq2048 f32 (16 MB) 8 strips 322-326, halves 356-367 GFLOP/s; below it
+    /// (f32 sq1024, 4 MB) 8 strips were faster. (Double products this large go to <see cref="SharedPanelGemm{T}"/>.)
+    /// </summary>
+    private const long LargeOperandBytes = 8L << 20;
+
     // One job object per element type: SecondCore is reserved before it is filled, so it is never shared.
     private static readonly ParallelGemm<T> Job = new();
 
@@ -55,7 +63,8 @@ internal sealed unsafe class ParallelGemm<T> : WorkItem
         }
 
         int length = byColumns ? n : m, unit = byColumns ? nr : mr;
-        int strips = (int)Math.Clamp(work / WorkPerStrip, 2, Math.Min(MaximumStrips, length / unit));
+        bool large = (long)m * k * sizeof(T) >= LargeOperandBytes;
+        int strips = large ? 2 : (int)Math.Clamp(work / WorkPerStrip, 2, Math.Min(MaximumStrips, length / unit));
         ParallelGemm<T> job = Job;
         job._kernel = kernel;
         (job._transposeA, job._transposeB, job._accumulate, job._byColumns) = (transposeA, transposeB, accumulate, byColumns);

@@ -50,6 +50,27 @@ public class GemmTests
         => CheckAllShapes<double>((GemmKernel)kernel, transposeA, transposeB, accumulate, 1e-13);
 
     [Fact]
+    public void Multiply_WithAnOperandLargerThanTheCaches_MatchesReference()
+    {
+        // op(A) of 1100 × 1950 floats is 8.6 MB: the split over two cores then cuts C into halves only.
+        const int m = 1100, n = 67, k = 1950;
+        foreach (bool transposeA in new[] { false, true })
+        {
+            foreach (bool transposeB in new[] { false, true })
+            {
+                (int aRows, int aColumns) = transposeA ? (k, m) : (m, k);
+                (int bRows, int bColumns) = transposeB ? (n, k) : (k, n);
+                float[] a = Fill<float>(aRows * aColumns, 5), b = Fill<float>(bRows * bColumns, 6);
+                float[] c = Fill<float>(m * n, 7);
+                float[] expected = (float[])c.Clone();
+                ReferenceGemm.Multiply<float>(transposeA, transposeB, m, n, k, a, aRows, b, bRows, expected, m, accumulate: true);
+                Gemm.Multiply<float>(transposeA, transposeB, m, n, k, a, aRows, b, bRows, c, m, accumulate: true);
+                MaxRelativeError(c, expected, a, b, m, n, k).Should().BeLessThan(1e-5, $"tA={transposeA} tB={transposeB}");
+            }
+        }
+    }
+
+    [Fact]
     public void Multiply_WithoutAccumulate_IgnoresWhatCHeld()
     {
         // BLAS semantics: with beta = 0, C is written, never read, so NaN in it must not leak.
