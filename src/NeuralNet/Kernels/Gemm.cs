@@ -64,6 +64,49 @@ internal static unsafe class Gemm
         }
     }
 
+    /// <summary>
+    /// Multiplies into <paramref name="c"/> with the depth cut at <paramref name="split"/> (0 &lt; split &lt; k), the
+    /// two halves summed afterwards (<see cref="SplitDepthGemm{T}"/>): the result depends on the split, not on
+    /// how many cores were free.
+    /// </summary>
+    public static void MultiplySplitDepth<T>(
+        bool transposeA, bool transposeB, int m, int n, int k, int split,
+        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb,
+        Span<T> c, int ldc, bool accumulate)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(split);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(split, k);
+        if (m == 0 || n == 0)
+        {
+            return;
+        }
+
+        if (typeof(T) == typeof(float))
+        {
+            Split(transposeA, transposeB, m, n, k, split, MemoryMarshal.Cast<T, float>(a), lda, MemoryMarshal.Cast<T, float>(b), ldb, MemoryMarshal.Cast<T, float>(c), ldc, accumulate);
+        }
+        else if (typeof(T) == typeof(double))
+        {
+            Split(transposeA, transposeB, m, n, k, split, MemoryMarshal.Cast<T, double>(a), lda, MemoryMarshal.Cast<T, double>(b), ldb, MemoryMarshal.Cast<T, double>(c), ldc, accumulate);
+        }
+        else
+        {
+            ReferenceGemm.Multiply(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+        }
+    }
+
+    private static void Split<T>(
+        bool transposeA, bool transposeB, int m, int n, int k, int split,
+        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        fixed (T* pa = a, pb = b, pc = c)
+        {
+            SplitDepthGemm<T>.Run(GemmKernels.Best, transposeA, transposeB, m, n, k, split, pa, lda, pb, ldb, pc, ldc, accumulate);
+        }
+    }
+
     private static void Run<T>(
         bool transposeA, bool transposeB, int m, int n, int k,
         ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb,

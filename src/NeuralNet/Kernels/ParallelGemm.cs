@@ -5,9 +5,12 @@ namespace NeuralNet.Kernels;
 /// <summary>
 /// Shares a large multiply between the calling thread and <see cref="SecondCore"/>: double products with many
 /// rows go to <see cref="SharedPanelGemm{T}"/>, which packs each operand once; otherwise C is cut into a few
-/// strips along its longer side (whole micro-tiles each), and both threads take strips from a shared
-/// counter until none is left. Each strip packs its own panels. Taking strips rather than fixed halves
-/// keeps both cores busy when one of them is slowed by other work on the machine.
+/// strips along its longer side (whole micro-tiles each), and both threads claim strips until none is left:
+/// the caller from the first strip up, the helper from the last strip down. Each strip packs its own panels.
+/// Taking strips rather than fixed halves keeps both cores busy when one of them is slowed by other work on
+/// the machine; claiming from opposite ends gives each core the same part of C every time (with two strips:
+/// the caller the first half), so that data a core wrote stays in its cache for the next step (see
+/// <see cref="SplitDepthGemm{T}"/>).
 /// </summary>
 /// <typeparam name="T">float or double.</typeparam>
 internal sealed unsafe class ParallelGemm<T> : WorkItem
@@ -37,7 +40,8 @@ internal sealed unsafe class ParallelGemm<T> : WorkItem
 
     private GemmKernel _kernel;
     private bool _transposeA, _transposeB, _accumulate, _byColumns;
-    private int _m, _n, _k, _lda, _ldb, _ldc, _strip, _strips, _next;
+    private readonly int[] _claimed = new int[MaximumStrips];
+    private int _m, _n, _k, _lda, _ldb, _ldc, _strip, _strips;
     private T* _a, _b, _c;
 
     /// <summary>Runs the product on two cores when it is large enough and the second core is free; else on this thread.</summary>
@@ -64,7 +68,7 @@ internal sealed unsafe class ParallelGemm<T> : WorkItem
 
         int length = byColumns ? n : m, unit = byColumns ? nr : mr;
         bool large = (long)m * k * sizeof(T) >= LargeOperandBytes;
-        int strips = large ? 2 : (int)Math.Clamp(work / WorkPerStrip, 2, Math.Min(MaximumStrips, length / unit));
+        int strips = large ? 2 : (int)Math.Clamp(work / WorkPerStrip, 2, Math.Min(MaximumStrips, length / unit)) & ~1;
         ParallelGemm<T> job = Job;
         job._kernel = kernel;
         (job._transposeA, job._transposeB, job._accumulate, job._byColumns) = (transposeA, transposeB, accumulate, byColumns);
@@ -74,11 +78,11 @@ internal sealed unsafe class ParallelGemm<T> : WorkItem
         job._c = c;
         job._strip = ((length + strips - 1) / strips + unit - 1) / unit * unit;
         job._strips = strips;
-        job._next = 0;
+        Array.Clear(job._claimed);
         SecondCore.Start(job);
         try
         {
-            job.Execute();
+            job.Claim(fromEnd: false);
         }
         finally
         {
@@ -86,12 +90,20 @@ internal sealed unsafe class ParallelGemm<T> : WorkItem
         }
     }
 
-    /// <summary>Takes strips until none is left (run by both threads).</summary>
-    public override void Execute()
+    /// <summary>Takes strips from the last one down (the helper thread).</summary>
+    public override void Execute() => Claim(fromEnd: true);
+
+    /// <summary>Takes the strips no other thread has taken, in order from one end.</summary>
+    private void Claim(bool fromEnd)
     {
-        int strip;
-        while ((strip = Interlocked.Increment(ref _next) - 1) < _strips)
+        for (int i = 0; i < _strips; i++)
         {
+            int strip = fromEnd ? _strips - 1 - i : i;
+            if (Interlocked.Exchange(ref _claimed[strip], 1) != 0)
+            {
+                continue;
+            }
+
             int start = strip * _strip;
             if (_byColumns)
             {

@@ -2,6 +2,7 @@ using System.Numerics;
 using NeuralNet.Activations;
 using NeuralNet.Initializers;
 using NeuralNet.Kernels;
+using NeuralNet.Optimizers;
 
 namespace NeuralNet.Layers;
 
@@ -186,6 +187,17 @@ public sealed class DenseLayer<T> : Layer<T>
             {
                 z.Slice(j * rows, rows).Fill(b[j]);
             }
+        }
+
+        // With both cores on a large layer, the inputs are cut where the optimizer's two-core step cuts W
+        // (whole columns of W), so each core reads only the weights it updated (SplitDepthGemm).
+        int weightCount = InputSize * OutputSize;
+        int split = SharedUpdate<T>.SplitPoint(weightCount) / OutputSize;
+        if (rows > 1 && weightCount >= SharedUpdate<T>.MinimumLength && split > 0 && split < InputSize
+            && (long)rows * OutputSize * InputSize >= ParallelGemm<float>.MinimumWork)
+        {
+            Gemm.MultiplySplitDepth<T>(false, true, rows, OutputSize, InputSize, split, x, rows, _weights.ValueArray, OutputSize, z, rows, accumulate: true);
+            return;
         }
 
         Gemm.Multiply<T>(false, true, rows, OutputSize, InputSize, x, rows, _weights.ValueArray, OutputSize, z, rows, accumulate: true);

@@ -25,6 +25,9 @@ internal sealed class SharedUpdate<T> : WorkItem
     private T _learningRate;
     private int _split;
 
+    /// <summary>Where a parameter of <paramref name="length"/> values is cut: the caller takes the values before it, the helper the rest (whole cache lines each).</summary>
+    public static int SplitPoint(int length) => length / 2 / 64 * 64;
+
     /// <summary>
     /// Updates <paramref name="parameter"/> on two cores and returns true, or returns false (having done
     /// nothing) when it is too small or the second core is busy.
@@ -37,7 +40,7 @@ internal sealed class SharedUpdate<T> : WorkItem
             return false;
         }
 
-        int split = length / 2 / 64 * 64; // whole cache lines to each core
+        int split = SplitPoint(length);
         SharedUpdate<T> job = Job;
         (job._optimizer, job._parameter, job._learningRate, job._split) = (optimizer, parameter, learningRate, split);
         job._state = state.Part(split, second: true);

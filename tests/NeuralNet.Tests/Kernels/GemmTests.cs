@@ -70,6 +70,41 @@ public class GemmTests
         }
     }
 
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public void MultiplySplitDepth_MatchesReference_AndGivesTheSameBitsWhetherOrNotTheSecondCoreHelps(bool transposeA, bool transposeB)
+    {
+        // W2's forward pass: 64 × 128, depth 784 cut at 392.
+        const int m = 64, n = 128, k = 784, split = 392;
+        (int aRows, int aColumns) = transposeA ? (k, m) : (m, k);
+        (int bRows, int bColumns) = transposeB ? (n, k) : (k, n);
+        float[] a = Fill<float>(aRows * aColumns, 8), b = Fill<float>(bRows * bColumns, 9), start = Fill<float>(m * n, 10);
+        float[] expected = (float[])start.Clone();
+        ReferenceGemm.Multiply<float>(transposeA, transposeB, m, n, k, a, aRows, b, bRows, expected, m, accumulate: true);
+
+        float[] shared = (float[])start.Clone();
+        Gemm.MultiplySplitDepth<float>(transposeA, transposeB, m, n, k, split, a, aRows, b, bRows, shared, m, accumulate: true);
+        MaxRelativeError(shared, expected, a, b, m, n, k).Should().BeLessThan(1e-5);
+
+        // With the helper thread held by someone else, the caller does both halves itself: the same bits.
+        float[] alone = (float[])start.Clone();
+        SpinWait.SpinUntil(SecondCore.TryReserve); // other tests may be using it for a moment
+        try
+        {
+            Gemm.MultiplySplitDepth<float>(transposeA, transposeB, m, n, k, split, a, aRows, b, bRows, alone, m, accumulate: true);
+        }
+        finally
+        {
+            SecondCore.Start(new NoWork());
+            SecondCore.Wait(); // releases the reservation
+        }
+
+        alone.Should().Equal(shared);
+    }
+
     [Fact]
     public void Multiply_WithoutAccumulate_IgnoresWhatCHeld()
     {
@@ -140,6 +175,13 @@ public class GemmTests
                     }
                 }
             }
+        }
+    }
+
+    private sealed class NoWork : WorkItem
+    {
+        public override void Execute()
+        {
         }
     }
 
