@@ -25,13 +25,17 @@ internal sealed unsafe class ParallelGemm<T> : WorkItem
     /// <summary>Multiply-adds per strip, about: enough that a strip's packing and hand-over stay small beside it.</summary>
     private const long WorkPerStrip = 1L << 21;
 
-    private const int MaximumStrips = 8;
+    /// <summary>
+    /// At most this many strips: each packs all of op(A) again. 4 rather than 8 measured slightly faster in alternating
+    /// runs (f32 sq1024 354-357 against 351-354 GFLOP/s, w3dW 395-405 against 388-392) and still balances a slowed core.
+    /// </summary>
+    private const int MaximumStrips = 4;
 
     /// <summary>
     /// From this size of op(A) on (bytes), C is cut into two halves only: every strip packs all of op(A), and an
     /// operand this large no longer stays in the shared L3 cache between strips but comes from memory each time.
     /// Measured on Zen 5 in alternating runs: sq2048 f32 (16 MB) 8 strips 322-326, halves 356-367 GFLOP/s; below it
-    /// (f32 sq1024, 4 MB) 8 strips were faster. (Double products this large go to <see cref="SharedPanelGemm{T}"/>.)
+    /// (f32 sq1024, 4 MB) more strips were faster. (Double products with many rows go to <see cref="SharedPanelGemm{T}"/>.)
     /// </summary>
     private const long LargeOperandBytes = 8L << 20;
 
