@@ -17,6 +17,12 @@ namespace NeuralNet.Kernels;
 /// </remarks>
 internal static unsafe class Gemm
 {
+    /// <summary>
+    /// Below this many multiply-adds (m·n·k) one core does the whole product: the hand-over costs a few
+    /// microseconds, about what a million multiply-adds take on one core.
+    /// </summary>
+    public const long MinimumParallelWork = 1L << 20;
+
     /// <summary>Multiplies into <paramref name="c"/>; the three spans must not overlap.</summary>
     public static void Multiply<T>(
         bool transposeA, bool transposeB, int m, int n, int k,

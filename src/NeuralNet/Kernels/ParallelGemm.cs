@@ -16,12 +16,6 @@ namespace NeuralNet.Kernels;
 internal sealed unsafe class ParallelGemm<T> : WorkItem
     where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>
-    /// Below this many multiply-adds (m·n·k) one core does the whole product: the hand-over costs a few
-    /// microseconds, about what a million multiply-adds take on one core.
-    /// </summary>
-    public const long MinimumWork = 1L << 20;
-
     /// <summary>Multiply-adds per strip, about: enough that a strip's packing and hand-over stay small beside it.</summary>
     private const long WorkPerStrip = 1L << 21;
 
@@ -58,7 +52,7 @@ internal sealed unsafe class ParallelGemm<T> : WorkItem
         long work = (long)m * n * k;
         bool byColumns = n >= 2 * nr && (n >= m || m < 2 * mr);
         bool byRows = !byColumns && m >= 2 * mr;
-        if (work < MinimumWork || !SecondCore.Exists || !(byColumns || byRows) || !SecondCore.TryReserve())
+        if (work < Gemm.MinimumParallelWork || !SecondCore.Exists || !(byColumns || byRows) || !SecondCore.TryReserve())
         {
             GemmDriver.Run(kernel, transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
             return;

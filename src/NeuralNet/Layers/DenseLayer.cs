@@ -191,10 +191,8 @@ public sealed class DenseLayer<T> : Layer<T>
 
         // With both cores on a large layer, the inputs are cut where the optimizer's two-core step cuts W
         // (whole columns of W), so each core reads only the weights it updated (SplitDepthGemm).
-        int weightCount = InputSize * OutputSize;
-        int split = SharedUpdate<T>.SplitPoint(weightCount) / OutputSize;
-        if (rows > 1 && weightCount >= SharedUpdate<T>.MinimumLength && split > 0 && split < InputSize
-            && (long)rows * OutputSize * InputSize >= ParallelGemm<float>.MinimumWork)
+        int split = SharedUpdate<T>.WeightColumnSplit(InputSize, OutputSize);
+        if (split > 0 && rows > 1 && (long)rows * OutputSize * InputSize >= Gemm.MinimumParallelWork)
         {
             Gemm.MultiplySplitDepth<T>(false, true, rows, OutputSize, InputSize, split, x, rows, _weights.ValueArray, OutputSize, z, rows, accumulate: true);
             return;

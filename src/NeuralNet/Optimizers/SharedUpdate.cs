@@ -29,6 +29,18 @@ internal sealed class SharedUpdate<T> : WorkItem
     public static int SplitPoint(int length) => length / 2 / 64 * 64;
 
     /// <summary>
+    /// The input column at which the two-core step cuts a weight matrix of <paramref name="outputs"/> ×
+    /// <paramref name="inputs"/> values (column-major: whole columns before it are the caller's), or 0 when it
+    /// updates such a matrix on one core.
+    /// </summary>
+    public static int WeightColumnSplit(int inputs, int outputs)
+    {
+        int length = inputs * outputs;
+        int column = SplitPoint(length) / outputs;
+        return length >= MinimumLength && column > 0 && column < inputs ? column : 0;
+    }
+
+    /// <summary>
     /// Updates <paramref name="parameter"/> on two cores and returns true, or returns false (having done
     /// nothing) when it is too small or the second core is busy.
     /// </summary>
