@@ -117,10 +117,11 @@ internal static unsafe class GemmDriver
         }
     }
 
-    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+    /// <summary><paramref name="value"/> rounded up to a multiple of <paramref name="multiple"/>.</summary>
+    internal static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
     /// <summary>The size of ⌈length/limit⌉ equal blocks covering <paramref name="length"/>, rounded up to <paramref name="unit"/> (never above limit).</summary>
-    private static int Balanced(int length, int limit, int unit)
+    internal static int Balanced(int length, int limit, int unit)
     {
         int blocks = (length + limit - 1) / limit;
         return Math.Min(limit, RoundUp((length + blocks - 1) / blocks, unit));

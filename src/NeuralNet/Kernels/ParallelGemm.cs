@@ -4,7 +4,8 @@ namespace NeuralNet.Kernels;
 
 /// <summary>
 /// Shares a large multiply between the calling thread and <see cref="SecondCore"/>: double products with many
-/// rows go to <see cref="SharedPanelGemm{T}"/>, which packs each operand once; otherwise C is cut into a few
+/// rows go to <see cref="SharedPanelGemm{T}"/> and large float products cut by columns to <see cref="SharedBlockGemm{T}"/>,
+/// which pack each operand once; otherwise C is cut into a few
 /// strips along its longer side (whole micro-tiles each), and both threads claim strips until none is left:
 /// the caller from the first strip up, the helper from the last strip down. Each strip packs its own panels.
 /// Taking strips rather than fixed halves keeps both cores busy when one of them is slowed by other work on
@@ -61,6 +62,12 @@ internal sealed unsafe class ParallelGemm<T> : WorkItem
         if (SharedPanelGemm<T>.Suits(m))
         {
             SharedPanelGemm<T>.Run(kernel, transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+            return;
+        }
+
+        if (SharedBlockGemm<T>.Suits(byColumns, m, n, k, LargeOperandBytes))
+        {
+            SharedBlockGemm<T>.Run(kernel, transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
             return;
         }
 

@@ -46,6 +46,25 @@ internal static class SecondCore
         Wake.Set();
     }
 
+    /// <summary>Whether the helper has finished its last piece of work and has none waiting (for tests that hold it).</summary>
+    internal static bool IsIdle => s_done && Volatile.Read(ref s_item) is null;
+
+    /// <summary>
+    /// Takes back the work given to <see cref="Start"/> if the helper has not picked it up yet, and then releases
+    /// the reservation (the caller must not call <see cref="Wait"/>) and returns true; returns false when the
+    /// helper has already started it (the caller must then <see cref="Wait"/> as usual).
+    /// </summary>
+    public static bool TryWithdraw()
+    {
+        if (Interlocked.Exchange(ref s_item, null) is null)
+        {
+            return false;
+        }
+
+        Volatile.Write(ref s_busy, 0);
+        return true;
+    }
+
     /// <summary>
     /// Waits for the work started by <see cref="Start"/>, spinning (it is a matter of microseconds), and
     /// rethrows its failure. When the helper has not even picked the work up (its core is busy with another

@@ -59,9 +59,9 @@ internal sealed unsafe class SharedPanelGemm<T> : WorkItem
         job._a = a;
         job._b = b;
         job._c = c;
-        job._nc = Math.Min(GemmDriver.BlockColumns / nr * nr, RoundUp(n, nr));
-        job._kc = Balanced(k, BlockDepth, 1);
-        job._mc = Balanced(m, Math.Min(BlockRows, Math.Max(4 * mr, RoundUp((m + 7) / 8, mr))), mr);
+        job._nc = Math.Min(GemmDriver.BlockColumns / nr * nr, GemmDriver.RoundUp(n, nr));
+        job._kc = GemmDriver.Balanced(k, BlockDepth, 1);
+        job._mc = GemmDriver.Balanced(m, Math.Min(BlockRows, Math.Max(4 * mr, GemmDriver.RoundUp((m + 7) / 8, mr))), mr);
         job._depthBlocks = (k + job._kc - 1) / job._kc;
         job._rowBlocks = (m + job._mc - 1) / job._mc;
         job._tasksPerPhase = PackTasks + job._rowBlocks;
@@ -129,14 +129,5 @@ internal sealed unsafe class SharedPanelGemm<T> : WorkItem
         T* aBlock = _transposeA ? _a + pc + ((nint)ic * _lda) : _a + ic + ((nint)pc * _lda);
         GemmPacking.PackA(_transposeA, aBlock, _lda, mc, kc, _mr, packedA);
         GemmDriver.MultiplyBlock(_kernel, mc, nc, kc, _mr, _nr, packedA, _packedB, _c + ic + ((nint)jc * _ldc), _ldc, _accumulate || pc > 0, tile);
-    }
-
-    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
-
-    /// <summary>The size of ⌈length/limit⌉ equal blocks covering <paramref name="length"/>, rounded up to <paramref name="unit"/> (never above limit).</summary>
-    private static int Balanced(int length, int limit, int unit)
-    {
-        int blocks = (length + limit - 1) / limit;
-        return Math.Min(limit, RoundUp((length + blocks - 1) / blocks, unit));
     }
 }

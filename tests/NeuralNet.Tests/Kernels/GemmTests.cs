@@ -185,7 +185,7 @@ public class GemmTests
         }
     }
 
-    private static double MaxRelativeError(float[] c, float[] expected, float[] a, float[] b, int m, int n, int k)
+    internal static double MaxRelativeError(float[] c, float[] expected, float[] a, float[] b, int m, int n, int k)
     {
         double worst = 0;
         for (int i = 0; i < c.Length; i++)
@@ -196,7 +196,7 @@ public class GemmTests
         return worst;
     }
 
-    private static T[] Fill<T>(int length, ulong seed)
+    internal static T[] Fill<T>(int length, ulong seed)
         where T : struct, IFloatingPointIeee754<T>
     {
         var random = new RandomSource(seed);

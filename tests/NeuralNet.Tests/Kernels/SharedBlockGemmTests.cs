@@ -1,0 +1,106 @@
+using FluentAssertions;
+using NeuralNet.Kernels;
+using Xunit;
+
+namespace NeuralNet.Tests.Kernels;
+
+/// <summary>
+/// The float product shared by both cores with each packed block of op(A) shared between them. Its tests hold the
+/// second core on purpose, so they run alone (no other test may find the helper taken or half released).
+/// </summary>
+[Collection(nameof(SecondCoreHeld))]
+public unsafe class SharedBlockGemmTests
+{
+    // 300 × 520 × 600: 94 M multiply-adds, cut into column halves of 264 and 256; 300 rows make one block of
+    // 152 and one of 148 rows (both with a short last panel), 600 steps three depth blocks of 200.
+    private const int M = 300, N = 520, K = 600;
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public void Run_MatchesReference_AndGivesTheSameBitsAsOneCore(bool transposeA, bool transposeB)
+    {
+        (float[] a, float[] b, float[] start, int lda, int ldb) = Operands(transposeA, transposeB);
+        float[] expected = (float[])start.Clone();
+        ReferenceGemm.Multiply<float>(transposeA, transposeB, M, N, K, a, lda, b, ldb, expected, M, accumulate: true);
+
+        float[] shared = (float[])start.Clone();
+        SpinWait.SpinUntil(SecondCore.TryReserve);
+        Run(transposeA, transposeB, a, lda, b, ldb, shared); // releases the reservation
+        GemmTests.MaxRelativeError(shared, expected, a, b, M, N, K).Should().BeLessThan(1e-5);
+
+        float[] oneCore = (float[])start.Clone();
+        fixed (float* pa = a, pb = b, pc = oneCore)
+        {
+            GemmDriver.Run(GemmKernels.Best, transposeA, transposeB, M, N, K, pa, lda, pb, ldb, pc, M, accumulate: true);
+        }
+
+        shared.Should().Equal(oneCore);
+    }
+
+    [Fact]
+    public void Run_WhenTheHelperNeverStarts_DoesTheWholeProductAlone()
+    {
+        (float[] a, float[] b, float[] start, int lda, int ldb) = Operands(false, false);
+        float[] expected = (float[])start.Clone();
+        fixed (float* pa = a, pb = b, pc = expected)
+        {
+            GemmDriver.Run(GemmKernels.Best, false, false, M, N, K, pa, lda, pb, ldb, pc, M, accumulate: true);
+        }
+
+        // The helper thread is kept busy, so the shared product's half waits unstarted and must be withdrawn.
+        using var gate = new ManualResetEventSlim();
+        var blocker = new Blocker(gate);
+        SpinWait.SpinUntil(SecondCore.TryReserve);
+        SecondCore.Start(blocker);
+        SpinWait.SpinUntil(() => blocker.Started);
+        float[] alone = (float[])start.Clone();
+        try
+        {
+            Run(false, false, a, lda, b, ldb, alone);
+        }
+        finally
+        {
+            gate.Set();
+            SpinWait.SpinUntil(() => SecondCore.IsIdle); // the blocker's end, before any other work is handed over
+        }
+
+        alone.Should().Equal(expected);
+    }
+
+    private static void Run(bool transposeA, bool transposeB, float[] a, int lda, float[] b, int ldb, float[] c)
+    {
+        fixed (float* pa = a, pb = b, pc = c)
+        {
+            SharedBlockGemm<float>.Run(GemmKernels.Best, transposeA, transposeB, M, N, K, pa, lda, pb, ldb, pc, M, accumulate: true);
+        }
+    }
+
+    private static (float[] A, float[] B, float[] C, int Lda, int Ldb) Operands(bool transposeA, bool transposeB)
+    {
+        (int aRows, int aColumns) = transposeA ? (K, M) : (M, K);
+        (int bRows, int bColumns) = transposeB ? (N, K) : (K, N);
+        return (GemmTests.Fill<float>(aRows * aColumns, 21), GemmTests.Fill<float>(bRows * bColumns, 22), GemmTests.Fill<float>(M * N, 23), aRows, bRows);
+    }
+
+    private sealed class Blocker(ManualResetEventSlim gate) : WorkItem
+    {
+        private volatile bool _started;
+
+        public bool Started => _started;
+
+        public override void Execute()
+        {
+            _started = true;
+            gate.Wait();
+        }
+    }
+}
+
+/// <summary>Tests that hold the second core run alone, after the others.</summary>
+[CollectionDefinition(nameof(SecondCoreHeld), DisableParallelization = true)]
+public sealed class SecondCoreHeld
+{
+}
