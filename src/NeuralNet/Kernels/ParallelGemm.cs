@@ -3,9 +3,8 @@ using System.Numerics;
 namespace NeuralNet.Kernels;
 
 /// <summary>
-/// Shares a large multiply between the calling thread and <see cref="SecondCore"/>: double products with many
-/// rows go to <see cref="SharedPanelGemm{T}"/> and large float products cut by columns to <see cref="SharedBlockGemm{T}"/>,
-/// which pack each operand once; otherwise C is cut into a few
+/// Shares a large multiply between the calling thread and <see cref="SecondCore"/>: large products cut by
+/// columns go to <see cref="SharedBlockGemm{T}"/>, which packs op(A) once for both cores; otherwise C is cut into a few
 /// strips along its longer side (whole micro-tiles each), and both threads claim strips until none is left:
 /// the caller from the first strip up, the helper from the last strip down. Each strip packs its own panels.
 /// Taking strips rather than fixed halves keeps both cores busy when one of them is slowed by other work on
@@ -30,7 +29,7 @@ internal sealed unsafe class ParallelGemm<T> : WorkItem
     /// From this size of op(A) on (bytes), C is cut into two halves only: every strip packs all of op(A), and an
     /// operand this large no longer stays in the shared L3 cache between strips but comes from memory each time.
     /// Measured on Zen 5 in alternating runs: sq2048 f32 (16 MB) 8 strips 322-326, halves 356-367 GFLOP/s; below it
-    /// (f32 sq1024, 4 MB) more strips were faster. (Double products with many rows go to <see cref="SharedPanelGemm{T}"/>.)
+    /// (f32 sq1024, 4 MB) more strips were faster.
     /// </summary>
     private const long LargeOperandBytes = 8L << 20;
 
@@ -56,12 +55,6 @@ internal sealed unsafe class ParallelGemm<T> : WorkItem
         if (work < Gemm.MinimumParallelWork || !SecondCore.Exists || !(byColumns || byRows) || !SecondCore.TryReserve())
         {
             GemmDriver.Run(kernel, transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
-            return;
-        }
-
-        if (SharedPanelGemm<T>.Suits(m))
-        {
-            SharedPanelGemm<T>.Run(kernel, transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
             return;
         }
 

@@ -6,7 +6,7 @@ using System.Runtime.InteropServices;
 namespace NeuralNet.Kernels;
 
 /// <summary>
-/// Shares a float multiply between the calling thread and <see cref="SecondCore"/> with op(A) packed once:
+/// Shares a large multiply between the calling thread and <see cref="SecondCore"/> with op(A) packed once:
 /// C is cut into two halves of columns, one per thread, and each block of op(A) (<see cref="GemmDriver.BlockRows"/>
 /// rows × <see cref="GemmDriver.BlockDepth"/> steps) is packed into a shared buffer, each thread packing half of
 /// its panels; both then multiply the whole packed block by their own packed columns of op(B).
@@ -14,9 +14,12 @@ namespace NeuralNet.Kernels;
 /// <remarks>
 /// <para>
 /// In column strips (<see cref="ParallelGemm{T}"/>) every strip packs all of op(A) again, so on two cores each
-/// core packs twice the share of A that one core would for the whole product. Measured on Zen 5 in alternating
-/// runs against the strips: f32 sq1024 best 354-362 against 337-349 GFLOP/s, 256 × 1024 × 1024 357-369 against
-/// 327-340; op(A) of 8 MB or more was no faster (sq2048 364-374 against 370-376), and goes on in halves.
+/// core packs twice the share of A that one core would for the whole product. Measured on Zen 5, alternating
+/// in one process (40 samples each, medians): f32 sq1024 326-339 against 284-316 GFLOP/s in strips,
+/// 256 × 1024 × 1024 327-330 against 297-304, 1024 × 256 × 1024 344-350 against 314-342; op(A) of 8 MB or more
+/// was no faster (f32 sq2048) and goes on in halves. For double it replaced a split by rows around one shared
+/// panel of op(B), which fell behind when memory was busy (gemm workload, alternating runs: f64 1024 × 256 × 1024
+/// 154-171 against 141-162; sq1024, now in halves, 161-169 against 115-145).
 /// </para>
 /// <para>
 /// The threads meet once per block: a thread starts multiplying block t when the other has packed its half of
@@ -27,7 +30,7 @@ namespace NeuralNet.Kernels;
 /// blocks of depth, same tiles, same kernel), so the result is the same bits whichever way it ran.
 /// </para>
 /// </remarks>
-/// <typeparam name="T">float (double products use <see cref="SharedPanelGemm{T}"/> or strips).</typeparam>
+/// <typeparam name="T">float or double.</typeparam>
 internal sealed unsafe class SharedBlockGemm<T> : WorkItem
     where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -58,11 +61,11 @@ internal sealed unsafe class SharedBlockGemm<T> : WorkItem
     private const long MinimumWork = 1L << 26;
 
     /// <summary>
-    /// Whether a product is better shared this way than in strips: float, C cut by columns, at least
+    /// Whether a product is better shared this way than in strips: C cut by columns, at least
     /// <see cref="MinimumWork"/> multiply-adds, and op(A) (m × k) under <paramref name="largeOperandBytes"/>.
     /// </summary>
     public static bool Suits(bool byColumns, int m, int n, int k, long largeOperandBytes)
-        => typeof(T) == typeof(float) && byColumns && (long)m * n * k >= MinimumWork && (long)m * k * sizeof(T) < largeOperandBytes;
+        => byColumns && (long)m * n * k >= MinimumWork && (long)m * k * sizeof(T) < largeOperandBytes;
 
     /// <summary>Runs the product on this thread and the reserved <see cref="SecondCore"/>, which is released on return.</summary>
     public static void Run(

@@ -10,7 +10,8 @@ public class GemmTests
 {
     // (m, n, k): ones and odd sizes hit every edge tile; 260 × 70 × 300 crosses the k and m blocks and
     // is split over two cores by rows; 129 × 1000 × 17 is split by columns; 33 × 2100 × 5 crosses a column block;
-    // 530 × 19 × 300 and 520 × 2100 × 3 share packed panels between the cores across k and column blocks.
+    // 530 × 19 × 300 and 520 × 2100 × 3 cross k and column blocks on two cores (SharedBlockGemmTests cover the
+    // products large enough to share packed blocks).
     private static readonly (int M, int N, int K)[] Shapes =
     [
         (1, 1, 1), (1, 3, 17), (3, 1, 129), (17, 3, 1), (3, 17, 3), (17, 17, 17), (33, 9, 40),

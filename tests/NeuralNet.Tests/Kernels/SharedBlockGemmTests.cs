@@ -41,6 +41,25 @@ public unsafe class SharedBlockGemmTests
     }
 
     [Fact]
+    public void Run_Double_MatchesReference_AndGivesTheSameBitsAsOneCore()
+    {
+        double[] a = GemmTests.Fill<double>(M * K, 24), b = GemmTests.Fill<double>(K * N, 25), start = GemmTests.Fill<double>(M * N, 26);
+        double[] expected = (double[])start.Clone();
+        ReferenceGemm.Multiply<double>(true, false, M, N, K, a, K, b, K, expected, M, accumulate: true);
+
+        double[] shared = (double[])start.Clone(), oneCore = (double[])start.Clone();
+        SpinWait.SpinUntil(SecondCore.TryReserve);
+        fixed (double* pa = a, pb = b, pc = shared, po = oneCore)
+        {
+            SharedBlockGemm<double>.Run(GemmKernels.Best, true, false, M, N, K, pa, K, pb, K, pc, M, accumulate: true);
+            GemmDriver.Run(GemmKernels.Best, true, false, M, N, K, pa, K, pb, K, po, M, accumulate: true);
+        }
+
+        shared.Zip(expected, (x, y) => Math.Abs(x - y) / (K + Math.Abs(y))).Max().Should().BeLessThan(1e-13);
+        shared.Should().Equal(oneCore);
+    }
+
+    [Fact]
     public void Run_WhenTheHelperNeverStarts_DoesTheWholeProductAlone()
     {
         (float[] a, float[] b, float[] start, int lda, int ldb) = Operands(false, false);
