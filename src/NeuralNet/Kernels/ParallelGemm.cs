@@ -29,7 +29,8 @@ internal sealed unsafe class ParallelGemm<T> : WorkItem
     /// From this size of op(A) on (bytes), C is cut into two halves only: every strip packs all of op(A), and an
     /// operand this large no longer stays in the shared L3 cache between strips but comes from memory each time.
     /// Measured on Zen 5 in alternating runs: sq2048 f32 (16 MB) 8 strips 322-326, halves 356-367 GFLOP/s; below it
-    /// (f32 sq1024, 4 MB) more strips were faster.
+    /// (f32 sq1024, 4 MB) more strips were faster, and large products below it now share packed blocks of op(A)
+    /// (<see cref="SharedBlockGemm{T}"/>), which were no faster above it.
     /// </summary>
     private const long LargeOperandBytes = 8L << 20;
 
@@ -58,14 +59,14 @@ internal sealed unsafe class ParallelGemm<T> : WorkItem
             return;
         }
 
-        if (SharedBlockGemm<T>.Suits(byColumns, m, n, k, LargeOperandBytes))
+        bool large = (long)m * k * sizeof(T) >= LargeOperandBytes;
+        if (SharedBlockGemm<T>.Suits(byColumns, work, large))
         {
             SharedBlockGemm<T>.Run(kernel, transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
             return;
         }
 
         int length = byColumns ? n : m, unit = byColumns ? nr : mr;
-        bool large = (long)m * k * sizeof(T) >= LargeOperandBytes;
         int strips = large ? 2 : (int)Math.Clamp(work / WorkPerStrip, 2, Math.Min(MaximumStrips, length / unit)) & ~1;
         ParallelGemm<T> job = Job;
         job._kernel = kernel;

@@ -62,10 +62,10 @@ internal sealed unsafe class SharedBlockGemm<T> : WorkItem
 
     /// <summary>
     /// Whether a product is better shared this way than in strips: C cut by columns, at least
-    /// <see cref="MinimumWork"/> multiply-adds, and op(A) (m × k) under <paramref name="largeOperandBytes"/>.
+    /// <see cref="MinimumWork"/> multiply-adds, and op(A) not so large that halves do better.
     /// </summary>
-    public static bool Suits(bool byColumns, int m, int n, int k, long largeOperandBytes)
-        => byColumns && (long)m * n * k >= MinimumWork && (long)m * k * sizeof(T) < largeOperandBytes;
+    public static bool Suits(bool byColumns, long work, bool largeOperand)
+        => byColumns && work >= MinimumWork && !largeOperand;
 
     /// <summary>Runs the product on this thread and the reserved <see cref="SecondCore"/>, which is released on return.</summary>
     public static void Run(
@@ -83,7 +83,7 @@ internal sealed unsafe class SharedBlockGemm<T> : WorkItem
         job._c = c;
         job._mc = GemmDriver.Balanced(m, GemmDriver.BlockRows, mr);
         job._kc = GemmDriver.Balanced(k, GemmDriver.BlockDepth, 1);
-        job._split = (((n / 2) + nr - 1) / nr) * nr;
+        job._split = GemmDriver.RoundUp(n / 2, nr);
         job._nc = Math.Min(GemmDriver.BlockColumns / nr * nr, job._split);
         job._chunks = (job._split + job._nc - 1) / job._nc; // the first half is the wider one
         job._packed[0] = 0;
@@ -102,7 +102,8 @@ internal sealed unsafe class SharedBlockGemm<T> : WorkItem
         }
         finally
         {
-            if (shared || job._abandoned)
+            // After a failure here the helper may not have started: then the work is taken back, not run by Wait.
+            if (shared || (job._abandoned && !SecondCore.TryWithdraw()))
             {
                 SecondCore.Wait();
             }
