@@ -29,6 +29,12 @@ namespace NeuralNet.Kernels;
 /// the whole product alone. Every tile of C is computed exactly as <see cref="GemmDriver"/> computes it (same
 /// blocks of depth, same tiles, same kernel), so the result is the same bits whichever way it ran.
 /// </para>
+/// <para>
+/// Unlike strips, the halves are fixed: when another process takes turns on one of the cores, the other
+/// thread waits at the meetings. With a busy process beside it (`yes`), f32 1024 × 256 × 1024 ran at 150-190
+/// GFLOP/s either way (strips were not measurably better there: a back-off to strips after a product that
+/// waited more than a quarter of its time gained 0-10 % within the noise and was not kept).
+/// </para>
 /// </remarks>
 /// <typeparam name="T">float or double.</typeparam>
 internal sealed unsafe class SharedBlockGemm<T> : WorkItem
