@@ -52,7 +52,7 @@ public sealed class BackpropagationSampleTests
     [Fact]
     public void Backpropagation_ReadmeExcerpt_IsWhatTheDefaultRunPrints()
     {
-        string readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "samples", "README.md"));
+        string readme = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "samples", "README.md"));
         int start = readme.IndexOf("## The walkthrough, abridged", StringComparison.Ordinal);
         start.Should().BePositive("samples/README.md shows an excerpt of the walkthrough");
         int open = readme.IndexOf("```\n", start, StringComparison.Ordinal) + 4;
@@ -66,16 +66,5 @@ public sealed class BackpropagationSampleTests
         {
             run.Output.ReplaceLineEndings("\n").Should().Contain(part.Trim('\n'), "the README's excerpt must be what the sample prints");
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        DirectoryInfo? folder = new(AppContext.BaseDirectory);
-        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "NeuralNet.sln")))
-        {
-            folder = folder.Parent;
-        }
-
-        return folder?.FullName ?? throw new InvalidOperationException($"no NeuralNet.sln above {AppContext.BaseDirectory}");
     }
 }
