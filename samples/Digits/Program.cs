@@ -22,17 +22,20 @@ return SampleApp.Run(commandLine, args, (options, console) =>
     console.WriteLine("Handwritten digits with NeuralNet", Style.Heading);
 
     // The data: 1797 images, the fixed split (1437 train, 360 test), pixels scaled from 0..16 to 0..1.
+    // Validation rows are drawn from the training rows (stratified, seeded): the test rows are looked
+    // at once, at the end.
     Dataset<double> all = CsvDataset.Load<double>(SampleData.PathOf("digits.csv"), "label");
     (int[] trainRows, int[] testRows) = SplitFile.Load(SampleData.PathOf("digits.split.csv"));
     Dataset<double> train = all.Rows(trainRows), test = all.Rows(testRows);
-    Matrix<double> trainX = train.Features / 16, testX = test.Features / 16;
-    console.WriteLine($"data: {all.Count} images of 8×8 pixels; {train.Count} train, {test.Count} test rows", Style.Dim);
+    (Dataset<double> fit, Dataset<double> validation) = SampleData.ValidationSplit(train, options.Seed, stratified: true);
+    Matrix<double> fitX = fit.Features / 16, validationX = validation.Features / 16, testX = test.Features / 16;
+    console.WriteLine($"data: {all.Count} images of 8×8 pixels; {fit.Count} train, {validation.Count} validation, {test.Count} test rows", Style.Dim);
 
     var network = new Network<double>(
         options.Seed,
         new DenseLayer<double>(64, 64, new ReLU<double>()),
         new DenseLayer<double>(64, 10, new Softmax<double>()));
-    var progress = new TrainingProgressBar(console, train.Count, options.BatchSize);
+    var progress = new TrainingProgressBar(console, fit.Count, options.BatchSize);
     var trainer = new Trainer<double>(
         network,
         new CategoricalCrossEntropy<double>(),
@@ -42,7 +45,7 @@ return SampleApp.Run(commandLine, args, (options, console) =>
 
     console.Heading("Training");
     EpochSummary.Follow(trainer, progress, (epoch, epochs) => EpochMilestones.IsMilestone(epoch, epochs, firstEvery: 3));
-    TrainingHistory history = trainer.Fit(new Dataset<double>(trainX, train.Targets), new Dataset<double>(testX, test.Targets));
+    TrainingHistory history = trainer.Fit(new Dataset<double>(fitX, fit.Targets), new Dataset<double>(validationX, validation.Targets));
     console.WriteLine();
     TerminalChart.Write(console, history.Epochs.Select(e => e.TrainingLoss).ToArray(), "epoch", logScale: true, height: 8);
 

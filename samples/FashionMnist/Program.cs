@@ -1,8 +1,8 @@
 // Fashion-MNIST: 70,000 photos of clothes (28×28 grey pixels, 10 kinds). Reads the four IDX files
 // that Debian's dataset-fashion-mnist installs (or a --data folder), scales the pixels to [0, 1],
 // trains a 784-128-10 network (ReLU, softmax + cross-entropy, SGD with momentum, in float) with the
-// library's Trainer behind a live progress bar, and reports the test accuracy after every epoch and
-// a confusion matrix at the end.
+// library's Trainer behind a live progress bar, validating on 15 % of the training images after every
+// epoch, and reports the test accuracy and a confusion matrix once, at the end.
 using System.Globalization;
 using MathNet.Numerics.LinearAlgebra;
 using NeuralNet;
@@ -18,7 +18,7 @@ const string DefaultFolder = "/usr/share/datasets/fashion-mnist";
 string[] files = ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"];
 var commandLine = new SampleCommandLine(
         "FashionMnist",
-        "a 784-128-10 network learns to recognise 10 kinds of clothes from 28×28 photos (60,000 train, 10,000 test); reports test accuracy per epoch. About 5 s per epoch on two cores; --epochs 10 reaches about 87 %.",
+        "a 784-128-10 network learns to recognise 10 kinds of clothes from 28×28 photos (60,000 train, 15 % of them held out for validation, 10,000 test); reports validation accuracy per epoch and the test accuracy at the end. About 1 s per epoch on two cores; --epochs 10 reaches about 87 %.",
         new SampleDefaults(Epochs: 3, LearningRate: 0.05, BatchSize: 64, Seed: 42))
     .WithOption("--data", "DIR", $"folder with the four IDX files (default {DefaultFolder})")
     .WithOption("--train-limit", "N", "train on the first N training images only (default: all 60,000)");
@@ -52,7 +52,12 @@ return SampleApp.Run(commandLine, args, (options, console) =>
         trainY = trainY.SubMatrix(0, take, 0, 1);
     }
 
-    console.WriteLine($"data: {trainX.RowCount} train and {testX.RowCount} test images of 28×28 pixels (scaled ÷ 255)", Style.Dim);
+    // Validation images are drawn from the training images (stratified, seeded): the test images are
+    // looked at once, at the end.
+    (Dataset<float> fit, Dataset<float> validation) = SampleData.ValidationSplit(new Dataset<float>(trainX, trainY), options.Seed, stratified: true);
+    (trainX, trainY) = (fit.Features, fit.Targets);
+    (Matrix<float> validationX, Matrix<float> validationY) = (validation.Features, validation.Targets);
+    console.WriteLine($"data: {trainX.RowCount} train, {validationX.RowCount} validation and {testX.RowCount} test images of 28×28 pixels (scaled ÷ 255)", Style.Dim);
     var network = new Network<float>(
         options.Seed,
         new DenseLayer<float>(784, 128, new ReLU<float>()),
@@ -65,9 +70,9 @@ return SampleApp.Run(commandLine, args, (options, console) =>
         new TrainingOptions { Epochs = options.Epochs, BatchSize = options.BatchSize, Progress = progress });
     console.WriteLine($"network: {network}, float; softmax + cross-entropy; SGD momentum 0.9; {options}", Style.Dim);
 
-    console.Heading("Training (test accuracy after every epoch)");
+    console.Heading("Training (validation accuracy after every epoch)");
     EpochSummary.Follow(trainer, progress);
-    TrainingHistory history = trainer.Fit(trainX, trainY, testX, testY);
+    TrainingHistory history = trainer.Fit(trainX, trainY, validationX, validationY);
 
     console.Heading("Test results");
     ClassifierTestReport.Write(console, network, testX, testY, kinds, "images");

@@ -23,19 +23,22 @@ return SampleApp.Run(commandLine, args, (options, console) =>
     string[] species = ["setosa", "versicolor", "virginica"];
     console.WriteLine("Iris with NeuralNet", Style.Heading);
 
-    // The data: 150 flowers, the fixed split (120 train, 30 test), features standardised on the train rows.
+    // The data: 150 flowers, the fixed split (120 train, 30 test). Validation rows are drawn from the
+    // training rows (stratified, seeded), so the test rows are looked at once, at the end. Features
+    // are standardised with the statistics of the rows trained on.
     Dataset<double> all = CsvDataset.Load<double>(SampleData.PathOf("iris.csv"), "label");
     (int[] trainRows, int[] testRows) = SplitFile.Load(SampleData.PathOf("iris.split.csv"));
     Dataset<double> train = all.Rows(trainRows), test = all.Rows(testRows);
+    (Dataset<double> fit, Dataset<double> validation) = SampleData.ValidationSplit(train, options.Seed, stratified: true);
     var scaler = new StandardScaler<double>();
-    Matrix<double> trainX = scaler.FitTransform(train.Features), testX = scaler.Transform(test.Features);
-    console.WriteLine($"data: {all.Count} flowers, {all.Features.ColumnCount} features ({string.Join(", ", all.FeatureNames)}); {train.Count} train, {test.Count} test rows", Style.Dim);
+    Matrix<double> fitX = scaler.FitTransform(fit.Features), validationX = scaler.Transform(validation.Features), testX = scaler.Transform(test.Features);
+    console.WriteLine($"data: {all.Count} flowers, {all.Features.ColumnCount} features ({string.Join(", ", all.FeatureNames)}); {fit.Count} train, {validation.Count} validation, {test.Count} test rows", Style.Dim);
 
     var network = new Network<double>(
         options.Seed,
         new DenseLayer<double>(4, 16, new Tanh<double>()),
         new DenseLayer<double>(16, 3, new Softmax<double>()));
-    var progress = new TrainingProgressBar(console, train.Count, options.BatchSize);
+    var progress = new TrainingProgressBar(console, fit.Count, options.BatchSize);
     var trainer = new Trainer<double>(
         network,
         new CategoricalCrossEntropy<double>(),
@@ -45,7 +48,7 @@ return SampleApp.Run(commandLine, args, (options, console) =>
 
     console.Heading("Training");
     EpochSummary.Follow(trainer, progress, (epoch, epochs) => EpochMilestones.IsMilestone(epoch, epochs, firstEvery: 3));
-    TrainingHistory history = trainer.Fit(new Dataset<double>(trainX, train.Targets), new Dataset<double>(testX, test.Targets));
+    TrainingHistory history = trainer.Fit(new Dataset<double>(fitX, fit.Targets), new Dataset<double>(validationX, validation.Targets));
     console.WriteLine();
     TerminalChart.Write(console, history.Epochs.Select(e => e.TrainingLoss).ToArray(), "epoch", height: 8);
 

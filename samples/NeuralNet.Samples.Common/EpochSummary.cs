@@ -8,20 +8,20 @@ namespace NeuralNet.Samples;
 /// <summary>One line per epoch from the library's <see cref="EpochRecord"/>: loss, and accuracy or RMSE and R² where recorded.</summary>
 public static class EpochSummary
 {
-    /// <summary>Formats an epoch's record, calling the validation data "test".</summary>
+    /// <summary>Formats an epoch's record: training loss, then the validation figures where recorded.</summary>
     /// <param name="record">The epoch's record.</param>
     /// <param name="epochs">The number of epochs in the run (for the width of the epoch column).</param>
-    /// <returns>E.g. <c>epoch  10/200  loss 0.1234  test loss 0.1111  test accuracy 96.7 %</c>.</returns>
+    /// <returns>E.g. <c>epoch  10/200  loss 0.1234  validation loss 0.1111  validation accuracy 96.7 %</c>.</returns>
     public static string Format(EpochRecord record, int epochs)
     {
         ArgumentNullException.ThrowIfNull(record);
         string total = epochs.ToString(CultureInfo.InvariantCulture);
         var line = new StringBuilder();
         line.Append(CultureInfo.InvariantCulture, $"  epoch {record.Epoch.ToString(CultureInfo.InvariantCulture).PadLeft(total.Length)}/{total}  loss {record.TrainingLoss:F4}");
-        Append(line, "test loss", record.ValidationLoss, "F4");
+        Append(line, "validation loss", record.ValidationLoss, "F4");
         Append(line, "accuracy", record.TrainingAccuracy, "P1");
-        Append(line, "test accuracy", record.ValidationAccuracy, "P1");
-        Append(line, "test R²", record.ValidationRSquared, "F3");
+        Append(line, "validation accuracy", record.ValidationAccuracy, "P1");
+        Append(line, "validation R²", record.ValidationRSquared, "F3");
         line.Append(CultureInfo.InvariantCulture, $"  ({record.Duration.TotalSeconds:F1} s)");
         return line.ToString();
     }

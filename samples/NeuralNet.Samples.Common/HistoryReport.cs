@@ -28,7 +28,7 @@ public static class HistoryReport
         var losses = new List<(string, IReadOnlyList<double>)> { ("training loss", epochs.Select(e => e.TrainingLoss).ToArray()) };
         if (epochs.All(e => e.ValidationLoss is not null))
         {
-            losses.Add(("test loss", epochs.Select(e => e.ValidationLoss!.Value).ToArray()));
+            losses.Add(("validation loss", epochs.Select(e => e.ValidationLoss!.Value).ToArray()));
         }
 
         string lossPng = options.OutputPath($"{name}-loss.png");
@@ -53,7 +53,7 @@ public static class HistoryReport
         return written;
     }
 
-    private static List<(string, IReadOnlyList<double>)> Curves(IReadOnlyList<EpochRecord> epochs, Func<EpochRecord, double?> training, Func<EpochRecord, double?> test)
+    private static List<(string, IReadOnlyList<double>)> Curves(IReadOnlyList<EpochRecord> epochs, Func<EpochRecord, double?> training, Func<EpochRecord, double?> validation)
     {
         var curves = new List<(string, IReadOnlyList<double>)>();
         if (epochs.Count > 0 && epochs.All(e => training(e) is not null))
@@ -61,9 +61,9 @@ public static class HistoryReport
             curves.Add(("training", epochs.Select(e => training(e)!.Value).ToArray()));
         }
 
-        if (epochs.Count > 0 && epochs.All(e => test(e) is not null))
+        if (epochs.Count > 0 && epochs.All(e => validation(e) is not null))
         {
-            curves.Add(("test", epochs.Select(e => test(e)!.Value).ToArray()));
+            curves.Add(("validation", epochs.Select(e => validation(e)!.Value).ToArray()));
         }
 
         return curves;

@@ -22,21 +22,24 @@ return SampleApp.Run(commandLine, args, (options, console) =>
 {
     console.WriteLine("Diabetes regression with NeuralNet", Style.Heading);
 
-    // The data: 442 patients, the fixed split (353 train, 89 test); features and target standardised on the train rows.
+    // The data: 442 patients, the fixed split (353 train, 89 test). Validation rows are drawn from the
+    // training rows (seeded), so the test rows are looked at once, at the end; features and target are
+    // standardised with the statistics of the rows trained on.
     Dataset<double> all = CsvDataset.Load<double>(SampleData.PathOf("diabetes.csv"), "target");
     (int[] trainRows, int[] testRows) = SplitFile.Load(SampleData.PathOf("diabetes.split.csv"));
     Dataset<double> train = all.Rows(trainRows), test = all.Rows(testRows);
+    (Dataset<double> fit, Dataset<double> validation) = SampleData.ValidationSplit(train, options.Seed, stratified: false);
     var features = new StandardScaler<double>();
     var target = new StandardScaler<double>();
-    Matrix<double> trainX = features.FitTransform(train.Features), testX = features.Transform(test.Features);
-    Matrix<double> trainY = target.FitTransform(train.Targets), testY = target.Transform(test.Targets);
-    console.WriteLine($"data: {all.Count} patients, {all.Features.ColumnCount} features ({string.Join(", ", all.FeatureNames)}); {train.Count} train, {test.Count} test rows", Style.Dim);
+    Matrix<double> fitX = features.FitTransform(fit.Features), validationX = features.Transform(validation.Features), testX = features.Transform(test.Features);
+    Matrix<double> fitY = target.FitTransform(fit.Targets), validationY = target.Transform(validation.Targets);
+    console.WriteLine($"data: {all.Count} patients, {all.Features.ColumnCount} features ({string.Join(", ", all.FeatureNames)}); {fit.Count} train, {validation.Count} validation, {test.Count} test rows", Style.Dim);
 
     var network = new Network<double>(
         options.Seed,
         new DenseLayer<double>(10, 32, new ReLU<double>()),
         new DenseLayer<double>(32, 1));
-    var progress = new TrainingProgressBar(console, train.Count, options.BatchSize);
+    var progress = new TrainingProgressBar(console, fit.Count, options.BatchSize);
     var trainer = new Trainer<double>(
         network,
         new MeanSquaredError<double>(),
@@ -46,7 +49,7 @@ return SampleApp.Run(commandLine, args, (options, console) =>
 
     console.Heading("Training");
     EpochSummary.Follow(trainer, progress, (epoch, epochs) => EpochMilestones.IsMilestone(epoch, epochs, firstEvery: 3));
-    TrainingHistory history = trainer.Fit(new Dataset<double>(trainX, trainY), new Dataset<double>(testX, testY));
+    TrainingHistory history = trainer.Fit(new Dataset<double>(fitX, fitY), new Dataset<double>(validationX, validationY));
     console.WriteLine();
     TerminalChart.Write(console, history.Epochs.Select(e => e.TrainingLoss).ToArray(), "epoch", height: 8);
 

@@ -73,7 +73,7 @@ public sealed class RealDataSampleTests
         SampleRun run = SampleProcess.Run("FashionMnist", folder.Path, "--data", data, "--epochs", "1", "--output", folder.Path);
 
         run.ShouldHaveSucceededInPlainText();
-        run.Output.Should().Contain("data: 3000 train and 1000 test images").And.Contain("epoch 1/1");
+        run.Output.Should().Contain("data: 2550 train, 450 validation and 1000 test images", "15 % of the training images validate").And.Contain("epoch 1/1");
         run.Number(@"test accuracy: (?<n>[0-9.]+) %").Should().BeGreaterThan(60);
         File.Exists(folder.File("fashion-mnist-accuracy.png")).Should().BeTrue();
     }
