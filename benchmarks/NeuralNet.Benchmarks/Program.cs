@@ -24,6 +24,9 @@ internal static class Program
             case "W3":
                 WideWorkload.Run();
                 return 0;
+            case "W2-PROFILE":
+                FashionProfile.Run();
+                return 0;
             case "GEMM":
                 GemmWorkload.Run();
                 return 0;

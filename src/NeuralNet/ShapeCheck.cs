@@ -42,7 +42,7 @@ internal static class ShapeCheck
     public static void Finite<T>(ReadOnlySpan<T> values, int rows, string parameterName)
         where T : struct, IFloatingPointIeee754<T>
     {
-        if (AllFinite(values))
+        if (Elementwise.AllFinite(values))
         {
             return;
         }
@@ -54,37 +54,5 @@ internal static class ShapeCheck
                 throw new ArgumentException($"{parameterName} must contain only finite numbers (received {values[i]} at row {i % Math.Max(rows, 1)}, column {i / Math.Max(rows, 1)}).", parameterName);
             }
         }
-    }
-
-    /// <summary>Whether every value is finite: x − x is 0 for finite x and NaN for ±∞ and NaN, so one vector sum tells.</summary>
-    private static bool AllFinite<T>(ReadOnlySpan<T> values)
-        where T : struct, IFloatingPointIeee754<T>
-    {
-        int i = 0;
-        if (System.Numerics.Vector.IsHardwareAccelerated && System.Numerics.Vector<T>.IsSupported && values.Length >= System.Numerics.Vector<T>.Count)
-        {
-            ref T start = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(values);
-            System.Numerics.Vector<T> sum = System.Numerics.Vector<T>.Zero;
-            for (; i <= values.Length - System.Numerics.Vector<T>.Count; i += System.Numerics.Vector<T>.Count)
-            {
-                System.Numerics.Vector<T> v = System.Numerics.Vector.LoadUnsafe(ref start, (nuint)i);
-                sum += v - v;
-            }
-
-            if (!System.Numerics.Vector.EqualsAll(sum, System.Numerics.Vector<T>.Zero))
-            {
-                return false;
-            }
-        }
-
-        for (; i < values.Length; i++)
-        {
-            if (!T.IsFinite(values[i]))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 }

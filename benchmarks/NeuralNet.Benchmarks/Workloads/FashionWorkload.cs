@@ -90,7 +90,7 @@ internal static class FashionWorkload
     }
 
     /// <summary>A preallocated mini-batch: inputs (rows × 784, column-major) and class-index targets (rows × 1).</summary>
-    private sealed class BatchPair(int rows)
+    internal sealed class BatchPair(int rows)
     {
         public int Rows { get; } = rows;
 

@@ -1,6 +1,6 @@
 using System.Numerics;
-using System.Runtime.InteropServices;
 using NeuralNet.Initializers;
+using NeuralNet.Kernels;
 
 namespace NeuralNet.Activations;
 
@@ -42,48 +42,30 @@ public sealed class LeakyReLU<T> : ElementwiseActivationFunction<T>
     /// <inheritdoc />
     private protected override bool ForwardBatch(ReadOnlySpan<T> z, Span<T> a)
     {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
-        {
-            ref T rz = ref MemoryMarshal.GetReference(z), ra = ref MemoryMarshal.GetReference(a);
-            var alpha = new Vector<T>(_alpha);
-            for (; i <= z.Length - Vector<T>.Count; i += Vector<T>.Count)
-            {
-                Vector<T> zv = Vector.LoadUnsafe(ref rz, (nuint)i);
-                Vector.ConditionalSelect(Vector.GreaterThan(zv, Vector<T>.Zero), zv, alpha * zv).StoreUnsafe(ref ra, (nuint)i); // z or αz
-            }
-        }
-
-        for (; i < z.Length; i++)
-        {
-            a[i] = Value(z[i]);
-        }
-
+        Elementwise.Map(z, a, new Leak(_alpha));
         return true;
     }
 
     /// <inheritdoc />
     private protected override bool BackwardBatch(ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> outputGradient, Span<T> inputGradient)
     {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
-        {
-            ref T rz = ref MemoryMarshal.GetReference(z), rg = ref MemoryMarshal.GetReference(outputGradient);
-            ref T rd = ref MemoryMarshal.GetReference(inputGradient);
-            var alpha = new Vector<T>(_alpha);
-            for (; i <= z.Length - Vector<T>.Count; i += Vector<T>.Count)
-            {
-                Vector<T> g = Vector.LoadUnsafe(ref rg, (nuint)i);
-                Vector<T> positive = Vector.GreaterThan(Vector.LoadUnsafe(ref rz, (nuint)i), Vector<T>.Zero);
-                Vector.ConditionalSelect(positive, g, alpha * g).StoreUnsafe(ref rd, (nuint)i); // g or αg
-            }
-        }
-
-        for (; i < z.Length; i++)
-        {
-            inputGradient[i] = outputGradient[i] * Derivative(z[i], a[i]);
-        }
-
+        Elementwise.Map(z, outputGradient, inputGradient, new LeakGradient(_alpha));
         return true;
+    }
+
+    /// <summary>z where z &gt; 0, else αz.</summary>
+    private readonly struct Leak(T alpha) : IUnaryOperator<T>
+    {
+        public T Invoke(T z) => z > T.Zero ? z : alpha * z;
+
+        public Vector<T> Invoke(Vector<T> z) => Vector.ConditionalSelect(Vector.GreaterThan(z, Vector<T>.Zero), z, new Vector<T>(alpha) * z);
+    }
+
+    /// <summary>g where z &gt; 0, else αg (the scalar form as g·f'(z), the same value).</summary>
+    private readonly struct LeakGradient(T alpha) : IBinaryOperator<T>
+    {
+        public T Invoke(T z, T g) => g * (z > T.Zero ? T.One : alpha);
+
+        public Vector<T> Invoke(Vector<T> z, Vector<T> g) => Vector.ConditionalSelect(Vector.GreaterThan(z, Vector<T>.Zero), g, new Vector<T>(alpha) * g);
     }
 }

@@ -1,6 +1,6 @@
 using System.Numerics;
-using System.Runtime.InteropServices;
 using NeuralNet.Initializers;
+using NeuralNet.Kernels;
 
 namespace NeuralNet.Activations;
 
@@ -24,45 +24,30 @@ public sealed class ReLU<T> : ElementwiseActivationFunction<T>
     /// <inheritdoc />
     private protected override bool ForwardBatch(ReadOnlySpan<T> z, Span<T> a)
     {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
-        {
-            ref T rz = ref MemoryMarshal.GetReference(z), ra = ref MemoryMarshal.GetReference(a);
-            for (; i <= z.Length - Vector<T>.Count; i += Vector<T>.Count)
-            {
-                Vector<T> zv = Vector.LoadUnsafe(ref rz, (nuint)i);
-                Vector.ConditionalSelect(Vector.GreaterThan(zv, Vector<T>.Zero), zv, Vector<T>.Zero).StoreUnsafe(ref ra, (nuint)i); // z > 0 ? z : 0
-            }
-        }
-
-        for (; i < z.Length; i++)
-        {
-            a[i] = Value(z[i]);
-        }
-
+        Elementwise.Map(z, a, default(Rectify));
         return true;
     }
 
     /// <inheritdoc />
     private protected override bool BackwardBatch(ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> outputGradient, Span<T> inputGradient)
     {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
-        {
-            ref T rz = ref MemoryMarshal.GetReference(z), rg = ref MemoryMarshal.GetReference(outputGradient);
-            ref T rd = ref MemoryMarshal.GetReference(inputGradient);
-            for (; i <= z.Length - Vector<T>.Count; i += Vector<T>.Count)
-            {
-                Vector<T> positive = Vector.GreaterThan(Vector.LoadUnsafe(ref rz, (nuint)i), Vector<T>.Zero);
-                Vector.ConditionalSelect(positive, Vector.LoadUnsafe(ref rg, (nuint)i), Vector<T>.Zero).StoreUnsafe(ref rd, (nuint)i); // g where z > 0
-            }
-        }
-
-        for (; i < z.Length; i++)
-        {
-            inputGradient[i] = z[i] > T.Zero ? outputGradient[i] : T.Zero;
-        }
-
+        Elementwise.Map(z, outputGradient, inputGradient, default(PassWherePositive));
         return true;
+    }
+
+    /// <summary>max(0, z).</summary>
+    private readonly struct Rectify : IUnaryOperator<T>
+    {
+        public T Invoke(T z) => z > T.Zero ? z : T.Zero;
+
+        public Vector<T> Invoke(Vector<T> z) => Vector.ConditionalSelect(Vector.GreaterThan(z, Vector<T>.Zero), z, Vector<T>.Zero);
+    }
+
+    /// <summary>g where z &gt; 0, else 0.</summary>
+    private readonly struct PassWherePositive : IBinaryOperator<T>
+    {
+        public T Invoke(T z, T g) => z > T.Zero ? g : T.Zero;
+
+        public Vector<T> Invoke(Vector<T> z, Vector<T> g) => Vector.ConditionalSelect(Vector.GreaterThan(z, Vector<T>.Zero), g, Vector<T>.Zero);
     }
 }

@@ -1,6 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
-using System.Runtime.InteropServices;
+using NeuralNet.Kernels;
 
 namespace NeuralNet.Activations;
 
@@ -41,24 +41,19 @@ public sealed class Sigmoid<T> : ElementwiseActivationFunction<T>
     /// <inheritdoc />
     private protected override bool BackwardBatch(ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> outputGradient, Span<T> inputGradient)
     {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
-        {
-            ref T ra = ref MemoryMarshal.GetReference(a), rg = ref MemoryMarshal.GetReference(outputGradient);
-            ref T rd = ref MemoryMarshal.GetReference(inputGradient);
-            for (; i <= a.Length - Vector<T>.Count; i += Vector<T>.Count)
-            {
-                Vector<T> av = Vector.LoadUnsafe(ref ra, (nuint)i);
-                (Vector.LoadUnsafe(ref rg, (nuint)i) * av * (Vector<T>.One - av)).StoreUnsafe(ref rd, (nuint)i); // g·σ(1 − σ)
-            }
-        }
-
-        for (; i < a.Length; i++)
-        {
-            inputGradient[i] = outputGradient[i] * Derivative(z[i], a[i]);
-        }
-
+        Elementwise.Map(a, outputGradient, inputGradient, default(SigmoidGradient));
         return true;
+    }
+
+    /// <summary>
+    /// g·σ(1 − σ). The two forms round in different orders ((g·σ)(1 − σ) in vectors, g·(σ(1 − σ)) for the last few
+    /// elements, as <see cref="Derivative"/>), kept so because results have always been computed so.
+    /// </summary>
+    private readonly struct SigmoidGradient : IBinaryOperator<T>
+    {
+        public T Invoke(T a, T g) => g * (a * (T.One - a));
+
+        public Vector<T> Invoke(Vector<T> a, Vector<T> g) => g * a * (Vector<T>.One - a);
     }
 
     /// <summary>σ(z) = 1/(1 + e^−z), evaluated so that e^x never overflows.</summary>

@@ -1,5 +1,5 @@
 using System.Numerics;
-using System.Runtime.InteropServices;
+using NeuralNet.Kernels;
 
 namespace NeuralNet.Activations;
 
@@ -20,23 +20,15 @@ public sealed class Tanh<T> : ElementwiseActivationFunction<T>
     /// <inheritdoc />
     private protected override bool BackwardBatch(ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> outputGradient, Span<T> inputGradient)
     {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
-        {
-            ref T ra = ref MemoryMarshal.GetReference(a), rg = ref MemoryMarshal.GetReference(outputGradient);
-            ref T rd = ref MemoryMarshal.GetReference(inputGradient);
-            for (; i <= a.Length - Vector<T>.Count; i += Vector<T>.Count)
-            {
-                Vector<T> av = Vector.LoadUnsafe(ref ra, (nuint)i);
-                (Vector.LoadUnsafe(ref rg, (nuint)i) * (Vector<T>.One - (av * av))).StoreUnsafe(ref rd, (nuint)i); // g·(1 − a²)
-            }
-        }
-
-        for (; i < a.Length; i++)
-        {
-            inputGradient[i] = outputGradient[i] * Derivative(z[i], a[i]);
-        }
-
+        Elementwise.Map(a, outputGradient, inputGradient, default(TanhGradient));
         return true;
+    }
+
+    /// <summary>g·(1 − a²).</summary>
+    private readonly struct TanhGradient : IBinaryOperator<T>
+    {
+        public T Invoke(T a, T g) => g * (T.One - a * a);
+
+        public Vector<T> Invoke(Vector<T> a, Vector<T> g) => g * (Vector<T>.One - (a * a));
     }
 }

@@ -204,6 +204,11 @@ internal sealed unsafe class SharedBlockGemm<T> : WorkItem
     /// <summary>Waits until the other thread has packed <paramref name="blocks"/> blocks; false when the caller withdrew the unstarted helper instead.</summary>
     private bool AwaitOther(int other, int blocks, bool mayWithdraw)
     {
+        if (Volatile.Read(ref _packed[other]) >= blocks)
+        {
+            return true;
+        }
+
         long start = Stopwatch.GetTimestamp();
         SpinWait spin = default;
         while (Volatile.Read(ref _packed[other]) < blocks)
@@ -219,6 +224,11 @@ internal sealed unsafe class SharedBlockGemm<T> : WorkItem
             }
 
             spin.SpinOnce(sleep1Threshold: -1);
+        }
+
+        if (other == 16)
+        {
+            SecondCore.WaitTicks += Stopwatch.GetTimestamp() - start; // the caller's waits only (the helper's would race)
         }
 
         return true;

@@ -1,6 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
-using System.Runtime.InteropServices;
+using NeuralNet.Kernels;
 
 namespace NeuralNet.Optimizers;
 
@@ -74,47 +74,55 @@ public sealed class SgdOptimizer<T> : Optimizer<T>
             return;
         }
 
+        // v ← μv + g (a subnormal v flushed to a zero of its sign), then p ← p − ηv, or with Nesterov p ← p − ηg − ημv,
+        // in one pass over the three arrays (the same multiplies and adds as separate passes, so the same bits).
         Span<T> velocity = state.Slot(0);
-        if (!Nesterov && Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
-        {
-            MomentumStep(values, gradients, velocity, learningRate);
-            return;
-        }
-
-        TensorPrimitives.MultiplyAdd(velocity, _momentum, gradients, velocity); // v ← μv + g
         if (Nesterov)
         {
-            TensorPrimitives.MultiplyAdd(gradients, -learningRate, values, values);
-            TensorPrimitives.MultiplyAdd(velocity, -learningRate * _momentum, values, values); // p ← p − η(g + μv)
+            Elementwise.Update(values, velocity, gradients, new NesterovStep(_momentum, learningRate));
         }
         else
         {
-            TensorPrimitives.MultiplyAdd(velocity, -learningRate, values, values); // p ← p − ηv
+            Elementwise.Update(values, velocity, gradients, new MomentumStep(_momentum, learningRate));
         }
     }
 
-    /// <summary>
-    /// <c>v ← μv + g; p ← p − ηv</c> in one pass over the three arrays instead of two (the same multiplies
-    /// and adds, unfused, so the result is the same to the bit).
-    /// </summary>
-    private void MomentumStep(Span<T> values, ReadOnlySpan<T> gradients, Span<T> velocity, T learningRate)
+    /// <summary><c>v ← μv + g; p ← p − ηv</c>, computed as <c>p + v·(−η)</c> (unfused).</summary>
+    private readonly struct MomentumStep(T momentum, T learningRate) : IUpdateOperator<T>
     {
-        ref T p = ref MemoryMarshal.GetReference(values), v = ref MemoryMarshal.GetReference(velocity);
-        ref T g = ref MemoryMarshal.GetReference(gradients);
-        var mu = new Vector<T>(_momentum);
-        var minusEta = new Vector<T>(-learningRate);
-        int i = 0;
-        for (; i <= values.Length - Vector<T>.Count; i += Vector<T>.Count)
+        private readonly T _minusEta = -learningRate;
+
+        public void Invoke(ref T value, ref T state, T gradient)
         {
-            Vector<T> vi = (Vector.LoadUnsafe(ref v, (nuint)i) * mu) + Vector.LoadUnsafe(ref g, (nuint)i);
-            vi.StoreUnsafe(ref v, (nuint)i);
-            ((vi * minusEta) + Vector.LoadUnsafe(ref p, (nuint)i)).StoreUnsafe(ref p, (nuint)i);
+            state = Subnormal<T>.Flush((state * momentum) + gradient);
+            value = (state * _minusEta) + value;
         }
 
-        for (; i < values.Length; i++)
+        public void Invoke(ref Vector<T> value, ref Vector<T> state, Vector<T> gradient)
         {
-            velocity[i] = (velocity[i] * _momentum) + gradients[i];
-            values[i] = (velocity[i] * -learningRate) + values[i];
+            state = Subnormal<T>.Flush((state * new Vector<T>(momentum)) + gradient);
+            value = (state * new Vector<T>(_minusEta)) + value;
+        }
+    }
+
+    /// <summary><c>v ← μv + g; p ← p − ηg − ημv</c>, computed as <c>(p + g·(−η)) + v·(−ημ)</c> (unfused).</summary>
+    private readonly struct NesterovStep(T momentum, T learningRate) : IUpdateOperator<T>
+    {
+        private readonly T _minusEta = -learningRate;
+        private readonly T _minusEtaMu = -learningRate * momentum;
+
+        public void Invoke(ref T value, ref T state, T gradient)
+        {
+            state = Subnormal<T>.Flush((state * momentum) + gradient);
+            value = (gradient * _minusEta) + value;
+            value = (state * _minusEtaMu) + value;
+        }
+
+        public void Invoke(ref Vector<T> value, ref Vector<T> state, Vector<T> gradient)
+        {
+            state = Subnormal<T>.Flush((state * new Vector<T>(momentum)) + gradient);
+            value = (gradient * new Vector<T>(_minusEta)) + value;
+            value = (state * new Vector<T>(_minusEtaMu)) + value;
         }
     }
 }

@@ -1,6 +1,7 @@
 using FluentAssertions;
 using MathNet.Numerics.LinearAlgebra;
 using NeuralNet.Activations;
+using NeuralNet.Kernels;
 using NeuralNet.Layers;
 using NeuralNet.Losses;
 using NeuralNet.Optimizers;
@@ -9,6 +10,7 @@ using Xunit;
 namespace NeuralNet.Tests.Networks;
 
 /// <summary>The hot path allocates nothing once its buffers exist: training steps (optimizer included) and prediction into a caller's matrix.</summary>
+[Collection(nameof(NeuralNet.Tests.Kernels.SecondCoreHeld))]
 public class NetworkAllocationTests
 {
     [Fact]
@@ -50,6 +52,40 @@ public class NetworkAllocationTests
         (Matrix<float> x, Matrix<float> t) = Batch(64, 128, 10, 5);
 
         AllocatedBy(() => network.TrainStep(x, t, loss, optimizer)).Should().Be(0);
+    }
+
+    [Fact]
+    public void TrainStep_LargeEnoughForTwoCores_AllocatesNothingWhenTheHelperIsLate()
+    {
+        // The helper thread picks nothing up, as when another process holds its core: every piece of work handed to
+        // it (strips of a product, the second half of a split depth, of an optimizer step) is taken back by the caller.
+        var network = new Network<float>(3, new DenseLayer<float>(128, 256, new Tanh<float>()), new DenseLayer<float>(256, 10));
+        var loss = new CategoricalCrossEntropy<float>(fromLogits: true);
+        var optimizer = new SgdOptimizer<float>(0.01, momentum: 0.5, nesterov: true, weightDecay: 1e-4);
+        (Matrix<float> x, Matrix<float> t) = Batch(64, 128, 10, 5);
+        var onTime = new Network<float>(3, new DenseLayer<float>(128, 256, new Tanh<float>()), new DenseLayer<float>(256, 10));
+        var onTimeOptimizer = new SgdOptimizer<float>(0.01, momentum: 0.5, nesterov: true, weightDecay: 1e-4);
+        long allocated, takenBack;
+        SecondCore.Paused = true;
+        try
+        {
+            long before = SecondCore.TakenBack;
+            allocated = AllocatedBy(() => network.TrainStep(x, t, loss, optimizer));
+            takenBack = SecondCore.TakenBack - before;
+        }
+        finally
+        {
+            SecondCore.Paused = false;
+        }
+
+        for (int i = 0; i < 23; i++)
+        {
+            onTime.TrainStep(x, t, loss, onTimeOptimizer);
+        }
+
+        allocated.Should().Be(0);
+        takenBack.Should().BeGreaterThanOrEqualTo(23 * 3, "each step hands at least three pieces of work over");
+        network.Parameters.SelectMany(p => p.Values.ToArray()).Should().Equal(onTime.Parameters.SelectMany(p => p.Values.ToArray()), "the result does not depend on which thread did the work");
     }
 
     [Fact]

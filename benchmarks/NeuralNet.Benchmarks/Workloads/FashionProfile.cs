@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using MathNet.Numerics.LinearAlgebra;
+using NeuralNet.Activations;
+using NeuralNet.Kernels;
+using NeuralNet.Layers;
+using NeuralNet.Losses;
+using NeuralNet.Optimizers;
+
+namespace NeuralNet.Benchmarks.Workloads;
+
+/// <summary>
+/// <c>W2-profile</c>: W2's training, the same arithmetic as <see cref="Network{T}.TrainStep"/> done phase by phase,
+/// printing per epoch where the step's time goes (forward per layer, activation, loss, backward per layer,
+/// optimizer, waiting for the second core), how often work was handed to the second core and taken back, and how
+/// many subnormal floats the step's buffers held. The epoch losses match W2's, so it is the same training.
+/// </summary>
+internal static class FashionProfile
+{
+    private enum Phase { Gather, Forward1, Relu, Forward2, Loss, Backward2, Backward1, ReluBack, Optimizer, Count }
+
+    public static void Run()
+    {
+        FashionData data = FashionData.Load();
+        int n = data.TrainLabels.Length;
+        var hidden = new DenseLayer<float>(FashionData.Features, 128, new ReLU<float>());
+        var output = new DenseLayer<float>(128, 10);
+        var network = new Network<float>(1, hidden, output);
+        DeterministicNumbers.Initialize(hidden, 1);
+        DeterministicNumbers.Initialize(output, 2);
+        var loss = new CategoricalCrossEntropy<float>(fromLogits: true);
+        var optimizer = new SgdOptimizer<float>(learningRate: 0.05, momentum: 0.9);
+        var batches = new FashionWorkload.BatchPair(FashionWorkload.BatchSize);
+        var lastBatches = new FashionWorkload.BatchPair(n % FashionWorkload.BatchSize);
+        var lossGradients = new Dictionary<int, Matrix<float>> { [batches.Rows] = Matrix<float>.Build.Dense(batches.Rows, 10), [lastBatches.Rows] = Matrix<float>.Build.Dense(lastBatches.Rows, 10) };
+        WorkloadOutput.Note($"W2-profile: {MachineProfile.Describe()}");
+        WorkloadOutput.Note($"W2-profile: µs per step in each phase; 'relu' and 'relu back' re-run the activation on the same buffers (included in fwd1 / bwd1 too); 'wait' is the caller waiting for the helper (inside the phases)");
+        WorkloadOutput.Note($"{"epoch",5} {"samples/s",10} {"gather",7} {"fwd1",7} {"relu",7} {"fwd2",7} {"loss",7} {"bwd2",7} {"bwd1",7} {"relu bk",7} {"optim",7} {"wait",7} {"handoff",8} {"taken bk",8} | subnormals per step: {"dZ2",6} {"dZ1",6} {"dW1",6} {"v1",6} {"W1",6}");
+        for (int epoch = 0; epoch < FashionWorkload.Epochs; epoch++)
+        {
+            int[] order = DeterministicNumbers.SampleOrder(epoch, n);
+            var ticks = new long[(int)Phase.Count];
+            var subnormals = new long[5];
+            long handOffs = SecondCore.HandOffs, takenBack = SecondCore.TakenBack, waitTicks = SecondCore.WaitTicks;
+            double lossSum = 0;
+            long epochStart = Stopwatch.GetTimestamp();
+            long outside = 0;
+            for (int first = 0; first < n; first += FashionWorkload.BatchSize)
+            {
+                FashionWorkload.BatchPair batch = n - first >= FashionWorkload.BatchSize ? batches : lastBatches;
+                long t0 = Stopwatch.GetTimestamp();
+                batch.Gather(data, order, first);
+                long t1 = Stopwatch.GetTimestamp();
+                Matrix<float> h = hidden.Forward(batch.Input, training: true);
+                long t2 = Stopwatch.GetTimestamp();
+                hidden.Activation.Forward(DenseStorage.Of(hidden.LastWeightedSum), DenseStorage.Of(hidden.LastOutput), batch.Rows, 128);
+                long t3 = Stopwatch.GetTimestamp();
+                Matrix<float> logits = output.Forward(h, training: true);
+                long t4 = Stopwatch.GetTimestamp();
+                Matrix<float> dLogits = lossGradients[batch.Rows];
+                float value = loss.Value(DenseStorage.Of(logits), DenseStorage.Of(batch.Target), default, batch.Rows, 10);
+                loss.Gradient(DenseStorage.Of(logits), DenseStorage.Of(batch.Target), default, DenseStorage.Of(dLogits), batch.Rows, 10);
+                long t5 = Stopwatch.GetTimestamp();
+                Matrix<float> dh = output.Backward(dLogits)!;
+                long t6 = Stopwatch.GetTimestamp();
+                hidden.Backward(dh, computeInputGradient: false);
+                long t7 = Stopwatch.GetTimestamp();
+                hidden.Activation.Backward(DenseStorage.Of(hidden.LastWeightedSum), DenseStorage.Of(hidden.LastOutput), DenseStorage.Of(dh), hidden.PreActivationGradient, batch.Rows, 128);
+                long t8 = Stopwatch.GetTimestamp();
+                optimizer.Step(network.Parameters);
+                long t9 = Stopwatch.GetTimestamp();
+                long[] stamps = [t0, t1, t2, t3, t4, t5, t6, t7, t8, t9];
+                for (int p = 0; p < (int)Phase.Count; p++)
+                {
+                    ticks[p] += stamps[p + 1] - stamps[p];
+                }
+
+                lossSum += value * batch.Rows;
+                long c0 = Stopwatch.GetTimestamp();
+                subnormals[0] += Subnormals(DenseStorage.Of(dLogits));
+                subnormals[1] += Subnormals(hidden.PreActivationGradient);
+                subnormals[2] += Subnormals(hidden.Parameters[0].Gradients);
+                subnormals[3] += Subnormals(optimizer.StateOf(hidden.Parameters[0])!.Slot(0));
+                subnormals[4] += Subnormals(hidden.Parameters[0].Values);
+                outside += Stopwatch.GetTimestamp() - c0;
+            }
+
+            double seconds = (Stopwatch.GetTimestamp() - epochStart - outside) / (double)Stopwatch.Frequency;
+            int steps = (n + FashionWorkload.BatchSize - 1) / FashionWorkload.BatchSize;
+            double Us(long t) => t * 1e6 / Stopwatch.Frequency / steps;
+            WorkloadOutput.Note($"{epoch + 1,5} {n / seconds,10:0} {Us(ticks[0]),7:0.0} {Us(ticks[1]),7:0.0} {Us(ticks[2]),7:0.0} {Us(ticks[3]),7:0.0} {Us(ticks[4]),7:0.0} {Us(ticks[5]),7:0.0} {Us(ticks[6]),7:0.0} {Us(ticks[7]),7:0.0} {Us(ticks[8]),7:0.0} {Us(SecondCore.WaitTicks - waitTicks),7:0.0} {(SecondCore.HandOffs - handOffs) / (double)steps,8:0.0} {(SecondCore.TakenBack - takenBack) / (double)steps,8:0.00} | {subnormals[0] / (double)steps,26:0.0} {subnormals[1] / (double)steps,6:0.0} {subnormals[2] / (double)steps,6:0.0} {subnormals[3] / (double)steps,6:0.0} {subnormals[4] / (double)steps,6:0.0}");
+            WorkloadOutput.Note($"      mean training loss {lossSum / n:0.000000}");
+        }
+    }
+
+    private static long Subnormals(ReadOnlySpan<float> values)
+    {
+        long count = 0;
+        foreach (float v in values)
+        {
+            count += float.IsSubnormal(v) ? 1 : 0;
+        }
+
+        return count;
+    }
+}

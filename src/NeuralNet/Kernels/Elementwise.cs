@@ -1,0 +1,187 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace NeuralNet.Kernels;
+
+/// <summary>An element-wise function of one input, in a scalar and a SIMD form that compute the same formula.</summary>
+/// <typeparam name="T">The element type.</typeparam>
+internal interface IUnaryOperator<T>
+    where T : struct, IFloatingPointIeee754<T>
+{
+    /// <summary>The function of one element (the ends of a span that fill no whole vector).</summary>
+    T Invoke(T x);
+
+    /// <summary>The function of one vector of elements.</summary>
+    Vector<T> Invoke(Vector<T> x);
+}
+
+/// <summary>An element-wise function of two inputs, in a scalar and a SIMD form.</summary>
+/// <typeparam name="T">The element type.</typeparam>
+internal interface IBinaryOperator<T>
+    where T : struct, IFloatingPointIeee754<T>
+{
+    /// <summary>The function of one pair of elements.</summary>
+    T Invoke(T x, T y);
+
+    /// <summary>The function of one pair of vectors.</summary>
+    Vector<T> Invoke(Vector<T> x, Vector<T> y);
+}
+
+/// <summary>
+/// An in-place update of a parameter from its gradient and one state value per element (an optimizer's rule),
+/// in a scalar and a SIMD form.
+/// </summary>
+/// <typeparam name="T">The element type.</typeparam>
+internal interface IUpdateOperator<T>
+    where T : struct, IFloatingPointIeee754<T>
+{
+    /// <summary>Updates one value and its state from its gradient.</summary>
+    void Invoke(ref T value, ref T state, T gradient);
+
+    /// <summary>Updates one vector of values and their state from their gradients.</summary>
+    void Invoke(ref Vector<T> value, ref Vector<T> state, Vector<T> gradient);
+}
+
+/// <summary>
+/// The one element-wise SIMD loop of the library (the pattern of <c>System.Numerics.Tensors.TensorPrimitives</c>):
+/// whole vectors with the operator's SIMD form, then the elements that fill no whole vector with its scalar form.
+/// Activations and optimizers write only their operator. <c>Vector&lt;T&gt;</c> here and in every operator is
+/// always <see cref="System.Numerics.Vector{T}"/>: nothing in <c>Kernels</c> imports MathNet's vectors.
+/// </summary>
+internal static class Elementwise
+{
+    /// <summary><c>destination[i] = op(x[i])</c>; the spans are of equal length (destination may be x).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Map<T, TOperator>(ReadOnlySpan<T> x, Span<T> destination, TOperator op)
+        where T : struct, IFloatingPointIeee754<T>
+        where TOperator : struct, IUnaryOperator<T>
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        {
+            ref T rx = ref MemoryMarshal.GetReference(x), rd = ref MemoryMarshal.GetReference(destination);
+            for (; i <= x.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                op.Invoke(Vector.LoadUnsafe(ref rx, (nuint)i)).StoreUnsafe(ref rd, (nuint)i);
+            }
+        }
+
+        for (; i < x.Length; i++)
+        {
+            destination[i] = op.Invoke(x[i]);
+        }
+    }
+
+    /// <summary><c>destination[i] = op(x[i], y[i])</c>; the spans are of equal length (destination may be x or y).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Map<T, TOperator>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination, TOperator op)
+        where T : struct, IFloatingPointIeee754<T>
+        where TOperator : struct, IBinaryOperator<T>
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        {
+            ref T rx = ref MemoryMarshal.GetReference(x), ry = ref MemoryMarshal.GetReference(y);
+            ref T rd = ref MemoryMarshal.GetReference(destination);
+            for (; i <= x.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                op.Invoke(Vector.LoadUnsafe(ref rx, (nuint)i), Vector.LoadUnsafe(ref ry, (nuint)i)).StoreUnsafe(ref rd, (nuint)i);
+            }
+        }
+
+        for (; i < x.Length; i++)
+        {
+            destination[i] = op.Invoke(x[i], y[i]);
+        }
+    }
+
+    /// <summary>Applies <paramref name="op"/> to every value, its state and its gradient, in one pass; the spans are of equal length.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Update<T, TOperator>(Span<T> values, Span<T> state, ReadOnlySpan<T> gradients, TOperator op)
+        where T : struct, IFloatingPointIeee754<T>
+        where TOperator : struct, IUpdateOperator<T>
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        {
+            ref T rp = ref MemoryMarshal.GetReference(values), rs = ref MemoryMarshal.GetReference(state);
+            ref T rg = ref MemoryMarshal.GetReference(gradients);
+            for (; i <= values.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                Vector<T> p = Vector.LoadUnsafe(ref rp, (nuint)i), s = Vector.LoadUnsafe(ref rs, (nuint)i);
+                op.Invoke(ref p, ref s, Vector.LoadUnsafe(ref rg, (nuint)i));
+                s.StoreUnsafe(ref rs, (nuint)i);
+                p.StoreUnsafe(ref rp, (nuint)i);
+            }
+        }
+
+        for (; i < values.Length; i++)
+        {
+            op.Invoke(ref values[i], ref state[i], gradients[i]);
+        }
+    }
+
+    /// <summary>Whether every value is finite: x − x is 0 for finite x and NaN for ±∞ and NaN, so one vector sum tells.</summary>
+    public static bool AllFinite<T>(ReadOnlySpan<T> values)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported && values.Length >= Vector<T>.Count)
+        {
+            ref T start = ref MemoryMarshal.GetReference(values);
+            Vector<T> sum = Vector<T>.Zero;
+            for (; i <= values.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                Vector<T> v = Vector.LoadUnsafe(ref start, (nuint)i);
+                sum += v - v;
+            }
+
+            if (!Vector.EqualsAll(sum, Vector<T>.Zero))
+            {
+                return false;
+            }
+        }
+
+        for (; i < values.Length; i++)
+        {
+            if (!T.IsFinite(values[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
+
+/// <summary>
+/// Flushing subnormal values to zero. A value that decays geometrically (an optimizer's velocity while its gradient
+/// stays exactly 0, e.g. the weights of an input that is 0 in every sample of the batch) passes through the
+/// subnormal range for ~150 steps (float) before reaching 0; on many Intel cores every multiply that reads or writes
+/// a subnormal takes a micro-code assist of ~100 cycles, which made W2's optimizer step several times slower from its
+/// second epoch on. Values that are not subnormal pass unchanged, so results are the same to the bit wherever no
+/// subnormal occurs; a subnormal becomes a zero of the same sign (what a processor's flush-to-zero mode does).
+/// </summary>
+/// <typeparam name="T">The element type.</typeparam>
+internal static class Subnormal<T>
+    where T : struct, IFloatingPointIeee754<T>
+{
+    /// <summary>The smallest positive normal value: 2^−126 for float, 2^−1022 for double (ε · 2^mantissa bits).</summary>
+    public static readonly T MinNormal =
+        typeof(T) == typeof(float) ? T.CreateTruncating(1.1754943508222875e-38)
+        : typeof(T) == typeof(double) ? T.CreateTruncating(2.2250738585072014e-308)
+        : T.Zero;
+
+    /// <summary><paramref name="x"/>, or a zero of its sign when it is subnormal.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Flush(T x) => T.Abs(x) < MinNormal ? T.CopySign(T.Zero, x) : x;
+
+    /// <summary>Each element of <paramref name="x"/>, or a zero of its sign where it is subnormal (NaN stays NaN).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<T> Flush(Vector<T> x)
+    {
+        var sign = new Vector<T>(T.NegativeZero); // only the sign bits set
+        return Vector.ConditionalSelect(Vector.LessThan(Vector.Abs(x), new Vector<T>(MinNormal)), x & sign, x);
+    }
+}

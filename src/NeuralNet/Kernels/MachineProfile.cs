@@ -1,0 +1,106 @@
+using System.Globalization;
+using System.Runtime.Intrinsics;
+
+namespace NeuralNet.Kernels;
+
+/// <summary>
+/// What the running processor reports, read once: its name, the cores this process may use, the widest
+/// accelerated vector, and the data cache sizes per core (Linux's <c>/sys/devices/system/cpu/cpu0/cache</c>;
+/// elsewhere, sizes common to current x64 and Arm cores). The kernels size their blocks and decide the
+/// two-core split from it rather than from constants of one machine.
+/// </summary>
+internal static class MachineProfile
+{
+    private const string CacheDirectory = "/sys/devices/system/cpu/cpu0/cache";
+
+    /// <summary>The processor's name (<c>/proc/cpuinfo</c>'s model name), or the architecture when unknown.</summary>
+    public static string ProcessorName { get; } = ReadProcessorName();
+
+    /// <summary>Cores this process may run on (its affinity).</summary>
+    public static int Cores { get; } = Environment.ProcessorCount;
+
+    /// <summary>The widest vector the processor accelerates, in bits.</summary>
+    public static int VectorBits { get; } =
+        Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : 128;
+
+    /// <summary>Level-1 data cache per core, in bytes (32 KB when the system does not say).</summary>
+    public static int L1DataBytes { get; } = CacheBytes(1, 32 << 10);
+
+    /// <summary>Level-2 cache per core, in bytes (1 MB when the system does not say).</summary>
+    public static int L2Bytes { get; } = CacheBytes(2, 1 << 20);
+
+    /// <summary>Level-3 cache (shared), in bytes (8 MB when the system does not say).</summary>
+    public static long L3Bytes { get; } = CacheBytes(3, 8 << 20);
+
+    /// <summary>One line for logs and benchmark output: the processor and the sizes the kernels were given.</summary>
+    public static string Describe()
+        => string.Create(CultureInfo.InvariantCulture, $"{ProcessorName}, {Cores} cores, {VectorBits}-bit vectors, L1d {L1DataBytes >> 10} KB, L2 {L2Bytes >> 10} KB, L3 {L3Bytes >> 20} MB");
+
+    private static string ReadProcessorName()
+    {
+        try
+        {
+            if (File.Exists("/proc/cpuinfo"))
+            {
+                foreach (string line in File.ReadLines("/proc/cpuinfo"))
+                {
+                    if (line.StartsWith("model name", StringComparison.Ordinal) && line.IndexOf(':', StringComparison.Ordinal) is int colon and > 0)
+                    {
+                        return line[(colon + 1)..].Trim();
+                    }
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+
+        return System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString();
+    }
+
+    private static int CacheBytes(int level, int fallback)
+    {
+        try
+        {
+            if (!Directory.Exists(CacheDirectory))
+            {
+                return fallback;
+            }
+
+            foreach (string index in Directory.EnumerateDirectories(CacheDirectory, "index*"))
+            {
+                string type = ReadText(Path.Combine(index, "type"));
+                if (ReadText(Path.Combine(index, "level")) == level.ToString(CultureInfo.InvariantCulture) && type is "Data" or "Unified")
+                {
+                    return ParseSize(ReadText(Path.Combine(index, "size"))) is long bytes and > 0 and <= int.MaxValue ? (int)bytes : fallback;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+
+        return fallback;
+    }
+
+    private static string ReadText(string path) => File.Exists(path) ? File.ReadAllText(path).Trim() : string.Empty;
+
+    /// <summary>Parses sysfs sizes such as <c>48K</c>, <c>2048K</c>, <c>300M</c>; 0 when unreadable.</summary>
+    internal static long ParseSize(string text)
+    {
+        if (text.Length == 0)
+        {
+            return 0;
+        }
+
+        long unit = char.ToUpperInvariant(text[^1]) switch { 'K' => 1L << 10, 'M' => 1L << 20, 'G' => 1L << 30, _ => 1 };
+        string digits = unit == 1 ? text : text[..^1];
+        return long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out long value) ? value * unit : 0;
+    }
+}
