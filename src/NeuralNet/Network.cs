@@ -37,6 +37,14 @@ public sealed class Network<T>
     {
     }
 
+    /// <summary>Creates a network and draws its initial weights from a source seeded with <paramref name="seed"/>.</summary>
+    /// <param name="seed">The seed of every random draw (initialisation, dropout), ≥ 0.</param>
+    /// <param name="layers">The layers, input first; each layer's input size must equal the previous layer's output size.</param>
+    public Network(int seed, params Layer<T>[] layers)
+        : this(new RandomSource(PlainInputs.Seed(seed, nameof(seed))), layers)
+    {
+    }
+
     /// <summary>Creates a network and draws its initial weights from <paramref name="random"/>.</summary>
     /// <param name="random">The source of every random draw (initialisation, dropout).</param>
     /// <param name="layers">The layers, input first; each layer's input size must equal the previous layer's output size.</param>
@@ -120,6 +128,54 @@ public sealed class Network<T>
         }
 
         return Predict(input.ToRowMatrix()).Row(0);
+    }
+
+    /// <summary>Predicts a batch given as one array per sample.</summary>
+    /// <param name="input">One array of <see cref="InputSize"/> finite features per sample.</param>
+    /// <returns>One array of <see cref="OutputSize"/> outputs per sample.</returns>
+    public T[][] Predict(T[][] input) => Predict(PlainInputs.Rows<T>(input, nameof(input))).ToRowArrays();
+
+    /// <summary>Predicts a batch given as a rectangular array <c>[sample, feature]</c>.</summary>
+    /// <param name="input">The batch, <c>[batch, <see cref="InputSize"/>]</c>, finite values.</param>
+    /// <returns>The outputs, <c>[batch, <see cref="OutputSize"/>]</c>.</returns>
+    public T[,] Predict(T[,] input) => Predict(PlainInputs.Rows(input, nameof(input))).ToArray();
+
+    /// <summary>Predicts a sequence of samples (e.g. rows read from a file or a query), in order.</summary>
+    /// <param name="input">The samples, each <see cref="InputSize"/> finite features.</param>
+    /// <returns>One array of <see cref="OutputSize"/> outputs per sample.</returns>
+    public T[][] Predict(IEnumerable<IReadOnlyList<T>> input) => Predict(PlainInputs.Rows(input, nameof(input))).ToRowArrays();
+
+    /// <summary>
+    /// Predicts one sample into a caller-supplied span. Once the calling thread has predicted one sample
+    /// with this network's sizes, further calls allocate nothing.
+    /// </summary>
+    /// <param name="input">The sample's <see cref="InputSize"/> finite features.</param>
+    /// <param name="output">Receives its <see cref="OutputSize"/> outputs.</param>
+    public void Predict(ReadOnlySpan<T> input, Span<T> output)
+    {
+        if (input.Length != InputSize)
+        {
+            throw new ArgumentException($"input must have {InputSize} features (received {input.Length}).", nameof(input));
+        }
+
+        if (output.Length != OutputSize)
+        {
+            throw new ArgumentException($"output must have room for {OutputSize} outputs (received {output.Length}).", nameof(output));
+        }
+
+        ShapeCheck.Finite(input, 1, nameof(input));
+        (Matrix<T> x, Matrix<T> y) = PredictionBuffers<T>.SingleRow(InputSize, OutputSize);
+        input.CopyTo(DenseStorage.Of(x)); // one row: the column-major storage is the row itself
+        Matrix<T>[] hidden = PredictionBuffers<T>.For(_layers, 1);
+        Matrix<T> current = x;
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            Matrix<T> next = i == _layers.Length - 1 ? y : hidden[i];
+            _layers[i].Predict(current, next);
+            current = next;
+        }
+
+        DenseStorage.Of(y).AsSpan(0, OutputSize).CopyTo(output);
     }
 
     /// <summary>

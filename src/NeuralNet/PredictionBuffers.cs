@@ -15,6 +15,28 @@ internal static class PredictionBuffers<T>
     [ThreadStatic]
     private static Matrix<T>[]? t_hidden;
 
+    [ThreadStatic]
+    private static Matrix<T>? t_inputRow;
+
+    [ThreadStatic]
+    private static Matrix<T>? t_outputRow;
+
+    /// <summary>This thread's 1-row input and output matrices of the given widths (made once per width).</summary>
+    public static (Matrix<T> Input, Matrix<T> Output) SingleRow(int inputs, int outputs)
+    {
+        if (t_inputRow is null || t_inputRow.ColumnCount != inputs)
+        {
+            t_inputRow = Matrix<T>.Build.Dense(1, inputs);
+        }
+
+        if (t_outputRow is null || t_outputRow.ColumnCount != outputs)
+        {
+            t_outputRow = Matrix<T>.Build.Dense(1, outputs);
+        }
+
+        return (t_inputRow, t_outputRow);
+    }
+
     public static Matrix<T>[] For(Layer<T>[] layers, int rows)
     {
         Matrix<T>[]? hidden = t_hidden;

@@ -27,6 +27,13 @@ public sealed class RandomSource
         _s3 = SplitMix64(ref x);
     }
 
+    /// <summary>Creates a source whose whole sequence is determined by <paramref name="seed"/> (the same as the <see cref="ulong"/> seed of equal value).</summary>
+    /// <param name="seed">Any value ≥ 0.</param>
+    public RandomSource(int seed)
+        : this(PlainInputs.Seed(seed, nameof(seed)))
+    {
+    }
+
     /// <summary>The seed this source was created with.</summary>
     public ulong Seed { get; }
 

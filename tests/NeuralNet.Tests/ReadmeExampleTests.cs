@@ -5,6 +5,7 @@ using NeuralNet.Data;
 using NeuralNet.Layers;
 using NeuralNet.Losses;
 using NeuralNet.Optimizers;
+using NeuralNet.Pipelines;
 using NeuralNet.Serialization;
 using NeuralNet.Training;
 using Xunit;
@@ -19,9 +20,41 @@ namespace NeuralNet.Tests;
 public sealed class ReadmeExampleTests
 {
     [Fact]
-    public void QuickStart_Runs_AndLearnsXor()
+    public void QuickStart_Runs_FromANamedCsvToASavedPipelineAndOnnx()
     {
-        // example QuickStart begins
+        string path = Path.Combine(RepositoryRoot(), "samples", "data", "iris_species.csv");
+        string folder = Directory.CreateTempSubdirectory("neuralnet-readme-").FullName;
+        string modelPath = Path.Combine(folder, "iris.nnet"), onnxPath = Path.Combine(folder, "iris.onnx");
+        try
+        {
+            // example QuickStart begins
+            Table flowers = Table.LoadCsv(path); // samples/data/iris_species.csv: 4 measurements and a species name
+            Table features = flowers.Without("species");
+            string[] species = flowers["species"].ToText();
+            var model = new MlpClassifier<double>(seed: 1); // 100 ReLU units, Adam, standardised inputs, early stopping
+            model.Fit(features, species);
+            Console.WriteLine(model.Score(features, species)); // accuracy, here on the training rows
+            model.Save(modelPath); // scaling, network and class names in one file
+            model.ExportOnnx(onnxPath); // the same pipeline for ONNX Runtime: raw rows in, probabilities and labels out
+            ClassifierPipeline<double> loaded = PipelineSerializer.LoadClassifier<double>(modelPath);
+            Console.WriteLine(loaded.Predict([5.1, 3.5, 1.4, 0.2])); // setosa
+            // example QuickStart ends
+            model.Score(features, species).Should().BeGreaterThan(0.9);
+            loaded.Predict([5.1, 3.5, 1.4, 0.2]).Should().Be("setosa");
+            loaded.Predict(features).Should().Equal(model.Predict(features));
+            using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(onnxPath);
+            session.OutputMetadata.Keys.Should().Equal("probabilities", "label");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void LayerByLayer_Runs_AndLearnsXor()
+    {
+        // example LayerByLayer begins
         // XOR: one row per sample.
         var x = Matrix<double>.Build.DenseOfArray(new double[,] { { 0, 0 }, { 0, 1 }, { 1, 0 }, { 1, 1 } });
         var y = Matrix<double>.Build.DenseOfArray(new double[,] { { 0 }, { 1 }, { 1 }, { 0 } });
@@ -36,7 +69,9 @@ public sealed class ReadmeExampleTests
         }
 
         Console.WriteLine(network.Predict(x)); // close to 0, 1, 1, 0
-        // example QuickStart ends
+        double[][] rows = network.Predict(new[] { new[] { 0.0, 1.0 } }); // plain arrays in and out too
+        // example LayerByLayer ends
+        rows[0][0].Should().BeGreaterThan(0.5);
         network.Predict(x).Column(0).Select(p => p > 0.5 ? 1.0 : 0.0).Should().Equal(0, 1, 1, 0);
     }
 
@@ -94,6 +129,7 @@ public sealed class ReadmeExampleTests
 
     [Theory]
     [InlineData("QuickStart")]
+    [InlineData("LayerByLayer")]
     [InlineData("Training")]
     [InlineData("Saving")]
     public void ReadmeExample_IsTheCodeThisTestRuns(string name)

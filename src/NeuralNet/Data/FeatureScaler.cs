@@ -49,6 +49,9 @@ public abstract class FeatureScaler<T>
         return this;
     }
 
+    /// <summary>The number of columns the scaler was fitted on.</summary>
+    public int ColumnCount => (_center ?? throw NotFitted()).Length;
+
     /// <summary>Returns the rescaled copy <c>(x − center)/scale</c> of <paramref name="data"/>.</summary>
     /// <param name="data">Data with the fitted number of columns.</param>
     public Matrix<T> Transform(Matrix<T> data)
@@ -67,6 +70,63 @@ public abstract class FeatureScaler<T>
     {
         (T[] center, T[] scale) = Checked(data);
         return data.MapIndexed((_, c, x) => (x * scale[c]) + center[c]);
+    }
+
+    /// <summary>Rescales one row in place, <c>x' = (x − center)/scale</c>, allocating nothing.</summary>
+    /// <param name="row">The row's values, as many as the fitted columns.</param>
+    public void TransformRow(Span<T> row)
+    {
+        T[] center = _center ?? throw NotFitted();
+        if (row.Length != center.Length)
+        {
+            throw new ArgumentException($"row must have the {center.Length} values the scaler was fitted on (received {row.Length}).", nameof(row));
+        }
+
+        for (int c = 0; c < row.Length; c++)
+        {
+            row[c] = (row[c] - center[c]) / _scale![c];
+        }
+    }
+
+    /// <summary>Undoes <see cref="TransformRow"/> in place: <c>x = x'·scale + center</c>, allocating nothing.</summary>
+    /// <param name="row">The rescaled row's values, as many as the fitted columns.</param>
+    public void InverseTransformRow(Span<T> row)
+    {
+        T[] center = _center ?? throw NotFitted();
+        if (row.Length != center.Length)
+        {
+            throw new ArgumentException($"row must have the {center.Length} values the scaler was fitted on (received {row.Length}).", nameof(row));
+        }
+
+        for (int c = 0; c < row.Length; c++)
+        {
+            row[c] = (row[c] * _scale![c]) + center[c];
+        }
+    }
+
+    /// <summary>Sets the fitted center and scale of every column (a scaler built from saved or known statistics).</summary>
+    /// <param name="center">The center of each column, finite.</param>
+    /// <param name="scale">The scale of each column, finite and not 0.</param>
+    /// <param name="parameterName">The argument to name in errors.</param>
+    private protected void SetStatistics(IReadOnlyList<T> center, IReadOnlyList<T> scale, string parameterName)
+    {
+        ArgumentNullException.ThrowIfNull(center, parameterName);
+        ArgumentNullException.ThrowIfNull(scale, parameterName);
+        if (center.Count == 0 || center.Count != scale.Count)
+        {
+            throw new ArgumentException($"the statistics must hold one value per column, at least one, as many of each (received {center.Count} and {scale.Count}).", parameterName);
+        }
+
+        for (int c = 0; c < center.Count; c++)
+        {
+            if (!T.IsFinite(center[c]) || !T.IsFinite(scale[c]) || scale[c] == T.Zero)
+            {
+                throw new ArgumentException($"the statistics must be finite with a scale other than 0 (received center {center[c]}, scale {scale[c]} for column {c}).", parameterName);
+            }
+        }
+
+        _center = center.ToArray();
+        _scale = scale.ToArray();
     }
 
     /// <summary>The center and scale of one column of training data.</summary>

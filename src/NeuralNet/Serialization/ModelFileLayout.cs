@@ -4,7 +4,7 @@ namespace NeuralNet.Serialization;
 internal static class ModelFileLayout
 {
     /// <summary>The format version this library writes; it reads this one and every earlier one.</summary>
-    public const uint CurrentVersion = 1;
+    public const uint CurrentVersion = 2;
 
     /// <summary>The largest JSON header accepted, so a corrupt length never allocates much.</summary>
     public const int MaxHeaderBytes = 16 * 1024 * 1024;

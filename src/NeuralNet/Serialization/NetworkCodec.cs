@@ -8,11 +8,11 @@ namespace NeuralNet.Serialization;
 /// <summary>Encodes a network (and optionally an optimizer's state) into the model file format of FORMAT.md, and decodes it back.</summary>
 internal static class NetworkCodec
 {
-    public static void Encode<T>(Stream stream, Network<T> network, Optimizer<T>? optimizer)
+    public static void Encode<T>(Stream stream, Network<T> network, Optimizer<T>? optimizer, Action<Utf8JsonWriter>? pipeline = null)
         where T : struct, IFloatingPointIeee754<T>
     {
         // Everything is checked first: an unsavable layer, activation, element type or weight throws before a byte is written.
-        byte[] header = EncodeHeader(network, optimizer);
+        byte[] header = EncodeHeader(network, optimizer, pipeline);
         for (int i = 0; i < network.Parameters.Count; i++)
         {
             if (!System.Numerics.Tensors.TensorPrimitives.IsFiniteAll<T>(network.Parameters[i].Values))
@@ -41,36 +41,20 @@ internal static class NetworkCodec
 
     public static (Network<T> Network, SavedOptimizer<T>? Optimizer) Decode<T>(Stream stream, long length)
         where T : struct, IFloatingPointIeee754<T>
+        => Decode<T>(stream, length, out _);
+
+    /// <summary>Decodes a model; <paramref name="pipeline"/> receives a copy of the header's optional <c>pipeline</c> object (version 2), or null.</summary>
+    public static (Network<T> Network, SavedOptimizer<T>? Optimizer) Decode<T>(Stream stream, long length, out JsonElement? pipeline)
+        where T : struct, IFloatingPointIeee754<T>
     {
         using var reader = new ModelReader(stream, length);
-        Span<byte> magic = stackalloc byte[ModelFileLayout.Magic.Length];
-        reader.ReadBytes(magic);
-        if (!magic.SequenceEqual(ModelFileLayout.Magic))
-        {
-            throw new InvalidDataException("This is not a NeuralNet model file: its first bytes are not the format's magic number.");
-        }
-
-        uint version = reader.ReadUInt32();
-        if (version is 0 or > ModelFileLayout.CurrentVersion)
-        {
-            throw new InvalidDataException($"The model file has format version {version}; this version of NeuralNet reads versions 1 to {ModelFileLayout.CurrentVersion}.");
-        }
-
-        uint headerLength = reader.ReadUInt32();
-        if (headerLength is 0 or > ModelFileLayout.MaxHeaderBytes)
-        {
-            throw new InvalidDataException($"The model header must be 1 to {ModelFileLayout.MaxHeaderBytes} bytes long (found {headerLength}).");
-        }
-
-        if (headerLength > reader.RemainingBeforeChecksum)
-        {
-            throw new InvalidDataException($"The model file is too short for its {headerLength}-byte header: it is truncated.");
-        }
-
-        byte[] headerBytes = new byte[headerLength];
-        reader.ReadBytes(headerBytes);
-        using JsonDocument header = ParseHeader(headerBytes);
+        using JsonDocument header = ReadPreamble(reader, out uint version);
         JsonElement root = header.RootElement;
+        pipeline = null;
+        if (version >= 2 && root.ValueKind == JsonValueKind.Object && root.TryGetProperty("pipeline", out JsonElement pipelineElement) && pipelineElement.ValueKind != JsonValueKind.Null)
+        {
+            pipeline = pipelineElement.Clone();
+        }
 
         string elementType = HeaderField.String(root, "elementType");
         if (elementType != ModelFileLayout.ElementTypeName<T>())
@@ -138,6 +122,38 @@ internal static class NetworkCodec
         return (network, optimizer);
     }
 
+    /// <summary>Reads and checks the magic, version and JSON header (the same for model files and preprocessing-step files).</summary>
+    public static JsonDocument ReadPreamble(ModelReader reader, out uint version)
+    {
+        Span<byte> magic = stackalloc byte[ModelFileLayout.Magic.Length];
+        reader.ReadBytes(magic);
+        if (!magic.SequenceEqual(ModelFileLayout.Magic))
+        {
+            throw new InvalidDataException("This is not a NeuralNet model file: its first bytes are not the format's magic number.");
+        }
+
+        version = reader.ReadUInt32();
+        if (version is 0 or > ModelFileLayout.CurrentVersion)
+        {
+            throw new InvalidDataException($"The model file has format version {version}; this version of NeuralNet reads versions 1 to {ModelFileLayout.CurrentVersion}.");
+        }
+
+        uint headerLength = reader.ReadUInt32();
+        if (headerLength is 0 or > ModelFileLayout.MaxHeaderBytes)
+        {
+            throw new InvalidDataException($"The model header must be 1 to {ModelFileLayout.MaxHeaderBytes} bytes long (found {headerLength}).");
+        }
+
+        if (headerLength > reader.RemainingBeforeChecksum)
+        {
+            throw new InvalidDataException($"The model file is too short for its {headerLength}-byte header: it is truncated.");
+        }
+
+        byte[] headerBytes = new byte[headerLength];
+        reader.ReadBytes(headerBytes);
+        return ParseHeader(headerBytes);
+    }
+
     public static void CheckFinite<T>(ReadOnlySpan<T> values, string what)
         where T : struct, IFloatingPointIeee754<T>
     {
@@ -168,7 +184,7 @@ internal static class NetworkCodec
         }
     }
 
-    private static byte[] EncodeHeader<T>(Network<T> network, Optimizer<T>? optimizer)
+    private static byte[] EncodeHeader<T>(Network<T> network, Optimizer<T>? optimizer, Action<Utf8JsonWriter>? pipeline)
         where T : struct, IFloatingPointIeee754<T>
     {
         using var buffer = new MemoryStream();
@@ -194,6 +210,12 @@ internal static class NetworkCodec
             {
                 json.WritePropertyName("optimizer");
                 OptimizerCodec.WriteHeader(json, optimizer, network.Parameters);
+            }
+
+            if (pipeline is not null)
+            {
+                json.WritePropertyName("pipeline");
+                pipeline(json);
             }
 
             json.WriteEndObject();

@@ -53,6 +53,14 @@ public static class OnnxExporter
     {
         _ = OnnxGraph<T>.DataType;
         var graph = new OnnxGraph<T>();
+        AddNetwork(graph, network, "input", "output", string.Empty);
+        return graph.ToModel(network.InputSize, network.OutputSize, $"{typeof(OnnxExporter).Assembly.GetName().Version}");
+    }
+
+    /// <summary>Adds the nodes computing <paramref name="output"/> = the network of <paramref name="input"/>; tensor names start with <paramref name="prefix"/>.</summary>
+    internal static void AddNetwork<T>(OnnxGraph<T> graph, Network<T> network, string input, string output, string prefix)
+        where T : struct, IFloatingPointIeee754<T>
+    {
         int lastDense = -1;
         for (int i = 0; i < network.Layers.Count; i++)
         {
@@ -64,7 +72,7 @@ public static class OnnxExporter
             };
         }
 
-        string current = "input";
+        string current = input;
         for (int i = 0; i <= lastDense; i++)
         {
             if (network.Layers[i] is not DenseLayer<T> dense)
@@ -72,20 +80,18 @@ public static class OnnxExporter
                 continue; // dropout: the identity at inference
             }
 
-            string prefix = $"layer{i}";
-            graph.Initializer($"{prefix}.weight", [dense.OutputSize, dense.InputSize], dense.Weights.ToRowMajorArray());
-            graph.Initializer($"{prefix}.bias", [dense.OutputSize], dense.Biases.ToArray());
-            graph.Node("Gemm", [current, $"{prefix}.weight", $"{prefix}.bias"], $"{prefix}.z", ("transB", 1L)); // Z = X·Wᵀ + b
-            string output = i == lastDense ? "output" : $"{prefix}.a";
-            OnnxActivations.Add(graph, dense.Activation, $"{prefix}.z", output);
-            current = output;
+            string layer = $"{prefix}layer{i}";
+            graph.Initializer($"{layer}.weight", [dense.OutputSize, dense.InputSize], dense.Weights.ToRowMajorArray());
+            graph.Initializer($"{layer}.bias", [dense.OutputSize], dense.Biases.ToArray());
+            graph.Node("Gemm", [current, $"{layer}.weight", $"{layer}.bias"], $"{layer}.z", ("transB", 1L)); // Z = X·Wᵀ + b
+            string a = i == lastDense ? output : $"{layer}.a";
+            OnnxActivations.Add(graph, dense.Activation, $"{layer}.z", a);
+            current = a;
         }
 
         if (lastDense < 0)
         {
-            graph.Node("Identity", [current], "output"); // a network of dropout layers only
+            graph.Node("Identity", [current], output); // a network of dropout layers only
         }
-
-        return graph.ToModel(network.InputSize, network.OutputSize, $"{typeof(OnnxExporter).Assembly.GetName().Version}");
     }
 }

@@ -12,11 +12,15 @@ internal sealed class OnnxGraph<T>
 {
     public const long IrVersion = 7;
     public const long OpsetVersion = 13;
-    private const long AttributeFloat = 1, AttributeInt = 2;
+    private const long AttributeFloat = 1, AttributeInt = 2, AttributeInts = 7, AttributeStrings = 8;
+
+    /// <summary>ONNX's TensorProto data types used beside <typeparamref name="T"/>.</summary>
+    public const long Int64Type = 7, StringType = 8;
 
     private readonly List<Action<ProtobufWriter>> _nodes = [];
     private readonly List<Action<ProtobufWriter>> _initializers = [];
     private readonly Dictionary<double, string> _constants = [];
+    private readonly SortedSet<string> _domains = new(StringComparer.Ordinal);
 
     /// <summary>ONNX's TensorProto data type of <typeparamref name="T"/>: FLOAT = 1, DOUBLE = 11.</summary>
     public static long DataType => typeof(T) == typeof(float) ? 1
@@ -25,8 +29,17 @@ internal sealed class OnnxGraph<T>
 
     /// <summary>Adds a node; attributes are (name, value) pairs, a float value giving a FLOAT attribute and a long an INT one.</summary>
     public void Node(string opType, string[] inputs, string output, params (string Name, object Value)[] attributes)
+        => DomainNode(string.Empty, opType, inputs, output, attributes);
+
+    /// <summary>As <see cref="Node"/>, for an operator of another domain than ONNX's own (e.g. <c>ai.onnx.ml</c>).</summary>
+    public void DomainNode(string domain, string opType, string[] inputs, string output, params (string Name, object Value)[] attributes)
     {
         string name = $"{output}.{opType}";
+        if (domain.Length > 0)
+        {
+            _domains.Add(domain);
+        }
+
         _nodes.Add(node =>
         {
             foreach (string input in inputs)
@@ -35,6 +48,11 @@ internal sealed class OnnxGraph<T>
             }
 
             node.String(2, output).String(3, name).String(4, opType);
+            if (domain.Length > 0)
+            {
+                node.String(7, domain);
+            }
+
             foreach ((string attributeName, object value) in attributes)
             {
                 node.Message(5, attribute =>
@@ -44,6 +62,8 @@ internal sealed class OnnxGraph<T>
                     {
                         float f => attribute.Float(2, f).Int64(20, AttributeFloat),
                         long i => attribute.Int64(3, i).Int64(20, AttributeInt),
+                        long[] ints => Ints(attribute, ints),
+                        string[] strings => Strings(attribute, strings),
                         _ => throw new InvalidOperationException($"ONNX attribute {attributeName} has an unexpected type {value.GetType().Name}."),
                     };
                 });
@@ -70,6 +90,45 @@ internal sealed class OnnxGraph<T>
             tensor.Int64(2, DataType).String(8, name).Bytes(9, raw);
         });
     }
+
+    /// <summary>Adds a 1-D tensor of strings (e.g. class names).</summary>
+    public void StringInitializer(string name, IReadOnlyList<string> values)
+    {
+        string[] copy = values.ToArray();
+        _initializers.Add(tensor =>
+        {
+            tensor.Int64(1, copy.Length).Int64(2, StringType);
+            foreach (string value in copy)
+            {
+                tensor.String(6, value);
+            }
+
+            tensor.String(8, name);
+        });
+    }
+
+    /// <summary>Adds a tensor of 64-bit integers (e.g. a shape for Reshape), dims as given.</summary>
+    public void Int64Initializer(string name, long[] dims, long[] values)
+    {
+        byte[] raw = MemoryMarshal.AsBytes(values.AsSpan()).ToArray();
+        if (!BitConverter.IsLittleEndian)
+        {
+            Endianness.Reverse(raw, sizeof(long));
+        }
+
+        _initializers.Add(tensor =>
+        {
+            foreach (long dim in dims)
+            {
+                tensor.Int64(1, dim);
+            }
+
+            tensor.Int64(2, Int64Type).String(8, name).Bytes(9, raw);
+        });
+    }
+
+    /// <summary>Adds a 1-D tensor of numbers of <typeparamref name="T"/>.</summary>
+    public void VectorInitializer(string name, IReadOnlyList<T> values) => Initializer(name, [values.Count], values.ToArray());
 
     /// <summary>The name of a scalar constant of <typeparamref name="T"/> (created once per value).</summary>
     public string Constant(double value)
@@ -110,6 +169,79 @@ internal sealed class OnnxGraph<T>
             .Message(8, opset => opset.String(1, string.Empty).Int64(2, OpsetVersion));
         return model;
     }
+
+    /// <summary>
+    /// Encodes a model with several inputs and outputs: each (name, element type, dims) where a dim is a
+    /// <see cref="long"/> size or a <see cref="string"/> symbol (e.g. <c>batch</c>).
+    /// </summary>
+    public ProtobufWriter ToModel(IReadOnlyList<(string Name, long ElementType, object[] Dims)> inputs, IReadOnlyList<(string Name, long ElementType, object[] Dims)> outputs, string producerVersion)
+    {
+        var model = new ProtobufWriter();
+        model.Int64(1, IrVersion)
+            .String(2, "NeuralNet")
+            .String(3, producerVersion)
+            .Message(7, graph =>
+            {
+                foreach (Action<ProtobufWriter> node in _nodes)
+                {
+                    graph.Message(1, node);
+                }
+
+                graph.String(2, "neuralnet");
+                foreach (Action<ProtobufWriter> initializer in _initializers)
+                {
+                    graph.Message(5, initializer);
+                }
+
+                foreach ((string name, long type, object[] dims) in inputs)
+                {
+                    graph.Message(11, value => ValueInfo(value, name, type, dims));
+                }
+
+                foreach ((string name, long type, object[] dims) in outputs)
+                {
+                    graph.Message(12, value => ValueInfo(value, name, type, dims));
+                }
+            })
+            .Message(8, opset => opset.String(1, string.Empty).Int64(2, OpsetVersion));
+        foreach (string domain in _domains)
+        {
+            model.Message(8, opset => opset.String(1, domain).Int64(2, 1));
+        }
+
+        return model;
+    }
+
+    private static ProtobufWriter Ints(ProtobufWriter attribute, long[] values)
+    {
+        foreach (long value in values)
+        {
+            attribute.Int64(8, value);
+        }
+
+        return attribute.Int64(20, AttributeInts);
+    }
+
+    private static ProtobufWriter Strings(ProtobufWriter attribute, string[] values)
+    {
+        foreach (string value in values)
+        {
+            attribute.String(9, value);
+        }
+
+        return attribute.Int64(20, AttributeStrings);
+    }
+
+    private static void ValueInfo(ProtobufWriter value, string name, long elementType, object[] dims) =>
+        value.String(1, name).Message(2, type => type.Message(1, tensor => tensor
+            .Int64(1, elementType)
+            .Message(2, shape =>
+            {
+                foreach (object dim in dims)
+                {
+                    _ = dim is string symbol ? shape.Message(1, d => d.String(2, symbol)) : shape.Message(1, d => d.Int64(1, (long)dim));
+                }
+            })));
 
     /// <summary>A ValueInfoProto of a <c>[batch, features]</c> tensor of <typeparamref name="T"/>, batch symbolic.</summary>
     private static void ValueInfo(ProtobufWriter value, string name, int features) =>

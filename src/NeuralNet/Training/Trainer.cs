@@ -92,6 +92,33 @@ public sealed class Trainer<T>
         return Run(set, cancellationToken);
     }
 
+    /// <summary>Trains on samples given as one array per sample (plain .NET data; see <see cref="Fit(Matrix{T}, Matrix{T}, Matrix{T}?, Matrix{T}?, Vector{T}?, CancellationToken)"/>).</summary>
+    /// <param name="inputs">One array of <see cref="Network{T}.InputSize"/> finite features per sample.</param>
+    /// <param name="targets">One array of targets per sample, in the shape the loss expects (a class index, a one-hot row, regression values).</param>
+    /// <param name="cancellationToken">Stops training between batches.</param>
+    /// <returns>The history of the run.</returns>
+    public TrainingHistory Fit(T[][] inputs, T[][] targets, CancellationToken cancellationToken = default)
+        => Fit(PlainInputs.Rows<T>(inputs, nameof(inputs)), PlainInputs.Rows<T>(targets, nameof(targets)), cancellationToken: cancellationToken);
+
+    /// <summary>Trains a classifier on samples given as one array per sample and one class index per sample.</summary>
+    /// <param name="inputs">One array of <see cref="Network{T}.InputSize"/> finite features per sample.</param>
+    /// <param name="classIndices">The class of each sample, in [0, classes).</param>
+    /// <param name="cancellationToken">Stops training between batches.</param>
+    /// <returns>The history of the run.</returns>
+    public TrainingHistory Fit(T[][] inputs, int[] classIndices, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(classIndices);
+        return Fit(PlainInputs.Rows<T>(inputs, nameof(inputs)), PlainInputs.Column(classIndices.Select(T.CreateChecked).ToArray(), nameof(classIndices)), cancellationToken: cancellationToken);
+    }
+
+    /// <summary>Trains on samples given as rectangular arrays <c>[sample, column]</c>.</summary>
+    /// <param name="inputs">The inputs, <c>[samples, <see cref="Network{T}.InputSize"/>]</c>, finite.</param>
+    /// <param name="targets">The targets, one row per sample, in the shape the loss expects.</param>
+    /// <param name="cancellationToken">Stops training between batches.</param>
+    /// <returns>The history of the run.</returns>
+    public TrainingHistory Fit(T[,] inputs, T[,] targets, CancellationToken cancellationToken = default)
+        => Fit(PlainInputs.Rows(inputs, nameof(inputs)), PlainInputs.Rows(targets, nameof(targets)), cancellationToken: cancellationToken);
+
     /// <summary>The loss and metrics of the network on <paramref name="inputs"/> (evaluation mode: no dropout, no change to anything).</summary>
     /// <param name="inputs">The inputs, <c>samples × <see cref="Network{T}.InputSize"/></c>, finite.</param>
     /// <param name="targets">The targets, one row per sample, in the shape the loss expects.</param>

@@ -90,11 +90,11 @@ public sealed class NetworkSerializerTests : IDisposable
     public void Load_WithNewerFormatVersion_ThrowsInvalidData()
     {
         byte[] bytes = SampleNetworks.ToBytes(SampleNetworks.Small<double>());
-        bytes[8] = 2;
+        bytes[8] = 3;
 
         Action load = () => NetworkSerializer.Load<double>(new MemoryStream(bytes));
 
-        load.Should().Throw<InvalidDataException>().WithMessage("*format version 2*");
+        load.Should().Throw<InvalidDataException>().WithMessage("*format version 3*");
     }
 
     [Fact]

@@ -1,0 +1,49 @@
+using FluentAssertions;
+using NeuralNet.Data;
+using Xunit;
+
+namespace NeuralNet.Tests.Data;
+
+/// <summary>CSV files with names: numeric and text columns, quoted fields, errors naming the line.</summary>
+public sealed class TableTests
+{
+    [Fact]
+    public void ReadCsv_DecidesPerColumnBetweenNumbersAndText()
+    {
+        const string csv = "sepal_length,colour,species\n5.1,red,setosa\n6.2,\"dark, blue\",versicolor\n\n7,\"say \"\"hi\"\"\",virginica\n";
+
+        Table table = Table.ReadCsv(new StringReader(csv));
+
+        table.ColumnNames.Should().Equal("sepal_length", "colour", "species");
+        table.RowCount.Should().Be(3);
+        table["sepal_length"].IsNumeric.Should().BeTrue();
+        table["sepal_length"].Numbers.Should().Equal(5.1, 6.2, 7);
+        table["colour"].ToText().Should().Equal("red", "dark, blue", "say \"hi\"");
+        table["species"].IsNumeric.Should().BeFalse();
+        table.Without("species").ColumnNames.Should().Equal("sepal_length", "colour");
+    }
+
+    [Fact]
+    public void ReadCsv_RowWithTooFewFields_ThrowsNamingTheLine()
+    {
+        Action read = () => Table.ReadCsv(new StringReader("a,b\n1,2\n3\n"), "data.csv");
+
+        read.Should().Throw<InvalidDataException>().WithMessage("data.csv, line 3: expected 2 fields*received 1*");
+    }
+
+    [Fact]
+    public void NumericLabels_ReadAsTheirInvariantText()
+    {
+        Table table = Table.ReadCsv(new StringReader("x,label\n1.5,0\n2.5,2\n"));
+
+        table["label"].ToText().Should().Equal("0", "2");
+    }
+
+    [Fact]
+    public void Constructor_ColumnsOfDifferentLengths_Throws()
+    {
+        Action create = () => _ = new Table([TableColumn.Numeric("a", [1, 2]), TableColumn.Text("b", ["x"])]);
+
+        create.Should().Throw<ArgumentException>().WithMessage("*2 rows*received 1 in 'b'*");
+    }
+}

@@ -1,0 +1,91 @@
+using FluentAssertions;
+using MathNet.Numerics.LinearAlgebra;
+using NeuralNet.Activations;
+using NeuralNet.Layers;
+using NeuralNet.Losses;
+using NeuralNet.Optimizers;
+using NeuralNet.Training;
+using Xunit;
+
+namespace NeuralNet.Tests.Networks;
+
+/// <summary>Plain .NET data goes in without conversion: jagged and rectangular arrays, sequences of rows, one sample as a span, an int seed.</summary>
+public sealed class PlainInputTests
+{
+    private static Network<double> Net(int seed = 5) => new(seed, new DenseLayer<double>(3, 4, new Tanh<double>()), new DenseLayer<double>(4, 2, new Softmax<double>()));
+
+    private static readonly double[][] Rows = [[0.1, 0.2, 0.3], [1, -1, 0.5], [2, 0, -2]];
+
+    [Fact]
+    public void IntSeed_GivesTheSameNetworkAsTheEqualUlongSeed()
+    {
+        var fromUlong = new Network<double>(5UL, new DenseLayer<double>(3, 4, new Tanh<double>()), new DenseLayer<double>(4, 2, new Softmax<double>()));
+
+        Net(5).Parameters.Select(p => p.Values.ToArray()).Should().BeEquivalentTo(fromUlong.Parameters.Select(p => p.Values.ToArray()), o => o.WithStrictOrdering());
+        new RandomSource(7).NextUInt64().Should().Be(new RandomSource(7UL).NextUInt64());
+        Action negative = () => _ = new RandomSource(-1);
+        negative.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*seed must be ≥ 0*-1*");
+    }
+
+    [Fact]
+    public void Predict_JaggedRectangularAndSequence_MatchTheMatrixPath()
+    {
+        Network<double> network = Net();
+        Matrix<double> expected = network.Predict(Matrix<double>.Build.DenseOfRowArrays(Rows));
+        var rectangular = new double[3, 3];
+        for (int r = 0; r < 3; r++)
+        {
+            for (int c = 0; c < 3; c++)
+            {
+                rectangular[r, c] = Rows[r][c];
+            }
+        }
+
+        network.Predict(Rows).Should().BeEquivalentTo(expected.ToRowArrays(), o => o.WithStrictOrdering());
+        network.Predict(rectangular).Should().BeEquivalentTo(expected.ToArray());
+        network.Predict(Rows.Select(r => (IReadOnlyList<double>)r.ToList())).Should().BeEquivalentTo(expected.ToRowArrays(), o => o.WithStrictOrdering());
+    }
+
+    [Fact]
+    public void Predict_RaggedRows_ThrowsNamingTheRow()
+    {
+        Action predict = () => Net().Predict(new[] { new[] { 1.0, 2, 3 }, new[] { 1.0 } });
+
+        predict.Should().Throw<ArgumentException>().WithMessage("*rows of one length*3 as row 0*received 1 in row 1*");
+    }
+
+    [Fact]
+    public void Predict_OneSampleIntoASpan_MatchesTheBatchAndAllocatesNothing()
+    {
+        Network<double> network = Net();
+        double[][] expected = network.Predict(Rows);
+        Span<double> output = stackalloc double[2];
+        network.Predict(Rows[0], output);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 300; i++)
+        {
+            network.Predict(Rows[i % 3], output);
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        allocated.Should().Be(0);
+        for (int i = 0; i < 3; i++)
+        {
+            network.Predict(Rows[i], output);
+            output.ToArray().Should().Equal(expected[i]);
+        }
+    }
+
+    [Fact]
+    public void Trainer_FitsFromJaggedArraysAndClassIndices()
+    {
+        Network<double> network = Net();
+        var trainer = new Trainer<double>(network, new CategoricalCrossEntropy<double>(), new AdamOptimizer<double>(0.05), new TrainingOptions { Epochs = 50, BatchSize = 3 });
+
+        TrainingHistory history = trainer.Fit(Rows, [0, 1, 1]);
+
+        history.Epochs[^1].TrainingLoss.Should().BeLessThan(history.Epochs[0].TrainingLoss);
+        network.PredictClasses(Matrix<double>.Build.DenseOfRowArrays(Rows)).Should().Equal(0, 1, 1);
+    }
+}
