@@ -10,6 +10,7 @@ using NeuralNet.Data;
 using NeuralNet.Layers;
 using NeuralNet.Losses;
 using NeuralNet.Optimizers;
+using NeuralNet.Pipelines;
 using NeuralNet.Samples;
 using NeuralNet.Training;
 
@@ -28,7 +29,8 @@ return SampleApp.Run(commandLine, args, (options, console) =>
     (int[] trainRows, int[] testRows) = SplitFile.Load(SampleData.PathOf("digits.split.csv"));
     Dataset<double> train = all.Rows(trainRows), test = all.Rows(testRows);
     (Dataset<double> fit, Dataset<double> validation) = SampleData.ValidationSplit(train, options.Seed, stratified: true);
-    Matrix<double> fitX = fit.Features / 16, validationX = validation.Features / 16, testX = test.Features / 16;
+    var pixels = new MinMaxScaler<double>(minimum: new double[64], maximum: Enumerable.Repeat(16.0, 64).ToArray()); // x/16
+    Matrix<double> fitX = pixels.Transform(fit.Features), validationX = pixels.Transform(validation.Features);
     console.WriteLine($"data: {all.Count} images of 8×8 pixels; {fit.Count} train, {validation.Count} validation, {test.Count} test rows", Style.Dim);
 
     var network = new Network<double>(
@@ -49,6 +51,9 @@ return SampleApp.Run(commandLine, args, (options, console) =>
     console.WriteLine();
     TerminalChart.Write(console, history.Epochs.Select(e => e.TrainingLoss).ToArray(), "epoch", logScale: true, height: 8);
 
+    // The deployable model: pixel scaling, network and digit names in one pipeline, fed raw test images.
+    var pipeline = new ClassifierPipeline<double>(network, Enumerable.Range(0, 10).Select(d => d.ToString(CultureInfo.InvariantCulture)).ToArray(), pixels, all.FeatureNames);
+    Matrix<double> testX = pipeline.Transform(test.Features);
     console.Heading("Test results");
     ClassifierTestReport.Write(console, network, testX, test.Targets, Enumerable.Range(0, 10).Select(d => d.ToString(CultureInfo.InvariantCulture)).ToArray(), "images");
     HistoryReport.Save(console, options, history, "digits", "Digits");

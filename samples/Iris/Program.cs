@@ -1,7 +1,8 @@
 // Iris: three species of iris told apart by four measurements of their flowers. Loads the CSV and
 // its fixed train/test split, standardises the features with the training rows' statistics, trains
 // a 4-16-3 network (tanh, softmax + cross-entropy, SGD with momentum) with the library's Trainer,
-// reports the test accuracy and the confusion matrix, then saves the trained model and loads it back.
+// reports the test accuracy and the confusion matrix, then saves scaler, network and species names as
+// one pipeline, loads it back and classifies a new flower from its raw measurements.
 using System.Globalization;
 using MathNet.Numerics.LinearAlgebra;
 using NeuralNet;
@@ -10,8 +11,8 @@ using NeuralNet.Data;
 using NeuralNet.Layers;
 using NeuralNet.Losses;
 using NeuralNet.Optimizers;
+using NeuralNet.Pipelines;
 using NeuralNet.Samples;
-using NeuralNet.Serialization;
 using NeuralNet.Training;
 
 var commandLine = new SampleCommandLine(
@@ -56,19 +57,22 @@ return SampleApp.Run(commandLine, args, (options, console) =>
     ClassifierTestReport.Write(console, network, testX, test.Targets, species, "flowers");
     HistoryReport.Save(console, options, history, "iris", "Iris");
 
-    // Save the trained network, load it back, and use the loaded one on the test rows and a new flower.
+    // The deployable model: the scaler, the network and the species names in one pipeline, saved to one
+    // file, loaded back, and used on raw measurements (the pipeline scales them itself).
     console.Heading("Saving the trained model and loading it back");
+    var pipeline = new ClassifierPipeline<double>(network, species, scaler, all.FeatureNames);
     string modelPath = options.OutputPath("iris-model.nnet");
-    NetworkSerializer.Save(network, modelPath);
-    Network<double> loaded = NetworkSerializer.Load<double>(modelPath);
-    bool identical = loaded.Predict(testX).Equals(network.Predict(testX));
-    console.WriteLine($"  saved to {modelPath} ({new FileInfo(modelPath).Length} bytes)");
-    console.Write($"  loaded back: {loaded}; predicts the {test.Count} test flowers exactly as before: ");
+    pipeline.Save(modelPath);
+    ClassifierPipeline<double> loaded = PipelineSerializer.LoadClassifier<double>(modelPath);
+    bool identical = loaded.PredictProbabilities(test.Features).Equals(pipeline.PredictProbabilities(test.Features));
+    console.WriteLine($"  saved to {modelPath} ({new FileInfo(modelPath).Length} bytes: scaler, network and species names)");
+    console.Write($"  loaded back: {loaded.Network}; predicts the {test.Count} test flowers exactly as before: ");
     console.WriteLine(identical ? "yes" : "NO", identical ? Style.Good : Style.Bad);
     double[] flower = [5.9, 3.0, 5.1, 1.8];
-    Matrix<double> probabilities = loaded.PredictProbabilities(scaler.Transform(Matrix<double>.Build.DenseOfRowArrays(flower)));
-    int best = probabilities.Row(0).MaximumIndex();
-    console.Write($"  a new flower ({string.Join(", ", flower.Select(v => v.ToString(CultureInfo.InvariantCulture)))} cm), scaled with the training rows' statistics: ");
-    console.WriteLine($"{species[best]} ({probabilities[0, best].ToString("P1", CultureInfo.InvariantCulture)})", Style.Emphasis);
+    var probabilities = new double[species.Length];
+    loaded.PredictProbabilities(flower, probabilities);
+    string name = loaded.Predict(flower);
+    console.Write($"  a new flower ({string.Join(", ", flower.Select(v => v.ToString(CultureInfo.InvariantCulture)))} cm), as measured: ");
+    console.WriteLine($"{name} ({probabilities.Max().ToString("P1", CultureInfo.InvariantCulture)})", Style.Emphasis);
     return identical ? SampleApp.SuccessExitCode : SampleApp.ErrorExitCode;
 });

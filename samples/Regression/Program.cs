@@ -11,6 +11,7 @@ using NeuralNet.Data;
 using NeuralNet.Layers;
 using NeuralNet.Losses;
 using NeuralNet.Optimizers;
+using NeuralNet.Pipelines;
 using NeuralNet.Samples;
 using NeuralNet.Training;
 
@@ -53,8 +54,10 @@ return SampleApp.Run(commandLine, args, (options, console) =>
     console.WriteLine();
     TerminalChart.Write(console, history.Epochs.Select(e => e.TrainingLoss).ToArray(), "epoch", height: 8);
 
-    // Back to the target's own units for the report.
-    Matrix<double> predicted = target.InverseTransform(network.Predict(testX));
+    // The deployable model: feature scaling, network and the target's inverse scaling in one pipeline,
+    // predicting from raw rows in the target's own units.
+    var pipeline = new RegressorPipeline<double>(network, target, features, all.FeatureNames);
+    Matrix<double> predicted = pipeline.PredictOutputs(test.Features);
     double rmse = RegressionMetrics.RootMeanSquaredError(test.Targets, predicted);
     double r2 = RegressionMetrics.RSquared(test.Targets, predicted);
     console.Heading("Test results");
