@@ -3,6 +3,7 @@ using NeuralNet.Kernels;
 using NeuralNet.Layers;
 using NeuralNet.Losses;
 using NeuralNet.Optimizers;
+using NeuralNet.Training;
 
 namespace NeuralNet;
 
@@ -27,6 +28,7 @@ public sealed class Network<T>
     private readonly Layer<T>[] _layers;
     private readonly BatchBuffers<T> _lossGradientBuffers;
     private Matrix<T>? _lastOutput;
+    private ParameterSnapshot<T>? _beforeStep;
     private int _training;
 
     /// <summary>Creates a network and draws its initial weights from a source seeded with <paramref name="seed"/>.</summary>
@@ -218,7 +220,8 @@ public sealed class Network<T>
         ArgumentNullException.ThrowIfNull(input);
         ShapeCheck.Columns(input, InputSize, nameof(input));
         ShapeCheck.Finite(input, nameof(input));
-        return ForwardValidated(input, training);
+        using TrainingScope scope = EnterTraining();
+        return ForwardCore(input, training);
     }
 
     /// <summary>
@@ -234,38 +237,30 @@ public sealed class Network<T>
         ArgumentNullException.ThrowIfNull(loss);
         Matrix<T> output = _lastOutput ?? throw new InvalidOperationException("Backward was called before Forward: run a forward pass on a batch first.");
         ValidateTarget(target, loss, sampleWeights, output.RowCount);
-        BackwardValidated(target, loss, sampleWeights);
-    }
-
-    /// <summary>
-    /// <see cref="Forward"/> for a batch whose shape and values the caller has already checked (the
-    /// trainer checks the whole data set once, not every batch again).
-    /// </summary>
-    internal Matrix<T> ForwardValidated(Matrix<T> input, bool training)
-    {
-        using TrainingScope scope = EnterTraining();
-        return ForwardCore(input, training);
-    }
-
-    /// <summary><see cref="Backward"/> for targets and weights the caller has already checked.</summary>
-    internal void BackwardValidated(Matrix<T> target, LossFunction<T> loss, Vector<T>? sampleWeights)
-    {
-        Matrix<T> output = _lastOutput ?? throw new InvalidOperationException("Backward was called before Forward: run a forward pass on a batch first.");
         using TrainingScope scope = EnterTraining();
         BackwardCore(output, target, loss, sampleWeights is null ? default : DenseStorage.Of(sampleWeights));
     }
 
     /// <summary>
-    /// One training step on one batch: forward phase, loss, backward phase, and the optimizer's update
-    /// of every weight and bias. A batch of one sample is per-sample stochastic gradient descent.
-    /// Once the buffers for this batch size exist, a step allocates nothing.
+    /// One training step on one batch: forward phase, loss, backward phase, the optimizer's update of
+    /// every weight and bias, and a check that the loss and the weights are finite. A batch of one
+    /// sample is per-sample stochastic gradient descent. This is the step <see cref="Trainer{T}"/> runs
+    /// for every batch. Once the buffers for this batch size exist, a step allocates nothing.
     /// </summary>
+    /// <remarks>
+    /// A NaN or infinite loss throws <see cref="TrainingDivergedException"/> before anything changes; an
+    /// update that makes a weight NaN or infinite is undone (the network keeps the weights it had before
+    /// the step) and throws it too. The optimizer's state (momentum, moments) keeps the bad step: call
+    /// its <c>Reset</c> before training on.
+    /// </remarks>
     /// <param name="input">The batch, <c>batch × <see cref="InputSize"/></c>, finite values.</param>
     /// <param name="target">The targets, in the shape <paramref name="loss"/> expects.</param>
     /// <param name="loss">The loss function.</param>
     /// <param name="optimizer">The optimizer that updates the parameters.</param>
     /// <param name="sampleWeights">Optional weight per sample; null weighs all samples 1.</param>
     /// <returns>The batch's loss before the update.</returns>
+    /// <exception cref="TrainingDivergedException">The loss or an updated weight is NaN or infinite.</exception>
+    /// <exception cref="InvalidOperationException">Another thread is training this network.</exception>
     public T TrainStep(Matrix<T> input, Matrix<T> target, LossFunction<T> loss, Optimizer<T> optimizer, Vector<T>? sampleWeights = null)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -276,12 +271,59 @@ public sealed class Network<T>
         ShapeCheck.Finite(input, nameof(input));
         ValidateTarget(target, loss, sampleWeights, input.RowCount);
         using TrainingScope scope = EnterTraining();
-        ReadOnlySpan<T> weights = sampleWeights is null ? default : DenseStorage.Of(sampleWeights);
+        return Step(input, target, loss, optimizer, sampleWeights is null ? default : DenseStorage.Of(sampleWeights), null, 0, 0);
+    }
+
+    /// <summary>
+    /// THE training step, run by <see cref="TrainStep"/> and by the trainer for every batch: forward,
+    /// loss (checked finite before anything changes), <paramref name="observer"/> sees the output,
+    /// backward, the optimizer's update, and a finiteness check of every weight (a bad update is undone).
+    /// The caller holds the training scope and has checked the batch.
+    /// </summary>
+    /// <param name="input">The batch.</param>
+    /// <param name="target">Its targets.</param>
+    /// <param name="loss">The loss.</param>
+    /// <param name="optimizer">The optimizer.</param>
+    /// <param name="sampleWeights">A weight per row, or empty.</param>
+    /// <param name="observer">Sees the output and targets after the loss check (the trainer's metrics); null for none.</param>
+    /// <param name="epoch">The epoch for the divergence message, from 1; 0 outside a trainer.</param>
+    /// <param name="batch">The batch within the epoch, from 1; 0 outside a trainer.</param>
+    internal T Step(Matrix<T> input, Matrix<T> target, LossFunction<T> loss, Optimizer<T> optimizer, ReadOnlySpan<T> sampleWeights, IBatchObserver<T>? observer, int epoch, int batch)
+    {
         Matrix<T> output = ForwardCore(input, training: true);
-        T value = loss.Value(DenseStorage.Of(output), DenseStorage.Of(target), weights, output.RowCount, output.ColumnCount);
-        BackwardCore(output, target, loss, weights);
+        T value = loss.Value(DenseStorage.Of(output), DenseStorage.Of(target), sampleWeights, output.RowCount, output.ColumnCount);
+        if (!T.IsFinite(value))
+        {
+            throw Diverged(epoch, batch, value, $"the loss is {value}. The network keeps its weights from before this batch", optimizer);
+        }
+
+        observer?.Observe(DenseStorage.Of(output), DenseStorage.Of(target), output.RowCount, output.ColumnCount, target.ColumnCount);
+        BackwardCore(output, target, loss, sampleWeights);
+        ParameterSnapshot<T> before = _beforeStep ??= new ParameterSnapshot<T>(Parameters); // created once, at the first step
+        before.Capture();
         optimizer.Step(Parameters);
+        if (!ParameterSnapshot<T>.AllFinite(Parameters))
+        {
+            before.Restore();
+            throw Diverged(epoch, batch, value, $"the optimizer step made a weight NaN or infinite (batch loss {value}). The network keeps its weights from before this step", optimizer);
+        }
+
         return value;
+    }
+
+    /// <summary>
+    /// Takes the one-trainer flag for a whole training call (a step, or a trainer's whole <c>Fit</c>);
+    /// a second thread is refused at once. Disposing the scope lets the next call in.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Another call is training this network.</exception>
+    internal TrainingScope EnterTraining()
+    {
+        if (Interlocked.Exchange(ref _training, 1) != 0)
+        {
+            throw new InvalidOperationException("This network is already being trained (by another thread, or by the Fit this call is made from); training one network from two places at once is not supported.");
+        }
+
+        return new TrainingScope(this);
     }
 
     /// <inheritdoc />
@@ -322,6 +364,12 @@ public sealed class Network<T>
         }
     }
 
+    private static TrainingDivergedException Diverged(int epoch, int batch, T loss, string what, Optimizer<T> optimizer)
+    {
+        string where = epoch > 0 ? $"training diverged in epoch {epoch}, batch {batch}" : "training diverged";
+        return new TrainingDivergedException(epoch, batch, double.CreateChecked(loss), $"{where}: {what}; try a lower learning rate (now {optimizer.LearningRate}) or gradient clipping.");
+    }
+
     private void ValidateTarget(Matrix<T> target, LossFunction<T> loss, Vector<T>? sampleWeights, int rows)
     {
         loss.ValidateTarget(DenseStorage.Of(target), target.RowCount, target.ColumnCount, rows, OutputSize, nameof(target));
@@ -331,18 +379,8 @@ public sealed class Network<T>
         }
     }
 
-    private TrainingScope EnterTraining()
-    {
-        if (Interlocked.Exchange(ref _training, 1) != 0)
-        {
-            throw new InvalidOperationException("This network is already being trained on another thread; training one network from two threads at once is not supported.");
-        }
-
-        return new TrainingScope(this);
-    }
-
     /// <summary>Holds the training flag for one training call; disposing it lets the next call in.</summary>
-    private readonly ref struct TrainingScope(Network<T> network)
+    internal readonly ref struct TrainingScope(Network<T> network)
     {
         public void Dispose() => Volatile.Write(ref network._training, 0);
     }

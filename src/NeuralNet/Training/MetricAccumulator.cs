@@ -7,7 +7,7 @@ namespace NeuralNet.Training;
 /// Accumulates an epoch's metrics batch by batch: accuracy for classifiers, RMSE and R² for
 /// regression (R² per output against the spread of the whole set's targets, then averaged).
 /// </summary>
-internal sealed class MetricAccumulator<T>
+internal sealed class MetricAccumulator<T> : IBatchObserver<T>
     where T : struct, IFloatingPointIeee754<T>
 {
     private readonly bool _classifier;
@@ -45,6 +45,8 @@ internal sealed class MetricAccumulator<T>
             _totalSquares[c] = RegressionMetrics.SumOfSquaresAboutMean<T>(column);
         }
     }
+
+    void IBatchObserver<T>.Observe(ReadOnlySpan<T> output, ReadOnlySpan<T> target, int rows, int outputs, int targetColumns) => Add(output, target, rows, outputs, targetColumns);
 
     public void Reset()
     {

@@ -21,9 +21,14 @@ using MathNet.Numerics.LinearAlgebra;
 /// <see cref="StopReason.Cancelled"/> and the weights of the last completed batch.</para>
 /// <para>Memory: while it runs, <c>Fit</c> keeps a row-major copy of the training inputs (as large as
 /// the inputs), so that gathering a shuffled mini-batch reads each sample contiguously.</para>
-/// <para>Divergence: a NaN or infinite batch loss, or a step that makes a weight non-finite, throws
+/// <para>Each batch is one <see cref="Network{T}.TrainStep"/> (the same step, run inside the trainer).
+/// Divergence: a NaN or infinite batch loss, or a step that makes a weight non-finite, throws
 /// <see cref="TrainingDivergedException"/> naming the epoch and batch; the network keeps the weights
 /// it had before that step.</para>
+/// <para>Threads: <c>Fit</c> holds the network's one-trainer flag from its first check to its return,
+/// so another <c>Fit</c>, <c>TrainStep</c>, <c>Forward</c> or <c>Backward</c> on the same network (from
+/// another thread, or from an event handler during the run) is refused at once with
+/// <see cref="InvalidOperationException"/>. Predicting and saving are allowed.</para>
 /// <para>Every argument is checked before anything changes. Once the batch buffers exist, a batch
 /// allocates nothing.</para>
 /// </remarks>
@@ -88,6 +93,7 @@ public sealed class Trainer<T>
         Matrix<T> inputs, Matrix<T> targets, Matrix<T>? validationInputs = null, Matrix<T>? validationTargets = null,
         Vector<T>? sampleWeights = null, CancellationToken cancellationToken = default)
     {
+        using Network<T>.TrainingScope scope = Network.EnterTraining(); // the whole Fit: a second trainer is refused at once
         TrainingSet<T> set = TrainingSet<T>.Prepare(this, inputs, targets, validationInputs, validationTargets, sampleWeights);
         return Run(set, cancellationToken);
     }
@@ -146,8 +152,6 @@ public sealed class Trainer<T>
         var metrics = set.TrainingMetrics(gatherer.BatchSize);
         var validationMetrics = set.ValidationMetrics();
         Matrix<T>? validationOutput = set.ValidationInputs is null ? null : Matrix<T>.Build.Dense(set.ValidationInputs.RowCount, Network.OutputSize);
-        var lastFinite = new ParameterSnapshot<T>(Network.Parameters); // always the last finite weights: taken now, then after every step that keeps them finite
-        lastFinite.Capture();
         EarlyStopping? early = options.EarlyStopping;
         TrainingMetric monitor = early?.Monitor ?? (set.ValidationInputs is null ? TrainingMetric.TrainingLoss : TrainingMetric.ValidationLoss);
         ParameterSnapshot<T>? best = early is { RestoreBestWeights: true } ? new ParameterSnapshot<T>(Network.Parameters) : null;
@@ -184,7 +188,7 @@ public sealed class Trainer<T>
                 }
 
                 (Matrix<T> x, Matrix<T> y, Vector<T>? w) = gatherer.Gather(order, batch);
-                double loss = TrainBatch(x, y, w, metrics, lastFinite, epoch, batch + 1);
+                double loss = double.CreateChecked(Network.Step(x, y, Loss, Optimizer, w is null ? default : DenseStorage.Of(w), metrics, epoch, batch + 1));
                 lossSum += loss * x.RowCount;
                 options.Progress?.Report(new TrainingProgress(epoch, options.Epochs, batch + 1, gatherer.Batches, loss));
             }
@@ -233,29 +237,6 @@ public sealed class Trainer<T>
         }
 
         return new TrainingHistory(records, reason, early is null ? null : bestEpoch);
-    }
-
-    /// <summary>One batch: forward, loss (checked finite), metrics, backward, step (checked finite, else rolled back).</summary>
-    private double TrainBatch(Matrix<T> x, Matrix<T> y, Vector<T>? w, MetricAccumulator<T> metrics, ParameterSnapshot<T> lastFinite, int epoch, int batch)
-    {
-        Matrix<T> output = Network.ForwardValidated(x, training: true); // the data set was checked once, in TrainingSet.Prepare
-        ReadOnlySpan<T> weights = w is null ? default : DenseStorage.Of(w);
-        double loss = double.CreateChecked(Loss.Value(DenseStorage.Of(output), DenseStorage.Of(y), weights, output.RowCount, output.ColumnCount));
-        if (!double.IsFinite(loss))
-        {
-            throw new TrainingDivergedException(epoch, batch, loss, $"training diverged in epoch {epoch}, batch {batch}: the loss is {loss}. The network keeps its weights from before this batch; try a lower learning rate (now {Optimizer.LearningRate}) or gradient clipping.");
-        }
-
-        metrics.Add(DenseStorage.Of(output), DenseStorage.Of(y), output.RowCount, output.ColumnCount, y.ColumnCount);
-        Network.BackwardValidated(y, Loss, w);
-        Optimizer.Step(Network.Parameters);
-        if (!lastFinite.CaptureIfFinite())
-        {
-            lastFinite.Restore();
-            throw new TrainingDivergedException(epoch, batch, loss, $"training diverged in epoch {epoch}, batch {batch}: the optimizer step made a weight NaN or infinite (batch loss {loss}). The network keeps its weights from before this step; try a lower learning rate (now {Optimizer.LearningRate}) or gradient clipping.");
-        }
-
-        return loss;
     }
 
     private EpochRecord Record(

@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 
-namespace NeuralNet.Training;
+namespace NeuralNet;
 
 /// <summary>A copy of every parameter's values, to put back later (the last finite weights, the best epoch's weights).</summary>
 internal sealed class ParameterSnapshot<T>
