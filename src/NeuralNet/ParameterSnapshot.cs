@@ -16,6 +16,21 @@ internal sealed class ParameterSnapshot<T>
         _copies = parameters.Select(p => new T[p.Length]).ToArray();
     }
 
+    /// <summary>The copies, one array per parameter (a training state keeps them).</summary>
+    public T[][] Copies => _copies;
+
+    /// <summary>Copies the values of <paramref name="copies"/> (one array per parameter, as long as it) into this snapshot.</summary>
+    public void Load(T[][] copies)
+    {
+        for (int i = 0; i < _copies.Length; i++)
+        {
+            copies[i].CopyTo(_copies[i], 0);
+        }
+    }
+
+    /// <summary>A deep copy of the copies.</summary>
+    public T[][] Clone() => _copies.Select(c => (T[])c.Clone()).ToArray();
+
     public void Capture()
     {
         for (int i = 0; i < _copies.Length; i++)

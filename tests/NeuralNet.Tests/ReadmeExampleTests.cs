@@ -127,10 +127,40 @@ public sealed class ReadmeExampleTests
         }
     }
 
+    [Fact]
+    public void ResumingExample_Runs_AndEndsWhereOneLongerFitEnds()
+    {
+        string folder = Directory.CreateTempSubdirectory("neuralnet-readme-").FullName;
+        try
+        {
+            (Matrix<double> x, Matrix<double> y) = Training.ToyProblems.Blobs(40, 3);
+            Network<double> straight = Training.ToyProblems.Classifier(5), network = Training.ToyProblems.Classifier(5);
+            var loss = new CategoricalCrossEntropy<double>();
+            new Trainer<double>(straight, loss, new SgdOptimizer<double>(0.1, momentum: 0.9), new TrainingOptions { Epochs = 10, ValidationSplit = 0.2, Schedule = new StepDecaySchedule(2, 0.5) }).Fit(x, y);
+            var optimizer = new SgdOptimizer<double>(0.1, momentum: 0.9);
+            string checkpointPath = Path.Combine(folder, "checkpoint.nnet");
+            // example Resuming begins
+            var trainer = new Trainer<double>(network, loss, optimizer, new TrainingOptions { Epochs = 5, ValidationSplit = 0.2, Schedule = new StepDecaySchedule(2, 0.5) });
+            trainer.Fit(x, y); // epochs 1-5
+            NetworkSerializer.Save(network, checkpointPath, optimizer, trainer.State!); // the network, the optimizer and where the run stands
+            TrainingCheckpoint<double> checkpoint = NetworkSerializer.LoadCheckpoint<double>(checkpointPath);
+            var resumed = new Trainer<double>(checkpoint.Network, loss, checkpoint.Optimizer, trainer.Options) { State = checkpoint.State };
+            TrainingHistory more = resumed.Fit(x, y); // epochs 6-10, exactly as one Fit of 10 epochs trains them
+            // example Resuming ends
+            more.Epochs[0].Epoch.Should().Be(6);
+            checkpoint.Network.Parameters.SelectMany(p => p.Values.ToArray()).Should().Equal(straight.Parameters.SelectMany(p => p.Values.ToArray()));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("QuickStart")]
     [InlineData("LayerByLayer")]
     [InlineData("Training")]
+    [InlineData("Resuming")]
     [InlineData("Saving")]
     public void ReadmeExample_IsTheCodeThisTestRuns(string name)
     {

@@ -62,7 +62,7 @@ public static class PipelineSerializer
     private static ModelPipeline<T> Decode<T>(Stream stream, long length)
         where T : struct, IFloatingPointIeee754<T>
     {
-        (Network<T> network, _) = NetworkCodec.Decode<T>(stream, length, out JsonElement? pipeline);
+        (Network<T> network, _, _) = NetworkCodec.Decode<T>(stream, length, out JsonElement? pipeline);
         if (pipeline is not { } element)
         {
             throw new InvalidDataException("The model file holds a network only, no pipeline: load it with NetworkSerializer.Load, or save a ModelPipeline to get one.");

@@ -2,17 +2,26 @@ using System.Numerics;
 using System.Text.Json;
 using NeuralNet.Layers;
 using NeuralNet.Optimizers;
+using NeuralNet.Training;
 
 namespace NeuralNet.Serialization;
 
 /// <summary>Encodes a network (and optionally an optimizer's state) into the model file format of FORMAT.md, and decodes it back.</summary>
 internal static class NetworkCodec
 {
-    public static void Encode<T>(Stream stream, Network<T> network, Optimizer<T>? optimizer, Action<Utf8JsonWriter>? pipeline = null)
+    public static void Encode<T>(Stream stream, Network<T> network, Optimizer<T>? optimizer, Action<Utf8JsonWriter>? pipeline = null, TrainingState<T>? trainer = null)
         where T : struct, IFloatingPointIeee754<T>
     {
         // Everything is checked first: an unsavable layer, activation, element type or weight throws before a byte is written.
-        byte[] header = EncodeHeader(network, optimizer, pipeline);
+        byte[] header = EncodeHeader(network, optimizer, pipeline, trainer);
+        foreach (T[][]? set in new[] { trainer?.BestWeights, trainer?.LastEpochWeights })
+        {
+            if (set is not null && (set.Length != network.Parameters.Count || set.Where((w, i) => w.Length != network.Parameters[i].Length).Any()))
+            {
+                throw new ArgumentException($"the training state holds weights for another network ({set.Length} parameters; this one has {network.Parameters.Count}).", nameof(trainer));
+            }
+        }
+
         for (int i = 0; i < network.Parameters.Count; i++)
         {
             if (!System.Numerics.Tensors.TensorPrimitives.IsFiniteAll<T>(network.Parameters[i].Values))
@@ -36,15 +45,20 @@ internal static class NetworkCodec
             OptimizerCodec.WritePayload(writer, optimizer, network.Parameters);
         }
 
+        if (trainer is not null)
+        {
+            TrainerStateCodec.WritePayload(writer, trainer);
+        }
+
         writer.WriteChecksum();
     }
 
-    public static (Network<T> Network, SavedOptimizer<T>? Optimizer) Decode<T>(Stream stream, long length)
+    public static (Network<T> Network, SavedOptimizer<T>? Optimizer, TrainingState<T>? Trainer) Decode<T>(Stream stream, long length)
         where T : struct, IFloatingPointIeee754<T>
         => Decode<T>(stream, length, out _);
 
     /// <summary>Decodes a model; <paramref name="pipeline"/> receives a copy of the header's optional <c>pipeline</c> object (version 2), or null.</summary>
-    public static (Network<T> Network, SavedOptimizer<T>? Optimizer) Decode<T>(Stream stream, long length, out JsonElement? pipeline)
+    public static (Network<T> Network, SavedOptimizer<T>? Optimizer, TrainingState<T>? Trainer) Decode<T>(Stream stream, long length, out JsonElement? pipeline)
         where T : struct, IFloatingPointIeee754<T>
     {
         using var reader = new ModelReader(stream, length);
@@ -74,9 +88,15 @@ internal static class NetworkCodec
         long[] parameterLengths = recipes.SelectMany(r => r.ParameterLengths).ToArray();
         long values = 0;
         SavedOptimizer<T>? optimizer = null;
+        TrainerStateCodec.Saved? trainer = TrainerStateCodec.ReadHeader(root);
         try
         {
             values = checked(parameterLengths.Sum());
+            if (trainer is not null)
+            {
+                values = checked(values + TrainerStateCodec.PayloadValues(trainer, values));
+            }
+
             if (root.TryGetProperty("optimizer", out JsonElement optimizerElement) && optimizerElement.ValueKind != JsonValueKind.Null)
             {
                 (optimizer, long optimizerValues) = OptimizerCodec.ReadHeader<T>(optimizerElement, parameterLengths);
@@ -118,8 +138,9 @@ internal static class NetworkCodec
             OptimizerCodec.ReadPayload(reader, optimizer, parameterLengths);
         }
 
+        TrainingState<T>? trainingState = trainer is null ? null : TrainerStateCodec.ReadPayload<T>(reader, trainer, parameterLengths);
         reader.VerifyChecksum();
-        return (network, optimizer);
+        return (network, optimizer, trainingState);
     }
 
     /// <summary>Reads and checks the magic, version and JSON header (the same for model files and preprocessing-step files).</summary>
@@ -184,7 +205,7 @@ internal static class NetworkCodec
         }
     }
 
-    private static byte[] EncodeHeader<T>(Network<T> network, Optimizer<T>? optimizer, Action<Utf8JsonWriter>? pipeline)
+    private static byte[] EncodeHeader<T>(Network<T> network, Optimizer<T>? optimizer, Action<Utf8JsonWriter>? pipeline, TrainingState<T>? trainer)
         where T : struct, IFloatingPointIeee754<T>
     {
         using var buffer = new MemoryStream();
@@ -216,6 +237,11 @@ internal static class NetworkCodec
             {
                 json.WritePropertyName("pipeline");
                 pipeline(json);
+            }
+
+            if (trainer is not null)
+            {
+                TrainerStateCodec.WriteHeader(json, trainer);
             }
 
             json.WriteEndObject();

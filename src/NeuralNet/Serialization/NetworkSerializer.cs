@@ -1,5 +1,6 @@
 using System.Numerics;
 using NeuralNet.Optimizers;
+using NeuralNet.Training;
 
 namespace NeuralNet.Serialization;
 
@@ -32,6 +33,26 @@ public static class NetworkSerializer
     {
         ArgumentNullException.ThrowIfNull(network);
         AtomicFile.Write(path, nameof(path), stream => NetworkCodec.Encode(stream, network, optimizer));
+    }
+
+    /// <summary>
+    /// Saves a training checkpoint (atomically): the network, its optimizer's state and the trainer's
+    /// <see cref="Trainer{T}.State"/>, so that <see cref="LoadCheckpoint{T}(string)"/> and a trainer given
+    /// that state continue the run bit for bit as if it had never stopped.
+    /// </summary>
+    /// <typeparam name="T">The element type, <see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="network">The network being trained; its layers and activations must be built-in ones.</param>
+    /// <param name="path">The file to write; replaced if it exists.</param>
+    /// <param name="optimizer">The optimizer training <paramref name="network"/>.</param>
+    /// <param name="trainingState">The trainer's state (<see cref="Trainer{T}.State"/>) after the epochs done so far.</param>
+    /// <exception cref="NotSupportedException">A layer or activation is not a built-in one, or <typeparamref name="T"/> is neither float nor double.</exception>
+    public static void Save<T>(Network<T> network, string path, Optimizer<T> optimizer, TrainingState<T> trainingState)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(trainingState);
+        AtomicFile.Write(path, nameof(path), stream => NetworkCodec.Encode(stream, network, optimizer, trainer: trainingState));
     }
 
     /// <summary>Writes a network, and optionally its optimizer's state, to a stream at its current position.</summary>
@@ -114,7 +135,7 @@ public static class NetworkSerializer
     public static TrainingCheckpoint<T> LoadCheckpoint<T>(Stream stream)
         where T : struct, IFloatingPointIeee754<T> => CreateCheckpoint(ReadStream<T>(stream));
 
-    private static (Network<T> Network, SavedOptimizer<T>? Optimizer) ReadFile<T>(string path)
+    private static (Network<T> Network, SavedOptimizer<T>? Optimizer, TrainingState<T>? Trainer) ReadFile<T>(string path)
         where T : struct, IFloatingPointIeee754<T>
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -122,7 +143,7 @@ public static class NetworkSerializer
         return NetworkCodec.Decode<T>(stream, stream.Length);
     }
 
-    private static (Network<T> Network, SavedOptimizer<T>? Optimizer) ReadStream<T>(Stream stream)
+    private static (Network<T> Network, SavedOptimizer<T>? Optimizer, TrainingState<T>? Trainer) ReadStream<T>(Stream stream)
         where T : struct, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -143,7 +164,7 @@ public static class NetworkSerializer
         return NetworkCodec.Decode<T>(copy, copy.Length);
     }
 
-    private static Network<T> RestoreInto<T>((Network<T> Network, SavedOptimizer<T>? Optimizer) loaded, Optimizer<T> optimizer)
+    private static Network<T> RestoreInto<T>((Network<T> Network, SavedOptimizer<T>? Optimizer, TrainingState<T>? Trainer) loaded, Optimizer<T> optimizer)
         where T : struct, IFloatingPointIeee754<T>
     {
         SavedOptimizer<T> saved = loaded.Optimizer ?? throw NoOptimizer();
@@ -152,13 +173,13 @@ public static class NetworkSerializer
         return loaded.Network;
     }
 
-    private static TrainingCheckpoint<T> CreateCheckpoint<T>((Network<T> Network, SavedOptimizer<T>? Optimizer) loaded)
+    private static TrainingCheckpoint<T> CreateCheckpoint<T>((Network<T> Network, SavedOptimizer<T>? Optimizer, TrainingState<T>? Trainer) loaded)
         where T : struct, IFloatingPointIeee754<T>
     {
         SavedOptimizer<T> saved = loaded.Optimizer ?? throw NoOptimizer();
         Optimizer<T> optimizer = OptimizerCodec.Create(saved);
         saved.ApplyTo(optimizer, loaded.Network.Parameters);
-        return new TrainingCheckpoint<T>(loaded.Network, optimizer);
+        return new TrainingCheckpoint<T>(loaded.Network, optimizer, loaded.Trainer);
     }
 
     private static InvalidDataException NoOptimizer() =>

@@ -1,5 +1,6 @@
 using System.Numerics;
 using NeuralNet.Optimizers;
+using NeuralNet.Training;
 
 namespace NeuralNet.Serialization;
 
@@ -8,8 +9,9 @@ namespace NeuralNet.Serialization;
 public sealed class TrainingCheckpoint<T>
     where T : struct, IFloatingPointIeee754<T>
 {
-    internal TrainingCheckpoint(Network<T> network, Optimizer<T> optimizer)
+    internal TrainingCheckpoint(Network<T> network, Optimizer<T> optimizer, TrainingState<T>? state)
     {
+        State = state;
         Network = network;
         Optimizer = optimizer;
     }
@@ -19,4 +21,7 @@ public sealed class TrainingCheckpoint<T>
 
     /// <summary>The loaded optimizer, with its settings, step count and per-parameter state (velocities, moments) for <see cref="Network"/>'s parameters.</summary>
     public Optimizer<T> Optimizer { get; }
+
+    /// <summary>The trainer's state when the checkpoint was saved with one (set it as <see cref="Trainer{T}.State"/> to continue the run), else null.</summary>
+    public TrainingState<T>? State { get; }
 }

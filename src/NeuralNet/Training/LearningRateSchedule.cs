@@ -23,6 +23,18 @@ public abstract class LearningRateSchedule
     {
     }
 
+    /// <summary>What the schedule has learnt from earlier epochs, as numbers (empty for a schedule that is a function of the epoch alone), to save with a training checkpoint.</summary>
+    internal virtual double[] SaveState() => [];
+
+    /// <summary>Puts back what <see cref="SaveState"/> returned; throws <see cref="ArgumentException"/> when it does not fit.</summary>
+    internal virtual void RestoreState(ReadOnlySpan<double> state)
+    {
+        if (!state.IsEmpty)
+        {
+            throw new ArgumentException($"the schedule {GetType().Name} keeps no state (received {state.Length} numbers).", nameof(state));
+        }
+    }
+
     /// <summary>Checks a constructor argument that must be finite and in a range.</summary>
     internal static double Check(double value, double min, double max, bool minInclusive, bool maxInclusive, string parameterName)
     {

@@ -82,6 +82,20 @@ public sealed class ReduceOnPlateauSchedule : LearningRateSchedule
     }
 
     /// <inheritdoc />
+    internal override double[] SaveState() => [_multiplier, _best, _badEpochs, _cooldownLeft];
+
+    /// <inheritdoc />
+    internal override void RestoreState(ReadOnlySpan<double> state)
+    {
+        if (state.Length != 4 || !(state[0] > 0 && state[0] <= 1) || double.IsNaN(state[1]) || state[2] is < 0 or > int.MaxValue || state[3] is < 0 or > int.MaxValue)
+        {
+            throw new ArgumentException($"a plateau schedule's state is [multiplier in (0, 1], best, bad epochs ≥ 0, cooldown left ≥ 0] (received [{string.Join(", ", state.ToArray())}]).", nameof(state));
+        }
+
+        (_multiplier, _best, _badEpochs, _cooldownLeft) = (state[0], state[1], (int)state[2], (int)state[3]);
+    }
+
+    /// <inheritdoc />
     public override void Reset()
     {
         _multiplier = 1;

@@ -67,6 +67,28 @@ public sealed class Trainer<T>
     /// <summary>The settings of every run.</summary>
     public TrainingOptions Options { get; }
 
+    /// <summary>
+    /// Where training stands: null before the first <c>Fit</c> (the next one starts a new run), else the
+    /// state after the last completed epoch, from which the next <c>Fit</c> continues. Set it from a
+    /// checkpoint (<c>NetworkSerializer.LoadCheckpoint</c>) to resume a saved run; set it to null to
+    /// start a new run.
+    /// </summary>
+    /// <remarks>
+    /// <para>A new run: epochs count from 1, and η₀ (the rate the schedule starts from) is the
+    /// optimizer's <see cref="Optimizer{T}.LearningRate"/> at the start of <c>Fit</c>; a
+    /// <see cref="TrainingOptions.ValidationSplit"/> is drawn; the schedule and early stopping start afresh.</para>
+    /// <para>A continued run (a second <c>Fit</c> on this trainer, or one after setting a checkpoint's state):
+    /// up to <see cref="TrainingOptions.Epochs"/> more epochs, numbered on from <see cref="TrainingState{T}.EpochsDone"/>;
+    /// the schedule goes on from the saved η₀ and its own state; the same rows are held out for
+    /// validation (so the training data must have as many rows as before); early stopping keeps its
+    /// record; when the last run ended by putting back the best epoch's weights, training goes on from
+    /// the weights of its last epoch. Training 2k epochs in one <c>Fit</c> and k epochs, a checkpoint,
+    /// and k more end with the same weights bit for bit.</para>
+    /// <para>After <c>Fit</c> the optimizer keeps the learning rate of the last epoch trained (with a
+    /// schedule; without one its rate is never changed).</para>
+    /// </remarks>
+    public TrainingState<T>? State { get; set; }
+
     /// <summary>Whether the loss is a classification loss (categorical or binary cross-entropy).</summary>
     internal bool IsClassifier => Loss is CategoricalCrossEntropy<T> or BinaryCrossEntropy<T>;
 
@@ -94,7 +116,7 @@ public sealed class Trainer<T>
         Vector<T>? sampleWeights = null, CancellationToken cancellationToken = default)
     {
         using Network<T>.TrainingScope scope = Network.EnterTraining(); // the whole Fit: a second trainer is refused at once
-        TrainingSet<T> set = TrainingSet<T>.Prepare(this, inputs, targets, validationInputs, validationTargets, sampleWeights);
+        TrainingSet<T> set = TrainingSet<T>.Prepare(this, inputs, targets, validationInputs, validationTargets, sampleWeights, State);
         return Run(set, cancellationToken);
     }
 
@@ -147,6 +169,7 @@ public sealed class Trainer<T>
     private TrainingHistory Run(TrainingSet<T> set, CancellationToken cancellationToken)
     {
         TrainingOptions options = Options;
+        TrainingState<T>? resumed = State;
         RandomSource random = set.Random;
         var gatherer = new BatchGatherer<T>(set.Inputs, set.Targets, set.Weights, set.TrainRows.Length, options.BatchSize);
         var metrics = set.TrainingMetrics(gatherer.BatchSize);
@@ -155,16 +178,41 @@ public sealed class Trainer<T>
         EarlyStopping? early = options.EarlyStopping;
         TrainingMetric monitor = early?.Monitor ?? (set.ValidationInputs is null ? TrainingMetric.TrainingLoss : TrainingMetric.ValidationLoss);
         ParameterSnapshot<T>? best = early is { RestoreBestWeights: true } ? new ParameterSnapshot<T>(Network.Parameters) : null;
-        double bestValue = double.PositiveInfinity;
-        int bestEpoch = 0, epochsWithoutImprovement = 0;
+        var record0 = resumed?.EarlyStopping ?? new TrainingState<T>.EarlyStoppingRecord(double.PositiveInfinity, 0, 0);
+        (double bestValue, int bestEpoch, int epochsWithoutImprovement) = (record0.BestValue, record0.BestEpoch, record0.EpochsWithoutImprovement);
+        if (resumed?.BestWeights is { } bestWeights)
+        {
+            best?.Load(bestWeights);
+        }
 
-        double initialLearningRate = Optimizer.LearningRate;
-        options.Schedule?.Reset();
+        int done = resumed?.EpochsDone ?? 0;
+        double initialLearningRate = resumed?.InitialLearningRate ?? Optimizer.LearningRate;
+        if (resumed is null)
+        {
+            options.Schedule?.Reset();
+        }
+        else
+        {
+            options.Schedule?.RestoreState(resumed.ScheduleState);
+            if (resumed.LastEpochWeights is { } last)
+            {
+                var weights = new ParameterSnapshot<T>(Network.Parameters);
+                weights.Load(last);
+                weights.Restore(); // the run ended on the best epoch's weights; it goes on from where its epochs left off
+            }
+
+            if (resumed.ShuffleRandom is { } position)
+            {
+                random.State = position;
+            }
+        }
+
         int[] order = (int[])set.TrainRows.Clone();
         var records = new List<EpochRecord>(options.Epochs);
         StopReason reason = StopReason.MaxEpochs;
         var clock = Stopwatch.StartNew();
-        for (int epoch = 1; epoch <= options.Epochs && reason == StopReason.MaxEpochs; epoch++)
+        int epoch = done + 1, lastEpoch = done + options.Epochs;
+        for (; epoch <= lastEpoch && reason == StopReason.MaxEpochs; epoch++)
         {
             TimeSpan epochStart = clock.Elapsed;
             double learningRate = options.Schedule?.LearningRate(epoch - 1, initialLearningRate) ?? Optimizer.LearningRate;
@@ -190,7 +238,7 @@ public sealed class Trainer<T>
                 (Matrix<T> x, Matrix<T> y, Vector<T>? w) = gatherer.Gather(order, batch);
                 double loss = double.CreateChecked(Network.Step(x, y, Loss, Optimizer, w is null ? default : DenseStorage.Of(w), metrics, epoch, batch + 1));
                 lossSum += loss * x.RowCount;
-                options.Progress?.Report(new TrainingProgress(epoch, options.Epochs, batch + 1, gatherer.Batches, loss));
+                options.Progress?.Report(new TrainingProgress(epoch, lastEpoch, batch + 1, gatherer.Batches, loss));
             }
 
             if (reason == StopReason.Cancelled)
@@ -200,6 +248,7 @@ public sealed class Trainer<T>
 
             EpochRecord record = Record(epoch, learningRate, lossSum / order.Length, metrics, set, validationOutput, validationMetrics, clock, epochStart);
             records.Add(record);
+            done = epoch;
             options.Schedule?.EpochCompleted(record);
 
             if (early is not null)
@@ -231,11 +280,19 @@ public sealed class Trainer<T>
             }
         }
 
-        if (best is not null && bestEpoch > 0 && bestEpoch != records.Count)
+        T[][]? lastEpochWeights = null;
+        if (best is not null && bestEpoch > 0 && bestEpoch != done)
         {
+            var current = new ParameterSnapshot<T>(Network.Parameters);
+            current.Capture();
+            lastEpochWeights = current.Copies;
             best.Restore();
         }
 
+        State = new TrainingState<T>(
+            done, initialLearningRate, options.Schedule?.SaveState() ?? [],
+            early is null ? null : new TrainingState<T>.EarlyStoppingRecord(bestValue, bestEpoch, epochsWithoutImprovement),
+            set.HeldOutRows, options.Random is null ? null : options.Random.State, best?.Clone(), lastEpochWeights);
         return new TrainingHistory(records, reason, early is null ? null : bestEpoch);
     }
 

@@ -15,8 +15,9 @@ using MathNet.Numerics.LinearAlgebra;
 internal sealed class TrainingSet<T>
     where T : struct, IFloatingPointIeee754<T>
 {
-    private TrainingSet(Matrix<T> inputs, Matrix<T> targets, int[] trainRows, T[]? weights, Matrix<T>? validationInputs, Matrix<T>? validationTargets, RandomSource random, bool classifier, T threshold)
+    private TrainingSet(Matrix<T> inputs, Matrix<T> targets, int[] trainRows, T[]? weights, Matrix<T>? validationInputs, Matrix<T>? validationTargets, RandomSource random, bool classifier, T threshold, int[]? heldOutRows)
     {
+        HeldOutRows = heldOutRows;
         Inputs = inputs;
         Targets = targets;
         TrainRows = trainRows;
@@ -42,6 +43,9 @@ internal sealed class TrainingSet<T>
 
     public RandomSource Random { get; }
 
+    /// <summary>The rows the validation split held out, ascending; null without a split.</summary>
+    public int[]? HeldOutRows { get; }
+
     public bool Classifier { get; }
 
     public T Threshold { get; }
@@ -60,7 +64,7 @@ internal sealed class TrainingSet<T>
         return new(Classifier, Threshold, DenseStorage.Of(ValidationTargets), ValidationTargets.RowCount, ValidationTargets.ColumnCount, rows, rows.Length);
     }
 
-    public static TrainingSet<T> Prepare(Trainer<T> trainer, Matrix<T> inputs, Matrix<T> targets, Matrix<T>? validationInputs, Matrix<T>? validationTargets, Vector<T>? sampleWeights)
+    public static TrainingSet<T> Prepare(Trainer<T> trainer, Matrix<T> inputs, Matrix<T> targets, Matrix<T>? validationInputs, Matrix<T>? validationTargets, Vector<T>? sampleWeights, TrainingState<T>? resumed)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(targets);
@@ -104,22 +108,33 @@ internal sealed class TrainingSet<T>
             throw new ArgumentException($"validationSplit {options.ValidationSplit} of {inputs.RowCount} samples leaves no training samples.", nameof(inputs));
         }
 
+        CheckResumable(resumed, network, options, split, heldOut, inputs.RowCount, nameof(inputs));
         CheckMonitor(options.EarlyStopping?.Monitor, validationInputs is not null || split, classifier, nameof(options));
         CheckMonitor((options.Schedule as ReduceOnPlateauSchedule)?.Monitor, validationInputs is not null || split, classifier, nameof(options));
 
         // Everything is checked: from here on the random source may advance.
+        int[]? held = null;
         if (split)
         {
-            random.Shuffle<int>(trainRows);
-            int[] held = trainRows[..heldOut];
-            Array.Sort(held);
-            trainRows = trainRows[heldOut..];
-            Array.Sort(trainRows);
+            if (resumed?.ValidationRows is { } saved)
+            {
+                held = saved; // a continued run holds out the rows its start drew
+                trainRows = trainRows.Except(held).ToArray();
+            }
+            else
+            {
+                random.Shuffle<int>(trainRows);
+                held = trainRows[..heldOut];
+                Array.Sort(held);
+                trainRows = trainRows[heldOut..];
+                Array.Sort(trainRows);
+            }
+
             validationInputs = Rows(inputs, held);
             validationTargets = Rows(targets, held);
         }
 
-        return new TrainingSet<T>(inputs, targets, trainRows, weights, validationInputs, validationTargets, random, classifier, threshold);
+        return new TrainingSet<T>(inputs, targets, trainRows, weights, validationInputs, validationTargets, random, classifier, threshold, held);
     }
 
     /// <summary>The decision threshold of a single output: 0 for logits, 0.5 for probabilities.</summary>
@@ -158,6 +173,48 @@ internal sealed class TrainingSet<T>
         }
 
         return weights;
+    }
+
+    /// <summary>Checks that a saved state fits this network and data before a continued run changes anything.</summary>
+    private static void CheckResumable(TrainingState<T>? state, Network<T> network, TrainingOptions options, bool split, int heldOut, int rows, string inputs)
+    {
+        if (state is null)
+        {
+            return;
+        }
+
+        const string Fix = "set Trainer.State to null to start a new run";
+        if (split && state.ValidationRows is { } saved && (saved.Length != heldOut || saved.Any(r => r >= rows)))
+        {
+            throw new ArgumentException($"the run being continued held out {saved.Length} validation rows of its data; this data ({rows} rows, split {options.ValidationSplit}) is not that data: pass the same training data, or {Fix}.", inputs);
+        }
+
+        foreach (T[][]? weights in new[] { state.BestWeights, state.LastEpochWeights })
+        {
+            if (weights is not null && (weights.Length != network.Parameters.Count || weights.Where((w, i) => w.Length != network.Parameters[i].Length).Any()))
+            {
+                throw new ArgumentException($"the training state holds weights for another network ({weights.Length} parameters; this network has {network.Parameters.Count}): {Fix}.", nameof(state));
+            }
+        }
+
+        if (state.ShuffleRandom is not null && options.Random is null)
+        {
+            throw new ArgumentException($"the run being continued shuffled from TrainingOptions.Random: set a RandomSource there to continue its sequence, or {Fix}.", nameof(options));
+        }
+
+        try
+        {
+            if (options.Schedule is { } schedule)
+            {
+                double[] keep = schedule.SaveState(); // try the saved state on, then put the schedule back: Run restores it for real
+                schedule.RestoreState(state.ScheduleState);
+                schedule.RestoreState(keep);
+            }
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"the training state does not fit the schedule {options.Schedule!.GetType().Name}: {e.Message} ({Fix}).", nameof(options), e);
+        }
     }
 
     private static void CheckMonitor(TrainingMetric? monitor, bool hasValidation, bool classifier, string options)

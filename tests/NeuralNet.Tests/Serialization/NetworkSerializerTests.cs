@@ -90,7 +90,7 @@ public sealed class NetworkSerializerTests : IDisposable
     public void Load_WithNewerFormatVersion_ThrowsInvalidData()
     {
         byte[] bytes = SampleNetworks.ToBytes(SampleNetworks.Small<double>());
-        bytes[8] = 3;
+        bytes[8] = 3; // one past the version this library writes
 
         Action load = () => NetworkSerializer.Load<double>(new MemoryStream(bytes));
 

@@ -1,0 +1,24 @@
+using System.Globalization;
+using NeuralNet.Tests.Training;
+
+namespace NeuralNet.Tests;
+
+/// <summary>
+/// The test assembly's entry point (instead of the one the test SDK generates, which does nothing):
+/// <c>dotnet NeuralNet.Tests.dll resume CHECKPOINT SCHEDULE EPOCHS OWNRANDOM OUTPUT</c> continues a
+/// training checkpoint in a process of its own, for <see cref="Training.ResumeTests"/>.
+/// </summary>
+public static class TestProgram
+{
+    /// <summary>Runs a command; returns 0 on success, 2 for unknown arguments.</summary>
+    public static int Main(string[] args)
+    {
+        if (args.Length == 6 && args[0] == "resume")
+        {
+            ResumeScenario.Continue(args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture), bool.Parse(args[4]), args[5]);
+            return 0;
+        }
+
+        return 2;
+    }
+}
