@@ -326,6 +326,13 @@ public sealed class Network<T>
         return new TrainingScope(this);
     }
 
+    /// <summary>
+    /// A summary of the network (Keras's <c>summary()</c>): per layer its kind, output shape, trainable
+    /// parameters and non-trainable values, and the totals; its <see cref="ModelSummary.ToString"/> prints the table.
+    /// </summary>
+    /// <returns>A new summary of the layers as they are now.</returns>
+    public ModelSummary Summary() => ModelSummary.Of(this);
+
     /// <inheritdoc />
     public override string ToString() => $"Network<{typeof(T).Name}>[{string.Join(", ", _layers.Select(l => l.ToString()))}]";
 

@@ -1,5 +1,7 @@
 using System.Numerics;
+using System.Text.Json.Nodes;
 using NeuralNet.Initializers;
+using NeuralNet.Serialization;
 
 namespace NeuralNet.Activations;
 
@@ -40,6 +42,21 @@ public abstract class ActivationFunction<T>
     /// <param name="columns">Units of the layer.</param>
     public abstract void Backward(
         ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> outputGradient, Span<T> inputGradient, int rows, int columns);
+
+    /// <summary>
+    /// The function's settings besides its name (leaky ReLU's and ELU's <c>alpha</c>), as JSON; empty for a
+    /// function without any. The model file stores them beside <see cref="Name"/>; a loader hands them to the factory registered under that name (<see cref="LayerRegistry"/>).
+    /// </summary>
+    /// <returns>A new JSON object; it must not use the key <c>name</c>.</returns>
+    public virtual JsonObject GetConfig() => [];
+
+    /// <summary>Adds the ONNX nodes computing <c>a = f(z)</c> from the tensor <paramref name="z"/> into the tensor <paramref name="a"/>.</summary>
+    /// <param name="graph">The graph under construction.</param>
+    /// <param name="z">The name of the input tensor.</param>
+    /// <param name="a">The name the output tensor must have; intermediate tensors may use it as a prefix.</param>
+    /// <exception cref="NotSupportedException">The function has no ONNX form (the default).</exception>
+    public virtual void ExportOnnx(OnnxGraph<T> graph, string z, string a) =>
+        throw new NotSupportedException($"The activation {GetType().Name} ('{Name}') cannot be exported to ONNX: it does not override ExportOnnx.");
 
     /// <inheritdoc />
     public override string ToString() => Name;

@@ -1,5 +1,7 @@
 using System.Numerics;
 using NeuralNet.Initializers;
+using System.Text.Json.Nodes;
+using NeuralNet.Serialization;
 
 namespace NeuralNet.Activations;
 
@@ -37,4 +39,24 @@ public sealed class ELU<T> : ElementwiseActivationFunction<T>
 
     /// <inheritdoc />
     public override T Derivative(T z, T a) => z > T.Zero ? T.One : a + _alpha; // 1 or α·e^z = f(z) + α
+
+    /// <inheritdoc />
+    public override JsonObject GetConfig() => new() { ["alpha"] = Alpha };
+
+    /// <inheritdoc />
+    public override void ExportOnnx(OnnxGraph<T> graph, string z, string a)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        if (typeof(T) == typeof(double))
+        {
+            // ONNX Runtime has Elu for float only
+            OnnxActivations.NegativeExpM1(graph, z, a);
+            graph.Node("Mul", [$"{a}.expm1", graph.Constant(Alpha)], $"{a}.negative");
+            graph.Node("Relu", [z], $"{a}.positive");
+            graph.Node("Add", [$"{a}.positive", $"{a}.negative"], a); // max(z, 0) + α(e^min(z, 0) − 1)
+            return;
+        }
+
+        graph.Node("Elu", [z], a, ("alpha", (float)Alpha));
+    }
 }

@@ -1,5 +1,6 @@
 using System.Numerics;
 using NeuralNet.Initializers;
+using NeuralNet.Serialization;
 
 namespace NeuralNet.Activations;
 
@@ -34,5 +35,27 @@ public sealed class GELU<T> : ElementwiseActivationFunction<T>
         double cdf = 0.5 * (1.0 + MathNet.Numerics.SpecialFunctions.Erf(x * InverseSqrt2));
         double pdf = InverseSqrt2Pi * Math.Exp(-0.5 * x * x);
         return T.CreateChecked(cdf + x * pdf); // Φ(z) + zφ(z)
+    }
+
+    /// <inheritdoc />
+    public override void ExportOnnx(OnnxGraph<T> graph, string z, string a)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        graph.Node("Div", [z, graph.Constant(OnnxActivations.Sqrt2)], $"{a}.scaled");
+        if (typeof(T) == typeof(double))
+        {
+            // ONNX Runtime has Erf for float only: erf in float between two Casts (relative error about 1e-7)
+            graph.Node("Cast", [$"{a}.scaled"], $"{a}.scaled32", ("to", OnnxActivations.OnnxFloat));
+            graph.Node("Erf", [$"{a}.scaled32"], $"{a}.erf32");
+            graph.Node("Cast", [$"{a}.erf32"], $"{a}.erf", ("to", OnnxActivations.OnnxDouble));
+        }
+        else
+        {
+            graph.Node("Erf", [$"{a}.scaled"], $"{a}.erf");
+        }
+
+        graph.Node("Add", [$"{a}.erf", graph.Constant(1)], $"{a}.cdf2");
+        graph.Node("Mul", [z, $"{a}.cdf2"], $"{a}.twice");
+        graph.Node("Mul", [$"{a}.twice", graph.Constant(0.5)], a); // ½z(1 + erf(z/√2))
     }
 }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using NeuralNet.Serialization;
 
 namespace NeuralNet.Activations;
 
@@ -23,4 +24,11 @@ public sealed class Identity<T> : ElementwiseActivationFunction<T>
     public override void Backward(
         ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> outputGradient, Span<T> inputGradient, int rows, int columns)
         => outputGradient.CopyTo(inputGradient);
+
+    /// <inheritdoc />
+    public override void ExportOnnx(OnnxGraph<T> graph, string z, string a)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        graph.Node("Identity", [z], a);
+    }
 }

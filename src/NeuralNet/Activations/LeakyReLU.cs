@@ -1,6 +1,8 @@
 using System.Numerics;
 using NeuralNet.Initializers;
 using NeuralNet.Kernels;
+using System.Text.Json.Nodes;
+using NeuralNet.Serialization;
 
 namespace NeuralNet.Activations;
 
@@ -67,5 +69,23 @@ public sealed class LeakyReLU<T> : ElementwiseActivationFunction<T>
         public T Invoke(T z, T g) => g * (z > T.Zero ? T.One : alpha);
 
         public Vector<T> Invoke(Vector<T> z, Vector<T> g) => Vector.ConditionalSelect(Vector.GreaterThan(z, Vector<T>.Zero), g, new Vector<T>(alpha) * g);
+    }
+
+    /// <inheritdoc />
+    public override JsonObject GetConfig() => new() { ["alpha"] = Alpha };
+
+    /// <inheritdoc />
+    public override void ExportOnnx(OnnxGraph<T> graph, string z, string a)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        if (typeof(T) == typeof(double))
+        {
+            // ONNX Runtime has LeakyRelu for float only
+            graph.Node("Mul", [z, graph.Constant(Alpha)], $"{a}.scaled");
+            graph.Node("Max", [z, $"{a}.scaled"], a); // max(z, αz), as 0 ≤ α < 1
+            return;
+        }
+
+        graph.Node("LeakyRelu", [z], a, ("alpha", (float)Alpha));
     }
 }

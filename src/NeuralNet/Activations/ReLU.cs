@@ -1,6 +1,7 @@
 using System.Numerics;
 using NeuralNet.Initializers;
 using NeuralNet.Kernels;
+using NeuralNet.Serialization;
 
 namespace NeuralNet.Activations;
 
@@ -49,5 +50,12 @@ public sealed class ReLU<T> : ElementwiseActivationFunction<T>
         public T Invoke(T z, T g) => z > T.Zero ? g : T.Zero;
 
         public Vector<T> Invoke(Vector<T> z, Vector<T> g) => Vector.ConditionalSelect(Vector.GreaterThan(z, Vector<T>.Zero), g, Vector<T>.Zero);
+    }
+
+    /// <inheritdoc />
+    public override void ExportOnnx(OnnxGraph<T> graph, string z, string a)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        graph.Node("Relu", [z], a);
     }
 }

@@ -1,5 +1,6 @@
 using System.Numerics;
 using NeuralNet.Initializers;
+using NeuralNet.Serialization;
 
 namespace NeuralNet.Activations;
 
@@ -25,4 +26,22 @@ public sealed class SELU<T> : ElementwiseActivationFunction<T>
 
     /// <inheritdoc />
     public override T Derivative(T z, T a) => z > T.Zero ? Lambda : a + LambdaAlpha; // λ or λα·e^z
+
+    /// <inheritdoc />
+    public override void ExportOnnx(OnnxGraph<T> graph, string z, string a)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        if (typeof(T) == typeof(double))
+        {
+            // ONNX Runtime has Selu for float only
+            OnnxActivations.NegativeExpM1(graph, z, a);
+            graph.Node("Mul", [$"{a}.expm1", graph.Constant(OnnxActivations.SeluAlpha)], $"{a}.negative");
+            graph.Node("Relu", [z], $"{a}.positive");
+            graph.Node("Add", [$"{a}.positive", $"{a}.negative"], $"{a}.elu");
+            graph.Node("Mul", [$"{a}.elu", graph.Constant(OnnxActivations.SeluLambda)], a); // λ(max(z, 0) + α(e^min(z, 0) − 1))
+            return;
+        }
+
+        graph.Node("Selu", [z], a, ("alpha", (float)OnnxActivations.SeluAlpha), ("gamma", (float)OnnxActivations.SeluLambda));
+    }
 }

@@ -1,5 +1,6 @@
 using System.Numerics;
 using NeuralNet.Initializers;
+using NeuralNet.Serialization;
 
 namespace NeuralNet.Activations;
 
@@ -22,5 +23,13 @@ public sealed class SiLU<T> : ElementwiseActivationFunction<T>
     {
         T s = Sigmoid<T>.Logistic(z);
         return s + z * s * (T.One - s); // σ(z)(1 + z(1 − σ(z)))
+    }
+
+    /// <inheritdoc />
+    public override void ExportOnnx(OnnxGraph<T> graph, string z, string a)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        graph.Node("Sigmoid", [z], $"{a}.sigmoid");
+        graph.Node("Mul", [z, $"{a}.sigmoid"], a); // z·σ(z)
     }
 }

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using NeuralNet.Kernels;
+using NeuralNet.Serialization;
 
 namespace NeuralNet.Activations;
 
@@ -66,5 +67,12 @@ public sealed class Sigmoid<T> : ElementwiseActivationFunction<T>
 
         T e = T.Exp(z); // z < 0: σ(z) = e^z / (1 + e^z)
         return e / (T.One + e);
+    }
+
+    /// <inheritdoc />
+    public override void ExportOnnx(OnnxGraph<T> graph, string z, string a)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        graph.Node("Sigmoid", [z], a);
     }
 }

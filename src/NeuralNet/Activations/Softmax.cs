@@ -1,4 +1,5 @@
 using System.Numerics;
+using NeuralNet.Serialization;
 
 namespace NeuralNet.Activations;
 
@@ -62,5 +63,12 @@ public sealed class Softmax<T> : ActivationFunction<T>
                 inputGradient[i] = a[i] * (outputGradient[i] - dot); // ∂L/∂z_i = a_i(g_i − Σ_j g_j a_j)
             }
         }
+    }
+
+    /// <inheritdoc />
+    public override void ExportOnnx(OnnxGraph<T> graph, string z, string a)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        graph.Node("Softmax", [z], a, ("axis", 1L));
     }
 }

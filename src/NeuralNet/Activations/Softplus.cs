@@ -1,4 +1,5 @@
 using System.Numerics;
+using NeuralNet.Serialization;
 
 namespace NeuralNet.Activations;
 
@@ -15,4 +16,24 @@ public sealed class Softplus<T> : ElementwiseActivationFunction<T>
 
     /// <inheritdoc />
     public override T Derivative(T z, T a) => Sigmoid<T>.Logistic(z); // f'(z) = σ(z)
+
+    /// <inheritdoc />
+    public override void ExportOnnx(OnnxGraph<T> graph, string z, string a)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        if (typeof(T) == typeof(double))
+        {
+            // ONNX Runtime has Softplus for float only
+            graph.Node("Abs", [z], $"{a}.abs");
+            graph.Node("Neg", [$"{a}.abs"], $"{a}.negabs");
+            graph.Node("Exp", [$"{a}.negabs"], $"{a}.exp");
+            graph.Node("Add", [$"{a}.exp", graph.Constant(1)], $"{a}.sum");
+            graph.Node("Log", [$"{a}.sum"], $"{a}.log");
+            graph.Node("Relu", [z], $"{a}.positive");
+            graph.Node("Add", [$"{a}.positive", $"{a}.log"], a); // max(z, 0) + ln(1 + e^−|z|)
+            return;
+        }
+
+        graph.Node("Softplus", [z], a);
+    }
 }

@@ -1,5 +1,6 @@
 using System.Numerics;
 using NeuralNet.Kernels;
+using NeuralNet.Serialization;
 
 namespace NeuralNet.Activations;
 
@@ -30,5 +31,12 @@ public sealed class Tanh<T> : ElementwiseActivationFunction<T>
         public T Invoke(T a, T g) => g * (T.One - a * a);
 
         public Vector<T> Invoke(Vector<T> a, Vector<T> g) => g * (Vector<T>.One - (a * a));
+    }
+
+    /// <inheritdoc />
+    public override void ExportOnnx(OnnxGraph<T> graph, string z, string a)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        graph.Node("Tanh", [z], a);
     }
 }

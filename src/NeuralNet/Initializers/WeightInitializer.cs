@@ -33,6 +33,9 @@ public abstract class WeightInitializer
     /// <summary>All zeros (no randomness): only for tests and layers whose symmetry is broken otherwise.</summary>
     public static WeightInitializer Zeros { get; } = new ZerosInitializer();
 
+    /// <summary>The built-in initialisers, which a saved model names and a loader finds again.</summary>
+    internal static WeightInitializer[] Known => [GlorotUniform, GlorotNormal, HeUniform, HeNormal, LeCunUniform, LeCunNormal, PyTorchUniform, Zeros];
+
     /// <summary>A short lower-case name, e.g. <c>he_uniform</c>.</summary>
     public abstract string Name { get; }
 

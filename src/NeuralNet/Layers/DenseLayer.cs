@@ -1,8 +1,11 @@
 using System.Numerics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using NeuralNet.Activations;
 using NeuralNet.Initializers;
 using NeuralNet.Kernels;
 using NeuralNet.Optimizers;
+using NeuralNet.Serialization;
 
 namespace NeuralNet.Layers;
 
@@ -165,6 +168,47 @@ public sealed class DenseLayer<T> : Layer<T>
         ArgumentNullException.ThrowIfNull(random);
         Initializer.Initialize<T>(_weights.Values, InputSize, OutputSize, random);
         _biases.Values.Clear();
+    }
+
+    /// <inheritdoc />
+    public override string Kind => "dense";
+
+    /// <inheritdoc />
+    public override JsonObject GetConfig() => new()
+    {
+        ["inputs"] = InputSize,
+        ["outputs"] = OutputSize,
+        ["activation"] = LayerRegistry.Describe(Activation),
+        ["initializer"] = Initializer.Name,
+    };
+
+    /// <inheritdoc />
+    public override string ExportOnnx(OnnxGraph<T> graph, string input, string name)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        graph.Initializer($"{name}.weight", [OutputSize, InputSize], Weights.ToRowMajorArray());
+        graph.Initializer($"{name}.bias", [OutputSize], _biases.ValueArray);
+        graph.Node("Gemm", [input, $"{name}.weight", $"{name}.bias"], $"{name}.z", ("transB", 1L)); // Z = X·Wᵀ + b
+        Activation.ExportOnnx(graph, $"{name}.z", $"{name}.a");
+        return $"{name}.a";
+    }
+
+    /// <summary>Rebuilds a dense layer from the settings <see cref="GetConfig"/> wrote.</summary>
+    internal static DenseLayer<T> FromConfig(JsonElement config)
+    {
+        int inputs = (int)HeaderField.Integer(config, "inputs", 1, Array.MaxLength);
+        int outputs = (int)HeaderField.Integer(config, "outputs", 1, Array.MaxLength);
+        if ((long)inputs * outputs > Array.MaxLength)
+        {
+            throw new InvalidDataException($"The model header describes a dense layer of {inputs} × {outputs} weights, more than an array can hold.");
+        }
+
+        ActivationFunction<T> activation = LayerRegistry.CreateActivation<T>(HeaderField.Required(config, "activation", JsonValueKind.Object));
+        string initializerName = HeaderField.String(config, "initializer");
+
+        // An initializer the library does not know (a user's own) only mattered for the first draw: the weights are loaded.
+        WeightInitializer initializer = WeightInitializer.Known.FirstOrDefault(i => i.Name == initializerName) ?? activation.DefaultInitializer;
+        return new DenseLayer<T>(inputs, outputs, activation, initializer);
     }
 
     /// <inheritdoc />

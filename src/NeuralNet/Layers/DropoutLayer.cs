@@ -1,6 +1,9 @@
 using System.Numerics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using MathNet.Numerics.LinearAlgebra;
 using NeuralNet.Kernels;
+using NeuralNet.Serialization;
 
 namespace NeuralNet.Layers;
 
@@ -20,6 +23,7 @@ public sealed class DropoutLayer<T> : Layer<T>
     private RandomSource? _random;
     private Matrix<T>[]? _last;
     private bool _lastWasTraining;
+    private (ulong, ulong, ulong, ulong, double?)? _savedRandomState;
 
     /// <summary>Creates a dropout layer.</summary>
     /// <param name="size">Features per sample (input and output).</param>
@@ -116,6 +120,37 @@ public sealed class DropoutLayer<T> : Layer<T>
     {
         ArgumentNullException.ThrowIfNull(random);
         _random = random.Fork();
+        if (_savedRandomState is { } state)
+        {
+            _random.State = state; // a loaded layer continues the mask sequence where the saved one stopped
+            _savedRandomState = null;
+        }
+    }
+
+    /// <inheritdoc />
+    public override string Kind => "dropout";
+
+    /// <inheritdoc />
+    public override JsonObject GetConfig()
+    {
+        var config = new JsonObject { ["size"] = InputSize, ["rate"] = Rate };
+        if (_random is not null)
+        {
+            config["random"] = RandomStateCodec.ToJson(_random);
+        }
+
+        return config;
+    }
+
+    /// <inheritdoc />
+    public override string ExportOnnx(OnnxGraph<T> graph, string input, string name) => input; // the identity at inference
+
+    /// <summary>Rebuilds a dropout layer from the settings <see cref="GetConfig"/> wrote; its mask source's position is restored when a network takes it.</summary>
+    internal static DropoutLayer<T> FromConfig(JsonElement config)
+    {
+        int size = (int)HeaderField.Integer(config, "size", 1, Array.MaxLength);
+        double rate = HeaderField.Number(config, "rate");
+        return new DropoutLayer<T>(size, rate) { _savedRandomState = RandomStateCodec.Read(config, "random") };
     }
 
     /// <inheritdoc />

@@ -1,5 +1,7 @@
 using System.Numerics;
+using System.Text.Json.Nodes;
 using MathNet.Numerics.LinearAlgebra;
+using NeuralNet.Serialization;
 
 namespace NeuralNet.Layers;
 
@@ -26,6 +28,47 @@ public abstract class Layer<T>
 
     /// <summary>The trainable parameters, each with its gradient; empty for a layer without any.</summary>
     public virtual IReadOnlyList<Parameter<T>> Parameters => [];
+
+    /// <summary>
+    /// Non-trainable tensors the layer keeps and that are saved with it (a batch normalisation's running
+    /// mean and variance): never given to an optimizer, never given a gradient by the layer. Empty for
+    /// most layers. The model file stores them after <see cref="Parameters"/>, in this order.
+    /// </summary>
+    public virtual IReadOnlyList<Parameter<T>> State => [];
+
+    /// <summary>The layers inside this one (a residual block's), for the summary; empty for most layers.</summary>
+    public virtual IReadOnlyList<Layer<T>> Sublayers => [];
+
+    /// <summary>
+    /// The name of the layer's kind (<c>dense</c>, <c>batch_norm</c>, …): the model file's <c>kind</c>,
+    /// the name a loader looks up in <see cref="LayerRegistry"/>, and the summary's first column. A
+    /// user-written layer that is saved must override it with a name registered through
+    /// <see cref="LayerRegistry.Register(string, ILayerFactory)"/>; the default is the class name.
+    /// </summary>
+    public virtual string Kind => GetType().Name.Split('`')[0];
+
+    /// <summary>
+    /// The layer's settings (Keras's <c>get_config</c>): everything besides its parameters and state that
+    /// rebuilds it, as JSON (sizes, rates, the activation as <see cref="LayerRegistry.Describe{T}(Activations.ActivationFunction{T})"/>
+    /// gives it, nested layers as <see cref="LayerRegistry.Describe{T}(Layer{T})"/> gives them). The model file
+    /// writes it beside <see cref="Kind"/>; the factory registered for <see cref="Kind"/> reads it back.
+    /// </summary>
+    /// <returns>A new JSON object; it must not use the keys <c>kind</c>, <c>parameters</c> and <c>state</c>.</returns>
+    /// <exception cref="NotSupportedException">The layer does not describe itself (the default), so it cannot be saved.</exception>
+    public virtual JsonObject GetConfig() =>
+        throw new NotSupportedException($"The layer {GetType().Name} ({this}) does not describe itself, so it cannot be saved: override Kind and GetConfig and register a factory with LayerRegistry.Register.");
+
+    /// <summary>
+    /// Adds the ONNX nodes that compute the layer's inference output (as <see cref="Predict"/> does) from
+    /// the tensor <paramref name="input"/>, and returns the name of the output tensor.
+    /// </summary>
+    /// <param name="graph">The graph under construction.</param>
+    /// <param name="input">The name of the input tensor, <c>[batch, InputSize]</c>.</param>
+    /// <param name="name">A prefix unique to this layer in the graph, for the names of its tensors.</param>
+    /// <returns>The name of the output tensor, <c>[batch, OutputSize]</c> (may be <paramref name="input"/> for a layer that passes it through).</returns>
+    /// <exception cref="NotSupportedException">The layer has no ONNX form (the default).</exception>
+    public virtual string ExportOnnx(OnnxGraph<T> graph, string input, string name) =>
+        throw new NotSupportedException($"The layer {GetType().Name} ({this}) cannot be exported to ONNX: it does not override ExportOnnx.");
 
     /// <summary>
     /// The training forward pass: computes the output of a batch and keeps what the backward pass

@@ -69,7 +69,7 @@ internal static class PipelineCodec
         {
             "classifier" => HeaderField.Construct("pipeline", () => new ClassifierPipeline<T>(network, PreprocessingCodec.ReadStrings(element, "classes"), inputScaler, names, categories)),
             "regressor" => ReadRegressor(element, network, inputScaler, names, categories),
-            _ => throw new InvalidDataException($"The model header's pipeline has the task '{ActivationCodec.Printable(task)}' (expected classifier or regressor)."),
+            _ => throw new InvalidDataException($"The model header's pipeline has the task '{HeaderField.Printable(task)}' (expected classifier or regressor)."),
         };
     }
 

@@ -92,6 +92,9 @@ internal static class HeaderField
         return Number(parent, name);
     }
 
+    /// <summary>At most 64 characters of a name read from a file, for an error message.</summary>
+    public static string Printable(string name) => name.Length <= 64 ? name : name[..64] + "…";
+
     /// <summary>Rethrows what a library constructor refused (an out-of-range rate or alpha) as a format error.</summary>
     public static TResult Construct<TResult>(string what, Func<TResult> create)
     {

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using NeuralNet.Layers;
 using NeuralNet.Optimizers;
 using NeuralNet.Training;
@@ -30,14 +31,25 @@ internal static class NetworkCodec
             }
         }
 
+        foreach (Parameter<T> state in network.Layers.SelectMany(l => l.State))
+        {
+            if (!System.Numerics.Tensors.TensorPrimitives.IsFiniteAll<T>(state.Values))
+            {
+                throw new ArgumentException($"network has non-finite values in the layer state {state}: training diverged, and such a model cannot be saved.", nameof(network));
+            }
+        }
+
         using var writer = new ModelWriter(stream);
         writer.WriteBytes(ModelFileLayout.Magic);
         writer.WriteUInt32(ModelFileLayout.CurrentVersion);
         writer.WriteUInt32((uint)header.Length);
         writer.WriteBytes(header);
-        foreach (Parameter<T> parameter in network.Parameters)
+        foreach (Layer<T> layer in network.Layers)
         {
-            writer.WriteArray<T>(parameter.Values);
+            foreach (Parameter<T> tensor in layer.Parameters.Concat(layer.State))
+            {
+                writer.WriteArray<T>(tensor.Values);
+            }
         }
 
         if (optimizer is not null)
@@ -73,7 +85,7 @@ internal static class NetworkCodec
         string elementType = HeaderField.String(root, "elementType");
         if (elementType != ModelFileLayout.ElementTypeName<T>())
         {
-            throw new InvalidDataException($"The model file holds {ActivationCodec.Printable(elementType)} values but was loaded as Network<{typeof(T).Name}> ({ModelFileLayout.ElementTypeName<T>()}); load it with the matching element type.");
+            throw new InvalidDataException($"The model file holds {HeaderField.Printable(elementType)} values but was loaded as Network<{typeof(T).Name}> ({ModelFileLayout.ElementTypeName<T>()}); load it with the matching element type.");
         }
 
         ulong seed = HeaderField.UnsignedInteger(root, "seed");
@@ -84,8 +96,9 @@ internal static class NetworkCodec
             throw new InvalidDataException("The model header lists no layers.");
         }
 
-        var recipes = layersElement.EnumerateArray().Select(LayerCodec.Read<T>).ToArray();
-        long[] parameterLengths = recipes.SelectMany(r => r.ParameterLengths).ToArray();
+        JsonElement[] layerElements = layersElement.EnumerateArray().ToArray();
+        var shapes = layerElements.Select(e => DeclaredShapes(e, version)).ToArray();
+        long[] parameterLengths = shapes.SelectMany(s => s.Parameters).Select(s => s.Length).ToArray();
         long values = 0;
         SavedOptimizer<T>? optimizer = null;
         TrainerStateCodec.Saved? trainer = TrainerStateCodec.ReadHeader(root);
@@ -94,9 +107,10 @@ internal static class NetworkCodec
             values = checked(parameterLengths.Sum());
             if (trainer is not null)
             {
-                values = checked(values + TrainerStateCodec.PayloadValues(trainer, values));
+                values = checked(values + TrainerStateCodec.PayloadValues(trainer, values)); // best and last-epoch weights: trainable parameters only
             }
 
+            values = checked(values + shapes.SelectMany(s => s.State).Sum(s => s.Length));
             if (root.TryGetProperty("optimizer", out JsonElement optimizerElement) && optimizerElement.ValueKind != JsonValueKind.Null)
             {
                 (optimizer, long optimizerValues) = OptimizerCodec.ReadHeader<T>(optimizerElement, parameterLengths);
@@ -115,22 +129,22 @@ internal static class NetworkCodec
         }
 
         // Every size is now known to fit in the file: build the network and read the weights into it.
-        Layer<T>[] layers = recipes.Select(r => HeaderField.Construct("layer", r.Create)).ToArray();
+        Layer<T>[] layers = layerElements.Select(LayerRegistry.Create<T>).ToArray();
         Network<T> network = HeaderField.Construct("network", () => new Network<T>(seed, layers));
-        for (int i = 0; i < layers.Length; i++)
-        {
-            recipes[i].Restore(layers[i]);
-        }
-
         if (randomState is { } state)
         {
             network.Random.State = state;
         }
 
-        foreach (Parameter<T> parameter in network.Parameters)
+        for (int i = 0; i < layers.Length; i++)
         {
-            reader.ReadInto<T>(parameter.Values);
-            CheckFinite<T>(parameter.Values, "weight");
+            CheckShapes(layers[i], i, layers[i].Parameters, shapes[i].Parameters, "parameters");
+            CheckShapes(layers[i], i, layers[i].State, shapes[i].State, "state");
+            foreach (Parameter<T> tensor in layers[i].Parameters.Concat(layers[i].State))
+            {
+                reader.ReadInto<T>(tensor.Values);
+                CheckFinite<T>(tensor.Values, tensor.Name);
+            }
         }
 
         if (optimizer is not null)
@@ -173,6 +187,72 @@ internal static class NetworkCodec
         byte[] headerBytes = new byte[headerLength];
         reader.ReadBytes(headerBytes);
         return ParseHeader(headerBytes);
+    }
+
+    /// <summary>The <c>[rows, columns]</c> of each tensor, as a layer entry lists them.</summary>
+    private static JsonArray Shapes<T>(IReadOnlyList<Parameter<T>> tensors)
+        where T : struct, IFloatingPointIeee754<T> =>
+        new(tensors.Select(t => (JsonNode)new JsonArray(t.Rows, t.Columns)).ToArray());
+
+    /// <summary>
+    /// The shapes of a layer's parameters and state as its header entry declares them, read before any
+    /// layer is built so that their sizes are checked against the file's length first. Version 1 had only
+    /// dense and dropout layers and no such lists: their shapes follow from the sizes.
+    /// </summary>
+    private static (TensorShape[] Parameters, TensorShape[] State) DeclaredShapes(JsonElement layer, uint version)
+    {
+        if (version >= 2)
+        {
+            return (ReadShapes(layer, "parameters"), ReadShapes(layer, "state"));
+        }
+
+        string kind = HeaderField.String(layer, "kind");
+        switch (kind)
+        {
+            case "dense":
+                int inputs = (int)HeaderField.Integer(layer, "inputs", 1, Array.MaxLength);
+                int outputs = (int)HeaderField.Integer(layer, "outputs", 1, Array.MaxLength);
+                if ((long)inputs * outputs > Array.MaxLength)
+                {
+                    throw new InvalidDataException($"The model header describes a dense layer of {inputs} × {outputs} weights, more than an array can hold.");
+                }
+
+                return ([new(outputs, inputs), new(outputs, 1)], []);
+            case "dropout":
+                return ([], []);
+            default:
+                throw new InvalidDataException($"The model uses the layer kind '{HeaderField.Printable(kind)}', which format version 1 does not have.");
+        }
+    }
+
+    private static TensorShape[] ReadShapes(JsonElement layer, string name)
+    {
+        JsonElement list = HeaderField.Required(layer, name, JsonValueKind.Array);
+        return list.EnumerateArray().Select(shape =>
+        {
+            if (shape.ValueKind != JsonValueKind.Array || shape.GetArrayLength() != 2
+                || !shape[0].TryGetInt32(out int rows) || !shape[1].TryGetInt32(out int columns)
+                || rows < 1 || columns < 1 || (long)rows * columns > Array.MaxLength)
+            {
+                throw new InvalidDataException($"A layer's '{name}' must list [rows, columns] pairs of positive sizes that fit an array (found {shape.GetRawText()}).");
+            }
+
+            return new TensorShape(rows, columns);
+        }).ToArray();
+    }
+
+    private static void CheckShapes<T>(Layer<T> layer, int index, IReadOnlyList<Parameter<T>> actual, TensorShape[] declared, string what)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        if (actual.Count != declared.Length || actual.Where((t, i) => t.Rows != declared[i].Rows || t.Columns != declared[i].Columns).Any())
+        {
+            throw new InvalidDataException($"Layer {index} ({layer}) has {what} [{string.Join(", ", actual.Select(t => $"{t.Rows}×{t.Columns}"))}], but the model header declares [{string.Join(", ", declared.Select(t => $"{t.Rows}×{t.Columns}"))}].");
+        }
+    }
+
+    private readonly record struct TensorShape(int Rows, int Columns)
+    {
+        public long Length => (long)Rows * Columns;
     }
 
     public static void CheckFinite<T>(ReadOnlySpan<T> values, string what)
@@ -219,7 +299,10 @@ internal static class NetworkCodec
             json.WriteStartArray("layers");
             foreach (Layer<T> layer in network.Layers)
             {
-                LayerCodec.Write(json, layer);
+                JsonObject entry = LayerRegistry.Describe(layer);
+                entry["parameters"] = Shapes(layer.Parameters);
+                entry["state"] = Shapes(layer.State);
+                entry.WriteTo(json);
             }
 
             json.WriteEndArray();

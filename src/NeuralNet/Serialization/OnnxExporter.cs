@@ -10,7 +10,9 @@ namespace NeuralNet.Serialization;
 /// element type float (float networks) or double (double networks).
 /// </summary>
 /// <remarks>
-/// Each dense layer becomes a <c>Gemm</c> (<c>Z = X·Wᵀ + b</c>, <c>transB = 1</c>) followed by its
+/// Each layer adds its own nodes (<see cref="Layer{T}.ExportOnnx"/>), so a user-written layer that
+/// overrides it is exported too; the last layer's output goes through an <c>Identity</c> named
+/// <c>output</c>. Each dense layer becomes a <c>Gemm</c> (<c>Z = X·Wᵀ + b</c>, <c>transB = 1</c>) followed by its
 /// activation: <c>Sigmoid</c>, <c>Tanh</c>, <c>Relu</c>, <c>LeakyRelu</c>, <c>Elu</c>, <c>Selu</c>,
 /// <c>Softplus</c>, <c>Softmax</c> (axis 1), <c>Identity</c>; SiLU as <c>Sigmoid</c> and <c>Mul</c>;
 /// GELU as <c>Div</c>, <c>Erf</c>, <c>Add</c> and <c>Mul</c>. Dropout layers are left out (at inference
@@ -23,7 +25,7 @@ public static class OnnxExporter
 {
     /// <summary>Writes the ONNX model of <paramref name="network"/> to a file (atomically: temporary file, then rename).</summary>
     /// <typeparam name="T">The element type, <see cref="float"/> or <see cref="double"/>.</typeparam>
-    /// <param name="network">The network; its layers and activations must be built-in ones.</param>
+    /// <param name="network">The network; each of its layers and activations must have an ONNX form (<see cref="Layer{T}.ExportOnnx"/>).</param>
     /// <param name="path">The <c>.onnx</c> file to write; replaced if it exists.</param>
     /// <exception cref="NotSupportedException">A layer or activation has no ONNX form here (it is named in the message), or <typeparamref name="T"/> is neither float nor double.</exception>
     public static void Export<T>(Network<T> network, string path)
@@ -36,7 +38,7 @@ public static class OnnxExporter
 
     /// <summary>Writes the ONNX model of <paramref name="network"/> to a stream at its current position (the stream is left open).</summary>
     /// <typeparam name="T">The element type, <see cref="float"/> or <see cref="double"/>.</typeparam>
-    /// <param name="network">The network; its layers and activations must be built-in ones.</param>
+    /// <param name="network">The network; each of its layers and activations must have an ONNX form (<see cref="Layer{T}.ExportOnnx"/>).</param>
     /// <param name="stream">A writable stream.</param>
     /// <exception cref="NotSupportedException">A layer or activation has no ONNX form here (it is named in the message), or <typeparamref name="T"/> is neither float nor double.</exception>
     public static void Export<T>(Network<T> network, Stream stream)
@@ -61,37 +63,12 @@ public static class OnnxExporter
     internal static void AddNetwork<T>(OnnxGraph<T> graph, Network<T> network, string input, string output, string prefix)
         where T : struct, IFloatingPointIeee754<T>
     {
-        int lastDense = -1;
+        string current = input;
         for (int i = 0; i < network.Layers.Count; i++)
         {
-            lastDense = network.Layers[i] switch
-            {
-                DenseLayer<T> => i,
-                DropoutLayer<T> => lastDense,
-                Layer<T> other => throw new NotSupportedException($"The layer {other.GetType().Name} ({other}) cannot be exported to ONNX: only dense and dropout layers can."),
-            };
+            current = network.Layers[i].ExportOnnx(graph, current, $"{prefix}layer{i}");
         }
 
-        string current = input;
-        for (int i = 0; i <= lastDense; i++)
-        {
-            if (network.Layers[i] is not DenseLayer<T> dense)
-            {
-                continue; // dropout: the identity at inference
-            }
-
-            string layer = $"{prefix}layer{i}";
-            graph.Initializer($"{layer}.weight", [dense.OutputSize, dense.InputSize], dense.Weights.ToRowMajorArray());
-            graph.Initializer($"{layer}.bias", [dense.OutputSize], dense.Biases.ToArray());
-            graph.Node("Gemm", [current, $"{layer}.weight", $"{layer}.bias"], $"{layer}.z", ("transB", 1L)); // Z = X·Wᵀ + b
-            string a = i == lastDense ? output : $"{layer}.a";
-            OnnxActivations.Add(graph, dense.Activation, $"{layer}.z", a);
-            current = a;
-        }
-
-        if (lastDense < 0)
-        {
-            graph.Node("Identity", [current], output); // a network of dropout layers only
-        }
+        graph.Node("Identity", [current], output);
     }
 }

@@ -6,16 +6,22 @@ namespace NeuralNet.Serialization;
 /// <summary>
 /// An ONNX graph under construction (nodes, initializers, one input and one output) and its encoding
 /// as an ONNX <c>ModelProto</c>. Field numbers are those of onnx.proto (IR version 7, opset 13).
+/// Each layer and activation adds its own nodes to it (<see cref="Layers.Layer{T}.ExportOnnx"/>,
+/// <see cref="Activations.ActivationFunction{T}.ExportOnnx"/>); a user-written layer does the same.
 /// </summary>
-internal sealed class OnnxGraph<T>
+/// <typeparam name="T">The element type of the model's tensors, <see cref="float"/> or <see cref="double"/>.</typeparam>
+public sealed class OnnxGraph<T>
     where T : struct, IFloatingPointIeee754<T>
 {
+    /// <summary>The ONNX IR version written.</summary>
     public const long IrVersion = 7;
+
+    /// <summary>The opset of the default domain the nodes may use.</summary>
     public const long OpsetVersion = 13;
     private const long AttributeFloat = 1, AttributeInt = 2, AttributeInts = 7, AttributeStrings = 8;
 
     /// <summary>ONNX's TensorProto data types used beside <typeparamref name="T"/>.</summary>
-    public const long Int64Type = 7, StringType = 8;
+    internal const long Int64Type = 7, StringType = 8;
 
     private readonly List<Action<ProtobufWriter>> _nodes = [];
     private readonly List<Action<ProtobufWriter>> _initializers = [];
@@ -23,17 +29,28 @@ internal sealed class OnnxGraph<T>
     private readonly SortedSet<string> _domains = new(StringComparer.Ordinal);
 
     /// <summary>ONNX's TensorProto data type of <typeparamref name="T"/>: FLOAT = 1, DOUBLE = 11.</summary>
-    public static long DataType => typeof(T) == typeof(float) ? 1
+    internal static long DataType => typeof(T) == typeof(float) ? 1
         : typeof(T) == typeof(double) ? 11
         : throw new NotSupportedException($"Only float and double networks can be exported to ONNX (received {typeof(T).Name}).");
 
+    /// <summary>Internal constructor: the exporter makes the graph and hands it to each layer.</summary>
+    internal OnnxGraph()
+    {
+    }
+
     /// <summary>Adds a node; attributes are (name, value) pairs, a float value giving a FLOAT attribute and a long an INT one.</summary>
+    /// <param name="opType">The ONNX operator, e.g. <c>Gemm</c>.</param>
+    /// <param name="inputs">The names of its input tensors.</param>
+    /// <param name="output">The name of its output tensor (unique in the graph).</param>
+    /// <param name="attributes">Its attributes: a <see cref="float"/> value gives a FLOAT attribute, a <see cref="long"/> an INT one.</param>
     public void Node(string opType, string[] inputs, string output, params (string Name, object Value)[] attributes)
         => DomainNode(string.Empty, opType, inputs, output, attributes);
 
     /// <summary>As <see cref="Node"/>, for an operator of another domain than ONNX's own (e.g. <c>ai.onnx.ml</c>).</summary>
-    public void DomainNode(string domain, string opType, string[] inputs, string output, params (string Name, object Value)[] attributes)
+    internal void DomainNode(string domain, string opType, string[] inputs, string output, params (string Name, object Value)[] attributes)
     {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(attributes);
         string name = $"{output}.{opType}";
         if (domain.Length > 0)
         {
@@ -72,8 +89,13 @@ internal sealed class OnnxGraph<T>
     }
 
     /// <summary>Adds a weight tensor of shape <paramref name="dims"/>, given in row-major order (ONNX's layout).</summary>
+    /// <param name="name">The tensor's name (unique in the graph).</param>
+    /// <param name="dims">Its shape; empty for a scalar.</param>
+    /// <param name="rowMajor">Its values, row-major; copied.</param>
     public void Initializer(string name, long[] dims, T[] rowMajor)
     {
+        ArgumentNullException.ThrowIfNull(dims);
+        ArgumentNullException.ThrowIfNull(rowMajor);
         byte[] raw = MemoryMarshal.AsBytes(rowMajor.AsSpan()).ToArray();
         if (!BitConverter.IsLittleEndian)
         {
@@ -92,7 +114,7 @@ internal sealed class OnnxGraph<T>
     }
 
     /// <summary>Adds a 1-D tensor of strings (e.g. class names).</summary>
-    public void StringInitializer(string name, IReadOnlyList<string> values)
+    internal void StringInitializer(string name, IReadOnlyList<string> values)
     {
         string[] copy = values.ToArray();
         _initializers.Add(tensor =>
@@ -108,7 +130,7 @@ internal sealed class OnnxGraph<T>
     }
 
     /// <summary>Adds a tensor of 64-bit integers (e.g. a shape for Reshape), dims as given.</summary>
-    public void Int64Initializer(string name, long[] dims, long[] values)
+    internal void Int64Initializer(string name, long[] dims, long[] values)
     {
         byte[] raw = MemoryMarshal.AsBytes(values.AsSpan()).ToArray();
         if (!BitConverter.IsLittleEndian)
@@ -128,9 +150,11 @@ internal sealed class OnnxGraph<T>
     }
 
     /// <summary>Adds a 1-D tensor of numbers of <typeparamref name="T"/>.</summary>
-    public void VectorInitializer(string name, IReadOnlyList<T> values) => Initializer(name, [values.Count], values.ToArray());
+    internal void VectorInitializer(string name, IReadOnlyList<T> values) => Initializer(name, [values.Count], values.ToArray());
 
     /// <summary>The name of a scalar constant of <typeparamref name="T"/> (created once per value).</summary>
+    /// <param name="value">The constant's value.</param>
+    /// <returns>The name of its tensor.</returns>
     public string Constant(double value)
     {
         if (!_constants.TryGetValue(value, out string? name))
@@ -144,7 +168,7 @@ internal sealed class OnnxGraph<T>
     }
 
     /// <summary>Encodes the whole model: <c>ModelProto</c> with the graph, its input <c>input</c> [batch, inputs] and output <c>output</c> [batch, outputs].</summary>
-    public ProtobufWriter ToModel(int inputSize, int outputSize, string producerVersion)
+    internal ProtobufWriter ToModel(int inputSize, int outputSize, string producerVersion)
     {
         var model = new ProtobufWriter();
         model.Int64(1, IrVersion)
@@ -174,7 +198,7 @@ internal sealed class OnnxGraph<T>
     /// Encodes a model with several inputs and outputs: each (name, element type, dims) where a dim is a
     /// <see cref="long"/> size or a <see cref="string"/> symbol (e.g. <c>batch</c>).
     /// </summary>
-    public ProtobufWriter ToModel(IReadOnlyList<(string Name, long ElementType, object[] Dims)> inputs, IReadOnlyList<(string Name, long ElementType, object[] Dims)> outputs, string producerVersion)
+    internal ProtobufWriter ToModel(IReadOnlyList<(string Name, long ElementType, object[] Dims)> inputs, IReadOnlyList<(string Name, long ElementType, object[] Dims)> outputs, string producerVersion)
     {
         var model = new ProtobufWriter();
         model.Int64(1, IrVersion)

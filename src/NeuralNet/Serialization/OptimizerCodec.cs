@@ -44,7 +44,7 @@ internal static class OptimizerCodec
             "adam" => HeaderField.Construct("adam optimizer", () => new AdamOptimizer<T>(saved.LearningRate, Hyper("beta1"), Hyper("beta2"), Hyper("epsilon"), saved.WeightDecay)),
             "adamw" => HeaderField.Construct("adamw optimizer", () => new AdamWOptimizer<T>(saved.LearningRate, Hyper("beta1"), Hyper("beta2"), Hyper("epsilon"), saved.WeightDecay)),
             "rmsprop" => HeaderField.Construct("rmsprop optimizer", () => new RmsPropOptimizer<T>(saved.LearningRate, Hyper("alpha"), Hyper("epsilon"), Hyper("momentum"), Flag("centered"), saved.WeightDecay)),
-            _ => throw new InvalidDataException($"The file holds the state of a '{ActivationCodec.Printable(saved.Name)}' optimizer, which this version cannot create by itself; pass an optimizer of that kind to NetworkSerializer.Load to restore its state into it."),
+            _ => throw new InvalidDataException($"The file holds the state of a '{HeaderField.Printable(saved.Name)}' optimizer, which this version cannot create by itself; pass an optimizer of that kind to NetworkSerializer.Load to restore its state into it."),
         };
         if (optimizer.SlotCount != saved.SlotCount)
         {
@@ -140,7 +140,7 @@ internal static class OptimizerCodec
             string name = HeaderField.NameOf(property);
             hyper[name] = property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetDouble(out double v) && double.IsFinite(v)
                 ? v
-                : throw new InvalidDataException($"The optimizer's setting '{ActivationCodec.Printable(name)}' must be a finite number (found {property.Value.ValueKind}).");
+                : throw new InvalidDataException($"The optimizer's setting '{HeaderField.Printable(name)}' must be a finite number (found {property.Value.ValueKind}).");
         }
 
         int slots = (int)HeaderField.Integer(element, "slots", 0, 16);

@@ -52,7 +52,7 @@ internal static class PreprocessingCodec
         {
             "standard_scaler" => HeaderField.Construct("standard scaler", () => StandardScaler<T>.FromAffine(center, scale)),
             "min_max_scaler" => ReadMinMax(element, center, scale),
-            _ => throw new InvalidDataException($"The model header names an unknown scaler kind '{ActivationCodec.Printable(kind)}' (expected standard_scaler or min_max_scaler)."),
+            _ => throw new InvalidDataException($"The model header names an unknown scaler kind '{HeaderField.Printable(kind)}' (expected standard_scaler or min_max_scaler)."),
         };
     }
 
@@ -75,7 +75,7 @@ internal static class PreprocessingCodec
         string kind = HeaderField.String(element, "kind");
         if (kind != "one_hot")
         {
-            throw new InvalidDataException($"The model header names an unknown encoder kind '{ActivationCodec.Printable(kind)}' (expected one_hot).");
+            throw new InvalidDataException($"The model header names an unknown encoder kind '{HeaderField.Printable(kind)}' (expected one_hot).");
         }
 
         string[] categories = ReadStrings(element, "categories");

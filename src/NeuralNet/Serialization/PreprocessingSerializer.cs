@@ -138,7 +138,7 @@ public static class PreprocessingSerializer
         string elementType = HeaderField.String(root, "elementType");
         if (elementType != ModelFileLayout.ElementTypeName<T>())
         {
-            throw new InvalidDataException($"The file holds a {ActivationCodec.Printable(elementType)} scaler but was loaded as {typeof(T).Name} ({ModelFileLayout.ElementTypeName<T>()}); load it with the matching element type.");
+            throw new InvalidDataException($"The file holds a {HeaderField.Printable(elementType)} scaler but was loaded as {typeof(T).Name} ({ModelFileLayout.ElementTypeName<T>()}); load it with the matching element type.");
         }
 
         return PreprocessingCodec.ReadScaler<T>(HeaderField.Required(root, "preprocessing", JsonValueKind.Object));

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace NeuralNet.Serialization;
 
@@ -29,6 +30,13 @@ internal static class RandomStateCodec
         }
 
         json.WriteEndObject();
+    }
+
+    /// <summary>The same object as <see cref="Write"/> writes, as a JSON node.</summary>
+    public static JsonObject ToJson(RandomSource random)
+    {
+        (ulong s0, ulong s1, ulong s2, ulong s3, double? spare) = random.State;
+        return new JsonObject { ["state"] = new JsonArray(s0, s1, s2, s3), ["spareGaussian"] = spare };
     }
 
     /// <summary>Reads the state written by <see cref="Write"/> under <paramref name="name"/>; null when the field is absent or null.</summary>

@@ -86,7 +86,7 @@ public sealed class OnnxExporterTests
     }
 
     /// <summary>Exports to memory, runs the model in ONNX Runtime on <paramref name="x"/> and returns the output, row-major.</summary>
-    private static T[] RunOnnx<T>(Network<T> network, Matrix<T> x)
+    internal static T[] RunOnnx<T>(Network<T> network, Matrix<T> x)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         using var stream = new MemoryStream();
