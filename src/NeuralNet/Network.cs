@@ -29,6 +29,7 @@ public sealed class Network<T>
     private readonly BatchBuffers<T> _lossGradientBuffers;
     private Matrix<T>? _lastOutput;
     private ParameterSnapshot<T>? _beforeStep;
+    private LossFunction<T>? _fittingLoss;
     private int _training;
 
     /// <summary>Creates a network and draws its initial weights from a source seeded with <paramref name="seed"/>.</summary>
@@ -270,6 +271,7 @@ public sealed class Network<T>
         ShapeCheck.Columns(input, InputSize, nameof(input));
         ShapeCheck.Finite(input, nameof(input));
         ValidateTarget(target, loss, sampleWeights, input.RowCount);
+        CheckLossFits(loss, nameof(loss));
         using TrainingScope scope = EnterTraining();
         return Step(input, target, loss, optimizer, sampleWeights is null ? default : DenseStorage.Of(sampleWeights), null, 0, 0);
     }
@@ -309,6 +311,25 @@ public sealed class Network<T>
         }
 
         return value;
+    }
+
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> when <paramref name="loss"/> cannot work on this network's
+    /// output (a probability loss on an output that is not a probability); remembers the last loss that fits.
+    /// </summary>
+    internal void CheckLossFits(LossFunction<T> loss, string parameterName)
+    {
+        if (ReferenceEquals(loss, _fittingLoss))
+        {
+            return;
+        }
+
+        if (loss.OutputMismatch(_layers[^1]) is string problem)
+        {
+            throw new ArgumentException(problem, parameterName);
+        }
+
+        _fittingLoss = loss;
     }
 
     /// <summary>
@@ -353,14 +374,14 @@ public sealed class Network<T>
         int rows = output.RowCount;
         int last = _layers.Length - 1;
         Matrix<T>? gradient;
-        if (_layers[last] is DenseLayer<T> dense
-            && loss.TryFusedGradient(dense.Activation, DenseStorage.Of(output), DenseStorage.Of(target), sampleWeights, dense.PreActivationGradient, rows, OutputSize))
+        Matrix<T> lossGradient = _lossGradientBuffers.For(rows)[0];
+        if (_layers[last].OutputActivation is { } activation
+            && loss.TryFusedGradient(activation, DenseStorage.Of(output), DenseStorage.Of(target), sampleWeights, DenseStorage.Of(lossGradient), rows, OutputSize))
         {
-            gradient = dense.BackwardFromPreActivationGradient(computeInputGradient: last > 0);
+            gradient = _layers[last].BackwardFromActivationInput(lossGradient, computeInputGradient: last > 0); // the fused ∂L/∂Z, for any layer that takes part
         }
         else
         {
-            Matrix<T> lossGradient = _lossGradientBuffers.For(rows)[0];
             loss.Gradient(DenseStorage.Of(output), DenseStorage.Of(target), sampleWeights, DenseStorage.Of(lossGradient), rows, OutputSize);
             gradient = _layers[last].Backward(lossGradient, computeInputGradient: last > 0);
         }

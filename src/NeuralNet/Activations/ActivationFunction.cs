@@ -26,6 +26,14 @@ public abstract class ActivationFunction<T>
     /// <summary>The initialiser that suits this function when the user names none (e.g. He for ReLU).</summary>
     public virtual WeightInitializer DefaultInitializer => WeightInitializer.GlorotUniform;
 
+    /// <summary>
+    /// What the outputs are: probabilities (sigmoid), a distribution per row (softmax), other real
+    /// numbers, or <see cref="ActivationOutput.Unspecified"/> (the default: no check). A loss checks it
+    /// before training, so an activation of your own that outputs probabilities says so here to be
+    /// accepted by the probability losses.
+    /// </summary>
+    public virtual ActivationOutput OutputKind => ActivationOutput.Unspecified;
+
     /// <summary>Computes <c>a = f(z)</c> for a whole batch.</summary>
     /// <param name="z">Weighted sums, column-major, <c>rows × columns</c>.</param>
     /// <param name="a">Receives the activations; same layout; may not overlap <paramref name="z"/>.</param>

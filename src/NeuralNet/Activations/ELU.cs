@@ -32,6 +32,9 @@ public sealed class ELU<T> : ElementwiseActivationFunction<T>
     public override string Name => "elu";
 
     /// <inheritdoc />
+    public override ActivationOutput OutputKind => ActivationOutput.Real;
+
+    /// <inheritdoc />
     public override WeightInitializer DefaultInitializer => WeightInitializer.HeUniform;
 
     /// <inheritdoc />

@@ -19,6 +19,9 @@ public sealed class GELU<T> : ElementwiseActivationFunction<T>
     public override string Name => "gelu";
 
     /// <inheritdoc />
+    public override ActivationOutput OutputKind => ActivationOutput.Real;
+
+    /// <inheritdoc />
     public override WeightInitializer DefaultInitializer => WeightInitializer.HeUniform;
 
     /// <inheritdoc />

@@ -12,6 +12,9 @@ public sealed class Identity<T> : ElementwiseActivationFunction<T>
     public override string Name => "identity";
 
     /// <inheritdoc />
+    public override ActivationOutput OutputKind => ActivationOutput.Real;
+
+    /// <inheritdoc />
     public override T Value(T z) => z; // f(z) = z
 
     /// <inheritdoc />

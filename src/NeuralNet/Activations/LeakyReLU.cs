@@ -33,6 +33,9 @@ public sealed class LeakyReLU<T> : ElementwiseActivationFunction<T>
     public override string Name => "leaky_relu";
 
     /// <inheritdoc />
+    public override ActivationOutput OutputKind => ActivationOutput.Real;
+
+    /// <inheritdoc />
     public override WeightInitializer DefaultInitializer => WeightInitializer.HeUniform;
 
     /// <inheritdoc />

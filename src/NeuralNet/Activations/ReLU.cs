@@ -14,6 +14,9 @@ public sealed class ReLU<T> : ElementwiseActivationFunction<T>
     public override string Name => "relu";
 
     /// <inheritdoc />
+    public override ActivationOutput OutputKind => ActivationOutput.Real;
+
+    /// <inheritdoc />
     public override WeightInitializer DefaultInitializer => WeightInitializer.HeUniform;
 
     /// <inheritdoc />

@@ -19,6 +19,9 @@ public sealed class SELU<T> : ElementwiseActivationFunction<T>
     public override string Name => "selu";
 
     /// <inheritdoc />
+    public override ActivationOutput OutputKind => ActivationOutput.Real;
+
+    /// <inheritdoc />
     public override WeightInitializer DefaultInitializer => WeightInitializer.LeCunNormal;
 
     /// <inheritdoc />

@@ -13,6 +13,9 @@ public sealed class SiLU<T> : ElementwiseActivationFunction<T>
     public override string Name => "silu";
 
     /// <inheritdoc />
+    public override ActivationOutput OutputKind => ActivationOutput.Real;
+
+    /// <inheritdoc />
     public override WeightInitializer DefaultInitializer => WeightInitializer.HeUniform;
 
     /// <inheritdoc />

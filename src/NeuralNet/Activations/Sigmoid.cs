@@ -16,6 +16,9 @@ public sealed class Sigmoid<T> : ElementwiseActivationFunction<T>
     public override string Name => "sigmoid";
 
     /// <inheritdoc />
+    public override ActivationOutput OutputKind => ActivationOutput.Probabilities;
+
+    /// <inheritdoc />
     public override T Value(T z) => Logistic(z);
 
     /// <inheritdoc />

@@ -19,6 +19,9 @@ public sealed class Softmax<T> : ActivationFunction<T>
     public override string Name => "softmax";
 
     /// <inheritdoc />
+    public override ActivationOutput OutputKind => ActivationOutput.ProbabilityDistribution;
+
+    /// <inheritdoc />
     public override void Forward(ReadOnlySpan<T> z, Span<T> a, int rows, int columns)
     {
         for (int r = 0; r < rows; r++)

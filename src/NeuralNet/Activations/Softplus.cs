@@ -12,6 +12,9 @@ public sealed class Softplus<T> : ElementwiseActivationFunction<T>
     public override string Name => "softplus";
 
     /// <inheritdoc />
+    public override ActivationOutput OutputKind => ActivationOutput.Real;
+
+    /// <inheritdoc />
     public override T Value(T z) => T.Max(z, T.Zero) + T.LogP1(T.Exp(-T.Abs(z))); // ln(1 + e^z), without overflow
 
     /// <inheritdoc />

@@ -13,6 +13,9 @@ public sealed class Tanh<T> : ElementwiseActivationFunction<T>
     public override string Name => "tanh";
 
     /// <inheritdoc />
+    public override ActivationOutput OutputKind => ActivationOutput.Real;
+
+    /// <inheritdoc />
     public override T Value(T z) => T.Tanh(z);
 
     /// <inheritdoc />

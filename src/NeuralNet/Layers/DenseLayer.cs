@@ -30,6 +30,7 @@ public sealed class DenseLayer<T> : Layer<T>
     private readonly BatchBuffers<T> _outputBuffers;
     private readonly BatchBuffers<T> _inputGradientBuffers;
     private Matrix<T>[]? _last;
+    private T[]? _lastActivationInputGradient;
     private Matrix<T>? _lastInput;
 
     /// <summary>Creates a dense layer; its weights are drawn when a <see cref="Network{T}"/> takes it.</summary>
@@ -62,6 +63,9 @@ public sealed class DenseLayer<T> : Layer<T>
     /// <summary>The activation function <c>f</c>.</summary>
     public ActivationFunction<T> Activation { get; }
 
+    /// <summary>The activation <c>f</c>: a dense layer takes part in the fused gradient.</summary>
+    public override ActivationFunction<T>? OutputActivation => Activation;
+
     /// <summary>The initialiser used for the weights.</summary>
     public WeightInitializer Initializer { get; }
 
@@ -74,8 +78,8 @@ public sealed class DenseLayer<T> : Layer<T>
     /// <summary>The weights and the biases, in that order.</summary>
     public override IReadOnlyList<Parameter<T>> Parameters { get; }
 
-    /// <summary>The buffer of <c>∂L/∂Z</c> for the last forward batch, where a fused loss writes its gradient.</summary>
-    internal Span<T> PreActivationGradient => DenseStorage.Of(Last[DZ]);
+    /// <summary><c>∂L/∂Z</c> of the last backward pass (the layer's own buffer, or the fused loss's).</summary>
+    internal Span<T> PreActivationGradient => _lastActivationInputGradient ?? DenseStorage.Of(Last[DZ]);
 
     /// <summary>The weighted sums Z of the last forward batch.</summary>
     internal Matrix<T> LastWeightedSum => Last[Z];
@@ -108,7 +112,16 @@ public sealed class DenseLayer<T> : Layer<T>
         ShapeCheck.Shape(outputGradient, buffers[A].RowCount, OutputSize, nameof(outputGradient));
         int rows = buffers[A].RowCount;
         Activation.Backward(DenseStorage.Of(buffers[Z]), DenseStorage.Of(buffers[A]), DenseStorage.Of(outputGradient), DenseStorage.Of(buffers[DZ]), rows, OutputSize);
-        return BackwardFromPreActivationGradient(computeInputGradient);
+        return BackwardFrom(DenseStorage.Of(buffers[DZ]), rows, computeInputGradient);
+    }
+
+    /// <inheritdoc />
+    public override Matrix<T>? BackwardFromActivationInput(Matrix<T> activationInputGradient, bool computeInputGradient = true)
+    {
+        ArgumentNullException.ThrowIfNull(activationInputGradient);
+        Matrix<T>[] buffers = Last;
+        ShapeCheck.Shape(activationInputGradient, buffers[A].RowCount, OutputSize, nameof(activationInputGradient));
+        return BackwardFrom(DenseStorage.Of(activationInputGradient), buffers[A].RowCount, computeInputGradient);
     }
 
     /// <inheritdoc />
@@ -124,14 +137,12 @@ public sealed class DenseLayer<T> : Layer<T>
     }
 
     /// <summary>
-    /// The backward pass from <c>∂L/∂Z</c> already in <see cref="PreActivationGradient"/> (written by
-    /// the activation's backward pass or by a fused loss): the parameter gradients and <c>∂L/∂X</c>.
+    /// The backward pass from <c>∂L/∂Z</c> in <paramref name="dz"/> (written by the activation's backward
+    /// pass or by a fused loss): the parameter gradients and <c>∂L/∂X</c>.
     /// </summary>
-    internal Matrix<T>? BackwardFromPreActivationGradient(bool computeInputGradient)
+    private Matrix<T>? BackwardFrom(T[] dz, int rows, bool computeInputGradient)
     {
-        Matrix<T>[] buffers = Last;
-        int rows = buffers[A].RowCount;
-        T[] dz = DenseStorage.Of(buffers[DZ]);
+        _lastActivationInputGradient = dz;
         T[] x = DenseStorage.Of(_lastInput!);
 
         // ∂L/∂W = (∂L/∂Z)ᵀ·X: [out × batch]·[batch × in]

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Text.Json.Nodes;
+using NeuralNet.Activations;
 using MathNet.Numerics.LinearAlgebra;
 using NeuralNet.Serialization;
 
@@ -95,6 +96,34 @@ public abstract class Layer<T>
     /// <param name="input">The batch, <c>batch × <see cref="InputSize"/></c>.</param>
     /// <param name="output">Receives the output, <c>batch × <see cref="OutputSize"/></c>, a dense matrix.</param>
     public abstract void Predict(Matrix<T> input, Matrix<T> output);
+
+    /// <summary>
+    /// The activation this layer applies last (<c>A = f(Z)</c>), when the layer takes part in the fused
+    /// gradient: a loss that has a simpler, stabler joint gradient with it (softmax or sigmoid with
+    /// cross-entropy) writes <c>∂L/∂Z</c> directly and the network calls
+    /// <see cref="BackwardFromActivationInput"/> instead of <see cref="Backward"/>. Null (the default)
+    /// when the layer does not take part; a layer that returns an activation here must override
+    /// <see cref="BackwardFromActivationInput"/>.
+    /// </summary>
+    public virtual ActivationFunction<T>? OutputActivation => null;
+
+    /// <summary>
+    /// What this layer's outputs are, for the check that the loss fits the network's output: by default
+    /// <see cref="OutputActivation"/>'s <see cref="ActivationFunction{T}.OutputKind"/>, else unspecified (no check).
+    /// </summary>
+    public virtual ActivationOutput OutputKind => OutputActivation?.OutputKind ?? ActivationOutput.Unspecified;
+
+    /// <summary>
+    /// The backward pass for the batch of the last <see cref="Forward"/>, from <c>∂L/∂Z</c>, the gradient
+    /// with respect to the input of <see cref="OutputActivation"/> (written by a fused loss): overwrites
+    /// every parameter's gradient and returns <c>∂L/∂input</c>, as <see cref="Backward"/> does.
+    /// </summary>
+    /// <param name="activationInputGradient"><c>∂L/∂Z</c>, <c>batch × <see cref="OutputSize"/></c>; valid during this call only.</param>
+    /// <param name="computeInputGradient">False to skip <c>∂L/∂input</c>.</param>
+    /// <returns><c>∂L/∂input</c> (the layer's own buffer), or null when not computed.</returns>
+    /// <exception cref="NotSupportedException">The layer declares no <see cref="OutputActivation"/>.</exception>
+    public virtual Matrix<T>? BackwardFromActivationInput(Matrix<T> activationInputGradient, bool computeInputGradient = true)
+        => throw new NotSupportedException($"{this} declares no OutputActivation, so it takes no fused gradient; override both OutputActivation and BackwardFromActivationInput to take part.");
 
     /// <summary>
     /// Called once by the network that takes this layer: draw initial parameters and keep whatever

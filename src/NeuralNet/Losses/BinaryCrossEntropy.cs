@@ -1,5 +1,6 @@
 using System.Numerics;
 using NeuralNet.Activations;
+using NeuralNet.Layers;
 
 namespace NeuralNet.Losses;
 
@@ -73,6 +74,21 @@ public sealed class BinaryCrossEntropy<T> : LossFunction<T>
     }
 
     /// <summary>Fused sigmoid + binary cross-entropy: <c>∂L/∂z = w(σ(z) − t)/(N·C)</c>.</summary>
+    /// <inheritdoc />
+    protected internal override string? OutputMismatch(Layer<T> outputLayer)
+    {
+        ArgumentNullException.ThrowIfNull(outputLayer);
+        if (outputLayer.OutputKind == ActivationOutput.ProbabilityDistribution && outputLayer.OutputSize == 1)
+        {
+            return $"{Name} on {outputLayer}: a softmax over one unit always outputs 1, so the network could never learn. Use a Sigmoid output for the probability of class 1 (or two softmax units with CategoricalCrossEntropy).";
+        }
+
+        return !FromLogits && outputLayer.OutputKind == ActivationOutput.Real
+            ? $"{Name} expects probabilities from the output layer, but {outputLayer} gives other real numbers, on which the loss is NaN or negative. Use new BinaryCrossEntropy<{typeof(T).Name}>(fromLogits: true) on that output, or end the network in a Sigmoid. (An activation or layer of your own whose outputs are probabilities says so through its OutputKind property.)"
+            : null;
+    }
+
+    /// <inheritdoc />
     internal override bool TryFusedGradient(
         ActivationFunction<T> activation, ReadOnlySpan<T> output, ReadOnlySpan<T> target, ReadOnlySpan<T> sampleWeights,
         Span<T> preActivationGradient, int rows, int columns)

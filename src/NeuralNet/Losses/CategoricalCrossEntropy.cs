@@ -1,5 +1,6 @@
 using System.Numerics;
 using NeuralNet.Activations;
+using NeuralNet.Layers;
 
 namespace NeuralNet.Losses;
 
@@ -120,6 +121,16 @@ public sealed class CategoricalCrossEntropy<T> : LossFunction<T>
     }
 
     /// <summary>Fused softmax + cross-entropy, see <see cref="FusedSoftmaxGradient"/>.</summary>
+    /// <inheritdoc />
+    protected internal override string? OutputMismatch(Layer<T> outputLayer)
+    {
+        ArgumentNullException.ThrowIfNull(outputLayer);
+        return !FromLogits && outputLayer.OutputKind == ActivationOutput.Real
+            ? $"{Name} expects probabilities from the output layer, but {outputLayer} gives other real numbers, on which the loss is NaN or negative. Use new CategoricalCrossEntropy<{typeof(T).Name}>(fromLogits: true) on that output, or end the network in a Softmax. (An activation or layer of your own whose outputs are probabilities says so through its OutputKind property.)"
+            : null;
+    }
+
+    /// <inheritdoc />
     internal override bool TryFusedGradient(
         ActivationFunction<T> activation, ReadOnlySpan<T> output, ReadOnlySpan<T> target, ReadOnlySpan<T> sampleWeights,
         Span<T> preActivationGradient, int rows, int columns)

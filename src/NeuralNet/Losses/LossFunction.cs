@@ -1,6 +1,7 @@
 using System.Numerics;
 using NeuralNet.Activations;
 using NeuralNet.Kernels;
+using NeuralNet.Layers;
 
 namespace NeuralNet.Losses;
 
@@ -79,6 +80,17 @@ public abstract class LossFunction<T>
     protected internal virtual void ValidateTargetValues(ReadOnlySpan<T> target, int rows, int outputs, int targetColumns, string parameterName)
     {
     }
+
+    /// <summary>
+    /// Checks, before training, that the network's output layer gives what this loss expects: returns
+    /// null when it does, else the problem, naming the layer, the loss and the fix (the network throws
+    /// it as an <see cref="ArgumentException"/>). The built-in cross-entropy losses refuse an output that
+    /// is not a probability (<see cref="Layer{T}.OutputKind"/>); the base refuses nothing. Override it for a
+    /// loss of your own.
+    /// </summary>
+    /// <param name="outputLayer">The network's last layer.</param>
+    /// <returns>Null, or what is wrong and how to fix it.</returns>
+    protected internal virtual string? OutputMismatch(Layer<T> outputLayer) => null;
 
     /// <summary>
     /// Where the output activation and this loss have a simpler, stabler joint gradient (softmax with

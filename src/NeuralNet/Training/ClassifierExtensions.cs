@@ -13,7 +13,9 @@ public static class ClassifierExtensions
     /// <summary>
     /// The class probabilities of each input row. A softmax or sigmoid output layer already gives
     /// them; otherwise the outputs are taken as logits and softmax (several outputs) or the logistic
-    /// function (one output) is applied.
+    /// function (one output) is applied. An output layer whose activation gives other real numbers
+    /// (ReLU, tanh, ...) is refused with <see cref="ArgumentException"/>; a one-output network without
+    /// activation is taken as a logit classifier (a regression network looks the same).
     /// </summary>
     /// <typeparam name="T">The element type.</typeparam>
     /// <param name="network">The classifier.</param>
@@ -23,9 +25,14 @@ public static class ClassifierExtensions
         where T : struct, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(network);
+        Layer<T> last = network.Layers[^1];
+        if (last.OutputKind == ActivationOutput.Real && last.OutputActivation is not Identity<T>)
+        {
+            throw new ArgumentException($"the output layer {last} gives neither probabilities nor logits: class predictions need a softmax or sigmoid output, or logits (no activation). A regression network has no classes.", nameof(network));
+        }
+
         Matrix<T> output = network.Predict(inputs);
-        ActivationFunction<T>? last = (network.Layers[^1] as DenseLayer<T>)?.Activation;
-        if (last is Softmax<T> or Sigmoid<T>)
+        if (last.OutputKind is ActivationOutput.Probabilities or ActivationOutput.ProbabilityDistribution)
         {
             return output;
         }

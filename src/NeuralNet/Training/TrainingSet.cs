@@ -73,6 +73,7 @@ internal sealed class TrainingSet<T>
         TrainingOptions options = trainer.Options;
         ShapeCheck.Columns(inputs, network.InputSize, nameof(inputs));
         ShapeCheck.Finite(inputs, nameof(inputs));
+        network.CheckLossFits(loss, "loss");
         loss.ValidateTarget(DenseStorage.Of(targets), targets.RowCount, targets.ColumnCount, inputs.RowCount, network.OutputSize, nameof(targets));
         if (sampleWeights is not null)
         {
