@@ -30,6 +30,9 @@ internal static class Program
             case "GEMM":
                 GemmWorkload.Run();
                 return 0;
+            case "STREAM-CSV":
+                StreamingCsvWorkload.Run(args.ElementAtOrDefault(1));
+                return 0;
             case "CHECKS":
                 DeterministicNumbers.ReportChecks();
                 return 0;

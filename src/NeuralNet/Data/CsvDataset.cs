@@ -74,13 +74,7 @@ public static class CsvDataset
     private static Dataset<T> ReadCore<T>(TextReader reader, string source, Func<string[], int> targetIndex)
         where T : struct, IFloatingPointIeee754<T>
     {
-        string? headerLine = reader.ReadLine() ?? throw new InvalidDataException($"{source} is empty: expected a header row.");
-        string[] header = headerLine.Split(',').Select(h => h.Trim()).ToArray();
-        if (header.Length < 2)
-        {
-            throw new InvalidDataException($"{source}, line 1: expected a header with at least 2 comma-separated columns (received '{headerLine}').");
-        }
-
+        string[] header = ReadHeader(reader, source);
         int target = targetIndex(header);
         var rows = new List<double[]>();
         int lineNumber = 1;
@@ -123,9 +117,29 @@ public static class CsvDataset
         return new Dataset<T>(features, targets, featureNames, [header[target]]);
     }
 
+    /// <summary>Reads the header row: at least 2 comma-separated names.</summary>
+    internal static string[] ReadHeader(TextReader reader, string source)
+    {
+        string? headerLine = reader.ReadLine() ?? throw new InvalidDataException($"{source} is empty: expected a header row.");
+        string[] header = headerLine.Split(',').Select(h => h.Trim()).ToArray();
+        if (header.Length < 2)
+        {
+            throw new InvalidDataException($"{source}, line 1: expected a header with at least 2 comma-separated columns (received '{headerLine}').");
+        }
+
+        return header;
+    }
+
     private static double[] ParseRow(string line, string[] header, string source, int lineNumber)
     {
         var values = new double[header.Length];
+        ParseRow(line, header, source, lineNumber, values);
+        return values;
+    }
+
+    /// <summary>Parses one data line into <paramref name="values"/> (one per header column), allocating nothing.</summary>
+    internal static void ParseRow(string line, string[] header, string source, int lineNumber, double[] values)
+    {
         ReadOnlySpan<char> rest = line.AsSpan();
         for (int c = 0; c < header.Length; c++)
         {
@@ -148,7 +162,5 @@ public static class CsvDataset
                 throw new InvalidDataException($"{source}, line {lineNumber}: expected {header.Length} fields as in the header (received more).");
             }
         }
-
-        return values;
     }
 }

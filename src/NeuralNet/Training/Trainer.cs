@@ -147,6 +147,35 @@ public sealed class Trainer<T>
     public TrainingHistory Fit(T[,] inputs, T[,] targets, CancellationToken cancellationToken = default)
         => Fit(PlainInputs.Rows(inputs, nameof(inputs)), PlainInputs.Rows(targets, nameof(targets)), cancellationToken: cancellationToken);
 
+    /// <summary>
+    /// Trains from data read in chunks, one pass per epoch, for data larger than memory: each epoch
+    /// reads <paramref name="training"/> again and shuffles its rows through a buffer of
+    /// <paramref name="shuffleBufferRows"/> rows (each new row takes the place of a buffered row drawn at
+    /// random, which goes into the batch), so memory holds the buffer, a batch and the source's chunk,
+    /// never the data. Without <see cref="TrainingOptions.Shuffle"/> the rows go into batches in the
+    /// source's order and training gives the same weights, bit for bit, as the in-memory <c>Fit</c> on
+    /// the same rows.
+    /// </summary>
+    /// <remarks>Records the training loss and, with <paramref name="validation"/>, the validation loss (and
+    /// accuracy for a classifier). Early stopping may monitor the training or validation loss.
+    /// <see cref="TrainingOptions.ValidationSplit"/> and <see cref="TrainingOptions.ClassWeights"/> are
+    /// refused: they need all rows at once. Each batch is checked (finite inputs, targets in the loss's
+    /// shape) as it arrives. A streamed run starts afresh: it neither continues nor sets <see cref="State"/>.</remarks>
+    /// <param name="training">The training rows, e.g. <see cref="BatchSources.FromCsv{T}(string, string, int)"/>.</param>
+    /// <param name="validation">Validation rows read the same way after every epoch; null for none.</param>
+    /// <param name="shuffleBufferRows">Rows the shuffle buffer holds, ≥ 1; default 65,536. A larger buffer mixes the file's order better.</param>
+    /// <param name="cancellationToken">Stops training between batches.</param>
+    /// <returns>The history of the run.</returns>
+    public TrainingHistory Fit(BatchSource<T> training, BatchSource<T>? validation = null, int shuffleBufferRows = 65536, CancellationToken cancellationToken = default)
+    {
+        var fit = new StreamingFit<T>(this, training, validation, shuffleBufferRows);
+        using Network<T>.TrainingScope scope = Network.EnterTraining(); // the whole Fit: a second trainer is refused at once
+        return fit.Run(cancellationToken);
+    }
+
+    /// <summary>Raises <see cref="EpochCompleted"/> (for the streamed loop).</summary>
+    internal void RaiseEpochCompleted(EpochCompletedEventArgs args) => EpochCompleted?.Invoke(this, args);
+
     /// <summary>The loss and metrics of the network on <paramref name="inputs"/> (evaluation mode: no dropout, no change to anything).</summary>
     /// <param name="inputs">The inputs, <c>samples × <see cref="Network{T}.InputSize"/></c>, finite.</param>
     /// <param name="targets">The targets, one row per sample, in the shape the loss expects.</param>
