@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Numerics;
 using MathNet.Numerics.LinearAlgebra;
+using nietras.SeparatedValues;
 using NeuralNet.Data;
 
 namespace NeuralNet.Training;
@@ -81,30 +83,40 @@ public static class BatchSources
         {
             string[] featureNames = _header.Where((_, c) => c != _target).ToArray();
             string[] targetNames = [_header[_target]];
-            using var reader = new StreamReader(_path, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
-            _ = reader.ReadLine();
-            var values = new double[_header.Length];
+            // Sep (MIT) reads and splits the lines: on a 1 GiB file it parsed 2.9-3.9x faster than the
+            // hand-written ReadLine/IndexOf/TryParse loop (see the commit that brought it in).
+            using SepReader reader = Sep.Reader(o => o with { Sep = new Sep(','), CultureInfo = CultureInfo.InvariantCulture, DisableColCountCheck = true, Unescape = true })
+                .FromFile(_path);
             T[] features = new T[_chunkRows * InputColumns], targets = new T[_chunkRows];
-            int rows = 0, lineNumber = 1;
-            string? line;
-            while ((line = reader.ReadLine()) is not null)
+            int rows = 0;
+            int columns = _header.Length;
+            foreach (SepReader.Row row in reader)
             {
-                lineNumber++;
-                if (string.IsNullOrWhiteSpace(line))
+                if (row.ColCount == 1 && row.Span.IsWhiteSpace())
                 {
-                    continue;
+                    continue; // a blank line
                 }
 
-                CsvDataset.ParseRow(line, _header, _path, lineNumber, values);
-                for (int c = 0, f = 0; c < values.Length; c++)
+                if (row.ColCount != columns)
                 {
+                    throw new InvalidDataException($"{_path}, line {row.LineNumberFrom}: expected {columns} fields as in the header (received {row.ColCount}).");
+                }
+
+                for (int c = 0, f = 0; c < columns; c++)
+                {
+                    ReadOnlySpan<char> field = row[c].Span.Trim();
+                    if (!double.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value))
+                    {
+                        throw new InvalidDataException($"{_path}, line {row.LineNumberFrom}, column {c + 1} ('{_header[c]}'): expected a finite number (received '{field}').");
+                    }
+
                     if (c == _target)
                     {
-                        targets[rows] = T.CreateChecked(values[c]);
+                        targets[rows] = T.CreateChecked(value);
                     }
                     else
                     {
-                        features[rows + (f++ * _chunkRows)] = T.CreateChecked(values[c]); // column-major, as MathNet stores it
+                        features[rows + (f++ * _chunkRows)] = T.CreateChecked(value); // column-major, as MathNet stores it
                     }
                 }
 

@@ -109,6 +109,26 @@ public sealed class StreamingFitTests
     }
 
     [Fact]
+    public void FromCsv_MalformedFieldOrRow_ThrowsInvalidDataNamingTheLine()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"neuralnet-stream-{Guid.NewGuid():N}.csv");
+        try
+        {
+            File.WriteAllText(path, "a,b,c,label\n1,2,3,0\n\n4,x,6,1\n");
+            var trainer = new Trainer<double>(Net(), new BinaryCrossEntropy<double>(), new AdamOptimizer<double>(), new TrainingOptions { Epochs = 1 });
+            Action fit = () => trainer.Fit(BatchSources.FromCsv<double>(path, "label"));
+            fit.Should().Throw<InvalidDataException>().WithMessage("*line 4, column 2 ('b'): expected a finite number (received 'x')*");
+
+            File.WriteAllText(path, "a,b,c,label\n1,2,3,0\n4,5\n");
+            fit.Should().Throw<InvalidDataException>().WithMessage("*line 3: expected 4 fields*received 2*");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void Fit_FromASourceWithOtherColumns_ThrowsNamingThem()
     {
         var trainer = new Trainer<double>(Net(), new BinaryCrossEntropy<double>(), new AdamOptimizer<double>());
