@@ -99,6 +99,22 @@ public sealed class ReadmeExampleTests
     }
 
     [Fact]
+    public void StreamingExample_Runs_AndLearnsIrisFromTheFileInChunks()
+    {
+        string trainPath = Path.Combine(RepositoryRoot(), "samples", "data", "iris.csv"), validationPath = trainPath;
+        var network = new Network<double>(seed: 1,
+            new DenseLayer<double>(4, 16, new Tanh<double>()),
+            new DenseLayer<double>(16, 3, new Softmax<double>()));
+        // example Streaming begins
+        BatchSource<double> rows = BatchSources.FromCsv<double>(trainPath, "label"); // 8192 rows at a time, read again every epoch
+        var streamed = new Trainer<double>(network, new CategoricalCrossEntropy<double>(), new AdamOptimizer<double>(0.01), new TrainingOptions { Epochs = 20, BatchSize = 16 });
+        TrainingHistory streamedHistory = streamed.Fit(rows, BatchSources.FromCsv<double>(validationPath, "label"), shuffleBufferRows: 10_000);
+        // example Streaming ends
+        streamedHistory.Epochs.Should().HaveCount(20);
+        streamedHistory.Epochs[^1].ValidationAccuracy!.Value.Should().BeGreaterThan(0.8);
+    }
+
+    [Fact]
     public void SavingExample_Runs_AndRoundTrips()
     {
         string folder = Directory.CreateTempSubdirectory("neuralnet-readme-").FullName;
