@@ -132,7 +132,7 @@ public sealed class ReadmeExampleTests
             NetworkSerializer.Save(network, checkpointPath, optimizer); // with the optimizer's state, to resume training exactly
             TrainingCheckpoint<double> checkpoint = NetworkSerializer.LoadCheckpoint<double>(checkpointPath);
             checkpoint.Network.TrainStep(x, y, loss, checkpoint.Optimizer);
-            OnnxExporter.Export(network, onnxPath); // ONNX opset 13: ONNX Runtime, Python, the browser
+            OnnxExporter.Export(network, onnxPath); // ONNX opset 17: ONNX Runtime, Python, the browser
             // example Saving ends
             loaded.Predict(x).Should().BeEquivalentTo(network.Predict(x));
             File.Exists(onnxPath).Should().BeTrue();

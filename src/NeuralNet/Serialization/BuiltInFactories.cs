@@ -13,6 +13,9 @@ internal static class BuiltInLayers<T>
     {
         ["dense"] = DenseLayer<T>.FromConfig,
         ["dropout"] = DropoutLayer<T>.FromConfig,
+        ["batch_norm"] = BatchNormalization<T>.FromConfig,
+        ["layer_norm"] = LayerNormalization<T>.FromConfig,
+        ["residual"] = ResidualBlock<T>.FromConfig,
     };
 }
 

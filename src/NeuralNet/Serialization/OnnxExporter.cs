@@ -4,7 +4,7 @@ using NeuralNet.Layers;
 namespace NeuralNet.Serialization;
 
 /// <summary>
-/// Exports a trained <see cref="Network{T}"/> to an ONNX model (IR version 7, opset 13), to run it in
+/// Exports a trained <see cref="Network{T}"/> to an ONNX model (IR version 7, opset 17), to run it in
 /// ONNX Runtime, in Python or in a browser. The model has one input <c>input</c> of shape
 /// <c>[batch, InputSize]</c> and one output <c>output</c> of shape <c>[batch, OutputSize]</c>, of
 /// element type float (float networks) or double (double networks).

@@ -5,7 +5,7 @@ namespace NeuralNet.Serialization;
 
 /// <summary>
 /// An ONNX graph under construction (nodes, initializers, one input and one output) and its encoding
-/// as an ONNX <c>ModelProto</c>. Field numbers are those of onnx.proto (IR version 7, opset 13).
+/// as an ONNX <c>ModelProto</c>. Field numbers are those of onnx.proto (IR version 7, opset 17).
 /// Each layer and activation adds its own nodes to it (<see cref="Layers.Layer{T}.ExportOnnx"/>,
 /// <see cref="Activations.ActivationFunction{T}.ExportOnnx"/>); a user-written layer does the same.
 /// </summary>
@@ -17,7 +17,7 @@ public sealed class OnnxGraph<T>
     public const long IrVersion = 7;
 
     /// <summary>The opset of the default domain the nodes may use.</summary>
-    public const long OpsetVersion = 13;
+    public const long OpsetVersion = 17;
     private const long AttributeFloat = 1, AttributeInt = 2, AttributeInts = 7, AttributeStrings = 8;
 
     /// <summary>ONNX's TensorProto data types used beside <typeparamref name="T"/>.</summary>
