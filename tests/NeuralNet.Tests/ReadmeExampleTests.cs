@@ -172,7 +172,33 @@ public sealed class ReadmeExampleTests
         }
     }
 
+    [Fact]
+    public void CallbacksExample_Runs_AndKeepsTheBestCheckpointAndTheLog()
+    {
+        string folder = Directory.CreateTempSubdirectory("neuralnet-readme-").FullName;
+        try
+        {
+            (Matrix<double> x, Matrix<double> y) = Training.ToyProblems.Blobs(40, 3);
+            Network<double> network = Training.ToyProblems.Classifier(5);
+            var trainer = new Trainer<double>(network, new CategoricalCrossEntropy<double>(), new AdamOptimizer<double>(0.01), new TrainingOptions { Epochs = 5, ValidationSplit = 0.2 });
+            string bestPath = Path.Combine(folder, "best.nnet"), logPath = Path.Combine(folder, "history.csv");
+            // example Callbacks begins
+            trainer.Callbacks.Add(new ModelCheckpoint<double>(bestPath, TrainingMetric.ValidationLoss)); // the best epoch so far, saved atomically
+            trainer.Callbacks.Add(new ModelCheckpoint<double>(Path.Combine(folder, "epoch-{epoch}.nnet"), everyEpochs: 2));
+            trainer.Callbacks.Add(new CsvLogger<double>(logPath)); // the history so far, after every epoch
+            TrainingHistory history = trainer.Fit(x, y);
+            // example Callbacks ends
+            File.Exists(bestPath).Should().BeTrue();
+            File.ReadAllText(logPath).Should().Be(history.ToCsv());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     [Theory]
+    [InlineData("Callbacks")]
     [InlineData("QuickStart")]
     [InlineData("LayerByLayer")]
     [InlineData("Training")]

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Numerics;
 using NeuralNet.Data;
 using NeuralNet.Kernels;
@@ -68,6 +67,13 @@ public sealed class Trainer<T>
     public TrainingOptions Options { get; }
 
     /// <summary>
+    /// Callbacks of your own (<see cref="TrainingCallback{T}"/>: <see cref="ModelCheckpoint{T}"/>,
+    /// <see cref="CsvLogger{T}"/>, ...), called in this order after the built-in ones that
+    /// <see cref="Options"/> asks for (early stopping, target loss, progress) and the <see cref="EpochCompleted"/> event.
+    /// </summary>
+    public IList<TrainingCallback<T>> Callbacks { get; } = new List<TrainingCallback<T>>();
+
+    /// <summary>
     /// Where training stands: null before the first <c>Fit</c> (the next one starts a new run), else the
     /// state after the last completed epoch, from which the next <c>Fit</c> continues. Set it from a
     /// checkpoint (<c>NetworkSerializer.LoadCheckpoint</c>) to resume a saved run; set it to null to
@@ -117,7 +123,7 @@ public sealed class Trainer<T>
     {
         using Network<T>.TrainingScope scope = Network.EnterTraining(); // the whole Fit: a second trainer is refused at once
         TrainingSet<T> set = TrainingSet<T>.Prepare(this, inputs, targets, validationInputs, validationTargets, sampleWeights, State);
-        return Run(set, cancellationToken);
+        return EpochLoop.Run(this, set, cancellationToken);
     }
 
     /// <summary>Trains on samples given as one array per sample (plain .NET data; see <see cref="Fit(Matrix{T}, Matrix{T}, Matrix{T}?, Matrix{T}?, Vector{T}?, CancellationToken)"/>).</summary>
@@ -195,165 +201,15 @@ public sealed class Trainer<T>
         return new Evaluation(loss, metrics.Accuracy, metrics.Rmse, metrics.RSquared);
     }
 
-    private TrainingHistory Run(TrainingSet<T> set, CancellationToken cancellationToken)
+    /// <summary>Raises <see cref="EpochCompleted"/>; returns whether a handler asked to stop.</summary>
+    internal bool RaiseEpochCompleted(EpochRecord record)
     {
-        TrainingOptions options = Options;
-        TrainingState<T>? resumed = State;
-        RandomSource random = set.Random;
-        var gatherer = new BatchGatherer<T>(set.Inputs, set.Targets, set.Weights, set.TrainRows.Length, options.BatchSize);
-        var metrics = set.TrainingMetrics(gatherer.BatchSize);
-        var validationMetrics = set.ValidationMetrics();
-        Matrix<T>? validationOutput = set.ValidationInputs is null ? null : Matrix<T>.Build.Dense(set.ValidationInputs.RowCount, Network.OutputSize);
-        EarlyStopping? early = options.EarlyStopping;
-        TrainingMetric monitor = early?.Monitor ?? (set.ValidationInputs is null ? TrainingMetric.TrainingLoss : TrainingMetric.ValidationLoss);
-        ParameterSnapshot<T>? best = early is { RestoreBestWeights: true } ? new ParameterSnapshot<T>(Network.Parameters) : null;
-        var record0 = resumed?.EarlyStopping ?? new TrainingState<T>.EarlyStoppingRecord(double.PositiveInfinity, 0, 0);
-        (double bestValue, int bestEpoch, int epochsWithoutImprovement) = (record0.BestValue, record0.BestEpoch, record0.EpochsWithoutImprovement);
-        if (resumed?.BestWeights is { } bestWeights)
-        {
-            best?.Load(bestWeights);
-        }
-
-        int done = resumed?.EpochsDone ?? 0;
-        double initialLearningRate = resumed?.InitialLearningRate ?? Optimizer.LearningRate;
-        if (resumed is null)
-        {
-            options.Schedule?.Reset();
-        }
-        else
-        {
-            options.Schedule?.RestoreState(resumed.ScheduleState);
-            if (resumed.LastEpochWeights is { } last)
-            {
-                var weights = new ParameterSnapshot<T>(Network.Parameters);
-                weights.Load(last);
-                weights.Restore(); // the run ended on the best epoch's weights; it goes on from where its epochs left off
-            }
-
-            if (resumed.ShuffleRandom is { } position)
-            {
-                random.State = position;
-            }
-        }
-
-        int[] order = (int[])set.TrainRows.Clone();
-        var records = new List<EpochRecord>(options.Epochs);
-        StopReason reason = StopReason.MaxEpochs;
-        var clock = Stopwatch.StartNew();
-        int epoch = done + 1, lastEpoch = done + options.Epochs;
-        for (; epoch <= lastEpoch && reason == StopReason.MaxEpochs; epoch++)
-        {
-            TimeSpan epochStart = clock.Elapsed;
-            double learningRate = options.Schedule?.LearningRate(epoch - 1, initialLearningRate) ?? Optimizer.LearningRate;
-            Optimizer.LearningRate = learningRate;
-            if (options.Shuffle)
-            {
-                // Each epoch's order is a fresh shuffle of the training rows, so it depends only on the
-                // random source's state: training resumed from a checkpoint visits the same batches.
-                set.TrainRows.CopyTo(order, 0);
-                random.Shuffle<int>(order);
-            }
-
-            metrics.Reset();
-            double lossSum = 0;
-            for (int batch = 0; batch < gatherer.Batches; batch++)
-            {
-                if (cancellationToken.IsCancellationRequested)
-                {
-                    reason = StopReason.Cancelled;
-                    break;
-                }
-
-                (Matrix<T> x, Matrix<T> y, Vector<T>? w) = gatherer.Gather(order, batch);
-                double loss = double.CreateChecked(Network.Step(x, y, Loss, Optimizer, w is null ? default : DenseStorage.Of(w), metrics, epoch, batch + 1));
-                lossSum += loss * x.RowCount;
-                options.Progress?.Report(new TrainingProgress(epoch, lastEpoch, batch + 1, gatherer.Batches, loss));
-            }
-
-            if (reason == StopReason.Cancelled)
-            {
-                break;
-            }
-
-            EpochRecord record = Record(epoch, learningRate, lossSum / order.Length, metrics, set, validationOutput, validationMetrics, clock, epochStart);
-            records.Add(record);
-            done = epoch;
-            options.Schedule?.EpochCompleted(record);
-
-            if (early is not null)
-            {
-                double value = (EpochRecord.HigherIsBetter(monitor) ? -1 : 1) * record.Value(monitor)!.Value; // compared as "lower is better"
-                if (!double.IsNaN(value) && (bestEpoch == 0 || value < bestValue - early.MinDelta))
-                {
-                    bestValue = value;
-                    bestEpoch = epoch;
-                    epochsWithoutImprovement = 0;
-                    best?.Capture();
-                }
-                else if (++epochsWithoutImprovement >= early.Patience)
-                {
-                    reason = StopReason.EarlyStopping;
-                }
-            }
-
-            if (reason == StopReason.MaxEpochs && options.TargetLoss is double target && record.TrainingLoss <= target)
-            {
-                reason = StopReason.TargetLossReached;
-            }
-
-            var args = new EpochCompletedEventArgs(record);
-            EpochCompleted?.Invoke(this, args);
-            if (reason == StopReason.MaxEpochs && args.Stop)
-            {
-                reason = StopReason.StoppedByCallback;
-            }
-        }
-
-        T[][]? lastEpochWeights = null;
-        if (best is not null && bestEpoch > 0 && bestEpoch != done)
-        {
-            var current = new ParameterSnapshot<T>(Network.Parameters);
-            current.Capture();
-            lastEpochWeights = current.Copies;
-            best.Restore();
-        }
-
-        State = new TrainingState<T>(
-            done, initialLearningRate, options.Schedule?.SaveState() ?? [],
-            early is null ? null : new TrainingState<T>.EarlyStoppingRecord(bestValue, bestEpoch, epochsWithoutImprovement),
-            set.HeldOutRows, options.Random is null ? null : options.Random.State, best?.Clone(), lastEpochWeights);
-        return new TrainingHistory(records, reason, early is null ? null : bestEpoch);
+        var args = new EpochCompletedEventArgs(record);
+        EpochCompleted?.Invoke(this, args);
+        return args.Stop;
     }
 
-    private EpochRecord Record(
-        int epoch, double learningRate, double trainingLoss, MetricAccumulator<T> metrics, TrainingSet<T> set,
-        Matrix<T>? validationOutput, MetricAccumulator<T>? validationMetrics, Stopwatch clock, TimeSpan epochStart)
-    {
-        double? validationLoss = null;
-        if (set.ValidationInputs is not null && validationOutput is not null && validationMetrics is not null)
-        {
-            Network.Predict(set.ValidationInputs, validationOutput);
-            ReadOnlySpan<T> output = DenseStorage.Of(validationOutput), target = DenseStorage.Of(set.ValidationTargets!);
-            int rows = validationOutput.RowCount;
-            validationLoss = double.CreateChecked(Loss.Value(output, target, default, rows, validationOutput.ColumnCount));
-            validationMetrics.Reset();
-            validationMetrics.Add(output, target, rows, validationOutput.ColumnCount, set.ValidationTargets!.ColumnCount);
-        }
-
-        return new EpochRecord
-        {
-            Epoch = epoch,
-            LearningRate = learningRate,
-            TrainingLoss = trainingLoss,
-            TrainingAccuracy = metrics.Accuracy,
-            TrainingRmse = metrics.Rmse,
-            TrainingRSquared = metrics.RSquared,
-            ValidationLoss = validationLoss,
-            ValidationAccuracy = validationMetrics?.Accuracy,
-            ValidationRmse = validationMetrics?.Rmse,
-            ValidationRSquared = validationMetrics?.RSquared,
-            Duration = clock.Elapsed - epochStart,
-            Elapsed = clock.Elapsed,
-        };
-    }
+    /// <summary>The state after <paramref name="done"/> epochs, as <see cref="State"/> holds it.</summary>
+    internal TrainingState<T> CaptureState(int done, double initialLearningRate, TrainingSet<T> set, EarlyStoppingCallback<T>? early, T[][]? lastEpochWeights)
+        => new(done, initialLearningRate, Options.Schedule?.SaveState() ?? [], early?.Record, set.HeldOutRows, Options.Random?.State, early?.BestWeights, lastEpochWeights);
 }
