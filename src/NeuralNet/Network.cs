@@ -26,6 +26,7 @@ public sealed class Network<T>
     where T : struct, IFloatingPointIeee754<T>
 {
     private readonly Layer<T>[] _layers;
+    private readonly Parameter<T>[] _parameters;
     private readonly BatchBuffers<T> _lossGradientBuffers;
     private Matrix<T>? _lastOutput;
     private ParameterSnapshot<T>? _beforeStep;
@@ -80,7 +81,20 @@ public sealed class Network<T>
 
         _layers = (Layer<T>[])layers.Clone();
         Layers = Array.AsReadOnly(_layers);
-        Parameters = Array.AsReadOnly(_layers.SelectMany(l => l.Parameters).ToArray());
+        _parameters = _layers.SelectMany(l => l.Parameters).ToArray();
+        Parameters = Array.AsReadOnly(_parameters);
+        if (Array.IndexOf(_parameters, null) is int missing and >= 0)
+        {
+            throw new ArgumentException($"the layers' Parameters must not contain null (parameter {missing} of the network).", nameof(layers));
+        }
+
+        long count = _parameters.Sum(p => (long)p.Length);
+        if (count > int.MaxValue)
+        {
+            throw new ArgumentOutOfRangeException(nameof(layers), $"a network holds at most {int.MaxValue} trainable values, the range of ParameterCount (received layers with {count}).");
+        }
+
+        ParameterCount = (int)count;
         Random = random;
         foreach (Layer<T> layer in _layers)
         {
@@ -102,8 +116,8 @@ public sealed class Network<T>
     /// <summary>Features per output row.</summary>
     public int OutputSize => _layers[^1].OutputSize;
 
-    /// <summary>Total number of trainable scalars.</summary>
-    public int ParameterCount => Parameters.Sum(p => p.Length);
+    /// <summary>Total number of trainable scalars (at most <see cref="int.MaxValue"/>; a larger network is refused when built).</summary>
+    public int ParameterCount { get; }
 
     /// <summary>The random source the network drew its weights from, and that its dropout layers draw from.</summary>
     public RandomSource Random { get; }
@@ -114,6 +128,7 @@ public sealed class Network<T>
     public Matrix<T> Predict(Matrix<T> input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        ShapeCheck.BatchFits(input.RowCount, _layers, nameof(input));
         var output = Matrix<T>.Build.Dense(input.RowCount, OutputSize);
         Predict(input, output);
         return output;
@@ -186,7 +201,8 @@ public sealed class Network<T>
     /// further calls allocate nothing.
     /// </summary>
     /// <param name="input">The batch, <c>batch × <see cref="InputSize"/></c>, finite values.</param>
-    /// <param name="output">Receives the outputs: a dense <c>batch × <see cref="OutputSize"/></c> matrix.</param>
+    /// <param name="output">Receives the outputs: a dense <c>batch × <see cref="OutputSize"/></c> matrix of its own (sharing
+    /// storage with <paramref name="input"/> or a parameter is refused with <see cref="ArgumentException"/>).</param>
     public void Predict(Matrix<T> input, Matrix<T> output)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -198,6 +214,18 @@ public sealed class Network<T>
         {
             throw new ArgumentException("output must be a dense matrix (Matrix<T>.Build.Dense).", nameof(output));
         }
+
+        T[] result = DenseStorage.Of(output);
+        ShapeCheck.NotShared(result, DenseStorage.Of(input), "input", nameof(output));
+        for (int i = 0; i < _parameters.Length; i++)
+        {
+            if (ReferenceEquals(result, _parameters[i].ValueArray))
+            {
+                throw ShapeCheck.SharedStorage($"the network's parameter {i} ({_parameters[i]})", nameof(output));
+            }
+        }
+
+        ShapeCheck.BatchFits(input.RowCount, _layers, nameof(input));
 
         Matrix<T>[] hidden = PredictionBuffers<T>.For(_layers, input.RowCount);
         Matrix<T> current = input;
@@ -221,6 +249,7 @@ public sealed class Network<T>
         ArgumentNullException.ThrowIfNull(input);
         ShapeCheck.Columns(input, InputSize, nameof(input));
         ShapeCheck.Finite(input, nameof(input));
+        ShapeCheck.BatchFits(input.RowCount, _layers, nameof(input));
         using TrainingScope scope = EnterTraining();
         return ForwardCore(input, training);
     }
@@ -270,6 +299,7 @@ public sealed class Network<T>
         ArgumentNullException.ThrowIfNull(optimizer);
         ShapeCheck.Columns(input, InputSize, nameof(input));
         ShapeCheck.Finite(input, nameof(input));
+        ShapeCheck.BatchFits(input.RowCount, _layers, nameof(input));
         ValidateTarget(target, loss, sampleWeights, input.RowCount);
         CheckLossFits(loss, nameof(loss));
         using TrainingScope scope = EnterTraining();

@@ -18,17 +18,18 @@ public sealed class Parameter<T>
     /// <summary>Creates a parameter of zeros with a zero gradient; layers create their own, and so may a user-written layer.</summary>
     /// <param name="name">The parameter's name within its layer, e.g. <c>weights</c>.</param>
     /// <param name="rows">Rows, ≥ 1.</param>
-    /// <param name="columns">Columns, ≥ 1 (1 for a vector).</param>
+    /// <param name="columns">Columns, ≥ 1 (1 for a vector); <c>rows × columns</c> at most <see cref="Array.MaxLength"/>.</param>
     public Parameter(string name, int rows, int columns)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(columns, 1);
+        int length = ShapeCheck.Product(rows, columns, $"the parameter '{name}' would hold rows × columns", nameof(columns));
         Name = name;
         Rows = rows;
         Columns = columns;
-        _values = new T[rows * columns];
-        _gradients = new T[rows * columns];
+        _values = new T[length];
+        _gradients = new T[length];
         Value = Matrix<T>.Build.Dense(rows, columns, _values);
         Gradient = Matrix<T>.Build.Dense(rows, columns, _gradients);
     }

@@ -7,6 +7,74 @@ namespace NeuralNet;
 /// <summary>The argument checks of the public boundary: each throws before any state changes, naming the argument, what was expected and what was received.</summary>
 internal static class ShapeCheck
 {
+    /// <summary>
+    /// <c>first × second</c> as the length of one array, computed without overflow: more than
+    /// <see cref="Array.MaxLength"/> elements is refused before any buffer or kernel sees the sizes.
+    /// </summary>
+    /// <param name="first">The first factor (≥ 0).</param>
+    /// <param name="second">The second factor (≥ 0).</param>
+    /// <param name="what">What the product counts, e.g. "weights (inputSize × outputSize)".</param>
+    /// <param name="parameterName">The argument the sizes came from.</param>
+    public static int Product(int first, int second, string what, string parameterName)
+    {
+        long product = (long)first * second;
+        if (product > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(parameterName, $"{what}: {first} × {second} = {product} values, more than one array can hold ({Array.MaxLength}).");
+        }
+
+        return (int)product;
+    }
+
+    /// <summary>
+    /// Refuses a batch whose rows times the widest layer would not fit in one array: the network's buffers for
+    /// that batch (and the matrix <c>Predict</c> returns) could not be allocated, nor their sizes multiplied.
+    /// </summary>
+    public static void BatchFits<T>(int rows, Layers.Layer<T>[] layers, string parameterName)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < layers.Length; i++)
+        {
+            int width = Math.Max(layers[i].InputSize, layers[i].OutputSize);
+            if ((long)rows * width > Array.MaxLength)
+            {
+                Product(rows, width, $"a batch of {rows} rows through layer {i} ({layers[i]}) needs buffers of rows × features", parameterName);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Refuses an output matrix whose storage is an array the call reads (<paramref name="what"/>): writing the
+    /// output would change the numbers still to be read. MathNet's dense matrices and vectors always use their
+    /// whole array, so two of them overlap exactly when they share one.
+    /// </summary>
+    public static void NotShared<T>(T[] output, T[] read, string what, string parameterName)
+    {
+        if (ReferenceEquals(output, read))
+        {
+            throw SharedStorage(what, parameterName);
+        }
+    }
+
+    /// <summary>The refusal of <see cref="NotShared"/>, for callers that test many arrays without building a message each time.</summary>
+    public static ArgumentException SharedStorage(string what, string parameterName) =>
+        new($"{parameterName} must not share its storage with {what}, which the call reads while it writes {parameterName}: pass a separate matrix.", parameterName);
+
+    /// <summary>
+    /// The spans of an activation's pass over a <c>rows × columns</c> batch: each must hold exactly that many
+    /// values, so the vectorised loops (which take their bounds from the first span) stay inside all of them.
+    /// </summary>
+    public static void BatchSpans(int rows, int columns, int length, string parameterName)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        ArgumentOutOfRangeException.ThrowIfNegative(columns);
+        long expected = (long)rows * columns;
+        if (length != expected)
+        {
+            throw new ArgumentException($"{parameterName} must hold rows × columns = {rows} × {columns} = {expected} values (received {length}).", parameterName);
+        }
+    }
+
     public static void NotEmpty<T>(Matrix<T> matrix, string parameterName)
         where T : struct, IFloatingPointIeee754<T>
     {

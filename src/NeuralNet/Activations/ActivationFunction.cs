@@ -36,7 +36,9 @@ public abstract class ActivationFunction<T>
 
     /// <summary>Computes <c>a = f(z)</c> for a whole batch.</summary>
     /// <param name="z">Weighted sums, column-major, <c>rows × columns</c>.</param>
-    /// <param name="a">Receives the activations; same layout; may not overlap <paramref name="z"/>.</param>
+    /// <param name="a">Receives the activations, same layout. Either the very same span as <paramref name="z"/> (the
+    /// library computes in place when it predicts) or not overlapping it at all; an implementation must give the same
+    /// result in both cases, e.g. by reading each <c>z</c> value before it writes the <c>a</c> value at that index.</param>
     /// <param name="rows">Samples in the batch.</param>
     /// <param name="columns">Units of the layer.</param>
     public abstract void Forward(ReadOnlySpan<T> z, Span<T> a, int rows, int columns);
@@ -45,7 +47,8 @@ public abstract class ActivationFunction<T>
     /// <param name="z">The weighted sums of the forward pass.</param>
     /// <param name="a">The activations the forward pass computed from <paramref name="z"/>.</param>
     /// <param name="outputGradient"><c>∂L/∂a</c>, same layout.</param>
-    /// <param name="inputGradient">Receives <c>∂L/∂z</c>; may be the same span as <paramref name="outputGradient"/>.</param>
+    /// <param name="inputGradient">Receives <c>∂L/∂z</c>. Either the very same span as <paramref name="outputGradient"/>
+    /// or not overlapping any of the spans read; an implementation must give the same result in both cases.</param>
     /// <param name="rows">Samples in the batch.</param>
     /// <param name="columns">Units of the layer.</param>
     public abstract void Backward(

@@ -22,6 +22,9 @@ public abstract class ElementwiseActivationFunction<T> : ActivationFunction<T>
     /// <inheritdoc />
     public override void Forward(ReadOnlySpan<T> z, Span<T> a, int rows, int columns)
     {
+        // The vectorised loops run to z's length and write a without bounds checks: both must hold the batch.
+        ShapeCheck.BatchSpans(rows, columns, z.Length, nameof(z));
+        ShapeCheck.BatchSpans(rows, columns, a.Length, nameof(a));
         if (ForwardBatch(z, a))
         {
             return;
@@ -37,6 +40,10 @@ public abstract class ElementwiseActivationFunction<T> : ActivationFunction<T>
     public override void Backward(
         ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> outputGradient, Span<T> inputGradient, int rows, int columns)
     {
+        ShapeCheck.BatchSpans(rows, columns, z.Length, nameof(z));
+        ShapeCheck.BatchSpans(rows, columns, a.Length, nameof(a));
+        ShapeCheck.BatchSpans(rows, columns, outputGradient.Length, nameof(outputGradient));
+        ShapeCheck.BatchSpans(rows, columns, inputGradient.Length, nameof(inputGradient));
         if (BackwardBatch(z, a, outputGradient, inputGradient))
         {
             return;

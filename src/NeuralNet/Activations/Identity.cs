@@ -21,12 +21,21 @@ public sealed class Identity<T> : ElementwiseActivationFunction<T>
     public override T Derivative(T z, T a) => T.One; // f'(z) = 1
 
     /// <inheritdoc />
-    public override void Forward(ReadOnlySpan<T> z, Span<T> a, int rows, int columns) => z.CopyTo(a);
+    public override void Forward(ReadOnlySpan<T> z, Span<T> a, int rows, int columns)
+    {
+        ShapeCheck.BatchSpans(rows, columns, z.Length, nameof(z));
+        ShapeCheck.BatchSpans(rows, columns, a.Length, nameof(a));
+        z.CopyTo(a);
+    }
 
     /// <inheritdoc />
     public override void Backward(
         ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> outputGradient, Span<T> inputGradient, int rows, int columns)
-        => outputGradient.CopyTo(inputGradient);
+    {
+        ShapeCheck.BatchSpans(rows, columns, outputGradient.Length, nameof(outputGradient));
+        ShapeCheck.BatchSpans(rows, columns, inputGradient.Length, nameof(inputGradient));
+        outputGradient.CopyTo(inputGradient);
+    }
 
     /// <inheritdoc />
     public override void ExportOnnx(OnnxGraph<T> graph, string z, string a)

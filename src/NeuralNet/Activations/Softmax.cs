@@ -24,6 +24,8 @@ public sealed class Softmax<T> : ActivationFunction<T>
     /// <inheritdoc />
     public override void Forward(ReadOnlySpan<T> z, Span<T> a, int rows, int columns)
     {
+        ShapeCheck.BatchSpans(rows, columns, z.Length, nameof(z));
+        ShapeCheck.BatchSpans(rows, columns, a.Length, nameof(a));
         for (int r = 0; r < rows; r++)
         {
             T max = T.NegativeInfinity;
@@ -52,6 +54,9 @@ public sealed class Softmax<T> : ActivationFunction<T>
     public override void Backward(
         ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> outputGradient, Span<T> inputGradient, int rows, int columns)
     {
+        ShapeCheck.BatchSpans(rows, columns, a.Length, nameof(a));
+        ShapeCheck.BatchSpans(rows, columns, outputGradient.Length, nameof(outputGradient));
+        ShapeCheck.BatchSpans(rows, columns, inputGradient.Length, nameof(inputGradient));
         for (int r = 0; r < rows; r++)
         {
             T dot = T.Zero;

@@ -14,6 +14,12 @@ namespace NeuralNet.Kernels;
 /// a few rows, and otherwise packed panels, cache blocking and a register-tiled SIMD micro-kernel
 /// (<see cref="GemmDriver"/>), on both cores for large products (<see cref="ParallelGemm{T}"/>).
 /// Other element types use <see cref="ReferenceGemm"/>.
+/// <para>Bounds: every kernel below this class (<see cref="SmallGemm"/>, <see cref="GemmDriver"/>, the packing, the
+/// micro-kernels, <see cref="ParallelGemm{T}"/>, <see cref="SharedBlockGemm{T}"/>, <see cref="SplitDepthGemm{T}"/>)
+/// works on raw pointers without bounds checks and takes its bounds only from m, n, k and the leading dimensions.
+/// Those are checked here, once per product, against the lengths of the three spans the pointers come from
+/// (<see cref="CheckBounds{T}"/>); the spans come from arrays whose sizes the public boundary computed without
+/// overflow (<c>ShapeCheck.Product</c>). So no size a caller can pass reaches memory outside those arrays.</para>
 /// </remarks>
 internal static unsafe class Gemm
 {
@@ -38,6 +44,7 @@ internal static unsafe class Gemm
         Span<T> c, int ldc, bool accumulate, GemmKernel kernel)
         where T : struct, IFloatingPointIeee754<T>
     {
+        CheckBounds(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc);
         if (m == 0 || n == 0)
         {
             return;
@@ -83,6 +90,7 @@ internal static unsafe class Gemm
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(split);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(split, k);
+        CheckBounds(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc);
         if (m == 0 || n == 0)
         {
             return;
@@ -99,6 +107,42 @@ internal static unsafe class Gemm
         else
         {
             ReferenceGemm.Multiply(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+        }
+    }
+
+    /// <summary>
+    /// Checks that op(A) (m×k), op(B) (k×n) and C (m×n), stored column-major with the given leading dimensions,
+    /// lie inside their spans, in 64-bit arithmetic so no product of sizes can wrap. A failure is a bug in the
+    /// library (the public boundary checks shapes first), reported instead of reading or writing out of bounds.
+    /// </summary>
+    internal static void CheckBounds<T>(
+        bool transposeA, bool transposeB, int m, int n, int k,
+        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, ReadOnlySpan<T> c, int ldc)
+    {
+        if (m < 0 || n < 0 || k < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(m), $"GEMM sizes must be ≥ 0 (received m = {m}, n = {n}, k = {k}).");
+        }
+
+        if (m == 0 || n == 0)
+        {
+            return;
+        }
+
+        Fits(nameof(c), m, n, ldc, c.Length);
+        if (k > 0)
+        {
+            Fits(nameof(a), transposeA ? k : m, transposeA ? m : k, lda, a.Length);
+            Fits(nameof(b), transposeB ? n : k, transposeB ? k : n, ldb, b.Length);
+        }
+
+        static void Fits(string name, int rows, int columns, int leading, int length)
+        {
+            // The stored matrix is rows × columns, column j at [j·leading, j·leading + rows).
+            if (leading < rows || (((long)columns - 1) * leading) + rows > length)
+            {
+                throw new ArgumentException($"GEMM operand {name} of {rows}×{columns} with leading dimension {leading} does not fit in its {length} values.", name);
+            }
         }
     }
 

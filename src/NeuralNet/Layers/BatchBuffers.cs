@@ -36,6 +36,7 @@ internal sealed class BatchBuffers<T>
             return _current!.Matrices;
         }
 
+        ShapeCheck.Product(rows, _columns, "a layer's batch buffers hold rows × features", "input");
         var matrices = new Matrix<T>[_count];
         for (int i = 0; i < _count; i++)
         {

@@ -35,13 +35,14 @@ public sealed class DenseLayer<T> : Layer<T>
 
     /// <summary>Creates a dense layer; its weights are drawn when a <see cref="Network{T}"/> takes it.</summary>
     /// <param name="inputSize">Inputs per sample (≥ 1).</param>
-    /// <param name="outputSize">Units of the layer (≥ 1).</param>
+    /// <param name="outputSize">Units of the layer (≥ 1); <c>inputSize × outputSize</c> weights at most <see cref="Array.MaxLength"/>.</param>
     /// <param name="activation">The activation <c>f</c>; null for the identity.</param>
     /// <param name="initializer">How to draw the initial weights; null for the activation's default (biases start at 0).</param>
     public DenseLayer(int inputSize, int outputSize, ActivationFunction<T>? activation = null, WeightInitializer? initializer = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(inputSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(outputSize, 1);
+        ShapeCheck.Product(inputSize, outputSize, "a dense layer's weights number inputSize × outputSize", nameof(outputSize));
         InputSize = inputSize;
         OutputSize = outputSize;
         Activation = activation ?? new Identity<T>();
@@ -95,6 +96,7 @@ public sealed class DenseLayer<T> : Layer<T>
         ArgumentNullException.ThrowIfNull(input);
         ShapeCheck.Columns(input, InputSize, nameof(input));
         int rows = input.RowCount;
+        ShapeCheck.Product(rows, OutputSize, "the layer's output buffers hold rows × outputs", nameof(input));
         Matrix<T>[] buffers = _outputBuffers.For(rows);
         T[] z = DenseStorage.Of(buffers[Z]);
         WeightedSum(DenseStorage.Of(input), rows, z);
@@ -132,6 +134,9 @@ public sealed class DenseLayer<T> : Layer<T>
         ShapeCheck.Columns(input, InputSize, nameof(input));
         ShapeCheck.Shape(output, input.RowCount, OutputSize, nameof(output));
         T[] result = output.AsColumnMajorArray() ?? throw new ArgumentException("output must be a dense matrix.", nameof(output));
+        ShapeCheck.NotShared(result, DenseStorage.Of(input), "input", nameof(output));
+        ShapeCheck.NotShared(result, _weights.ValueArray, "this layer's weights", nameof(output));
+        ShapeCheck.NotShared(result, _biases.ValueArray, "this layer's biases", nameof(output));
         WeightedSum(DenseStorage.Of(input), input.RowCount, result);
         Activation.Forward(result, result, input.RowCount, OutputSize);
     }
