@@ -16,9 +16,9 @@ public sealed class ELU<T> : ElementwiseActivationFunction<T>
     /// <param name="alpha">The saturation value for large negative inputs is −α; must be positive; default 1.</param>
     public ELU(double alpha = 1.0)
     {
-        if (!(alpha > 0 && double.IsFinite(alpha)))
+        if (!(alpha > 0 && double.IsFinite(alpha)) || !T.IsFinite(Constant(alpha)))
         {
-            throw new ArgumentOutOfRangeException(nameof(alpha), alpha, $"alpha must be a finite number > 0 (received {alpha}).");
+            throw new ArgumentOutOfRangeException(nameof(alpha), alpha, $"alpha must be a number > 0, finite as {typeof(T).Name} (received {alpha}).");
         }
 
         Alpha = alpha;

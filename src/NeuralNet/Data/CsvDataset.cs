@@ -9,7 +9,8 @@ namespace NeuralNet.Data;
 /// point whatever the machine's culture, one header row, every other row numbers only; one column
 /// (named or by index) is the target, the others are the features.
 /// </summary>
-/// <remarks>Malformed input throws <see cref="InvalidDataException"/> naming the file, line and column.</remarks>
+/// <remarks>Malformed input, including a number beyond the range of the element type (<c>1e39</c> as
+/// <see cref="float"/>), throws <see cref="InvalidDataException"/> naming the file, line and column.</remarks>
 public static class CsvDataset
 {
     /// <summary>Loads a CSV file whose header names the target column.</summary>
@@ -76,7 +77,7 @@ public static class CsvDataset
     {
         string[] header = ReadHeader(reader, source);
         int target = targetIndex(header);
-        var rows = new List<double[]>();
+        var rows = new List<T[]>();
         int lineNumber = 1;
         string? line;
         while ((line = reader.ReadLine()) is not null)
@@ -87,12 +88,17 @@ public static class CsvDataset
                 continue;
             }
 
-            rows.Add(ParseRow(line, header, source, lineNumber));
+            rows.Add(ParseRow<T>(line, header, source, lineNumber));
         }
 
         if (rows.Count == 0)
         {
             throw new InvalidDataException($"{source} has a header but no data rows.");
+        }
+
+        if ((long)rows.Count * header.Length > Array.MaxLength)
+        {
+            throw new InvalidDataException($"{source} holds {rows.Count} rows × {header.Length} columns, more values than one array can hold ({Array.MaxLength}).");
         }
 
         var features = Matrix<T>.Build.Dense(rows.Count, header.Length - 1);
@@ -101,7 +107,7 @@ public static class CsvDataset
         {
             for (int c = 0, f = 0; c < header.Length; c++)
             {
-                T value = T.CreateChecked(rows[r][c]);
+                T value = rows[r][c];
                 if (c == target)
                 {
                     targets[r, 0] = value;
@@ -130,15 +136,17 @@ public static class CsvDataset
         return header;
     }
 
-    private static double[] ParseRow(string line, string[] header, string source, int lineNumber)
+    private static T[] ParseRow<T>(string line, string[] header, string source, int lineNumber)
+        where T : struct, IFloatingPointIeee754<T>
     {
-        var values = new double[header.Length];
+        var values = new T[header.Length];
         ParseRow(line, header, source, lineNumber, values);
         return values;
     }
 
     /// <summary>Parses one data line into <paramref name="values"/> (one per header column), allocating nothing.</summary>
-    internal static void ParseRow(string line, string[] header, string source, int lineNumber, double[] values)
+    internal static void ParseRow<T>(string line, string[] header, string source, int lineNumber, T[] values)
+        where T : struct, IFloatingPointIeee754<T>
     {
         ReadOnlySpan<char> rest = line.AsSpan();
         for (int c = 0; c < header.Length; c++)
@@ -155,7 +163,14 @@ public static class CsvDataset
                 throw new InvalidDataException($"{source}, line {lineNumber}, column {c + 1} ('{header[c]}'): expected a finite number (received '{field}').");
             }
 
-            values[c] = value;
+            // A double beyond the element type's range (1e39 as float) would become ±∞ without a word.
+            T converted = T.CreateChecked(value);
+            if (!T.IsFinite(converted))
+            {
+                throw new InvalidDataException($"{source}, line {lineNumber}, column {c + 1} ('{header[c]}'): {field} is beyond the range of {typeof(T).Name} (±{T.CreateSaturating(double.MaxValue)}).");
+            }
+
+            values[c] = converted;
             rest = comma < 0 ? [] : rest[(comma + 1)..];
             if (c == header.Length - 1 && comma >= 0)
             {

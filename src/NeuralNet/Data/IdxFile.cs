@@ -26,9 +26,11 @@ public static class IdxFile
     public static Matrix<T> ReadMatrix<T>(string path, double scale = 1)
         where T : struct, IFloatingPointIeee754<T>
     {
-        if (!double.IsFinite(scale) || scale == 0)
+        // In the element type, a byte times scale must stay finite (255 × 1e37 overflows float) and scale must not round to 0.
+        T s = T.CreateChecked(scale);
+        if (!double.IsFinite(scale) || T.IsZero(s) || !T.IsFinite(T.CreateChecked(byte.MaxValue) * s))
         {
-            throw new ArgumentOutOfRangeException(nameof(scale), scale, $"scale must be a finite non-zero number (received {scale}).");
+            throw new ArgumentOutOfRangeException(nameof(scale), scale, $"scale must be a non-zero number such that 255 × scale is finite in {typeof(T).Name} (received {scale}).");
         }
 
         (int[] dimensions, byte[] data) = Read(path);
@@ -40,7 +42,6 @@ public static class IdxFile
 
         int columns = data.Length / rows;
         var values = new T[data.Length];
-        T s = T.CreateChecked(scale);
         for (int r = 0; r < rows; r++)
         {
             for (int c = 0; c < columns; c++)

@@ -69,6 +69,9 @@ public class AdamOptimizer<T> : Optimizer<T>
     internal override bool UpdatesElementwise => true;
 
     /// <inheritdoc />
+    internal override string? ImpossibleState(T[][] slots) => FirstNegative(slots[1], "v (state array 1)");
+
+    /// <inheritdoc />
     protected sealed override void Update(Span<T> values, ReadOnlySpan<T> gradients, OptimizerState<T> state, T learningRate)
     {
         Span<T> m = state.Slot(0), v = state.Slot(1);

@@ -150,6 +150,20 @@ public abstract class Optimizer<T>
 
     internal int SlotCount => StateSlots;
 
+    /// <summary>
+    /// What is impossible about one parameter's saved state arrays under this optimizer's update rule (e.g. a negative
+    /// average of squares), or null when nothing is; a loader refuses such state instead of letting the next step turn
+    /// every weight into NaN.
+    /// </summary>
+    internal virtual string? ImpossibleState(T[][] slots) => null;
+
+    /// <summary>The first negative value of <paramref name="values"/> as a description, or null: for averages of squares.</summary>
+    private protected static string? FirstNegative(T[] values, string what)
+    {
+        int at = System.Numerics.Tensors.TensorPrimitives.IndexOfMin<T>(values);
+        return at >= 0 && values[at] < T.Zero ? $"{what} holds {values[at]} at index {at}, but it is an average of squares and never negative" : null;
+    }
+
     private OptimizerState<T>[] StatesFor(IReadOnlyList<Parameter<T>> parameters)
     {
         if (ReferenceEquals(parameters, _lastParameters))

@@ -73,6 +73,32 @@ public sealed class RmsPropOptimizer<T> : Optimizer<T>
     internal override bool UpdatesElementwise => true;
 
     /// <inheritdoc />
+    internal override string? ImpossibleState(T[][] slots)
+    {
+        if (FirstNegative(slots[0], "v (state array 0)") is string negative)
+        {
+            return negative;
+        }
+
+        if (Centered)
+        {
+            // ḡ and v average g and g² with the same weights, which sum to at most 1, so ḡ² ≤ v (Jensen); a small
+            // relative margin leaves room for rounding. Beyond it, √(v − ḡ²) of the next step would be NaN.
+            T[] v = slots[0], mean = slots[1];
+            T margin = T.One + T.CreateChecked(1e-4);
+            for (int i = 0; i < v.Length; i++)
+            {
+                if (mean[i] * mean[i] > v[i] * margin)
+                {
+                    return $"ḡ (state array 1) holds {mean[i]} at index {i}, whose square exceeds v = {v[i]}, the average of the squares";
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc />
     protected override void Update(Span<T> values, ReadOnlySpan<T> gradients, OptimizerState<T> state, T learningRate)
     {
         bool momentum = Momentum > 0;

@@ -275,13 +275,53 @@ internal static class NetworkCodec
             throw new InvalidDataException("The model header is not valid UTF-8: the file is damaged.");
         }
 
+        JsonDocument document;
         try
         {
-            return JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 16 });
+            document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 16 });
         }
         catch (JsonException e)
         {
             throw new InvalidDataException($"The model header is not valid JSON: {e.Message}", e);
+        }
+
+        try
+        {
+            // An escaped lone surrogate ("\ud800") is valid JSON but not a valid string: any later lookup of a
+            // property name or string would throw InvalidOperationException, so every one is decoded here once.
+            CheckStrings(document.RootElement);
+        }
+        catch (InvalidOperationException e)
+        {
+            document.Dispose();
+            throw new InvalidDataException("The model header holds a name or string that is not valid text (an escaped lone surrogate): the file is damaged.", e);
+        }
+
+        return document;
+    }
+
+    private static void CheckStrings(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (JsonProperty property in element.EnumerateObject())
+                {
+                    _ = property.Name;
+                    CheckStrings(property.Value);
+                }
+
+                break;
+            case JsonValueKind.Array:
+                foreach (JsonElement item in element.EnumerateArray())
+                {
+                    CheckStrings(item);
+                }
+
+                break;
+            case JsonValueKind.String:
+                _ = element.GetString();
+                break;
         }
     }
 

@@ -169,6 +169,7 @@ public static class NetworkSerializer
     {
         SavedOptimizer<T> saved = loaded.Optimizer ?? throw NoOptimizer();
         OptimizerCodec.CheckMatches(optimizer, saved, nameof(optimizer));
+        saved.CheckStateFor(optimizer);
         saved.ApplyTo(optimizer, loaded.Network.Parameters);
         return loaded.Network;
     }
@@ -178,6 +179,7 @@ public static class NetworkSerializer
     {
         SavedOptimizer<T> saved = loaded.Optimizer ?? throw NoOptimizer();
         Optimizer<T> optimizer = OptimizerCodec.Create(saved);
+        saved.CheckStateFor(optimizer);
         saved.ApplyTo(optimizer, loaded.Network.Parameters);
         return new TrainingCheckpoint<T>(loaded.Network, optimizer, loaded.Trainer);
     }

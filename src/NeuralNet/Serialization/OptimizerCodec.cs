@@ -164,15 +164,26 @@ internal static class OptimizerCodec
             i++;
         }
 
+        // The settings every optimizer shares are checked here with the rules of their setters, so that restoring them
+        // into an optimizer later cannot fail half-way (a clipNorm of -1 used to escape as ArgumentOutOfRangeException).
+        long iterations = HeaderField.Integer(element, "iterations", 0, long.MaxValue);
+        for (int p = 0; p < steps.Length; p++)
+        {
+            if (steps[p] > iterations)
+            {
+                throw new InvalidDataException($"The optimizer state of parameter {p} has taken {steps[p]} steps, more than the optimizer's {iterations}: no training gives that.");
+            }
+        }
+
         var saved = new SavedOptimizer<T>
         {
             Name = HeaderField.String(element, "name"),
-            LearningRate = HeaderField.Number(element, "learningRate"),
-            WeightDecay = HeaderField.Number(element, "weightDecay"),
-            ClipNorm = HeaderField.OptionalNumber(element, "clipNorm"),
-            ClipValue = HeaderField.OptionalNumber(element, "clipValue"),
+            LearningRate = Positive<T>(HeaderField.Number(element, "learningRate"), "learningRate"),
+            WeightDecay = NonNegative<T>(HeaderField.Number(element, "weightDecay"), "weightDecay"),
+            ClipNorm = HeaderField.OptionalNumber(element, "clipNorm") is double clipNorm ? Positive<T>(clipNorm, "clipNorm") : null,
+            ClipValue = HeaderField.OptionalNumber(element, "clipValue") is double clipValue ? Positive<T>(clipValue, "clipValue") : null,
             HyperParameters = hyper,
-            Iterations = HeaderField.Integer(element, "iterations", 0, long.MaxValue),
+            Iterations = iterations,
             SlotCount = slots,
             States = steps.Select(s => s is long n ? ((long, T[][])?)(n, []) : null).ToArray(),
         };
@@ -200,6 +211,18 @@ internal static class OptimizerCodec
             saved.States[i] = (steps, slots);
         }
     }
+
+    private static double Positive<T>(double value, string name)
+        where T : struct, IFloatingPointIeee754<T> =>
+        value > 0 && T.IsFinite(T.CreateChecked(value))
+            ? value
+            : throw new InvalidDataException($"The optimizer's setting '{name}' must be a number > 0, finite as {typeof(T).Name} (found {value}).");
+
+    private static double NonNegative<T>(double value, string name)
+        where T : struct, IFloatingPointIeee754<T> =>
+        value >= 0 && T.IsFinite(T.CreateChecked(value))
+            ? value
+            : throw new InvalidDataException($"The optimizer's setting '{name}' must be a number ≥ 0, finite as {typeof(T).Name} (found {value}).");
 
     private static void WriteOptional(Utf8JsonWriter json, string name, double? value)
     {

@@ -27,6 +27,27 @@ internal sealed class SavedOptimizer<T>
     /// <summary>Per network parameter: null when it was never stepped, else its step count and slot arrays.</summary>
     public required (long Steps, T[][] Slots)?[] States { get; init; }
 
+    /// <summary>
+    /// Checks the saved state against what <paramref name="optimizer"/>'s update rule can have produced (e.g. Adam's
+    /// second moments are averages of squares, never negative: a negative one turns every weight into NaN at the
+    /// next step), before anything of <paramref name="optimizer"/> changes.
+    /// </summary>
+    public void CheckStateFor(Optimizer<T> optimizer)
+    {
+        for (int i = 0; i < States.Length; i++)
+        {
+            if (States[i] is not (_, T[][] slots))
+            {
+                continue;
+            }
+
+            if (optimizer.ImpossibleState(slots) is string impossible)
+            {
+                throw new InvalidDataException($"The saved {Name} optimizer's state of parameter {i} cannot come from training: {impossible}. The file is damaged.");
+            }
+        }
+    }
+
     /// <summary>Writes the saved settings and state into <paramref name="optimizer"/>, replacing whatever it had.</summary>
     public void ApplyTo(Optimizer<T> optimizer, IReadOnlyList<Parameter<T>> parameters)
     {

@@ -110,13 +110,20 @@ public static class BatchSources
                         throw new InvalidDataException($"{_path}, line {row.LineNumberFrom}, column {c + 1} ('{_header[c]}'): expected a finite number (received '{field}').");
                     }
 
+                    T converted = T.CreateChecked(value);
+                    if (!T.IsFinite(converted))
+                    {
+                        // a double beyond the element type's range (1e39 as float) would become ±∞ without a word
+                        throw new InvalidDataException($"{_path}, line {row.LineNumberFrom}, column {c + 1} ('{_header[c]}'): {field} is beyond the range of {typeof(T).Name}.");
+                    }
+
                     if (c == _target)
                     {
-                        targets[rows] = T.CreateChecked(value);
+                        targets[rows] = converted;
                     }
                     else
                     {
-                        features[rows + (f++ * _chunkRows)] = T.CreateChecked(value); // column-major, as MathNet stores it
+                        features[rows + (f++ * _chunkRows)] = converted; // column-major, as MathNet stores it
                     }
                 }
 
