@@ -231,6 +231,7 @@ internal static class NetworkCodec
         return list.EnumerateArray().Select(shape =>
         {
             if (shape.ValueKind != JsonValueKind.Array || shape.GetArrayLength() != 2
+                || shape[0].ValueKind != JsonValueKind.Number || shape[1].ValueKind != JsonValueKind.Number // TryGetInt32 throws on other kinds
                 || !shape[0].TryGetInt32(out int rows) || !shape[1].TryGetInt32(out int columns)
                 || rows < 1 || columns < 1 || (long)rows * columns > Array.MaxLength)
             {
