@@ -6,14 +6,21 @@ namespace NeuralNet.Benchmarks;
 
 /// <summary>
 /// <c>W1</c>, <c>W2</c>, <c>W3</c> or <c>gemm</c> run that workload of WORKLOADS.md (metrics on stdout,
-/// checks on stderr); any other arguments go to BenchmarkDotNet's switcher (e.g. <c>--filter '*Gemm*'</c>).
+/// checks on stderr, after a line naming the processor and the kernel choices made for it); <c>W2-profile</c>
+/// prints where W2's step time goes, per epoch; any other arguments go to BenchmarkDotNet's switcher (e.g. <c>--filter '*Gemm*'</c>).
 /// The exit code is non-zero when a benchmark fails, so CI can run them in dry mode.
 /// </summary>
 internal static class Program
 {
     public static int Main(string[] args)
     {
-        switch (args.FirstOrDefault()?.ToUpperInvariant())
+        string? workload = args.FirstOrDefault()?.ToUpperInvariant();
+        if (workload is "W1" or "W2" or "W3" or "GEMM" or "W2-PROFILE")
+        {
+            WorkloadOutput.Note($"machine: {NeuralNet.Kernels.MachineProfile.Describe()}");
+        }
+
+        switch (workload)
         {
             case "W1":
                 SeedWorkload.Run();

@@ -158,9 +158,9 @@ internal static class Elementwise
 /// <summary>
 /// Flushing subnormal values to zero. A value that decays geometrically (an optimizer's velocity while its gradient
 /// stays exactly 0, e.g. the weights of an input that is 0 in every sample of the batch) passes through the
-/// subnormal range for ~150 steps (float) before reaching 0; on many Intel cores every multiply that reads or writes
-/// a subnormal takes a micro-code assist of ~100 cycles, which made W2's optimizer step several times slower from its
-/// second epoch on. Values that are not subnormal pass unchanged, so results are the same to the bit wherever no
+/// subnormal range for ~150 steps (float) before reaching 0, and on many processors every multiply that reads or
+/// writes a subnormal is many times slower than one that does not (the README's performance section has the
+/// measurement). Values that are not subnormal pass unchanged, so results are the same to the bit wherever no
 /// subnormal occurs; a subnormal becomes a zero of the same sign (what a processor's flush-to-zero mode does).
 /// </summary>
 /// <typeparam name="T">The element type.</typeparam>

@@ -12,7 +12,7 @@ namespace NeuralNet.Kernels;
 /// <remarks>
 /// Float and double take the fast paths: plain loops for tiny products, a row-streaming path for C with
 /// a few rows, and otherwise packed panels, cache blocking and a register-tiled SIMD micro-kernel
-/// (<see cref="GemmDriver"/>), on both cores for large products (<see cref="ParallelGemm{T}"/>).
+/// (<see cref="GemmDriver"/>), on both cores for large products (<see cref="ParallelGemm{T}"/>, as <see cref="WorkSplit"/> decides).
 /// Other element types use <see cref="ReferenceGemm"/>.
 /// <para>Bounds: every kernel below this class (<see cref="SmallGemm"/>, <see cref="GemmDriver"/>, the packing, the
 /// micro-kernels, <see cref="ParallelGemm{T}"/>, <see cref="SharedBlockGemm{T}"/>, <see cref="SplitDepthGemm{T}"/>)
@@ -23,12 +23,6 @@ namespace NeuralNet.Kernels;
 /// </remarks>
 internal static unsafe class Gemm
 {
-    /// <summary>
-    /// Below this many multiply-adds (m·n·k) one core does the whole product: the hand-over costs a few
-    /// microseconds, about what a million multiply-adds take on one core.
-    /// </summary>
-    public const long MinimumParallelWork = 1L << 20;
-
     /// <summary>Multiplies into <paramref name="c"/>; the three spans must not overlap.</summary>
     public static void Multiply<T>(
         bool transposeA, bool transposeB, int m, int n, int k,

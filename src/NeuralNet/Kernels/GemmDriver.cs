@@ -11,14 +11,31 @@ namespace NeuralNet.Kernels;
 /// </summary>
 internal static unsafe class GemmDriver
 {
-    /// <summary>k steps per packed block (kc): a B̂ panel of kc × 8 floats is 8 KB, well inside L1.</summary>
+    /// <summary>
+    /// k steps per packed block (kc). Fixed on every machine, because it decides the order in which each element of C
+    /// is summed: results then differ between machines only by the micro-kernel's vector width. A B̂ micro-panel of
+    /// kc × 8 doubles is 16 KB, within half of any current core's L1 data cache.
+    /// </summary>
     public const int BlockDepth = 256;
 
-    /// <summary>Rows of C per packed A block (mc): 256 × 256 doubles is 512 KB, inside Zen 5's 1 MB L2.</summary>
-    public const int BlockRows = 256;
+    /// <summary>
+    /// Rows of C per packed Â block (mc), from the L2 cache this processor reports: an Â block of mc × kc doubles fills
+    /// at most half of it, in whole tiles of the widest kernel, and at most 256 rows (larger blocks were not measured to
+    /// help). Grouping rows does not change any sum, so results are the same for every mc.
+    /// </summary>
+    public static readonly int BlockRows = RowsFor(MachineProfile.L2Bytes);
 
-    /// <summary>Columns of C per packed B block (nc, rounded down to whole tiles).</summary>
-    public const int BlockColumns = 2048;
+    /// <summary>
+    /// Columns of C per packed B̂ block (nc, rounded down to whole tiles), from the L3 cache: a B̂ block of kc × nc
+    /// doubles fills at most a quarter of it, and at most 2048 columns. Like mc, it changes no sum.
+    /// </summary>
+    public static readonly int BlockColumns = ColumnsFor(MachineProfile.L3Bytes);
+
+    /// <summary>mc for an L2 cache of <paramref name="l2Bytes"/>: half of it for mc × kc doubles, whole 32-row tiles, 32-256 rows.</summary>
+    internal static int RowsFor(long l2Bytes) => (int)Math.Clamp(l2Bytes / 2 / (BlockDepth * sizeof(double)) / 32 * 32, 32, 256);
+
+    /// <summary>nc for an L3 cache of <paramref name="l3Bytes"/>: a quarter of it for kc × nc doubles, whole 64-column steps, 256-2048 columns.</summary>
+    internal static int ColumnsFor(long l3Bytes) => (int)Math.Clamp(l3Bytes / 4 / (BlockDepth * sizeof(double)) / 64 * 64, 256, 2048);
 
     /// <summary>Column-major <c>C (+)= op(A)·op(B)</c> (m × n, depth k ≥ 1) with the given micro-kernel.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -32,9 +32,11 @@ internal static class MachineProfile
     /// <summary>Level-3 cache (shared), in bytes (8 MB when the system does not say).</summary>
     public static long L3Bytes { get; } = CacheBytes(3, 8 << 20);
 
-    /// <summary>One line for logs and benchmark output: the processor and the sizes the kernels were given.</summary>
+    /// <summary>One line for logs and benchmark output: the processor, what it reports, and what the kernels chose from it.</summary>
     public static string Describe()
-        => string.Create(CultureInfo.InvariantCulture, $"{ProcessorName}, {Cores} cores, {VectorBits}-bit vectors, L1d {L1DataBytes >> 10} KB, L2 {L2Bytes >> 10} KB, L3 {L3Bytes >> 20} MB");
+        => string.Create(
+            CultureInfo.InvariantCulture,
+            $"{ProcessorName}; {Cores} cores, {VectorBits}-bit vectors, L1d {L1DataBytes >> 10} KB, L2 {L2Bytes >> 10} KB, L3 {L3Bytes >> 20} MB; chosen: {GemmKernels.Best} micro-kernel, blocks kc {GemmDriver.BlockDepth} mc {GemmDriver.BlockRows} nc {GemmDriver.BlockColumns}, {(WorkSplit.TwoCores ? "two cores from 2^20 multiply-adds / 2^15 updated values, shared packed blocks from 2^26" : "one core")}");
 
     private static string ReadProcessorName()
     {

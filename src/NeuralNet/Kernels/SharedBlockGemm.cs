@@ -13,13 +13,8 @@ namespace NeuralNet.Kernels;
 /// </summary>
 /// <remarks>
 /// <para>
-/// In column strips (<see cref="ParallelGemm{T}"/>) every strip packs all of op(A) again, so on two cores each
-/// core packs twice the share of A that one core would for the whole product. Measured on Zen 5, alternating
-/// in one process (40 samples each, medians): f32 sq1024 326-339 against 284-316 GFLOP/s in strips,
-/// 256 × 1024 × 1024 327-330 against 297-304, 1024 × 256 × 1024 344-350 against 314-342; op(A) of 8 MB or more
-/// was no faster (f32 sq2048) and goes on in halves. For double it replaced a split by rows around one shared
-/// panel of op(B), which fell behind when memory was busy (gemm workload, alternating runs: f64 1024 × 256 × 1024
-/// 154-171 against 141-162; sq1024, now in halves, 161-169 against 115-145).
+/// In strips (<see cref="ParallelGemm{T}"/>) every strip packs all of op(A) again; here each block is packed once, half
+/// by each core. <see cref="WorkSplit.Product"/> decides when this pays (large products cut by columns).
 /// </para>
 /// <para>
 /// The threads meet once per block: a thread starts multiplying block t when the other has packed its half of
@@ -30,10 +25,8 @@ namespace NeuralNet.Kernels;
 /// blocks of depth, same tiles, same kernel), so the result is the same bits whichever way it ran.
 /// </para>
 /// <para>
-/// Unlike strips, the halves are fixed: when another process takes turns on one of the cores, the other
-/// thread waits at the meetings. With a busy process beside it (`yes`), f32 1024 × 256 × 1024 ran at 150-190
-/// GFLOP/s either way (strips were not measurably better there: a back-off to strips after a product that
-/// waited more than a quarter of its time gained 0-10 % within the noise and was not kept).
+/// Unlike strips, the halves are fixed: when another process takes turns on one of the cores, the other thread
+/// waits at the meetings.
 /// </para>
 /// </remarks>
 /// <typeparam name="T">float or double.</typeparam>
@@ -44,7 +37,7 @@ internal sealed unsafe class SharedBlockGemm<T> : WorkItem
     private static readonly long JoinTicks = Stopwatch.Frequency / 10_000;
 
     /// <summary>Elements of one shared block buffer: the largest packed block of op(A).</summary>
-    private const int BlockLength = GemmDriver.BlockRows * GemmDriver.BlockDepth;
+    private static readonly int BlockLength = GemmDriver.BlockRows * GemmDriver.BlockDepth;
 
     // One job object per element type: SecondCore is reserved before it is filled, so it is never shared.
     private static readonly SharedBlockGemm<T> Job = new();
@@ -57,21 +50,6 @@ internal sealed unsafe class SharedBlockGemm<T> : WorkItem
     private int _m, _n, _k, _lda, _ldb, _ldc, _mr, _nr, _mc, _kc, _nc, _split, _chunks;
     private volatile bool _abandoned;
     private T* _a, _b, _c;
-
-    /// <summary>
-    /// From this many multiply-adds on: below it the meetings and the hand-over of packed panels between the
-    /// cores' caches cost more than the packing saved (W2's 64 × 784 × 128 ran at 180 against 255 GFLOP/s in
-    /// strips, 128 × 64 × 784 at 303-334 against 365-372; 256 × 1024 × 1024 was level, 1024 × 256 × 1024 and
-    /// larger faster).
-    /// </summary>
-    private const long MinimumWork = 1L << 26;
-
-    /// <summary>
-    /// Whether a product is better shared this way than in strips: C cut by columns, at least
-    /// <see cref="MinimumWork"/> multiply-adds, and op(A) not so large that halves do better.
-    /// </summary>
-    public static bool Suits(bool byColumns, long work, bool largeOperand)
-        => byColumns && work >= MinimumWork && !largeOperand;
 
     /// <summary>Runs the product on this thread and the reserved <see cref="SecondCore"/>, which is released on return.</summary>
     public static void Run(

@@ -12,7 +12,7 @@ namespace NeuralNet.Kernels;
 /// reads only its half of the weights — the half its share of the optimizer step wrote and the half its
 /// share of <c>∂L/∂W</c> (column strips, the caller's first) wrote — so the weights never move between the
 /// cores' caches; cut along the outputs instead, each core needs weights the other core just updated,
-/// which cost W2 (784 → 128, batch 64) ~60 µs a step. The result depends only on <c>s</c>, never on which
+/// which then move from one core's cache to the other's every step. The cut is <see cref="WorkSplit.ForwardDepthSplit"/>. The result depends only on <c>s</c>, never on which
 /// thread ran which half: when the helper is busy the caller computes S itself, the same way.
 /// </remarks>
 /// <typeparam name="T">float or double.</typeparam>
@@ -46,7 +46,7 @@ internal sealed unsafe class SplitDepthGemm<T> : WorkItem
         T* b2 = transposeB ? b + ((nint)split * ldb) : b + split;
         fixed (T* scratch = buffer)
         {
-            if (SecondCore.Exists && SecondCore.TryReserve())
+            if (WorkSplit.TwoCores && SecondCore.TryReserve())
             {
                 SplitDepthGemm<T> job = Job;
                 job._kernel = kernel;

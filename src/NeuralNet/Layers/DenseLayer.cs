@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using NeuralNet.Activations;
 using NeuralNet.Initializers;
 using NeuralNet.Kernels;
-using NeuralNet.Optimizers;
 using NeuralNet.Serialization;
 
 namespace NeuralNet.Layers;
@@ -249,10 +248,10 @@ public sealed class DenseLayer<T> : Layer<T>
             }
         }
 
-        // With both cores on a large layer, the inputs are cut where the optimizer's two-core step cuts W
-        // (whole columns of W), so each core reads only the weights it updated (SplitDepthGemm).
-        int split = SharedUpdate<T>.WeightColumnSplit(InputSize, OutputSize);
-        if (split > 0 && rows > 1 && (long)rows * OutputSize * InputSize >= Gemm.MinimumParallelWork)
+        // On a large layer the depth (the inputs) is cut where the optimizer's two-core step cuts W, so that each
+        // core reads only the weights it updated.
+        int split = WorkSplit.ForwardDepthSplit(rows, InputSize, OutputSize);
+        if (split > 0)
         {
             Gemm.MultiplySplitDepth<T>(false, true, rows, OutputSize, InputSize, split, x, rows, _weights.ValueArray, OutputSize, z, rows, accumulate: true);
             return;

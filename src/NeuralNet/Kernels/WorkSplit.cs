@@ -1,0 +1,120 @@
+namespace NeuralNet.Kernels;
+
+/// <summary>How a multiply is shared between the two cores (<see cref="WorkSplit.Product"/>).</summary>
+internal enum ProductSplit
+{
+    /// <summary>All on the calling thread: too small for a hand-over to pay, or no second core.</summary>
+    OneCore,
+
+    /// <summary>C cut into strips that both threads claim (<see cref="ParallelGemm{T}"/>); each strip packs its own panels.</summary>
+    Strips,
+
+    /// <summary>C cut into two halves of columns with each block of op(A) packed once for both (<see cref="SharedBlockGemm{T}"/>).</summary>
+    SharedBlocks,
+}
+
+/// <summary>
+/// The one place that decides how work is cut between the cores: when a multiply or an element-wise update is worth a
+/// hand-over to <see cref="SecondCore"/>, where it is cut, and how a layer's forward pass is cut so that each core reads
+/// only the weights it wrote itself.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The rules, and why (the measurements behind the thresholds are in the README's performance section):
+/// </para>
+/// <list type="bullet">
+/// <item>A hand-over costs a few microseconds, about what 2^20 multiply-adds take on one core: smaller products stay on
+/// one core (<see cref="MinimumProductWork"/>), and so do element-wise updates of fewer than 2^15 values
+/// (<see cref="MinimumUpdateLength"/>; an update moves ~20 bytes a value, so a large one is bound by one core's memory
+/// bandwidth).</item>
+/// <item>An element-wise update is cut in two halves of whole cache lines (<see cref="UpdateSplit"/>), the caller
+/// taking the first. For a weight matrix (column-major, <c>outputs × inputs</c>) the cut falls between input columns
+/// (<see cref="WeightColumnSplit"/>); the forward pass <c>Z = X·Wᵀ</c> is cut along its depth at the same column
+/// (<see cref="ForwardDepthSplit"/>, <see cref="SplitDepthGemm{T}"/>) and the weight gradient's column strips go to the
+/// same cores (first strip to the caller), so the weights never move between the cores' caches.</item>
+/// <item>A product is cut along the longer side of C, in whole micro-tiles; strips rather than fixed halves let a
+/// core slowed by another process take less. Every strip packs all of op(A) again, so at most
+/// <see cref="MaximumStrips"/>, about <see cref="WorkPerStrip"/> multiply-adds each; large products cut by columns
+/// share the packing of op(A) instead (<see cref="ProductSplit.SharedBlocks"/> from <see cref="SharedBlocksWork"/> multiply-adds), unless op(A) is so large
+/// (<see cref="LargeOperandBytes"/>) that it comes from memory either way, where two halves do best.</item>
+/// <item>Every rule gives the same bits whichever thread does which part, and when the helper is busy or late the
+/// caller does its part the same way: results depend on the shapes only, never on timing.</item>
+/// </list>
+/// </remarks>
+internal static class WorkSplit
+{
+    /// <summary>Below this many multiply-adds (m·n·k) one core does the whole product.</summary>
+    public const long MinimumProductWork = 1L << 20;
+
+    /// <summary>Below this many values one core does an element-wise update.</summary>
+    public const int MinimumUpdateLength = 1 << 15;
+
+    /// <summary>Multiply-adds per strip, about: enough that a strip's packing and hand-over stay small beside it.</summary>
+    public const long WorkPerStrip = 1L << 21;
+
+    /// <summary>At most this many strips per product (each packs all of op(A)).</summary>
+    public const int MaximumStrips = 4;
+
+    /// <summary>From this many multiply-adds on, a product cut by columns shares packed blocks of op(A).</summary>
+    public const long SharedBlocksWork = 1L << 26;
+
+    /// <summary>From this size of op(A) (bytes) on, a product is cut in two halves: op(A) no longer stays in the shared cache between strips.</summary>
+    public const long LargeOperandBytes = 8L << 20;
+
+    /// <summary>Whether there is a second core to hand work to.</summary>
+    public static bool TwoCores => SecondCore.Exists;
+
+    /// <summary>Where an element-wise update of <paramref name="length"/> values is cut: the caller takes the values before it, the helper the rest (whole cache lines each).</summary>
+    public static int UpdateSplit(int length) => length / 2 / 64 * 64;
+
+    /// <summary>Whether an element-wise update of <paramref name="length"/> values is shared between the cores.</summary>
+    public static bool SharesUpdate(int length) => length >= MinimumUpdateLength && TwoCores;
+
+    /// <summary>
+    /// The input column at which the update of a weight matrix of <paramref name="outputs"/> × <paramref name="inputs"/>
+    /// values (column-major) is cut (the columns before it are the caller's), or 0 when one core updates it.
+    /// </summary>
+    public static int WeightColumnSplit(int inputs, int outputs)
+    {
+        int length = inputs * outputs;
+        int column = UpdateSplit(length) / outputs;
+        return length >= MinimumUpdateLength && column > 0 && column < inputs ? column : 0;
+    }
+
+    /// <summary>
+    /// The depth at which a dense layer's forward product <c>Z = X·Wᵀ</c> (<paramref name="rows"/> × outputs, depth =
+    /// inputs) is cut, the same column as <see cref="WeightColumnSplit"/>; 0 for one ordinary product.
+    /// </summary>
+    public static int ForwardDepthSplit(int rows, int inputs, int outputs)
+    {
+        int split = WeightColumnSplit(inputs, outputs);
+        return split > 0 && rows > 1 && (long)rows * outputs * inputs >= MinimumProductWork ? split : 0;
+    }
+
+    /// <summary>
+    /// How a product C (m × n, depth k) is shared, for micro-tiles of <paramref name="mr"/> × <paramref name="nr"/> and
+    /// elements of <paramref name="elementBytes"/>: with <see cref="ProductSplit.Strips"/>, whether C is cut by columns
+    /// and into how many strips.
+    /// </summary>
+    public static ProductSplit Product(int m, int n, int k, int mr, int nr, int elementBytes, out bool byColumns, out int strips)
+    {
+        long work = (long)m * n * k;
+        byColumns = n >= 2 * nr && (n >= m || m < 2 * mr);
+        bool byRows = !byColumns && m >= 2 * mr;
+        strips = 0;
+        if (work < MinimumProductWork || !TwoCores || !(byColumns || byRows))
+        {
+            return ProductSplit.OneCore;
+        }
+
+        bool large = (long)m * k * elementBytes >= LargeOperandBytes;
+        if (byColumns && work >= SharedBlocksWork && !large)
+        {
+            return ProductSplit.SharedBlocks;
+        }
+
+        int length = byColumns ? n : m, unit = byColumns ? nr : mr;
+        strips = large ? 2 : (int)Math.Clamp(work / WorkPerStrip, 2, Math.Min(MaximumStrips, length / unit)) & ~1;
+        return ProductSplit.Strips;
+    }
+}
