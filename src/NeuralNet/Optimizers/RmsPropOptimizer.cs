@@ -1,4 +1,5 @@
 using System.Numerics;
+using NeuralNet.Kernels;
 
 namespace NeuralNet.Optimizers;
 
@@ -8,7 +9,11 @@ namespace NeuralNet.Optimizers;
 /// <c>p ← p − η·g/(√v + ε)</c>, or with momentum μ, <c>b ← μ·b + g/(√v + ε)</c>, <c>p ← p − η·b</c>.
 /// v, ḡ and b start at 0. Weight decay λ is L2 (added to g as <c>λp</c> first).
 /// </summary>
-/// <remarks>Defaults are PyTorch's: η = 0.01, α = 0.99, ε = 1e-8, μ = 0, not centred, λ = 0.</remarks>
+/// <remarks>
+/// Defaults are PyTorch's: η = 0.01, α = 0.99, ε = 1e-8, μ = 0, not centred, λ = 0. A state value that would be
+/// subnormal (as when its gradient stays 0) is kept as a zero of its sign: subnormal arithmetic is many times slower on
+/// many processors, and no other value changes.
+/// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
 public sealed class RmsPropOptimizer<T> : Optimizer<T>
     where T : struct, IFloatingPointIeee754<T>
@@ -109,18 +114,18 @@ public sealed class RmsPropOptimizer<T> : Optimizer<T>
         for (int i = 0; i < values.Length; i++)
         {
             T g = gradients[i];
-            v[i] = _alpha * v[i] + oneMinusAlpha * g * g; // v ← αv + (1 − α)g²
+            v[i] = Subnormal<T>.Flush(_alpha * v[i] + oneMinusAlpha * g * g); // v ← αv + (1 − α)g² (a subnormal v becomes ±0)
             T variance = v[i];
             if (Centered)
             {
-                mean[i] = _alpha * mean[i] + oneMinusAlpha * g; // ḡ ← αḡ + (1 − α)g
-                variance -= mean[i] * mean[i];
+                mean[i] = Subnormal<T>.Flush(_alpha * mean[i] + oneMinusAlpha * g); // ḡ ← αḡ + (1 − α)g (likewise)
+                variance = T.Max(variance - mean[i] * mean[i], T.Zero); // v − ḡ², never below 0 (rounding, or a v flushed to 0)
             }
 
             T step = g / (T.Sqrt(variance) + _epsilon); // g/(√v + ε)
             if (momentum)
             {
-                buffer[i] = _momentum * buffer[i] + step; // b ← μb + g/(√v + ε)
+                buffer[i] = Subnormal<T>.Flush(_momentum * buffer[i] + step); // b ← μb + g/(√v + ε) (likewise)
                 step = buffer[i];
             }
 

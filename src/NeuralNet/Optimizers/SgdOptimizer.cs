@@ -9,6 +9,8 @@ namespace NeuralNet.Optimizers;
 /// rises and up where it falls. In PyTorch's form:
 /// without momentum <c>p ← p − η·g</c>; with momentum μ, <c>v ← μ·v + g</c> and <c>p ← p − η·v</c>
 /// (Nesterov: <c>p ← p − η·(g + μ·v)</c>); v starts at 0. Weight decay λ adds <c>λp</c> to g first.
+/// A velocity that would be subnormal (as when its gradient stays 0 and it decays) is kept as a zero of its sign:
+/// subnormal arithmetic is many times slower on many processors, and no other value changes.
 /// </summary>
 /// <typeparam name="T">The element type.</typeparam>
 public sealed class SgdOptimizer<T> : Optimizer<T>
