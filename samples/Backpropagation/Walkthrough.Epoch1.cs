@@ -11,7 +11,7 @@ internal sealed partial class Walkthrough
     {
         // Network.Forward runs the training forward phase and keeps what Backward needs; the hidden
         // activations are read with Layer.Predict, the library's own evaluation of that layer.
-        double prediction = _network.Forward(_input)[0, 0];
+        double prediction = _network.Forward(_input, training: true)[0, 0];
         Matrix<double> hidden = Matrix<double>.Build.Dense(1, _hidden.OutputSize);
         _hidden.Predict(_input, hidden);
 

@@ -17,7 +17,7 @@ using MathNet.Numerics.LinearAlgebra;
 /// <remarks>
 /// <para>Batches are matrices with one row per sample and one column per feature.</para>
 /// <para>Threads: <see cref="Predict(Matrix{T})"/> may be called from many threads at once (it uses
-/// buffers of its own per thread); training calls (<see cref="Forward"/>, <see cref="Backward"/>,
+/// buffers of its own per thread); training calls (<see cref="Forward(Matrix{T}, bool)"/>, <see cref="Backward"/>,
 /// <see cref="TrainStep"/>) use the layers' buffers and are refused with
 /// <see cref="InvalidOperationException"/> while another thread is training the same network.</para>
 /// </remarks>
@@ -238,24 +238,45 @@ public sealed class Network<T>
     }
 
     /// <summary>
-    /// The forward phase for training: every layer computes its output and keeps what
-    /// <see cref="Backward"/> needs.
+    /// The forward phase of a hand-written training loop: every layer computes its output and keeps
+    /// what <see cref="Backward"/> needs. Say whether it trains: <c>true</c> turns dropout on,
+    /// <c>false</c> evaluates as <see cref="Predict(Matrix{T})"/> does (a gradient check, say).
     /// </summary>
     /// <param name="input">The batch, <c>batch × <see cref="InputSize"/></c>; it must not change before <see cref="Backward"/>.</param>
     /// <param name="training">True to train (dropout active); false to evaluate.</param>
-    /// <returns>The network's output: the last layer's buffer, valid until the next forward pass.</returns>
-    public Matrix<T> Forward(Matrix<T> input, bool training = true)
+    /// <returns>The network's output in a new matrix that the caller owns: later calls never change it.</returns>
+    public Matrix<T> Forward(Matrix<T> input, bool training)
     {
         ArgumentNullException.ThrowIfNull(input);
         ShapeCheck.Columns(input, InputSize, nameof(input));
-        ShapeCheck.Finite(input, nameof(input));
         ShapeCheck.BatchFits(input.RowCount, _layers, nameof(input));
-        using TrainingScope scope = EnterTraining();
-        return ForwardCore(input, training);
+        var output = Matrix<T>.Build.Dense(input.RowCount, OutputSize);
+        Forward(input, training, output);
+        return output;
     }
 
     /// <summary>
-    /// The backward phase for the batch of the last <see cref="Forward"/>: the loss gradient flows back
+    /// <see cref="Forward(Matrix{T}, bool)"/> into a caller-supplied matrix: once the layers' buffers
+    /// exist for this batch size, it allocates nothing.
+    /// </summary>
+    /// <param name="input">The batch, <c>batch × <see cref="InputSize"/></c>; it must not change before <see cref="Backward"/>.</param>
+    /// <param name="training">True to train (dropout active); false to evaluate.</param>
+    /// <param name="output">Receives the outputs: a <c>batch × <see cref="OutputSize"/></c> matrix.</param>
+    public void Forward(Matrix<T> input, bool training, Matrix<T> output)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(output);
+        ShapeCheck.Columns(input, InputSize, nameof(input));
+        ShapeCheck.Finite(input, nameof(input));
+        ShapeCheck.BatchFits(input.RowCount, _layers, nameof(input));
+        ShapeCheck.Shape(output, input.RowCount, OutputSize, nameof(output));
+        ShapeCheck.NotShared(DenseStorage.Of(output), DenseStorage.Of(input), "input", nameof(output));
+        using TrainingScope scope = EnterTraining();
+        ForwardCore(input, training).CopyTo(output);
+    }
+
+    /// <summary>
+    /// The backward phase for the batch of the last <see cref="Forward(Matrix{T}, bool)"/>: the loss gradient flows back
     /// through every layer, overwriting every parameter's gradient. No parameter changes.
     /// </summary>
     /// <param name="target">The batch's targets, in the shape <paramref name="loss"/> expects.</param>

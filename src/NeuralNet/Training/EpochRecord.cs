@@ -1,9 +1,12 @@
+using System.Text;
+
 namespace NeuralNet.Training;
 
 /// <summary>
 /// What one epoch achieved. Training metrics are taken on the epoch's batches as they were trained
 /// (before each batch's update, as Keras reports them); validation metrics after the epoch.
-/// Accuracy is recorded for classifiers (cross-entropy losses), RMSE and R² for regression.
+/// Accuracy is recorded for classifiers (cross-entropy losses), RMSE and R² for regression;
+/// <see cref="ToString"/> shows only what was recorded.
 /// </summary>
 public sealed record EpochRecord
 {
@@ -57,4 +60,22 @@ public sealed record EpochRecord
 
     /// <summary>Whether a higher value of <paramref name="metric"/> is better (accuracy, R²).</summary>
     internal static bool HigherIsBetter(TrainingMetric metric) => metric is TrainingMetric.ValidationAccuracy or TrainingMetric.ValidationRSquared;
+
+    private bool PrintMembers(StringBuilder builder)
+    {
+        int start = builder.Length;
+        RecordText.Append(builder, start, nameof(Epoch), Epoch);
+        RecordText.Append(builder, start, nameof(LearningRate), LearningRate);
+        RecordText.Append(builder, start, nameof(TrainingLoss), TrainingLoss);
+        RecordText.Append(builder, start, nameof(ValidationLoss), ValidationLoss);
+        RecordText.Append(builder, start, nameof(TrainingAccuracy), TrainingAccuracy);
+        RecordText.Append(builder, start, nameof(ValidationAccuracy), ValidationAccuracy);
+        RecordText.Append(builder, start, nameof(TrainingRmse), TrainingRmse);
+        RecordText.Append(builder, start, nameof(ValidationRmse), ValidationRmse);
+        RecordText.Append(builder, start, nameof(TrainingRSquared), TrainingRSquared);
+        RecordText.Append(builder, start, nameof(ValidationRSquared), ValidationRSquared);
+        RecordText.Append(builder, start, nameof(Duration), Duration);
+        RecordText.Append(builder, start, nameof(Elapsed), Elapsed);
+        return builder.Length > start;
+    }
 }

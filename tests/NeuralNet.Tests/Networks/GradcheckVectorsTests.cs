@@ -66,7 +66,7 @@ public sealed class GradcheckVectorsTests
         Matrix<T> target = Of<T>(c.Target);
 
         // Forward phase
-        Matrix<T> output = network.Forward(input);
+        Matrix<T> output = network.Forward(input, training: true);
         for (int l = 0; l < layers.Length; l++)
         {
             Close(layers[l].LastWeightedSum, c.Forward[$"z{l + 1}"], tolerance, $"z{l + 1}");
