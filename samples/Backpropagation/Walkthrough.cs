@@ -4,6 +4,7 @@ using NeuralNet.Activations;
 using NeuralNet.Layers;
 using NeuralNet.Losses;
 using NeuralNet.Optimizers;
+using Spectre.Console;
 
 namespace NeuralNet.Samples.Backpropagation;
 
@@ -19,7 +20,7 @@ internal sealed partial class Walkthrough
     private const double Expected = 1;
 
     private readonly SampleOptions _options;
-    private readonly SampleConsole _console;
+    private readonly IAnsiConsole _console;
     private readonly Network<double> _network;
     private readonly DenseLayer<double> _hidden;
     private readonly DenseLayer<double> _output;
@@ -29,17 +30,10 @@ internal sealed partial class Walkthrough
     private readonly Matrix<double> _target;
     private readonly NamedValue[] _values;
 
-    public Walkthrough(SampleOptions options, SampleConsole console)
+    public Walkthrough(SampleOptions options, IAnsiConsole console, int hidden)
     {
         _options = options;
         _console = console;
-        string? hiddenText = options.Extra("--hidden");
-        int hidden = 2;
-        if (hiddenText is not null && (!int.TryParse(hiddenText, NumberStyles.None, CultureInfo.InvariantCulture, out hidden) || hidden < 1 || hidden > 16))
-        {
-            throw new UsageException($"option --hidden needs a whole number from 1 to 16 (received '{hiddenText}').");
-        }
-
         if (options.BatchSize != 1)
         {
             throw new UsageException($"the walkthrough trains on one row, so --batch-size must be 1 (received {options.BatchSize}).");
@@ -81,7 +75,7 @@ internal sealed partial class Walkthrough
         if (_options.Epochs > 1)
         {
             _console.Heading("Epochs 2 and 3, the same way, briefly");
-            var table = new TextTable(">epoch", ">prediction", ">loss", ">moved up", ">moved down", "largest move");
+            Table table = SampleConsole.Table(">epoch", ">prediction", ">loss", ">moved up", ">moved down", "largest move");
             for (int epoch = 2; epoch <= _options.Epochs; epoch++)
             {
                 double[] before = _values.Select(v => v.Value).ToArray();
@@ -93,19 +87,19 @@ internal sealed partial class Walkthrough
                 if (epoch <= 3)
                 {
                     int biggest = Array.IndexOf(moves, moves.MaxBy(Math.Abs));
-                    table.AddRow(
+                    table.Row(
                         (Text(epoch), Style.Plain),
-                        (F(prediction), Style.Emphasis),
+                        (F(prediction), SampleConsole.Emphasis),
                         (F(loss), Style.Plain),
-                        (Text(moves.Count(m => m > 0)), Style.Good),
-                        (Text(moves.Count(m => m < 0)), Style.Bad),
+                        (Text(moves.Count(m => m > 0)), SampleConsole.Good),
+                        (Text(moves.Count(m => m < 0)), SampleConsole.Bad),
                         ($"{_values[biggest].Name} {Signed(moves[biggest])}", Style.Plain));
                 }
 
                 if (epoch == Math.Min(3, _options.Epochs))
                 {
-                    table.Write(_console);
-                    _console.WriteLine("  (each epoch: Network.TrainStep = forward phase, loss, backward phase, SGD step)", Style.Dim);
+                    _console.Indented(table);
+                    _console.Line("(each epoch: Network.TrainStep = forward phase, loss, backward phase, SGD step)", SampleConsole.Dim);
                 }
             }
         }
@@ -116,33 +110,32 @@ internal sealed partial class Walkthrough
 
     private void Introduce()
     {
-        _console.WriteLine("Backpropagation, step by step", Style.Heading);
-        _console.WriteLine("One training row, a small network of sigmoid neurons, the mean squared error and stochastic");
-        _console.WriteLine("gradient descent. Every number below is computed by NeuralNet itself.");
-        _console.WriteLine($"network: {_network}; loss: mean squared error; SGD, learning rate η = {Text(_options.LearningRate)}, one row per step; seed {_options.Seed}", Style.Dim);
+        _console.Write(new Text("Backpropagation, step by step\n", SampleConsole.Emphasis));
+        _console.WriteLine("One training row, a small network of sigmoid neurons, the mean squared error and stochastic gradient descent. Every number below is computed by NeuralNet itself.");
+        _console.WriteLine($"network: {_network}; loss: mean squared error; SGD, learning rate η = {Text(_options.LearningRate)}, one row per step; seed {_options.Seed}", SampleConsole.Dim);
 
         _console.Heading("The training row");
-        var row = new TextTable(["", .. RawInputs.Select((_, j) => $">x{j + 1}"), ">expected output"]);
-        row.AddRow(["raw", .. RawInputs.Select(Text), Text(Expected)]);
-        row.AddRow([$"scaled (÷ {Text(InputScale)})", .. RawInputs.Select((_, j) => Text(_input[0, j])), Text(Expected)]);
-        row.Write(_console);
-        _console.WriteLine("  Inputs are scaled to about 0..1 so the sigmoid neurons start in their responsive range.", Style.Dim);
+        Table row = SampleConsole.Table(["", .. RawInputs.Select((_, j) => $">x{j + 1}"), ">expected output"]);
+        row.Row(["raw", .. RawInputs.Select(Text), Text(Expected)]);
+        row.Row([$"scaled (÷ {Text(InputScale)})", .. RawInputs.Select((_, j) => Text(_input[0, j])), Text(Expected)]);
+        _console.Indented(row);
+        _console.Line("Inputs are scaled to about 0..1 so the sigmoid neurons start in their responsive range.", SampleConsole.Dim);
 
         _console.Heading("The network before training: weights and biases set at random");
-        _console.WriteLine($"  weights: {_hidden.Initializer} (the library's default for sigmoid); biases: uniform in [-0.5, 0.5); seed {_options.Seed}", Style.Dim);
+        _console.Line($"weights: {_hidden.Initializer} (the library's default for sigmoid); biases: uniform in [-0.5, 0.5); seed {_options.Seed}", SampleConsole.Dim);
         WriteParameters(_hidden, "x", "h", "hidden");
         WriteParameters(_output, "h", "y", "output");
     }
 
     private void WriteParameters(DenseLayer<double> layer, string from, string to, string title)
     {
-        var table = new TextTable([$"{title} neuron", .. Enumerable.Range(1, layer.InputSize).Select(j => $">weight from {from}{j}"), ">bias"]);
+        Table table = SampleConsole.Table([$"{title} neuron", .. Enumerable.Range(1, layer.InputSize).Select(j => $">weight from {from}{j}"), ">bias"]);
         for (int i = 0; i < layer.OutputSize; i++)
         {
-            table.AddRow([NeuronName(layer, to, i), .. Enumerable.Range(0, layer.InputSize).Select(j => F(layer.Weights[i, j])), F(layer.Biases[i])]);
+            table.Row([NeuronName(layer, to, i), .. Enumerable.Range(0, layer.InputSize).Select(j => F(layer.Weights[i, j])), F(layer.Biases[i])]);
         }
 
-        table.Write(_console);
+        _console.Indented(table);
     }
 
     private static IEnumerable<NamedValue> Name(DenseLayer<double> layer, string from, string to)

@@ -3,6 +3,7 @@
 // trains a 784-128-10 network (ReLU, softmax + cross-entropy, SGD with momentum, in float) with the
 // library's Trainer behind a live progress bar, validating on 15 % of the training images after every
 // epoch, and reports the test accuracy and a confusion matrix once, at the end.
+using System.CommandLine;
 using System.Globalization;
 using MathNet.Numerics.LinearAlgebra;
 using NeuralNet;
@@ -13,6 +14,8 @@ using NeuralNet.Losses;
 using NeuralNet.Optimizers;
 using NeuralNet.Samples;
 using NeuralNet.Training;
+using Spectre.Console;
+using Table = Spectre.Console.Table;
 
 const string DefaultFolder = "/usr/share/datasets/fashion-mnist";
 string[] files = ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"];
@@ -20,36 +23,30 @@ var commandLine = new SampleCommandLine(
         "FashionMnist",
         "a 784-128-10 network learns to recognise 10 kinds of clothes from 28×28 photos (60,000 train, 15 % of them held out for validation, 10,000 test); reports validation accuracy per epoch and the test accuracy at the end. About 1 s per epoch on two cores; --epochs 10 reaches about 87 %.",
         new SampleDefaults(Epochs: 3, LearningRate: 0.05, BatchSize: 64, Seed: 42))
-    .WithOption("--data", "DIR", $"folder with the four IDX files (default {DefaultFolder})")
-    .WithOption("--train-limit", "N", "train on the first N training images only (default: all 60,000)");
+;
+Option<string> dataOption = commandLine.Add(new Option<string>("--data") { Description = "folder with the four IDX files", HelpName = "DIR", DefaultValueFactory = _ => DefaultFolder });
+Option<int> limitOption = commandLine.Add(SampleCommandLine.WholeNumber("--train-limit", "train on the first N training images only (default: all 60,000)", 60_000, 1));
 return SampleApp.Run(commandLine, args, (options, console) =>
 {
-    string folder = options.Extra("--data") ?? DefaultFolder;
+    string folder = options.Get(dataOption) ?? DefaultFolder;
     string? missing = files.FirstOrDefault(f => !File.Exists(Path.Combine(folder, f)));
     if (missing is not null)
     {
         throw new UsageException($"Fashion-MNIST not found ({Path.Combine(folder, missing)} is missing): install it with 'sudo apt-get install dataset-fashion-mnist', or pass --data DIR with the four IDX .gz files.");
     }
 
-    int? limit = null;
-    if (options.Extra("--train-limit") is string limitText)
-    {
-        limit = int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= 1
-            ? n
-            : throw new UsageException($"option --train-limit needs a whole number ≥ 1 (received '{limitText}').");
-    }
-
+    int limit = options.Get(limitOption);
     string[] kinds = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
-    console.WriteLine("Fashion-MNIST with NeuralNet", Style.Heading);
-    console.WriteLine($"reading {folder} ...", Style.Dim);
+    console.Write(new Text("Fashion-MNIST with NeuralNet\n", SampleConsole.Emphasis));
+    console.WriteLine($"reading {folder} ...", SampleConsole.Dim);
     Matrix<float> trainX = IdxFile.ReadMatrix<float>(Path.Combine(folder, files[0]), 1.0 / 255);
     Matrix<float> trainY = IdxFile.ReadMatrix<float>(Path.Combine(folder, files[1]));
     Matrix<float> testX = IdxFile.ReadMatrix<float>(Path.Combine(folder, files[2]), 1.0 / 255);
     Matrix<float> testY = IdxFile.ReadMatrix<float>(Path.Combine(folder, files[3]));
-    if (limit is int take && take < trainX.RowCount)
+    if (limit < trainX.RowCount)
     {
-        trainX = trainX.SubMatrix(0, take, 0, trainX.ColumnCount);
-        trainY = trainY.SubMatrix(0, take, 0, 1);
+        trainX = trainX.SubMatrix(0, limit, 0, trainX.ColumnCount);
+        trainY = trainY.SubMatrix(0, limit, 0, 1);
     }
 
     // Validation images are drawn from the training images (stratified, seeded): the test images are
@@ -57,22 +54,21 @@ return SampleApp.Run(commandLine, args, (options, console) =>
     (Dataset<float> fit, Dataset<float> validation) = SampleData.ValidationSplit(new Dataset<float>(trainX, trainY), options.Seed, stratified: true);
     (trainX, trainY) = (fit.Features, fit.Targets);
     (Matrix<float> validationX, Matrix<float> validationY) = (validation.Features, validation.Targets);
-    console.WriteLine($"data: {trainX.RowCount} train, {validationX.RowCount} validation and {testX.RowCount} test images of 28×28 pixels (scaled ÷ 255)", Style.Dim);
+    console.WriteLine($"data: {trainX.RowCount} train, {validationX.RowCount} validation and {testX.RowCount} test images of 28×28 pixels (scaled ÷ 255)", SampleConsole.Dim);
     var network = new Network<float>(
         options.Seed,
         new DenseLayer<float>(784, 128, new ReLU<float>()),
         new DenseLayer<float>(128, 10, new Softmax<float>()));
-    var progress = new TrainingProgressBar(console, trainX.RowCount, options.BatchSize);
+    var display = new TrainingDisplay(console);
     var trainer = new Trainer<float>(
         network,
         new CategoricalCrossEntropy<float>(),
         new SgdOptimizer<float>(options.LearningRate, momentum: 0.9),
-        new TrainingOptions { Epochs = options.Epochs, BatchSize = options.BatchSize, Progress = progress });
-    console.WriteLine($"network: {network}, float; softmax + cross-entropy; SGD momentum 0.9; {options}", Style.Dim);
+        new TrainingOptions { Epochs = options.Epochs, BatchSize = options.BatchSize, Progress = display });
+    console.WriteLine($"network: {network}, float; softmax + cross-entropy; SGD momentum 0.9; {options}", SampleConsole.Dim);
 
     console.Heading("Training (validation accuracy after every epoch)");
-    EpochSummary.Follow(trainer, progress);
-    TrainingHistory history = trainer.Fit(trainX, trainY, validationX, validationY);
+    TrainingHistory history = display.Run(trainer, () => trainer.Fit(trainX, trainY, validationX, validationY));
 
     console.Heading("Test results");
     ClassifierTestReport.Write(console, network, testX, testY, kinds, "images");

@@ -14,6 +14,8 @@ using NeuralNet.Optimizers;
 using NeuralNet.Pipelines;
 using NeuralNet.Samples;
 using NeuralNet.Training;
+using Spectre.Console;
+using Table = Spectre.Console.Table;
 
 var commandLine = new SampleCommandLine(
     "Iris",
@@ -22,7 +24,7 @@ var commandLine = new SampleCommandLine(
 return SampleApp.Run(commandLine, args, (options, console) =>
 {
     string[] species = ["setosa", "versicolor", "virginica"];
-    console.WriteLine("Iris with NeuralNet", Style.Heading);
+    console.Write(new Text("Iris with NeuralNet\n", SampleConsole.Emphasis));
 
     // The data: 150 flowers, the fixed split (120 train, 30 test). Validation rows are drawn from the
     // training rows (stratified, seeded), so the test rows are looked at once, at the end. Features
@@ -33,25 +35,24 @@ return SampleApp.Run(commandLine, args, (options, console) =>
     (Dataset<double> fit, Dataset<double> validation) = SampleData.ValidationSplit(train, options.Seed, stratified: true);
     var scaler = new StandardScaler<double>();
     Matrix<double> fitX = scaler.FitTransform(fit.Features), validationX = scaler.Transform(validation.Features), testX = scaler.Transform(test.Features);
-    console.WriteLine($"data: {all.Count} flowers, {all.Features.ColumnCount} features ({string.Join(", ", all.FeatureNames)}); {fit.Count} train, {validation.Count} validation, {test.Count} test rows", Style.Dim);
+    console.WriteLine($"data: {all.Count} flowers, {all.Features.ColumnCount} features ({string.Join(", ", all.FeatureNames)}); {fit.Count} train, {validation.Count} validation, {test.Count} test rows", SampleConsole.Dim);
 
     var network = new Network<double>(
         options.Seed,
         new DenseLayer<double>(4, 16, new Tanh<double>()),
         new DenseLayer<double>(16, 3, new Softmax<double>()));
-    var progress = new TrainingProgressBar(console, fit.Count, options.BatchSize);
+    var display = new TrainingDisplay(console) { ShowEpoch = (epoch, epochs) => EpochMilestones.IsMilestone(epoch, epochs, firstEvery: 3) };
     var trainer = new Trainer<double>(
         network,
         new CategoricalCrossEntropy<double>(),
         new SgdOptimizer<double>(options.LearningRate, momentum: 0.9),
-        new TrainingOptions { Epochs = options.Epochs, BatchSize = options.BatchSize, Progress = progress });
-    console.WriteLine($"network: {network}; softmax + cross-entropy; SGD momentum 0.9; {options}", Style.Dim);
+        new TrainingOptions { Epochs = options.Epochs, BatchSize = options.BatchSize, Progress = display });
+    console.WriteLine($"network: {network}; softmax + cross-entropy; SGD momentum 0.9; {options}", SampleConsole.Dim);
 
     console.Heading("Training");
-    EpochSummary.Follow(trainer, progress, (epoch, epochs) => EpochMilestones.IsMilestone(epoch, epochs, firstEvery: 3));
-    TrainingHistory history = trainer.Fit(new Dataset<double>(fitX, fit.Targets), new Dataset<double>(validationX, validation.Targets));
+    TrainingHistory history = display.Run(trainer, () => trainer.Fit(new Dataset<double>(fitX, fit.Targets), new Dataset<double>(validationX, validation.Targets)));
     console.WriteLine();
-    TerminalChart.Write(console, history.Epochs.Select(e => e.TrainingLoss).ToArray(), "epoch", height: 8);
+    LossChart.Write(console, history.Epochs.Select(e => e.TrainingLoss).ToArray(), "training loss (cross-entropy)");
 
     console.Heading("Test results");
     ClassifierTestReport.Write(console, network, testX, test.Targets, species, "flowers");
@@ -65,14 +66,16 @@ return SampleApp.Run(commandLine, args, (options, console) =>
     pipeline.Save(modelPath);
     ClassifierPipeline<double> loaded = PipelineSerializer.LoadClassifier<double>(modelPath);
     bool identical = loaded.PredictProbabilities(test.Features).Equals(pipeline.PredictProbabilities(test.Features));
-    console.WriteLine($"  saved to {modelPath} ({new FileInfo(modelPath).Length} bytes: scaler, network and species names)");
-    console.Write($"  loaded back: {loaded.Network}; predicts the {test.Count} test flowers exactly as before: ");
-    console.WriteLine(identical ? "yes" : "NO", identical ? Style.Good : Style.Bad);
+    console.PathLine("saved to ", modelPath);
+    console.Line($"({new FileInfo(modelPath).Length} bytes: scaler, network and species names)");
+    console.Line($"loaded back: {loaded.Network}");
+    console.Line(($"predicts the {test.Count} test flowers exactly as before: ", Style.Plain), (identical ? "yes" : "NO", identical ? SampleConsole.Good : SampleConsole.Bad));
     double[] flower = [5.9, 3.0, 5.1, 1.8];
     var probabilities = new double[species.Length];
     loaded.PredictProbabilities(flower, probabilities);
     string name = loaded.Predict(flower);
-    console.Write($"  a new flower ({string.Join(", ", flower.Select(v => v.ToString(CultureInfo.InvariantCulture)))} cm), as measured: ");
-    console.WriteLine($"{name} ({probabilities.Max().ToString("P1", CultureInfo.InvariantCulture)})", Style.Emphasis);
+    console.Line(
+        ($"a new flower ({string.Join(", ", flower.Select(v => v.ToString(CultureInfo.InvariantCulture)))} cm), as measured: ", Style.Plain),
+        ($"{name} ({probabilities.Max().ToString("P1", CultureInfo.InvariantCulture)})", SampleConsole.Emphasis));
     return identical ? SampleApp.SuccessExitCode : SampleApp.ErrorExitCode;
 });

@@ -1,3 +1,4 @@
+using Spectre.Console;
 
 namespace NeuralNet.Samples;
 
@@ -21,17 +22,17 @@ public static class SampleApp
     /// <param name="args">The command-line arguments.</param>
     /// <param name="body">The sample itself; returns its exit code.</param>
     /// <returns>The process exit code.</returns>
-    public static int Run(SampleCommandLine commandLine, string[] args, Func<SampleOptions, SampleConsole, int> body)
+    public static int Run(SampleCommandLine commandLine, string[] args, Func<SampleOptions, IAnsiConsole, int> body)
     {
         ArgumentNullException.ThrowIfNull(commandLine);
         ArgumentNullException.ThrowIfNull(body);
-        SampleConsole console = SampleConsole.ForStandardOutput();
+        IAnsiConsole console = SampleConsole.ForStandardOutput();
         try
         {
             SampleOptions? options = commandLine.Parse(args);
             if (options is null)
             {
-                console.Out.Write(commandLine.HelpText());
+                Console.Out.Write(commandLine.HelpText(console.Profile.Width));
                 return SuccessExitCode;
             }
 
@@ -46,13 +47,12 @@ public static class SampleApp
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            console.Out.Flush();
             Console.Error.WriteLine($"{commandLine.Name}: unexpected error: {e}");
             return ErrorExitCode;
         }
         finally
         {
-            console.Out.Flush();
+            Console.Out.Flush();
         }
     }
 }

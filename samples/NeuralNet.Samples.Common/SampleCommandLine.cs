@@ -1,16 +1,22 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Parsing;
 using System.Globalization;
-using System.Text;
 
 namespace NeuralNet.Samples;
 
 /// <summary>
-/// The command line of a sample: the shared options (<c>--epochs</c>, <c>--learning-rate</c>,
-/// <c>--batch-size</c>, <c>--seed</c>, <c>--output</c>, <c>--help</c>) with the sample's defaults, plus
-/// any options of its own. Accepts <c>--name value</c> and <c>--name=value</c>.
+/// The command line of a sample (System.CommandLine): the shared options (<c>--epochs</c>,
+/// <c>--learning-rate</c>, <c>--batch-size</c>, <c>--seed</c>, <c>--output</c>, <c>--help</c>) with the
+/// sample's defaults, plus any options of its own (<see cref="Add{T}"/>).
 /// </summary>
 public sealed class SampleCommandLine
 {
-    private readonly List<(string Name, string Value, string Help)> _extras = [];
+    private readonly Option<int> _epochs;
+    private readonly Option<double> _learningRate;
+    private readonly Option<int> _batchSize;
+    private readonly Option<ulong> _seed;
+    private readonly Option<string> _output;
 
     /// <summary>Creates the command line of one sample.</summary>
     /// <param name="name">The sample's name, as in <c>dotnet run --project samples/NAME</c>.</param>
@@ -20,59 +26,93 @@ public sealed class SampleCommandLine
     {
         ArgumentNullException.ThrowIfNull(defaults);
         Name = name;
-        Description = description;
-        Defaults = defaults;
+        _epochs = WholeNumber("--epochs", "passes over the training data", defaults.Epochs, 1);
+        _learningRate = new Option<double>("--learning-rate")
+        {
+            Description = "step size of the optimizer, > 0",
+            HelpName = "X",
+            DefaultValueFactory = _ => defaults.LearningRate,
+            CustomParser = result => Parse(result, "--learning-rate", "a number > 0", (string text, out double x) =>
+                double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out x) && x > 0 && double.IsFinite(x)),
+        };
+        _batchSize = WholeNumber("--batch-size", "samples per training step; 1 = per-sample SGD", defaults.BatchSize, 1);
+        _seed = new Option<ulong>("--seed")
+        {
+            Description = "seed of every random draw: weights, shuffling, the validation rows",
+            HelpName = "N",
+            DefaultValueFactory = _ => defaults.Seed,
+            CustomParser = result => Parse(result, "--seed", "a whole number ≥ 0", (string text, out ulong n) =>
+                ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out n)),
+        };
+        _output = new Option<string>("--output")
+        {
+            Description = "folder for the PNG plots and the CSV history (default: the current directory)",
+            HelpName = "DIR",
+            CustomParser = result => Parse(result, "--output", "a folder", (string text, out string path) =>
+            {
+                path = text.Length > 0 ? Path.GetFullPath(text) : string.Empty;
+                return text.Length > 0;
+            }),
+        };
+        Command = new RootCommand(
+            $"{name}: {description}\n\nRun it with: dotnet run --project samples/{name} -- [options]\n"
+            + "Exit codes: 0 success, 1 unexpected error, 2 bad option or missing data.\n"
+            + "Colour and the live progress bar appear only on a terminal (colour only when NO_COLOR is unset); "
+            + "redirected output is plain text, as wide as COLUMNS (80 by default).")
+        {
+            _epochs, _learningRate, _batchSize, _seed, _output,
+        };
     }
 
     /// <summary>The sample's name.</summary>
     public string Name { get; }
 
-    /// <summary>What the sample shows.</summary>
-    public string Description { get; }
+    /// <summary>The System.CommandLine command behind it.</summary>
+    public RootCommand Command { get; }
 
-    /// <summary>The default training settings.</summary>
-    public SampleDefaults Defaults { get; }
-
-    /// <summary>Adds an option of this sample's own, e.g. <c>--data DIR</c>.</summary>
+    /// <summary>An option of whole numbers in [<paramref name="min"/>, <paramref name="max"/>], with its default, whose errors name the option and the value received.</summary>
     /// <param name="name">The option, with its two dashes.</param>
-    /// <param name="valueName">The placeholder for its value in the help text, e.g. <c>DIR</c>.</param>
-    /// <param name="help">What it does, and its default.</param>
-    /// <returns>This command line, for chaining.</returns>
-    public SampleCommandLine WithOption(string name, string valueName, string help)
+    /// <param name="description">What it does.</param>
+    /// <param name="defaultValue">Its default.</param>
+    /// <param name="min">The smallest value accepted.</param>
+    /// <param name="max">The largest value accepted.</param>
+    /// <returns>The option (add it with <see cref="Add{T}"/>).</returns>
+    public static Option<int> WholeNumber(string name, string description, int defaultValue, int min, int max = int.MaxValue)
     {
-        _extras.Add((name, valueName, help));
-        return this;
+        string expected = max == int.MaxValue ? $"a whole number ≥ {min}" : $"a whole number from {min} to {max}";
+        return new Option<int>(name)
+        {
+            Description = description,
+            HelpName = "N",
+            DefaultValueFactory = _ => defaultValue,
+            CustomParser = result => Parse(result, name, expected, (string text, out int n) =>
+                int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out n) && n >= min && n <= max),
+        };
     }
 
-    /// <summary>The text printed by <c>--help</c>.</summary>
-    public string HelpText()
+    /// <summary>Adds an option of this sample's own, e.g. <c>--data DIR</c>.</summary>
+    /// <typeparam name="T">The option's value type.</typeparam>
+    /// <param name="option">The option.</param>
+    /// <returns>The option, to read its value with <see cref="SampleOptions.Get{T}"/>.</returns>
+    public Option<T> Add<T>(Option<T> option)
     {
-        var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"{Name}: {Description}");
-        text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Usage: dotnet run --project samples/{Name} -- [options]");
-        text.AppendLine();
-        text.AppendLine("Options:");
-        var rows = new List<(string, string)>
+        Command.Options.Add(option);
+        return option;
+    }
+
+    /// <summary>The text printed by <c>--help</c>, wrapped at <paramref name="width"/> columns.</summary>
+    /// <param name="width">The widest line.</param>
+    public string HelpText(int width = 80)
+    {
+        var output = new StringWriter(CultureInfo.InvariantCulture);
+        ParseResult help = Command.Parse(["--help"]);
+        if (help.Action is HelpAction action)
         {
-            ("--epochs N", Invariant($"passes over the training data (default {Defaults.Epochs})")),
-            ("--learning-rate X", Invariant($"step size of the optimizer, > 0 (default {Defaults.LearningRate})")),
-            ("--batch-size N", Invariant($"samples per training step; 1 = per-sample SGD (default {Defaults.BatchSize})")),
-            ("--seed N", Invariant($"seed of every random draw: weights, shuffling (default {Defaults.Seed})")),
-            ("--output DIR", "folder for the PNG plots and the CSV history (default: current directory)"),
-        };
-        rows.AddRange(_extras.Select(e => ($"{e.Name} {e.Value}", e.Help)));
-        rows.Add(("--help", "show this text and exit"));
-        int width = rows.Max(r => r.Item1.Length);
-        foreach ((string option, string help) in rows)
-        {
-            text.AppendLine(CultureInfo.InvariantCulture, $"  {option.PadRight(width)}  {help}");
+            action.MaxWidth = width;
         }
 
-        text.AppendLine();
-        text.AppendLine("Exit codes: 0 success, 1 unexpected error, 2 bad option or missing data.");
-        text.AppendLine("Colour is used only when the output is a terminal and NO_COLOR is not set.");
-        return text.ToString();
+        help.Invoke(new InvocationConfiguration { Output = output, Error = output });
+        return output.ToString();
     }
 
     /// <summary>Parses the arguments; null means <c>--help</c> was asked for.</summary>
@@ -82,83 +122,37 @@ public sealed class SampleCommandLine
     public SampleOptions? Parse(IReadOnlyList<string> args)
     {
         ArgumentNullException.ThrowIfNull(args);
-        int epochs = Defaults.Epochs;
-        double learningRate = Defaults.LearningRate;
-        int batchSize = Defaults.BatchSize;
-        ulong seed = Defaults.Seed;
-        string output = Directory.GetCurrentDirectory();
-        var extra = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (int i = 0; i < args.Count; i++)
+        ParseResult result = Command.Parse(args);
+        if (result.Action is HelpAction)
         {
-            string arg = args[i];
-            if (arg is "--help" or "-h" or "-?")
-            {
-                return null;
-            }
-
-            string name = arg;
-            string? value = null;
-            int equals = arg.IndexOf('=', StringComparison.Ordinal);
-            if (arg.StartsWith("--", StringComparison.Ordinal) && equals > 0)
-            {
-                name = arg[..equals];
-                value = arg[(equals + 1)..];
-            }
-
-            bool known = name is "--epochs" or "--learning-rate" or "--batch-size" or "--seed" or "--output"
-                || _extras.Exists(e => e.Name == name);
-            if (!known)
-            {
-                throw new UsageException($"unknown option '{arg}' (try --help).");
-            }
-
-            if (value is null)
-            {
-                if (i + 1 >= args.Count)
-                {
-                    throw new UsageException($"option {name} needs a value (try --help).");
-                }
-
-                value = args[++i];
-            }
-
-            switch (name)
-            {
-                case "--epochs":
-                    epochs = ParseInt(name, value, 1);
-                    break;
-                case "--batch-size":
-                    batchSize = ParseInt(name, value, 1);
-                    break;
-                case "--learning-rate":
-                    learningRate = ParsePositive(name, value);
-                    break;
-                case "--seed":
-                    seed = ulong.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out ulong s)
-                        ? s
-                        : throw new UsageException($"option --seed needs a whole number ≥ 0 (received '{value}').");
-                    break;
-                case "--output":
-                    output = value.Length > 0 ? Path.GetFullPath(value) : throw new UsageException("option --output needs a folder (received an empty value).");
-                    break;
-                default:
-                    extra[name] = value;
-                    break;
-            }
+            return null;
         }
 
-        return new SampleOptions(epochs, learningRate, batchSize, seed, output, extra);
+        if (result.Errors.Count > 0)
+        {
+            throw new UsageException($"{result.Errors[0].Message} (try --help)");
+        }
+
+        return new SampleOptions(
+            result,
+            result.GetValue(_epochs),
+            result.GetValue(_learningRate),
+            result.GetValue(_batchSize),
+            result.GetValue(_seed),
+            result.GetValue(_output) ?? Directory.GetCurrentDirectory());
     }
 
-    private static int ParseInt(string name, string value, int min) =>
-        int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int n) && n >= min
-            ? n
-            : throw new UsageException($"option {name} needs a whole number ≥ {min} (received '{value}').");
+    private delegate bool TryParse<T>(string text, out T value);
 
-    private static double ParsePositive(string name, string value) =>
-        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) && x > 0 && double.IsFinite(x)
-            ? x
-            : throw new UsageException($"option {name} needs a number > 0 (received '{value}').");
+    private static T Parse<T>(ArgumentResult result, string name, string expected, TryParse<T> tryParse)
+    {
+        string text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Join(' ', result.Tokens.Select(t => t.Value));
+        if (tryParse(text, out T value))
+        {
+            return value;
+        }
 
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+        result.AddError($"option {name} needs {expected} (received '{text}').");
+        return default!;
+    }
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 
 namespace NeuralNet.Samples;
@@ -5,16 +6,16 @@ namespace NeuralNet.Samples;
 /// <summary>The options every sample takes, after parsing: the training settings and where to write files.</summary>
 public sealed class SampleOptions
 {
-    private readonly Dictionary<string, string> _extra;
+    private readonly ParseResult _result;
 
-    internal SampleOptions(int epochs, double learningRate, int batchSize, ulong seed, string outputDirectory, Dictionary<string, string> extra)
+    internal SampleOptions(ParseResult result, int epochs, double learningRate, int batchSize, ulong seed, string outputDirectory)
     {
+        _result = result;
         Epochs = epochs;
         LearningRate = learningRate;
         BatchSize = batchSize;
         Seed = seed;
         OutputDirectory = outputDirectory;
-        _extra = extra;
     }
 
     /// <summary>Passes over the training data (≥ 1).</summary>
@@ -32,9 +33,10 @@ public sealed class SampleOptions
     /// <summary>The folder that receives the PNG plots and the CSV history (the current directory by default).</summary>
     public string OutputDirectory { get; }
 
-    /// <summary>The value of a sample-specific option such as <c>--data</c>, or null when it was not given.</summary>
-    /// <param name="name">The option's name with its dashes, e.g. <c>--data</c>.</param>
-    public string? Extra(string name) => _extra.TryGetValue(name, out string? value) ? value : null;
+    /// <summary>The value of a sample's own option (its default when not given).</summary>
+    /// <typeparam name="T">The option's value type.</typeparam>
+    /// <param name="option">The option, as returned by <see cref="SampleCommandLine.Add{T}"/>.</param>
+    public T? Get<T>(Option<T> option) => _result.GetValue(option);
 
     /// <summary>The full path of <paramref name="fileName"/> in <see cref="OutputDirectory"/>, creating the folder if needed.</summary>
     /// <param name="fileName">A file name such as <c>xor-loss.png</c>.</param>

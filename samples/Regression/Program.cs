@@ -14,6 +14,8 @@ using NeuralNet.Optimizers;
 using NeuralNet.Pipelines;
 using NeuralNet.Samples;
 using NeuralNet.Training;
+using Spectre.Console;
+using Table = Spectre.Console.Table;
 
 var commandLine = new SampleCommandLine(
     "Regression",
@@ -21,7 +23,7 @@ var commandLine = new SampleCommandLine(
     new SampleDefaults(Epochs: 200, LearningRate: 0.01, BatchSize: 32, Seed: 42));
 return SampleApp.Run(commandLine, args, (options, console) =>
 {
-    console.WriteLine("Diabetes regression with NeuralNet", Style.Heading);
+    console.Write(new Text("Diabetes regression with NeuralNet\n", SampleConsole.Emphasis));
 
     // The data: 442 patients, the fixed split (353 train, 89 test). Validation rows are drawn from the
     // training rows (seeded), so the test rows are looked at once, at the end; features and target are
@@ -34,25 +36,24 @@ return SampleApp.Run(commandLine, args, (options, console) =>
     var target = new StandardScaler<double>();
     Matrix<double> fitX = features.FitTransform(fit.Features), validationX = features.Transform(validation.Features), testX = features.Transform(test.Features);
     Matrix<double> fitY = target.FitTransform(fit.Targets), validationY = target.Transform(validation.Targets);
-    console.WriteLine($"data: {all.Count} patients, {all.Features.ColumnCount} features ({string.Join(", ", all.FeatureNames)}); {fit.Count} train, {validation.Count} validation, {test.Count} test rows", Style.Dim);
+    console.WriteLine($"data: {all.Count} patients, {all.Features.ColumnCount} features ({string.Join(", ", all.FeatureNames)}); {fit.Count} train, {validation.Count} validation, {test.Count} test rows", SampleConsole.Dim);
 
     var network = new Network<double>(
         options.Seed,
         new DenseLayer<double>(10, 32, new ReLU<double>()),
         new DenseLayer<double>(32, 1));
-    var progress = new TrainingProgressBar(console, fit.Count, options.BatchSize);
+    var display = new TrainingDisplay(console) { ShowEpoch = (epoch, epochs) => EpochMilestones.IsMilestone(epoch, epochs, firstEvery: 3) };
     var trainer = new Trainer<double>(
         network,
         new MeanSquaredError<double>(),
         new SgdOptimizer<double>(options.LearningRate, momentum: 0.9),
-        new TrainingOptions { Epochs = options.Epochs, BatchSize = options.BatchSize, Progress = progress });
-    console.WriteLine($"network: {network}; mean squared error on the standardised target; SGD momentum 0.9; {options}", Style.Dim);
+        new TrainingOptions { Epochs = options.Epochs, BatchSize = options.BatchSize, Progress = display });
+    console.WriteLine($"network: {network}; mean squared error on the standardised target; SGD momentum 0.9; {options}", SampleConsole.Dim);
 
     console.Heading("Training");
-    EpochSummary.Follow(trainer, progress, (epoch, epochs) => EpochMilestones.IsMilestone(epoch, epochs, firstEvery: 3));
-    TrainingHistory history = trainer.Fit(new Dataset<double>(fitX, fitY), new Dataset<double>(validationX, validationY));
+    TrainingHistory history = display.Run(trainer, () => trainer.Fit(new Dataset<double>(fitX, fitY), new Dataset<double>(validationX, validationY)));
     console.WriteLine();
-    TerminalChart.Write(console, history.Epochs.Select(e => e.TrainingLoss).ToArray(), "epoch", height: 8);
+    LossChart.Write(console, history.Epochs.Select(e => e.TrainingLoss).ToArray(), "training loss (MSE, standardised target)");
 
     // The deployable model: feature scaling, network and the target's inverse scaling in one pipeline,
     // predicting from raw rows in the target's own units.
@@ -61,23 +62,23 @@ return SampleApp.Run(commandLine, args, (options, console) =>
     double rmse = RegressionMetrics.RootMeanSquaredError(test.Targets, predicted);
     double r2 = RegressionMetrics.RSquared(test.Targets, predicted);
     console.Heading("Test results");
-    var metrics = new TextTable("metric", ">value", "meaning");
-    metrics.AddRow(("RMSE", Style.Accent), (rmse.ToString("F1", CultureInfo.InvariantCulture), Style.Emphasis), ("typical error, in the target's units (it ranges 25..346)", Style.Dim));
-    metrics.AddRow(("R²", Style.Accent), (r2.ToString("F3", CultureInfo.InvariantCulture), Style.Emphasis), ("share of the target's variance explained (1 = all, 0 = the mean's guess)", Style.Dim));
-    metrics.Write(console);
+    Table metrics = SampleConsole.Table("metric", ">value", "meaning");
+    metrics.Row(("RMSE", SampleConsole.Accent), (rmse.ToString("F1", CultureInfo.InvariantCulture), SampleConsole.Emphasis), ("typical error, in the target's units (it ranges 25..346)", SampleConsole.Dim));
+    metrics.Row(("R²", SampleConsole.Accent), (r2.ToString("F3", CultureInfo.InvariantCulture), SampleConsole.Emphasis), ("share of the target's variance explained (1 = all, 0 = the mean's guess)", SampleConsole.Dim));
+    console.Indented(metrics);
     console.WriteLine();
-    var examples = new TextTable(">patient", ">actual", ">predicted", ">error");
+    Table examples = SampleConsole.Table(">patient", ">actual", ">predicted", ">error");
     for (int i = 0; i < Math.Min(5, test.Count); i++)
     {
         double error = predicted[i, 0] - test.Targets[i, 0];
-        examples.AddRow(
+        examples.Row(
             (testRows[i].ToString(CultureInfo.InvariantCulture), Style.Plain),
             (test.Targets[i, 0].ToString("F0", CultureInfo.InvariantCulture), Style.Plain),
-            (predicted[i, 0].ToString("F1", CultureInfo.InvariantCulture), Style.Emphasis),
-            (error.ToString("+0.0;-0.0", CultureInfo.InvariantCulture), Style.Dim));
+            (predicted[i, 0].ToString("F1", CultureInfo.InvariantCulture), SampleConsole.Emphasis),
+            (error.ToString("+0.0;-0.0", CultureInfo.InvariantCulture), SampleConsole.Dim));
     }
 
-    examples.Write(console);
+    console.Indented(examples);
     console.WriteLine();
     HistoryReport.Save(console, options, history, "diabetes", "Diabetes regression");
     return SampleApp.SuccessExitCode;

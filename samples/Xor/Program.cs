@@ -11,6 +11,7 @@ using NeuralNet.Losses;
 using NeuralNet.Optimizers;
 using NeuralNet.Samples;
 using NeuralNet.Training;
+using Spectre.Console;
 
 var commandLine = new SampleCommandLine(
     "Xor",
@@ -24,52 +25,40 @@ return SampleApp.Run(commandLine, args, (options, console) =>
         options.Seed,
         new DenseLayer<double>(2, 4, new Tanh<double>()),
         new DenseLayer<double>(4, 1, new Sigmoid<double>()));
+    var display = new TrainingDisplay(console) { ShowEpoch = (epoch, epochs) => EpochMilestones.IsMilestone(epoch, epochs) };
     var trainer = new Trainer<double>(
         network,
         new BinaryCrossEntropy<double>(),
         new SgdOptimizer<double>(options.LearningRate, momentum: 0.9),
-        new TrainingOptions { Epochs = options.Epochs, BatchSize = options.BatchSize });
+        new TrainingOptions { Epochs = options.Epochs, BatchSize = options.BatchSize, Progress = display });
 
-    console.WriteLine("XOR with NeuralNet", Style.Heading);
-    console.WriteLine($"network: {network}", Style.Dim);
-    console.WriteLine($"loss: binary cross-entropy; optimizer: SGD with momentum 0.9; {options}", Style.Dim);
+    console.Write(new Text("XOR with NeuralNet\n", SampleConsole.Emphasis));
+    console.WriteLine($"network: {network}", SampleConsole.Dim);
+    console.WriteLine($"loss: binary cross-entropy; optimizer: SGD with momentum 0.9; {options}", SampleConsole.Dim);
 
     console.Heading("Training: the loss falls epoch by epoch");
-    var table = new TextTable(">epoch", ">loss", ">accuracy");
-    trainer.EpochCompleted += (_, e) =>
-    {
-        if (EpochMilestones.IsMilestone(e.Record.Epoch, options.Epochs))
-        {
-            table.AddRow(
-                e.Record.Epoch.ToString(CultureInfo.InvariantCulture),
-                e.Record.TrainingLoss.ToString("F6", CultureInfo.InvariantCulture),
-                (e.Record.TrainingAccuracy ?? double.NaN).ToString("P0", CultureInfo.InvariantCulture));
-        }
-    };
-    TrainingHistory history = trainer.Fit(inputs, targets);
-    table.Write(console);
+    TrainingHistory history = display.Run(trainer, () => trainer.Fit(inputs, targets));
     console.WriteLine();
-    TerminalChart.Write(console, history.Epochs.Select(e => e.TrainingLoss).ToArray(), "epoch", logScale: true, height: 8);
+    LossChart.Write(console, history.Epochs.Select(e => e.TrainingLoss).ToArray(), "training loss (binary cross-entropy)");
 
     console.Heading("What the network learned");
     Matrix<double> outputs = network.Predict(inputs);
-    var results = new TextTable(">x1", ">x2", ">expected", ">output", "result");
+    Table results = SampleConsole.Table(">x1", ">x2", ">expected", ">output", "result");
     int correct = 0;
     for (int r = 0; r < inputs.RowCount; r++)
     {
         bool right = Math.Round(outputs[r, 0]) == targets[r, 0];
         correct += right ? 1 : 0;
-        results.AddRow(
+        results.Row(
             (inputs[r, 0].ToString(CultureInfo.InvariantCulture), Style.Plain),
             (inputs[r, 1].ToString(CultureInfo.InvariantCulture), Style.Plain),
             (targets[r, 0].ToString(CultureInfo.InvariantCulture), Style.Plain),
-            (outputs[r, 0].ToString("F4", CultureInfo.InvariantCulture), Style.Emphasis),
-            (right ? "right" : "wrong", right ? Style.Good : Style.Bad));
+            (outputs[r, 0].ToString("F4", CultureInfo.InvariantCulture), SampleConsole.Emphasis),
+            (right ? "right" : "wrong", right ? SampleConsole.Good : SampleConsole.Bad));
     }
 
-    results.Write(console);
-    console.WriteLine();
-    console.WriteLine($"accuracy: {correct}/4 rows right", correct == 4 ? Style.Good : Style.Bad);
+    console.Indented(results);
+    console.Line($"accuracy: {correct}/4 rows right", correct == 4 ? SampleConsole.Good : SampleConsole.Bad);
     console.WriteLine();
     HistoryReport.Save(console, options, history, "xor", "XOR");
     return SampleApp.SuccessExitCode;

@@ -10,6 +10,7 @@ public sealed class BackpropagationSampleTests
         SampleRun run = SampleProcess.Run("Backpropagation", folder.Path, "--epochs", "300");
 
         run.ShouldHaveSucceededInPlainText();
+        run.ShouldFit(80, folder.Path);
         run.Output.Should().Contain("raw              9    7    8                1")
             .And.Contain("scaled (÷ 10)  0.9  0.7  0.8                1");
         double firstPrediction = run.Number(@"^  prediction (?<n>[0-9.]+)");
@@ -62,9 +63,12 @@ public sealed class BackpropagationSampleTests
         SampleRun run = SampleProcess.Run("Backpropagation", folder.Path);
 
         run.ShouldHaveSucceededInPlainText();
+        string output = TrimLineEnds(run.Output);
         foreach (string part in excerpt.Split("[…]"))
         {
-            run.Output.ReplaceLineEndings("\n").Should().Contain(part.Trim('\n'), "the README's excerpt must be what the sample prints");
+            output.Should().Contain(TrimLineEnds(part).Trim('\n'), "the README's excerpt must be what the sample prints (at 80 columns)");
         }
     }
+
+    private static string TrimLineEnds(string text) => string.Join('\n', text.ReplaceLineEndings("\n").Split('\n').Select(l => l.TrimEnd()));
 }

@@ -1,3 +1,5 @@
+using System.CommandLine;
+
 namespace NeuralNet.Samples.Tests;
 
 public sealed class CommandLineTests
@@ -10,12 +12,13 @@ public sealed class CommandLineTests
     {
         using var folder = new TempFolder();
 
-        SampleRun run = SampleProcess.Run(sample, folder.Path, "--help");
+        SampleRun run = SampleProcess.RunWithColumns(sample, folder.Path, 60, "--help");
 
         run.ShouldHaveSucceededInPlainText();
         run.Output.Should().Contain($"dotnet run --project samples/{sample}")
             .And.Contain("--epochs").And.Contain("--learning-rate").And.Contain("--batch-size")
             .And.Contain("--seed").And.Contain("--output").And.Contain("--help");
+        run.ShouldFit(60);
         Directory.EnumerateFileSystemEntries(folder.Path).Should().BeEmpty("--help writes no files");
     }
 
@@ -29,7 +32,8 @@ public sealed class CommandLineTests
         SampleRun outOfRange = SampleProcess.Run(sample, folder.Path, "--learning-rate", "-0.1");
 
         unknown.ExitCode.Should().Be(2, unknown.ToString());
-        unknown.Error.Should().Contain("unknown option '--epoch'");
+        unknown.Error.Should().Contain("'--epoch'").And.Contain("try --help");
+        unknown.Error.TrimEnd().Should().NotContain("\n", "one line");
         outOfRange.ExitCode.Should().Be(2, outOfRange.ToString());
         outOfRange.Error.Should().Contain("--learning-rate needs a number > 0 (received '-0.1')");
     }
@@ -51,7 +55,9 @@ public sealed class CommandLineTests
     [Fact]
     public void Parse_BothOptionForms_AreRead()
     {
-        var commandLine = new SampleCommandLine("Test", "a test.", new SampleDefaults(7, 0.25, 4)).WithOption("--data", "DIR", "data folder");
+        var commandLine = new SampleCommandLine("Test", "a test.", new SampleDefaults(7, 0.25, 4));
+        Option<string> data = commandLine.Add(new Option<string>("--data") { Description = "data folder" });
+        Option<int> hidden = commandLine.Add(SampleCommandLine.WholeNumber("--hidden", "hidden units", 2, 1, 16));
 
         SampleOptions options = commandLine.Parse(["--epochs=12", "--learning-rate", "0.5", "--batch-size=1", "--seed", "18446744073709551615", "--data", "/x"])!;
 
@@ -59,8 +65,8 @@ public sealed class CommandLineTests
         options.LearningRate.Should().Be(0.5);
         options.BatchSize.Should().Be(1);
         options.Seed.Should().Be(ulong.MaxValue);
-        options.Extra("--data").Should().Be("/x");
-        options.Extra("--other").Should().BeNull();
+        options.Get(data).Should().Be("/x");
+        options.Get(hidden).Should().Be(2, "an option not given takes its default");
     }
 
     [Theory]
@@ -78,21 +84,21 @@ public sealed class CommandLineTests
     }
 
     [Fact]
-    public void Parse_MissingValue_ThrowsUsageException()
+    public void Parse_MissingValue_ThrowsUsageExceptionNamingTheOption()
     {
         var commandLine = new SampleCommandLine("Test", "a test.", new SampleDefaults(7, 0.25, 4));
 
         Action parse = () => commandLine.Parse(["--epochs"]);
 
-        parse.Should().Throw<UsageException>().WithMessage("option --epochs needs a value*");
+        parse.Should().Throw<UsageException>().WithMessage("*--epochs*");
     }
 
     [Fact]
-    public void Parse_Help_ReturnsNullEvenAfterOtherOptions()
+    public void Parse_Help_ReturnsNullEvenAfterOtherOptions_AndTheHelpStatesTheDefaults()
     {
         var commandLine = new SampleCommandLine("Test", "a test.", new SampleDefaults(7, 0.25, 4));
 
         commandLine.Parse(["--epochs", "3", "--help"]).Should().BeNull();
-        commandLine.HelpText().Should().Contain("default 7").And.Contain("default 0.25").And.Contain("default 4");
+        commandLine.HelpText().Should().Contain("default: 7").And.Contain("default: 0.25").And.Contain("default: 4");
     }
 }

@@ -12,8 +12,9 @@ public sealed class RealDataSampleTests
         SampleRun run = SampleProcess.Run("Iris", folder.Path, "--epochs", "40", "--output", folder.Path);
 
         run.ShouldHaveSucceededInPlainText();
+        run.ShouldFit(80, folder.Path);
         run.Number(@"test accuracy: (?<n>[0-9.]+) %").Should().BeGreaterThanOrEqualTo(85);
-        run.Output.Should().Contain("actual \\ predicted").And.Contain("versicolor");
+        run.Output.Should().Contain("a row per actual class").And.Contain("versicolor");
         File.ReadAllLines(folder.File("iris-history.csv")).Should().HaveCount(41);
         File.Exists(folder.File("iris-loss.png")).Should().BeTrue();
         File.Exists(folder.File("iris-accuracy.png")).Should().BeTrue();
@@ -26,11 +27,12 @@ public sealed class RealDataSampleTests
     {
         using var folder = new TempFolder();
 
-        SampleRun run = SampleProcess.Run("Digits", folder.Path, "--epochs", "5", "--output", folder.Path);
+        SampleRun run = SampleProcess.RunWithColumns("Digits", folder.Path, 60, "--epochs", "5", "--output", folder.Path);
 
         run.ShouldHaveSucceededInPlainText();
+        run.ShouldFit(60, folder.Path);
         run.Number(@"test accuracy: (?<n>[0-9.]+) %").Should().BeGreaterThanOrEqualTo(90);
-        run.Output.Should().Contain("actual \\ predicted");
+        run.Output.Should().Contain("a row per actual class");
         File.Exists(folder.File("digits-history.csv")).Should().BeTrue();
         File.Exists(folder.File("digits-accuracy.png")).Should().BeTrue();
     }
@@ -40,9 +42,10 @@ public sealed class RealDataSampleTests
     {
         using var folder = new TempFolder();
 
-        SampleRun run = SampleProcess.Run("Regression", folder.Path, "--epochs", "40", "--output", folder.Path);
+        SampleRun run = SampleProcess.RunWithColumns("Regression", folder.Path, 60, "--epochs", "40", "--output", folder.Path);
 
         run.ShouldHaveSucceededInPlainText();
+        run.ShouldFit(60, folder.Path);
         run.Number(@"^\s+RMSE\s+(?<n>[0-9.]+)").Should().BeInRange(40, 70, "the target spans 25..346 and a mean guess has RMSE about 72");
         run.Number(@"^\s+R²\s+(?<n>-?[0-9.]+)").Should().BeGreaterThan(0.2);
         File.Exists(folder.File("diabetes-history.csv")).Should().BeTrue();
@@ -73,6 +76,7 @@ public sealed class RealDataSampleTests
         SampleRun run = SampleProcess.Run("FashionMnist", folder.Path, "--data", data, "--epochs", "1", "--output", folder.Path);
 
         run.ShouldHaveSucceededInPlainText();
+        run.ShouldFit(80, folder.Path);
         run.Output.Should().Contain("data: 2550 train, 450 validation and 1000 test images", "15 % of the training images validate").And.Contain("epoch 1/1");
         run.Number(@"test accuracy: (?<n>[0-9.]+) %").Should().BeGreaterThan(60);
         File.Exists(folder.File("fashion-mnist-accuracy.png")).Should().BeTrue();

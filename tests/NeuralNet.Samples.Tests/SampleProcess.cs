@@ -7,7 +7,11 @@ internal static class SampleProcess
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
 
-    public static SampleRun Run(string sample, string workingDirectory, params string[] args)
+    /// <summary>Runs <paramref name="sample"/> with <paramref name="args"/>, as wide as an 80-column terminal.</summary>
+    public static SampleRun Run(string sample, string workingDirectory, params string[] args) => RunWithColumns(sample, workingDirectory, 80, args);
+
+    /// <summary>Runs <paramref name="sample"/> with <c>COLUMNS</c> set to <paramref name="columns"/>.</summary>
+    public static SampleRun RunWithColumns(string sample, string workingDirectory, int columns, params string[] args)
     {
         string dll = Path.Combine(AppContext.BaseDirectory, $"NeuralNet.Samples.{sample}.dll");
         File.Exists(dll).Should().BeTrue($"the sample {sample} is built next to the tests ({dll})");
@@ -18,6 +22,7 @@ internal static class SampleProcess
             UseShellExecute = false,
             WorkingDirectory = workingDirectory,
         };
+        start.Environment["COLUMNS"] = columns.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.ArgumentList.Add("exec");
         start.ArgumentList.Add(dll);
         foreach (string arg in args)

@@ -10,9 +10,10 @@ public sealed class XorSampleTests
         SampleRun run = SampleProcess.Run("Xor", folder.Path, "--output", folder.Path);
 
         run.ShouldHaveSucceededInPlainText();
+        run.ShouldFit(80, folder.Path);
         run.Output.Should().Contain("accuracy: 4/4 rows right");
-        double first = run.Number(@"^\s+1\s+(?<n>[0-9.]+)\s+\d+ %$");
-        double last = run.Number(@"^\s+1000\s+(?<n>[0-9.]+)\s+100 %$");
+        double first = run.Number(@"^  epoch +1/1000  loss (?<n>[0-9.]+)  acc \d+\.\d %$");
+        double last = run.Number(@"^  epoch 1000/1000  loss (?<n>[0-9.]+)  acc 100\.0 %$");
         last.Should().BeLessThan(first / 10, "the loss falls epoch by epoch");
         File.Exists(folder.File("xor-history.csv")).Should().BeTrue();
         string[] csv = File.ReadAllLines(folder.File("xor-history.csv"));
