@@ -27,9 +27,9 @@ public sealed class FusedGradientContractTests
         var y = Matrix<double>.Build.Dense(5, 1, (i, _) => i % 3);
         var loss = new CategoricalCrossEntropy<double>();
 
-        networkMine.Forward(x);
+        networkMine.Forward(x, training: true);
         networkMine.Backward(y, loss);
-        networkDense.Forward(x);
+        networkDense.Forward(x, training: true);
         networkDense.Backward(y, loss);
 
         mine.FusedCalls.Should().Be(1, "the loss wrote ∂L/∂Z and the network passed it to the user's layer");
