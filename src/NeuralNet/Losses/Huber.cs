@@ -17,9 +17,9 @@ public sealed class Huber<T> : LossFunction<T>
     /// <param name="delta">Where the loss turns from quadratic to linear; must be positive; default 1.</param>
     public Huber(double delta = 1.0)
     {
-        if (!(delta > 0 && double.IsFinite(delta)))
+        if (!(delta > 0 && double.IsFinite(delta)) || !T.IsFinite(Constant(delta)) || T.IsZero(Constant(delta)))
         {
-            throw new ArgumentOutOfRangeException(nameof(delta), delta, $"delta must be a finite number > 0 (received {delta}).");
+            throw new ArgumentOutOfRangeException(nameof(delta), delta, $"delta must be a number > 0, finite and not 0 as {typeof(T).Name} (received {delta}).");
         }
 
         Delta = delta;

@@ -42,9 +42,10 @@ public class AdamOptimizer<T> : Optimizer<T>
             throw new ArgumentOutOfRangeException(nameof(beta2), beta2, $"beta2 must be in [0, 1) (received {beta2}).");
         }
 
-        if (!(double.IsFinite(epsilon) && epsilon > 0))
+        if (!(double.IsFinite(epsilon) && epsilon > 0) || T.IsZero(T.CreateChecked(epsilon)))
         {
-            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, $"epsilon must be a finite number > 0 (received {epsilon}).");
+            // ε = 0 in T (1e-50 as float) would divide 0 by 0 for a parameter whose gradients were all 0.
+            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, $"epsilon must be a finite number > 0, not 0 as {typeof(T).Name} (received {epsilon}).");
         }
 
         Beta1 = beta1;

@@ -39,14 +39,14 @@ public abstract class Optimizer<T>
     public double LearningRate
     {
         get => _learningRate;
-        set => _learningRate = double.IsFinite(value) && value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(LearningRate), value, $"learningRate must be a finite number > 0 (received {value}).");
+        set => _learningRate = double.IsFinite(value) && value > 0 && T.IsFinite(T.CreateChecked(value)) ? value : throw new ArgumentOutOfRangeException(nameof(LearningRate), value, $"learningRate must be a number > 0, finite as {typeof(T).Name} (received {value}).");
     }
 
     /// <summary>Weight decay λ (0 = none), applied to every parameter, biases included. Must be finite and ≥ 0.</summary>
     public double WeightDecay
     {
         get => _weightDecay;
-        set => _weightDecay = double.IsFinite(value) && value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(WeightDecay), value, $"weightDecay must be a finite number ≥ 0 (received {value}).");
+        set => _weightDecay = double.IsFinite(value) && value >= 0 && T.IsFinite(T.CreateChecked(value)) ? value : throw new ArgumentOutOfRangeException(nameof(WeightDecay), value, $"weightDecay must be a number ≥ 0, finite as {typeof(T).Name} (received {value}).");
     }
 
     /// <summary>When set, gradients are scaled so that their global L2 norm is at most this value (&gt; 0).</summary>
