@@ -69,7 +69,7 @@ public sealed class SgdOptimizerTests
     public void NonsenseHyperParameters_AreRejectedWithTheValueNamed()
     {
         FluentActions.Invoking(() => new SgdOptimizer<double>(learningRate: -0.1)).Should().Throw<ArgumentOutOfRangeException>()
-            .WithParameterName("LearningRate").WithMessage("learningRate must be a finite number > 0 (received -0.1)*");
+            .WithParameterName("LearningRate").WithMessage("learningRate must be a number > 0, finite as *(received -0.1)*");
         FluentActions.Invoking(() => new SgdOptimizer<double>(learningRate: double.NaN)).Should().Throw<ArgumentOutOfRangeException>();
         FluentActions.Invoking(() => new SgdOptimizer<double>(momentum: 1)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("momentum");
         FluentActions.Invoking(() => new SgdOptimizer<double>(nesterov: true)).Should().Throw<ArgumentException>().WithParameterName("nesterov");
