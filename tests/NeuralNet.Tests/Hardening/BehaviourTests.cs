@@ -155,7 +155,7 @@ public sealed class BehaviourTests
 
         FluentActions.Invoking(() => network.Predict((Matrix<double>)null!)).Should().Throw<ArgumentNullException>().WithParameterName("input");
         FluentActions.Invoking(() => network.Predict(x, null!)).Should().Throw<ArgumentNullException>().WithParameterName("output");
-        FluentActions.Invoking(() => network.Forward(null!)).Should().Throw<ArgumentNullException>().WithParameterName("input");
+        FluentActions.Invoking(() => network.Forward(null!, training: true)).Should().Throw<ArgumentNullException>().WithParameterName("input");
         FluentActions.Invoking(() => network.Backward(null!, loss)).Should().Throw<ArgumentNullException>().WithParameterName("target");
         FluentActions.Invoking(() => network.Backward(y, null!)).Should().Throw<ArgumentNullException>().WithParameterName("loss");
         FluentActions.Invoking(() => network.TrainStep(null!, y, loss, new SgdOptimizer<double>(0.1))).Should().Throw<ArgumentNullException>().WithParameterName("input");
