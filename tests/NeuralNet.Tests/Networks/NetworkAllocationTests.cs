@@ -105,13 +105,22 @@ public class NetworkAllocationTests
             step(); // creates the buffers, optimizer state and JIT-compiled code
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 20; i++)
+        // The fewest bytes over several windows of 20 steps: the runtime's own one-off work (tiered JIT
+        // promotion after ~30 calls, which a busy machine can delay into any window) then never counts, while
+        // a step that allocates shows in every window.
+        long fewest = long.MaxValue;
+        for (int window = 0; window < 5 && fewest > 0; window++)
         {
-            step();
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 20; i++)
+            {
+                step();
+            }
+
+            fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        return GC.GetAllocatedBytesForCurrentThread() - before;
+        return fewest;
     }
 
     private static (Matrix<float> Input, Matrix<float> Target) Batch(int rows, int features, int classes, ulong seed)
