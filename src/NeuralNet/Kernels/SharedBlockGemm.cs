@@ -92,7 +92,8 @@ internal sealed unsafe class SharedBlockGemm<T> : WorkItem
                 SecondCore.Wait();
             }
 
-            job._a = job._b = job._c = null;
+            // Wait and TryWithdraw release the reservation: the shared job is not touched after them (another caller
+            // may already have refilled it), so its fields keep the last operands until the next product.
         }
 
         if (shared)

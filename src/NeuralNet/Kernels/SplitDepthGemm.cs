@@ -62,8 +62,7 @@ internal sealed unsafe class SplitDepthGemm<T> : WorkItem
                 }
                 finally
                 {
-                    SecondCore.Wait();
-                    job._a = job._b = job._s = null;
+                    SecondCore.Wait(); // releases the reservation: the shared job is not touched after it (another caller may refill it)
                 }
             }
             else

@@ -44,8 +44,10 @@ internal sealed class SharedUpdate<T> : WorkItem
         }
         finally
         {
+            // No clearing of the job's fields after this: Wait releases the reservation, and another thread may
+            // already have refilled this shared job and handed it to the helper (clearing then raced it: a
+            // NullReferenceException on the helper thread). The fields hold the last caller's objects until the next use.
             SecondCore.Wait();
-            (job._optimizer, job._parameter, job._state) = (null, null, null); // keep nothing of the caller's alive
         }
 
         return true;
