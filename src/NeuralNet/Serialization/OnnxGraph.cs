@@ -168,31 +168,8 @@ public sealed class OnnxGraph<T>
     }
 
     /// <summary>Encodes the whole model: <c>ModelProto</c> with the graph, its input <c>input</c> [batch, inputs] and output <c>output</c> [batch, outputs].</summary>
-    internal ProtobufWriter ToModel(int inputSize, int outputSize, string producerVersion)
-    {
-        var model = new ProtobufWriter();
-        model.Int64(1, IrVersion)
-            .String(2, "NeuralNet")
-            .String(3, producerVersion)
-            .Message(7, graph =>
-            {
-                foreach (Action<ProtobufWriter> node in _nodes)
-                {
-                    graph.Message(1, node);
-                }
-
-                graph.String(2, "neuralnet");
-                foreach (Action<ProtobufWriter> initializer in _initializers)
-                {
-                    graph.Message(5, initializer);
-                }
-
-                graph.Message(11, value => ValueInfo(value, "input", inputSize));
-                graph.Message(12, value => ValueInfo(value, "output", outputSize));
-            })
-            .Message(8, opset => opset.String(1, string.Empty).Int64(2, OpsetVersion));
-        return model;
-    }
+    internal ProtobufWriter ToModel(int inputSize, int outputSize, string producerVersion) =>
+        ToModel([("input", DataType, ["batch", (long)inputSize])], [("output", DataType, ["batch", (long)outputSize])], producerVersion);
 
     /// <summary>
     /// Encodes a model with several inputs and outputs: each (name, element type, dims) where a dim is a
@@ -266,12 +243,4 @@ public sealed class OnnxGraph<T>
                     _ = dim is string symbol ? shape.Message(1, d => d.String(2, symbol)) : shape.Message(1, d => d.Int64(1, (long)dim));
                 }
             })));
-
-    /// <summary>A ValueInfoProto of a <c>[batch, features]</c> tensor of <typeparamref name="T"/>, batch symbolic.</summary>
-    private static void ValueInfo(ProtobufWriter value, string name, int features) =>
-        value.String(1, name).Message(2, type => type.Message(1, tensor => tensor
-            .Int64(1, DataType)
-            .Message(2, shape => shape
-                .Message(1, dim => dim.String(2, "batch"))
-                .Message(1, dim => dim.Int64(1, features)))));
 }
