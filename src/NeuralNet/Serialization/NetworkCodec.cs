@@ -74,7 +74,7 @@ internal static class NetworkCodec
         where T : struct, IFloatingPointIeee754<T>
     {
         using var reader = new ModelReader(stream, length);
-        using JsonDocument header = ReadPreamble(reader, out uint version);
+        using JsonDocument header = ModelHeader.ReadPreamble(reader, out uint version);
         JsonElement root = header.RootElement;
         pipeline = null;
         if (version >= 2 && root.ValueKind == JsonValueKind.Object && root.TryGetProperty("pipeline", out JsonElement pipelineElement) && pipelineElement.ValueKind != JsonValueKind.Null)
@@ -97,7 +97,7 @@ internal static class NetworkCodec
         }
 
         JsonElement[] layerElements = layersElement.EnumerateArray().ToArray();
-        var shapes = layerElements.Select(e => DeclaredShapes(e, version)).ToArray();
+        var shapes = layerElements.Select(e => LayerShapes.Declared(e, version)).ToArray();
         long[] parameterLengths = shapes.SelectMany(s => s.Parameters).Select(s => s.Length).ToArray();
         long values = 0;
         SavedOptimizer<T>? optimizer = null;
@@ -138,8 +138,8 @@ internal static class NetworkCodec
 
         for (int i = 0; i < layers.Length; i++)
         {
-            CheckShapes(layers[i], i, layers[i].Parameters, shapes[i].Parameters, "parameters");
-            CheckShapes(layers[i], i, layers[i].State, shapes[i].State, "state");
+            LayerShapes.Check(layers[i], i, layers[i].Parameters, shapes[i].Parameters, "parameters");
+            LayerShapes.Check(layers[i], i, layers[i].State, shapes[i].State, "state");
             foreach (Parameter<T> tensor in layers[i].Parameters.Concat(layers[i].State))
             {
                 reader.ReadInto<T>(tensor.Values);
@@ -157,105 +157,7 @@ internal static class NetworkCodec
         return (network, optimizer, trainingState);
     }
 
-    /// <summary>Reads and checks the magic, version and JSON header (the same for model files and preprocessing-step files).</summary>
-    public static JsonDocument ReadPreamble(ModelReader reader, out uint version)
-    {
-        Span<byte> magic = stackalloc byte[ModelFileLayout.Magic.Length];
-        reader.ReadBytes(magic);
-        if (!magic.SequenceEqual(ModelFileLayout.Magic))
-        {
-            throw new InvalidDataException("This is not a NeuralNet model file: its first bytes are not the format's magic number.");
-        }
-
-        version = reader.ReadUInt32();
-        if (version is 0 or > ModelFileLayout.CurrentVersion)
-        {
-            throw new InvalidDataException($"The model file has format version {version}; this version of NeuralNet reads versions 1 to {ModelFileLayout.CurrentVersion}.");
-        }
-
-        uint headerLength = reader.ReadUInt32();
-        if (headerLength is 0 or > ModelFileLayout.MaxHeaderBytes)
-        {
-            throw new InvalidDataException($"The model header must be 1 to {ModelFileLayout.MaxHeaderBytes} bytes long (found {headerLength}).");
-        }
-
-        if (headerLength > reader.RemainingBeforeChecksum)
-        {
-            throw new InvalidDataException($"The model file is too short for its {headerLength}-byte header: it is truncated.");
-        }
-
-        byte[] headerBytes = new byte[headerLength];
-        reader.ReadBytes(headerBytes);
-        return ParseHeader(headerBytes);
-    }
-
-    /// <summary>The <c>[rows, columns]</c> of each tensor, as a layer entry lists them.</summary>
-    private static JsonArray Shapes<T>(IReadOnlyList<Parameter<T>> tensors)
-        where T : struct, IFloatingPointIeee754<T> =>
-        new(tensors.Select(t => (JsonNode)new JsonArray(t.Rows, t.Columns)).ToArray());
-
-    /// <summary>
-    /// The shapes of a layer's parameters and state as its header entry declares them, read before any
-    /// layer is built so that their sizes are checked against the file's length first. Version 1 had only
-    /// dense and dropout layers and no such lists: their shapes follow from the sizes.
-    /// </summary>
-    private static (TensorShape[] Parameters, TensorShape[] State) DeclaredShapes(JsonElement layer, uint version)
-    {
-        if (version >= 2)
-        {
-            return (ReadShapes(layer, "parameters"), ReadShapes(layer, "state"));
-        }
-
-        string kind = HeaderField.String(layer, "kind");
-        switch (kind)
-        {
-            case "dense":
-                int inputs = (int)HeaderField.Integer(layer, "inputs", 1, Array.MaxLength);
-                int outputs = (int)HeaderField.Integer(layer, "outputs", 1, Array.MaxLength);
-                if ((long)inputs * outputs > Array.MaxLength)
-                {
-                    throw new InvalidDataException($"The model header describes a dense layer of {inputs} × {outputs} weights, more than an array can hold.");
-                }
-
-                return ([new(outputs, inputs), new(outputs, 1)], []);
-            case "dropout":
-                return ([], []);
-            default:
-                throw new InvalidDataException($"The model uses the layer kind '{HeaderField.Printable(kind)}', which format version 1 does not have.");
-        }
-    }
-
-    private static TensorShape[] ReadShapes(JsonElement layer, string name)
-    {
-        JsonElement list = HeaderField.Required(layer, name, JsonValueKind.Array);
-        return list.EnumerateArray().Select(shape =>
-        {
-            if (shape.ValueKind != JsonValueKind.Array || shape.GetArrayLength() != 2
-                || shape[0].ValueKind != JsonValueKind.Number || shape[1].ValueKind != JsonValueKind.Number // TryGetInt32 throws on other kinds
-                || !shape[0].TryGetInt32(out int rows) || !shape[1].TryGetInt32(out int columns)
-                || rows < 1 || columns < 1 || (long)rows * columns > Array.MaxLength)
-            {
-                throw new InvalidDataException($"A layer's '{name}' must list [rows, columns] pairs of positive sizes that fit an array (found {shape.GetRawText()}).");
-            }
-
-            return new TensorShape(rows, columns);
-        }).ToArray();
-    }
-
-    private static void CheckShapes<T>(Layer<T> layer, int index, IReadOnlyList<Parameter<T>> actual, TensorShape[] declared, string what)
-        where T : struct, IFloatingPointIeee754<T>
-    {
-        if (actual.Count != declared.Length || actual.Where((t, i) => t.Rows != declared[i].Rows || t.Columns != declared[i].Columns).Any())
-        {
-            throw new InvalidDataException($"Layer {index} ({layer}) has {what} [{string.Join(", ", actual.Select(t => $"{t.Rows}×{t.Columns}"))}], but the model header declares [{string.Join(", ", declared.Select(t => $"{t.Rows}×{t.Columns}"))}].");
-        }
-    }
-
-    private readonly record struct TensorShape(int Rows, int Columns)
-    {
-        public long Length => (long)Rows * Columns;
-    }
-
+    /// <summary>Throws <see cref="InvalidDataException"/> when a value read from the file is NaN or infinite.</summary>
     public static void CheckFinite<T>(ReadOnlySpan<T> values, string what)
         where T : struct, IFloatingPointIeee754<T>
     {
@@ -265,64 +167,6 @@ internal static class NetworkCodec
             {
                 throw new InvalidDataException($"The model file holds a non-finite {what} ({value}): it is damaged.");
             }
-        }
-    }
-
-    private static JsonDocument ParseHeader(byte[] bytes)
-    {
-        // The JSON reader checks the structure but not the UTF-8 inside strings; reading such a string later would throw something else.
-        if (!System.Text.Unicode.Utf8.IsValid(bytes))
-        {
-            throw new InvalidDataException("The model header is not valid UTF-8: the file is damaged.");
-        }
-
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 16 });
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"The model header is not valid JSON: {e.Message}", e);
-        }
-
-        try
-        {
-            // An escaped lone surrogate ("\ud800") is valid JSON but not a valid string: any later lookup of a
-            // property name or string would throw InvalidOperationException, so every one is decoded here once.
-            CheckStrings(document.RootElement);
-        }
-        catch (InvalidOperationException e)
-        {
-            document.Dispose();
-            throw new InvalidDataException("The model header holds a name or string that is not valid text (an escaped lone surrogate): the file is damaged.", e);
-        }
-
-        return document;
-    }
-
-    private static void CheckStrings(JsonElement element)
-    {
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.Object:
-                foreach (JsonProperty property in element.EnumerateObject())
-                {
-                    _ = property.Name;
-                    CheckStrings(property.Value);
-                }
-
-                break;
-            case JsonValueKind.Array:
-                foreach (JsonElement item in element.EnumerateArray())
-                {
-                    CheckStrings(item);
-                }
-
-                break;
-            case JsonValueKind.String:
-                _ = element.GetString();
-                break;
         }
     }
 
@@ -341,8 +185,8 @@ internal static class NetworkCodec
             foreach (Layer<T> layer in network.Layers)
             {
                 JsonObject entry = LayerRegistry.Describe(layer);
-                entry["parameters"] = Shapes(layer.Parameters);
-                entry["state"] = Shapes(layer.State);
+                entry["parameters"] = LayerShapes.Of(layer.Parameters);
+                entry["state"] = LayerShapes.Of(layer.State);
                 entry.WriteTo(json);
             }
 

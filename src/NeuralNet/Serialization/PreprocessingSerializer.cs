@@ -168,7 +168,7 @@ public static class PreprocessingSerializer
     private static TResult Read<TResult>(Stream stream, long length, Func<JsonElement, TResult> read)
     {
         using var reader = new ModelReader(stream, length);
-        using JsonDocument header = NetworkCodec.ReadPreamble(reader, out uint version);
+        using JsonDocument header = ModelHeader.ReadPreamble(reader, out uint version);
         if (version < 2)
         {
             throw new InvalidDataException($"The file has format version {version}, which holds networks only; preprocessing steps are saved from version 2 on.");

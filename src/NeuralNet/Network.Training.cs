@@ -1,0 +1,233 @@
+using System.Numerics;
+using NeuralNet.Kernels;
+using NeuralNet.Layers;
+using NeuralNet.Losses;
+using NeuralNet.Optimizers;
+using NeuralNet.Training;
+
+namespace NeuralNet;
+
+using MathNet.Numerics.LinearAlgebra;
+
+// Training: the forward and backward phases, THE training step, and the one-trainer guard.
+public sealed partial class Network<T>
+    where T : struct, IFloatingPointIeee754<T>
+{
+    /// <summary>
+    /// The forward phase of a hand-written training loop: every layer computes its output and keeps
+    /// what <see cref="Backward"/> needs. Say whether it trains: <c>true</c> turns dropout on,
+    /// <c>false</c> evaluates as <see cref="Predict(Matrix{T})"/> does (a gradient check, say).
+    /// </summary>
+    /// <param name="input">The batch, <c>batch × <see cref="InputSize"/></c>; it must not change before <see cref="Backward"/>.</param>
+    /// <param name="training">True to train (dropout active); false to evaluate.</param>
+    /// <returns>The network's output in a new matrix that the caller owns: later calls never change it.</returns>
+    public Matrix<T> Forward(Matrix<T> input, bool training)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ShapeCheck.Columns(input, InputSize, nameof(input));
+        ShapeCheck.BatchFits(input.RowCount, _layers, nameof(input));
+        var output = Matrix<T>.Build.Dense(input.RowCount, OutputSize);
+        Forward(input, training, output);
+        return output;
+    }
+
+    /// <summary>
+    /// <see cref="Forward(Matrix{T}, bool)"/> into a caller-supplied matrix: once the layers' buffers
+    /// exist for this batch size, it allocates nothing.
+    /// </summary>
+    /// <param name="input">The batch, <c>batch × <see cref="InputSize"/></c>; it must not change before <see cref="Backward"/>.</param>
+    /// <param name="training">True to train (dropout active); false to evaluate.</param>
+    /// <param name="output">Receives the outputs: a <c>batch × <see cref="OutputSize"/></c> matrix.</param>
+    public void Forward(Matrix<T> input, bool training, Matrix<T> output)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(output);
+        ShapeCheck.Columns(input, InputSize, nameof(input));
+        ShapeCheck.Finite(input, nameof(input));
+        ShapeCheck.BatchFits(input.RowCount, _layers, nameof(input));
+        ShapeCheck.Shape(output, input.RowCount, OutputSize, nameof(output));
+        ShapeCheck.NotShared(DenseStorage.Of(output), DenseStorage.Of(input), "input", nameof(output));
+        using TrainingScope scope = EnterTraining();
+        ForwardCore(input, training).CopyTo(output);
+    }
+
+    /// <summary>
+    /// The backward phase for the batch of the last <see cref="Forward(Matrix{T}, bool)"/>: the loss gradient flows back
+    /// through every layer, overwriting every parameter's gradient. No parameter changes.
+    /// </summary>
+    /// <param name="target">The batch's targets, in the shape <paramref name="loss"/> expects.</param>
+    /// <param name="loss">The loss function.</param>
+    /// <param name="sampleWeights">Optional weight per sample; null weighs all samples 1.</param>
+    public void Backward(Matrix<T> target, LossFunction<T> loss, Vector<T>? sampleWeights = null)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(loss);
+        Matrix<T> output = _lastOutput ?? throw new InvalidOperationException("Backward was called before Forward: run a forward pass on a batch first.");
+        ValidateTarget(target, loss, sampleWeights, output.RowCount);
+        using TrainingScope scope = EnterTraining();
+        BackwardCore(output, target, loss, sampleWeights is null ? default : DenseStorage.Of(sampleWeights));
+    }
+
+    /// <summary>
+    /// One training step on one batch: forward phase, loss, backward phase, the optimizer's update of
+    /// every weight and bias, and a check that the loss and the weights are finite. A batch of one
+    /// sample is per-sample stochastic gradient descent. This is the step <see cref="Trainer{T}"/> runs
+    /// for every batch. Once the buffers for this batch size exist, a step allocates nothing.
+    /// </summary>
+    /// <remarks>
+    /// A NaN or infinite loss throws <see cref="TrainingDivergedException"/> before anything changes; an
+    /// update that makes a weight NaN or infinite is undone (the network keeps the weights it had before
+    /// the step) and throws it too. The optimizer's state (momentum, moments) keeps the bad step: call
+    /// its <c>Reset</c> before training on.
+    /// </remarks>
+    /// <param name="input">The batch, <c>batch × <see cref="InputSize"/></c>, finite values.</param>
+    /// <param name="target">The targets, in the shape <paramref name="loss"/> expects.</param>
+    /// <param name="loss">The loss function.</param>
+    /// <param name="optimizer">The optimizer that updates the parameters.</param>
+    /// <param name="sampleWeights">Optional weight per sample; null weighs all samples 1.</param>
+    /// <returns>The batch's loss before the update.</returns>
+    /// <exception cref="TrainingDivergedException">The loss or an updated weight is NaN or infinite.</exception>
+    /// <exception cref="InvalidOperationException">Another thread is training this network.</exception>
+    public T TrainStep(Matrix<T> input, Matrix<T> target, LossFunction<T> loss, Optimizer<T> optimizer, Vector<T>? sampleWeights = null)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(loss);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ShapeCheck.Columns(input, InputSize, nameof(input));
+        ShapeCheck.Finite(input, nameof(input));
+        ShapeCheck.BatchFits(input.RowCount, _layers, nameof(input));
+        ValidateTarget(target, loss, sampleWeights, input.RowCount);
+        CheckLossFits(loss, nameof(loss));
+        using TrainingScope scope = EnterTraining();
+        return Step(input, target, loss, optimizer, sampleWeights is null ? default : DenseStorage.Of(sampleWeights), null, 0, 0);
+    }
+
+    /// <summary>
+    /// THE training step, run by <see cref="TrainStep"/> and by the trainer for every batch: forward,
+    /// loss (checked finite before anything changes), <paramref name="observer"/> sees the output,
+    /// backward, the optimizer's update, and a finiteness check of every weight (a bad update is undone).
+    /// The caller holds the training scope and has checked the batch.
+    /// </summary>
+    /// <param name="input">The batch.</param>
+    /// <param name="target">Its targets.</param>
+    /// <param name="loss">The loss.</param>
+    /// <param name="optimizer">The optimizer.</param>
+    /// <param name="sampleWeights">A weight per row, or empty.</param>
+    /// <param name="observer">Sees the output and targets after the loss check (the trainer's metrics); null for none.</param>
+    /// <param name="epoch">The epoch for the divergence message, from 1; 0 outside a trainer.</param>
+    /// <param name="batch">The batch within the epoch, from 1; 0 outside a trainer.</param>
+    internal T Step(Matrix<T> input, Matrix<T> target, LossFunction<T> loss, Optimizer<T> optimizer, ReadOnlySpan<T> sampleWeights, IBatchObserver<T>? observer, int epoch, int batch)
+    {
+        Matrix<T> output = ForwardCore(input, training: true);
+        T value = loss.Value(DenseStorage.Of(output), DenseStorage.Of(target), sampleWeights, output.RowCount, output.ColumnCount);
+        if (!T.IsFinite(value))
+        {
+            throw Diverged(epoch, batch, value, $"the loss is {value}. The network keeps its weights from before this batch", optimizer);
+        }
+
+        observer?.Observe(DenseStorage.Of(output), DenseStorage.Of(target), output.RowCount, output.ColumnCount, target.ColumnCount);
+        BackwardCore(output, target, loss, sampleWeights);
+        ParameterSnapshot<T> before = _beforeStep ??= new ParameterSnapshot<T>(Parameters); // created once, at the first step
+        before.Capture();
+        optimizer.Step(Parameters);
+        if (!ParameterSnapshot<T>.AllFinite(Parameters))
+        {
+            before.Restore();
+            throw Diverged(epoch, batch, value, $"the optimizer step made a weight NaN or infinite (batch loss {value}). The network keeps its weights from before this step", optimizer);
+        }
+
+        return value;
+    }
+
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> when <paramref name="loss"/> cannot work on this network's
+    /// output (a probability loss on an output that is not a probability); remembers the last loss that fits.
+    /// </summary>
+    internal void CheckLossFits(LossFunction<T> loss, string parameterName)
+    {
+        if (ReferenceEquals(loss, _fittingLoss))
+        {
+            return;
+        }
+
+        if (loss.OutputMismatch(_layers[^1]) is string problem)
+        {
+            throw new ArgumentException(problem, parameterName);
+        }
+
+        _fittingLoss = loss;
+    }
+
+    /// <summary>
+    /// Takes the one-trainer flag for a whole training call (a step, or a trainer's whole <c>Fit</c>);
+    /// a second thread is refused at once. Disposing the scope lets the next call in.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Another call is training this network.</exception>
+    internal TrainingScope EnterTraining()
+    {
+        if (Interlocked.Exchange(ref _training, 1) != 0)
+        {
+            throw new InvalidOperationException("This network is already being trained (by another thread, or by the Fit this call is made from); training one network from two places at once is not supported.");
+        }
+
+        return new TrainingScope(this);
+    }
+
+
+    private Matrix<T> ForwardCore(Matrix<T> input, bool training)
+    {
+        Matrix<T> current = input;
+        foreach (Layer<T> layer in _layers)
+        {
+            current = layer.Forward(current, training);
+        }
+
+        _lastOutput = current;
+        return current;
+    }
+
+    private void BackwardCore(Matrix<T> output, Matrix<T> target, LossFunction<T> loss, ReadOnlySpan<T> sampleWeights)
+    {
+        int rows = output.RowCount;
+        int last = _layers.Length - 1;
+        Matrix<T>? gradient;
+        Matrix<T> lossGradient = _lossGradientBuffers.For(rows)[0];
+        if (_layers[last].OutputActivation is { } activation
+            && loss.TryFusedGradient(activation, DenseStorage.Of(output), DenseStorage.Of(target), sampleWeights, DenseStorage.Of(lossGradient), rows, OutputSize))
+        {
+            gradient = _layers[last].BackwardFromActivationInput(lossGradient, computeInputGradient: last > 0); // the fused ∂L/∂Z, for any layer that takes part
+        }
+        else
+        {
+            loss.Gradient(DenseStorage.Of(output), DenseStorage.Of(target), sampleWeights, DenseStorage.Of(lossGradient), rows, OutputSize);
+            gradient = _layers[last].Backward(lossGradient, computeInputGradient: last > 0);
+        }
+
+        for (int i = last - 1; i >= 0; i--)
+        {
+            gradient = _layers[i].Backward(gradient!, computeInputGradient: i > 0);
+        }
+    }
+
+    private static TrainingDivergedException Diverged(int epoch, int batch, T loss, string what, Optimizer<T> optimizer)
+    {
+        string where = epoch > 0 ? $"training diverged in epoch {epoch}, batch {batch}" : "training diverged";
+        return new TrainingDivergedException(epoch, batch, double.CreateChecked(loss), $"{where}: {what}; try a lower learning rate (now {optimizer.LearningRate}) or gradient clipping.");
+    }
+
+    private void ValidateTarget(Matrix<T> target, LossFunction<T> loss, Vector<T>? sampleWeights, int rows)
+    {
+        loss.ValidateTarget(DenseStorage.Of(target), target.RowCount, target.ColumnCount, rows, OutputSize, nameof(target));
+        if (sampleWeights is not null)
+        {
+            LossFunction<T>.ValidateSampleWeights(DenseStorage.Of(sampleWeights), rows, nameof(sampleWeights));
+        }
+    }
+
+    /// <summary>Holds the training flag for one training call; disposing it lets the next call in.</summary>
+    internal readonly ref struct TrainingScope(Network<T> network)
+    {
+        public void Dispose() => Volatile.Write(ref network._training, 0);
+    }
+}
