@@ -6,11 +6,9 @@ namespace NeuralNet.Samples.Backpropagation;
 /// <summary>The end of the story: the rest of training in a table, the trained network, and the loss curves.</summary>
 internal sealed partial class Walkthrough
 {
-    private void Summarise(TrainingLog log, double[] initial, double largestMove)
+    private void Summarise(List<double> predictions, List<double> losses, double[] initial, double largestMove)
     {
-        IReadOnlyList<double> predictions = log.Column("prediction");
-        IReadOnlyList<double> losses = log.Column("loss");
-        int epochs = log.Count;
+        int epochs = losses.Count;
 
         if (epochs > 3)
         {
@@ -48,9 +46,9 @@ internal sealed partial class Walkthrough
         LossChart.Write(_console, losses, "loss (squared error)", "0.000000");
 
         string csv = _options.OutputPath("backpropagation-history.csv");
-        log.WriteCsv(csv);
+        File.WriteAllLines(csv, ["epoch,prediction,loss", .. losses.Select((loss, i) => string.Create(CultureInfo.InvariantCulture, $"{i + 1},{predictions[i]:R},{loss:R}"))]);
         string png = _options.OutputPath("backpropagation-loss.png");
-        CurvePlot.Save(png, "Backpropagation on one row (9, 7, 8 → 1): loss per epoch", "loss (squared error)", log.Epochs, [("loss", losses)]);
+        CurvePlot.Save(png, "Backpropagation on one row (9, 7, 8 → 1): loss per epoch", "loss (squared error)", [.. Enumerable.Range(1, epochs)], [("loss", losses)]);
         _console.WriteLine();
         _console.PathLine("loss curve (PNG): ", png);
         _console.PathLine("history (CSV):    ", csv);

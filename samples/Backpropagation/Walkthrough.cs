@@ -63,13 +63,14 @@ internal sealed partial class Walkthrough
     {
         Introduce();
         double[] initial = _values.Select(v => v.Value).ToArray();
-        var log = new TrainingLog("prediction", "loss");
+        List<double> predictions = [], losses = [];
 
         _console.Heading("Epoch 1, forward phase: from the inputs to a prediction");
         double prediction = ForwardInDetail();
         _console.Heading("Epoch 1, backward phase: the loss, its gradients, and gradient descent");
         double loss = BackwardInDetail(prediction);
-        log.Add(1, prediction, loss);
+        predictions.Add(prediction);
+        losses.Add(loss);
         double largestMove = 0;
 
         if (_options.Epochs > 1)
@@ -81,7 +82,8 @@ internal sealed partial class Walkthrough
                 double[] before = _values.Select(v => v.Value).ToArray();
                 prediction = _network.Predict(_input)[0, 0];
                 loss = _network.TrainStep(_input, _target, _loss, _optimizer); // forward, loss, backward, SGD
-                log.Add(epoch, prediction, loss);
+                predictions.Add(prediction);
+                losses.Add(loss);
                 double[] moves = _values.Select((v, i) => v.Value - before[i]).ToArray();
                 largestMove = moves.Max(Math.Abs);
                 if (epoch <= 3)
@@ -104,7 +106,7 @@ internal sealed partial class Walkthrough
             }
         }
 
-        Summarise(log, initial, largestMove);
+        Summarise(predictions, losses, initial, largestMove);
         return SampleApp.SuccessExitCode;
     }
 

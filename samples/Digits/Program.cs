@@ -19,7 +19,7 @@ using Table = Spectre.Console.Table;
 var commandLine = new SampleCommandLine(
     "Digits",
     "a 64-64-10 network learns to read handwritten digits from 8×8 images; reports test accuracy and a confusion matrix.",
-    new SampleDefaults(Epochs: 50, LearningRate: 0.05, BatchSize: 32, Seed: 42));
+    new SampleOptions(Epochs: 50, LearningRate: 0.05, BatchSize: 32, Seed: 42));
 return SampleApp.Run(commandLine, args, (options, console) =>
 {
     console.Write(new Text("Handwritten digits with NeuralNet\n", SampleConsole.Emphasis));

@@ -20,7 +20,7 @@ using Table = Spectre.Console.Table;
 var commandLine = new SampleCommandLine(
     "Iris",
     "a 4-16-3 network learns to tell three iris species apart from four flower measurements; reports test accuracy and a confusion matrix.",
-    new SampleDefaults(Epochs: 200, LearningRate: 0.05, BatchSize: 16, Seed: 42));
+    new SampleOptions(Epochs: 200, LearningRate: 0.05, BatchSize: 16, Seed: 42));
 return SampleApp.Run(commandLine, args, (options, console) =>
 {
     string[] species = ["setosa", "versicolor", "virginica"];

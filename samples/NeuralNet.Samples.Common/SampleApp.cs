@@ -30,13 +30,8 @@ public static class SampleApp
         try
         {
             SampleOptions? options = commandLine.Parse(args);
-            if (options is null)
-            {
-                Console.Out.Write(commandLine.HelpText(console.Profile.Width));
-                return SuccessExitCode;
-            }
-
-            return body(options, console);
+            Console.Out.Write(options is null ? commandLine.HelpText(console.Profile.Width) : string.Empty);
+            return options is null ? SuccessExitCode : body(options, console);
         }
         catch (UsageException e)
         {

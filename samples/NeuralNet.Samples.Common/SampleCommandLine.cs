@@ -12,9 +12,8 @@ namespace NeuralNet.Samples;
 /// </summary>
 public sealed class SampleCommandLine
 {
-    private readonly Option<int> _epochs;
+    private readonly Option<int> _epochs, _batchSize;
     private readonly Option<double> _learningRate;
-    private readonly Option<int> _batchSize;
     private readonly Option<ulong> _seed;
     private readonly Option<string> _output;
 
@@ -22,38 +21,17 @@ public sealed class SampleCommandLine
     /// <param name="name">The sample's name, as in <c>dotnet run --project samples/NAME</c>.</param>
     /// <param name="description">One or two sentences on what the sample shows.</param>
     /// <param name="defaults">The default training settings.</param>
-    public SampleCommandLine(string name, string description, SampleDefaults defaults)
+    public SampleCommandLine(string name, string description, SampleOptions defaults)
     {
         ArgumentNullException.ThrowIfNull(defaults);
         Name = name;
         _epochs = WholeNumber("--epochs", "passes over the training data", defaults.Epochs, 1);
-        _learningRate = new Option<double>("--learning-rate")
-        {
-            Description = "step size of the optimizer, > 0",
-            HelpName = "X",
-            DefaultValueFactory = _ => defaults.LearningRate,
-            CustomParser = result => Parse(result, "--learning-rate", "a number > 0", (string text, out double x) =>
-                double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out x) && x > 0 && double.IsFinite(x)),
-        };
+        _learningRate = Create("--learning-rate", "step size of the optimizer, > 0", "X", defaults.LearningRate, "a number > 0", (string text, out double x) =>
+            double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out x) && x > 0 && double.IsFinite(x));
         _batchSize = WholeNumber("--batch-size", "samples per training step; 1 = per-sample SGD", defaults.BatchSize, 1);
-        _seed = new Option<ulong>("--seed")
-        {
-            Description = "seed of every random draw: weights, shuffling, the validation rows",
-            HelpName = "N",
-            DefaultValueFactory = _ => defaults.Seed,
-            CustomParser = result => Parse(result, "--seed", "a whole number ≥ 0", (string text, out ulong n) =>
-                ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out n)),
-        };
-        _output = new Option<string>("--output")
-        {
-            Description = "folder for the PNG plots and the CSV history (default: the current directory)",
-            HelpName = "DIR",
-            CustomParser = result => Parse(result, "--output", "a folder", (string text, out string path) =>
-            {
-                path = text.Length > 0 ? Path.GetFullPath(text) : string.Empty;
-                return text.Length > 0;
-            }),
-        };
+        _seed = Create("--seed", "seed of every random draw: weights, shuffling, the validation rows", "N", defaults.Seed, "a whole number ≥ 0", (string text, out ulong n) =>
+            ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out n));
+        _output = new Option<string>("--output") { Description = "folder for the PNG plots and the CSV history (default: the current directory)", HelpName = "DIR" };
         Command = new RootCommand(
             $"{name}: {description}\n\nRun it with: dotnet run --project samples/{name} -- [options]\n"
             + "Exit codes: 0 success, 1 unexpected error, 2 bad option or missing data.\n"
@@ -63,6 +41,8 @@ public sealed class SampleCommandLine
             _epochs, _learningRate, _batchSize, _seed, _output,
         };
     }
+
+    private delegate bool TryParse<T>(string text, out T value);
 
     /// <summary>The sample's name.</summary>
     public string Name { get; }
@@ -77,18 +57,9 @@ public sealed class SampleCommandLine
     /// <param name="min">The smallest value accepted.</param>
     /// <param name="max">The largest value accepted.</param>
     /// <returns>The option (add it with <see cref="Add{T}"/>).</returns>
-    public static Option<int> WholeNumber(string name, string description, int defaultValue, int min, int max = int.MaxValue)
-    {
-        string expected = max == int.MaxValue ? $"a whole number ≥ {min}" : $"a whole number from {min} to {max}";
-        return new Option<int>(name)
-        {
-            Description = description,
-            HelpName = "N",
-            DefaultValueFactory = _ => defaultValue,
-            CustomParser = result => Parse(result, name, expected, (string text, out int n) =>
-                int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out n) && n >= min && n <= max),
-        };
-    }
+    public static Option<int> WholeNumber(string name, string description, int defaultValue, int min, int max = int.MaxValue) =>
+        Create(name, description, "N", defaultValue, max == int.MaxValue ? $"a whole number ≥ {min}" : $"a whole number from {min} to {max}", (string text, out int n) =>
+            int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out n) && n >= min && n <= max);
 
     /// <summary>Adds an option of this sample's own, e.g. <c>--data DIR</c>.</summary>
     /// <typeparam name="T">The option's value type.</typeparam>
@@ -102,15 +73,12 @@ public sealed class SampleCommandLine
 
     /// <summary>The text printed by <c>--help</c>, wrapped at <paramref name="width"/> columns.</summary>
     /// <param name="width">The widest line.</param>
+    /// <returns>The help text.</returns>
     public string HelpText(int width = 80)
     {
         var output = new StringWriter(CultureInfo.InvariantCulture);
         ParseResult help = Command.Parse(["--help"]);
-        if (help.Action is HelpAction action)
-        {
-            action.MaxWidth = width;
-        }
-
+        ((HelpAction)help.Action!).MaxWidth = width;
         help.Invoke(new InvocationConfiguration { Output = output, Error = output });
         return output.ToString();
     }
@@ -121,38 +89,31 @@ public sealed class SampleCommandLine
     /// <exception cref="UsageException">An unknown option, a missing value or a value out of range.</exception>
     public SampleOptions? Parse(IReadOnlyList<string> args)
     {
-        ArgumentNullException.ThrowIfNull(args);
         ParseResult result = Command.Parse(args);
-        if (result.Action is HelpAction)
-        {
-            return null;
-        }
-
-        if (result.Errors.Count > 0)
-        {
-            throw new UsageException($"{result.Errors[0].Message} (try --help)");
-        }
-
-        return new SampleOptions(
-            result,
-            result.GetValue(_epochs),
-            result.GetValue(_learningRate),
-            result.GetValue(_batchSize),
-            result.GetValue(_seed),
-            result.GetValue(_output) ?? Directory.GetCurrentDirectory());
+        return result.Action is HelpAction ? null
+            : result.Errors.Count > 0 ? throw new UsageException($"{result.Errors[0].Message} (try --help)")
+            : new SampleOptions(result.GetValue(_epochs), result.GetValue(_learningRate), result.GetValue(_batchSize), result.GetValue(_seed), result.GetValue(_output) is { Length: > 0 } output ? Path.GetFullPath(output) : Directory.GetCurrentDirectory())
+            {
+                Parsed = result,
+            };
     }
 
-    private delegate bool TryParse<T>(string text, out T value);
-
-    private static T Parse<T>(ArgumentResult result, string name, string expected, TryParse<T> tryParse)
+    // System.CommandLine's own messages name the type (System.Int32); ours say what is accepted and what was received.
+    private static Option<T> Create<T>(string name, string description, string helpName, T defaultValue, string expected, TryParse<T> tryParse) => new(name)
     {
-        string text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Join(' ', result.Tokens.Select(t => t.Value));
-        if (tryParse(text, out T value))
+        Description = description,
+        HelpName = helpName,
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = result =>
         {
-            return value;
-        }
+            string text = string.Join(' ', result.Tokens.Select(t => t.Value));
+            if (tryParse(text, out T value))
+            {
+                return value;
+            }
 
-        result.AddError($"option {name} needs {expected} (received '{text}').");
-        return default!;
-    }
+            result.AddError($"option {name} needs {expected} (received '{text}').");
+            return default!;
+        },
+    };
 }

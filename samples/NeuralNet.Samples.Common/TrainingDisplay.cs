@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Numerics;
-using System.Text;
 using NeuralNet.Training;
 using Spectre.Console;
 
@@ -52,14 +51,10 @@ public sealed class TrainingDisplay : IProgress<TrainingProgress>
         }
 
         trainer.EpochCompleted += OnEpoch;
+        TrainingHistory history;
         try
         {
-            if (!IsLive)
-            {
-                return fit();
-            }
-
-            return _console.Progress()
+            history = !IsLive ? fit() : _console.Progress()
                 .AutoClear(true)
                 .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = 20 }, new PercentageColumn(), new RemainingTimeColumn())
                 .Start(context =>
@@ -73,6 +68,18 @@ public sealed class TrainingDisplay : IProgress<TrainingProgress>
             trainer.EpochCompleted -= OnEpoch;
             _task = null;
         }
+
+        if (history is { StopReason: StopReason.EarlyStopping, Last: EpochRecord last, BestEpoch: int best })
+        {
+            if (!ShowEpoch(last.Epoch, epochs))
+            {
+                _console.Line(Format(last, epochs));
+            }
+
+            _console.Line($"stopped early: the validation loss had not improved for {trainer.Options.EarlyStopping?.Patience} epochs; the weights of epoch {best}, the best, are kept", SampleConsole.Dim);
+        }
+
+        return history;
     }
 
     /// <summary>Receives the batch just trained: moves the bar and its running loss.</summary>
@@ -103,27 +110,12 @@ public sealed class TrainingDisplay : IProgress<TrainingProgress>
     {
         ArgumentNullException.ThrowIfNull(record);
         string total = epochs.ToString(CultureInfo.InvariantCulture);
-        var line = new StringBuilder();
-        line.Append(CultureInfo.InvariantCulture, $"epoch {record.Epoch.ToString(CultureInfo.InvariantCulture).PadLeft(total.Length)}/{total}  loss {record.TrainingLoss:F4}");
-        Append(line, "val", record.ValidationLoss, "F4");
-        Append(line, "val acc", record.ValidationAccuracy, "P1");
-        Append(line, "val R²", record.ValidationRSquared, "F3");
-        if (record.ValidationLoss is null)
-        {
-            Append(line, "acc", record.TrainingAccuracy, "P1");
-        }
-
-        return line.ToString();
+        static string Part(string name, double? value, string format) => value is double v ? $"  {name} {v.ToString(format, CultureInfo.InvariantCulture)}" : string.Empty;
+        return string.Create(CultureInfo.InvariantCulture, $"epoch {record.Epoch.ToString(CultureInfo.InvariantCulture).PadLeft(total.Length)}/{total}  loss {record.TrainingLoss:F4}")
+            + Part("val", record.ValidationLoss, "F4") + Part("val acc", record.ValidationAccuracy, "P1") + Part("val R²", record.ValidationRSquared, "F3")
+            + (record.ValidationLoss is null ? Part("acc", record.TrainingAccuracy, "P1") : string.Empty);
     }
 
     private static string Describe(int epoch, int epochs, double? loss) =>
         loss is double l ? string.Create(CultureInfo.InvariantCulture, $"epoch {epoch}/{epochs} loss {l:F4}") : $"epoch {epoch}/{epochs}";
-
-    private static void Append(StringBuilder line, string name, double? value, string format)
-    {
-        if (value is double v)
-        {
-            line.Append("  ").Append(name).Append(' ').Append(v.ToString(format, CultureInfo.InvariantCulture));
-        }
-    }
 }

@@ -16,7 +16,7 @@ using Spectre.Console;
 var commandLine = new SampleCommandLine(
     "Xor",
     "a 2-4-1 network learns exclusive-or from its four rows.",
-    new SampleDefaults(Epochs: 1000, LearningRate: 0.5, BatchSize: 4, Seed: 7));
+    new SampleOptions(Epochs: 1000, LearningRate: 0.5, BatchSize: 4, Seed: 7));
 return SampleApp.Run(commandLine, args, (options, console) =>
 {
     Matrix<double> inputs = Matrix<double>.Build.DenseOfArray(new double[,] { { 0, 0 }, { 0, 1 }, { 1, 0 }, { 1, 1 } });

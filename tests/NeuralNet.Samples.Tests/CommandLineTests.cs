@@ -41,7 +41,7 @@ public sealed class CommandLineTests
     [Fact]
     public void Parse_NoArguments_GivesTheDefaultsAndTheCurrentDirectory()
     {
-        var commandLine = new SampleCommandLine("Test", "a test.", new SampleDefaults(7, 0.25, 4, 9));
+        var commandLine = new SampleCommandLine("Test", "a test.", new SampleOptions(7, 0.25, 4, 9));
 
         SampleOptions options = commandLine.Parse([])!;
 
@@ -55,7 +55,7 @@ public sealed class CommandLineTests
     [Fact]
     public void Parse_BothOptionForms_AreRead()
     {
-        var commandLine = new SampleCommandLine("Test", "a test.", new SampleDefaults(7, 0.25, 4));
+        var commandLine = new SampleCommandLine("Test", "a test.", new SampleOptions(7, 0.25, 4));
         Option<string> data = commandLine.Add(new Option<string>("--data") { Description = "data folder" });
         Option<int> hidden = commandLine.Add(SampleCommandLine.WholeNumber("--hidden", "hidden units", 2, 1, 16));
 
@@ -76,7 +76,7 @@ public sealed class CommandLineTests
     [InlineData("--seed", "-1", "--seed needs a whole number ≥ 0 (received '-1')")]
     public void Parse_BadValue_ThrowsUsageExceptionNamingOptionAndValue(string option, string value, string message)
     {
-        var commandLine = new SampleCommandLine("Test", "a test.", new SampleDefaults(7, 0.25, 4));
+        var commandLine = new SampleCommandLine("Test", "a test.", new SampleOptions(7, 0.25, 4));
 
         Action parse = () => commandLine.Parse([option, value]);
 
@@ -86,7 +86,7 @@ public sealed class CommandLineTests
     [Fact]
     public void Parse_MissingValue_ThrowsUsageExceptionNamingTheOption()
     {
-        var commandLine = new SampleCommandLine("Test", "a test.", new SampleDefaults(7, 0.25, 4));
+        var commandLine = new SampleCommandLine("Test", "a test.", new SampleOptions(7, 0.25, 4));
 
         Action parse = () => commandLine.Parse(["--epochs"]);
 
@@ -96,7 +96,7 @@ public sealed class CommandLineTests
     [Fact]
     public void Parse_Help_ReturnsNullEvenAfterOtherOptions_AndTheHelpStatesTheDefaults()
     {
-        var commandLine = new SampleCommandLine("Test", "a test.", new SampleDefaults(7, 0.25, 4));
+        var commandLine = new SampleCommandLine("Test", "a test.", new SampleOptions(7, 0.25, 4));
 
         commandLine.Parse(["--epochs", "3", "--help"]).Should().BeNull();
         commandLine.HelpText().Should().Contain("default: 7").And.Contain("default: 0.25").And.Contain("default: 4");
