@@ -12,7 +12,8 @@ namespace NeuralNet.Losses;
 /// </summary>
 /// <remarks>
 /// After a <see cref="Softmax{T}"/> output layer the network uses the fused gradient
-/// <c>(softmax(z) − onehot)/N</c> (<see cref="FusedSoftmaxGradient"/>) rather than dividing by p.
+/// <c>(softmax(z) − onehot)/N</c> rather than dividing by p (any layer that declares a softmax as its
+/// <see cref="Layer{T}.OutputActivation"/> takes part).
 /// On probabilities each logarithm is clamped at −100.
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
@@ -120,7 +121,6 @@ public sealed class CategoricalCrossEntropy<T> : LossFunction<T>
         }
     }
 
-    /// <summary>Fused softmax + cross-entropy, see <see cref="FusedSoftmaxGradient"/>.</summary>
     /// <inheritdoc />
     protected internal override string? OutputMismatch(Layer<T> outputLayer)
     {
@@ -130,7 +130,7 @@ public sealed class CategoricalCrossEntropy<T> : LossFunction<T>
             : null;
     }
 
-    /// <inheritdoc />
+    /// <summary>Fused softmax + cross-entropy, see <see cref="FusedSoftmaxGradient"/>.</summary>
     internal override bool TryFusedGradient(
         ActivationFunction<T> activation, ReadOnlySpan<T> output, ReadOnlySpan<T> target, ReadOnlySpan<T> sampleWeights,
         Span<T> preActivationGradient, int rows, int columns)
