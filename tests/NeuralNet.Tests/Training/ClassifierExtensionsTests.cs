@@ -41,8 +41,30 @@ public sealed class ClassifierExtensionsTests
 
         var logit = new Network<double>(1, new DenseLayer<double>(2, 1));
         Matrix<double> z = logit.Predict(X);
-        logit.PredictProbabilities(X)[3, 0].Should().BeApproximately(1 / (1 + Math.Exp(-z[3, 0])), 1e-12);
-        logit.PredictClasses(X).Should().Equal(z.Column(0).Select(v => v >= 0 ? 1 : 0));
+        logit.PredictProbabilities(X, fromLogits: true)[3, 0].Should().BeApproximately(1 / (1 + Math.Exp(-z[3, 0])), 1e-12);
+        logit.PredictClasses(X, fromLogits: true).Should().Equal(z.Column(0).Select(v => v >= 0 ? 1 : 0));
+    }
+
+    [Fact]
+    public void PredictClasses_OnARegressionNetwork_OneOutputWithoutActivation_IsRefused_NamingTheLayerAndTheFix()
+    {
+        var regression = new Network<double>(1, new DenseLayer<double>(2, 4, new ReLU<double>()), new DenseLayer<double>(4, 1));
+
+        Action classes = () => regression.PredictClasses(X);
+        Action probabilities = () => regression.PredictProbabilities(X);
+
+        classes.Should().Throw<ArgumentException>().WithMessage("*Dense(4 → 1, identity)*regression*fromLogits: true*Sigmoid*").Which.ParamName.Should().Be("network");
+        probabilities.Should().Throw<ArgumentException>().WithMessage("*Dense(4 → 1, identity)*regression*");
+    }
+
+    [Fact]
+    public void PredictClasses_FromLogitsOnAProbabilityOutput_IsRefused()
+    {
+        var sigmoid = new Network<double>(1, new DenseLayer<double>(2, 1, new Sigmoid<double>()));
+
+        Action classes = () => sigmoid.PredictClasses(X, fromLogits: true);
+
+        classes.Should().Throw<ArgumentException>().WithMessage("*already gives probabilities*").Which.ParamName.Should().Be("fromLogits");
     }
 
     [Fact]
