@@ -4,6 +4,7 @@ using NeuralNet.Activations;
 using NeuralNet.Data;
 using NeuralNet.Layers;
 using NeuralNet.Losses;
+using NeuralNet.Metrics;
 using NeuralNet.Optimizers;
 using NeuralNet.Pipelines;
 using NeuralNet.Serialization;
@@ -183,6 +184,7 @@ public sealed class ReadmeExampleTests
             var trainer = new Trainer<double>(network, new CategoricalCrossEntropy<double>(), new AdamOptimizer<double>(0.01), new TrainingOptions { Epochs = 5, ValidationSplit = 0.2 });
             string bestPath = Path.Combine(folder, "best.nnet"), logPath = Path.Combine(folder, "history.csv");
             // example Callbacks begins
+            trainer.Callbacks.Add(new EarlyStoppingCallback<double>(new EarlyStopping { Patience = 3 })); // as TrainingOptions.EarlyStopping, in your order
             trainer.Callbacks.Add(new ModelCheckpoint<double>(bestPath, TrainingMetric.ValidationLoss)); // the best epoch so far, saved atomically
             trainer.Callbacks.Add(new ModelCheckpoint<double>(Path.Combine(folder, "epoch-{epoch}.nnet"), everyEpochs: 2));
             trainer.Callbacks.Add(new CsvLogger<double>(logPath)); // the history so far, after every epoch
@@ -197,7 +199,28 @@ public sealed class ReadmeExampleTests
         }
     }
 
+    [Fact]
+    public void MetricsExample_Runs_AndRecordsEachMetricForTrainingAndValidation()
+    {
+        (Matrix<double> x, Matrix<double> y) = Training.ToyProblems.Blobs(40, 3);
+        Network<double> network = Training.ToyProblems.Classifier(5);
+        // example Metrics begins
+        var options = new TrainingOptions { Epochs = 20, ValidationSplit = 0.2, Metrics = [new Accuracy(), new TopKAccuracy(2), new F1Score(), new MeanTopProbability()] };
+        var trainer = new Trainer<double>(network, new CategoricalCrossEntropy<double>(), new AdamOptimizer<double>(0.01), options);
+        TrainingHistory history = trainer.Fit(x, y);
+        Console.WriteLine(history); // loss, accuracy, top2_accuracy, f1, confidence, val_loss, val_accuracy, ... per epoch
+        double validationF1 = history.Last!.Metrics["val_f1"];
+        Evaluation evaluation = trainer.Evaluate(x, y); // the same metrics on any data: evaluation.Metrics["f1"]
+        // example Metrics ends
+        history.ToCsv().Split('\n')[0].Should().Be("epoch,learning_rate,loss,accuracy,top2_accuracy,f1,confidence,val_loss,val_accuracy,val_top2_accuracy,val_f1,val_confidence,seconds,elapsed_seconds");
+        validationF1.Should().BeInRange(0, 1);
+        evaluation.Metrics["top2_accuracy"].Should().BeGreaterThanOrEqualTo(evaluation.Metrics["accuracy"]);
+        evaluation.Metrics["confidence"].Should().BeInRange(1 / 3.0, 1);
+    }
+
     [Theory]
+    [InlineData("Metrics")]
+    [InlineData("OwnMetric")]
     [InlineData("Callbacks")]
     [InlineData("QuickStart")]
     [InlineData("LayerByLayer")]
@@ -251,3 +274,35 @@ public sealed class ReadmeExampleTests
         throw new InvalidOperationException("NeuralNet.sln not found above " + AppContext.BaseDirectory);
     }
 }
+
+// example OwnMetric begins
+/// <summary>The mean probability of the predicted class: how sure the network is.</summary>
+public sealed class MeanTopProbability : Metric
+{
+    private double _sum;
+    private long _rows;
+
+    public override string Name => "confidence";
+
+    public override void Reset() => (_sum, _rows) = (0, 0);
+
+    public override void Update(in MetricBatch batch)
+    {
+        for (int row = 0; row < batch.Rows; row++)
+        {
+            double top = 0;
+            for (int c = 0; c < batch.Outputs; c++)
+            {
+                top = Math.Max(top, batch.OutputAt(row, c));
+            }
+
+            _sum += top;
+        }
+
+        _rows += batch.Rows;
+    }
+
+    public override double Result() => _sum / _rows;
+}
+
+// example OwnMetric ends

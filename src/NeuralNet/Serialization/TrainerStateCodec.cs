@@ -13,7 +13,13 @@ namespace NeuralNet.Serialization;
 internal static class TrainerStateCodec
 {
     /// <summary>The header part of a saved state, and how many weight sets follow in the payload.</summary>
-    internal sealed record Saved(int EpochsDone, double InitialLearningRate, double[] Schedule, TrainingStateEarly? EarlyStopping, int[]? ValidationRows, (ulong, ulong, ulong, ulong, double?)? ShuffleRandom, bool HasBest, bool HasLastEpoch);
+    internal sealed record Saved(int EpochsDone, double InitialLearningRate, double[] Schedule, TrainingStateEarly? EarlyStopping, int[]? ValidationRows, (ulong, ulong, ulong, ulong, double?)? ShuffleRandom, bool HasBest, bool HasLastEpoch, SavedCallback[] Callbacks);
+
+    /// <summary>A callback's saved state (FORMAT.md: <c>trainer.callbacks</c>).</summary>
+    internal sealed record SavedCallback(int Index, string Type, double[] State);
+
+    /// <summary>Most callbacks a state may hold, and most numbers per callback.</summary>
+    private const int MaxCallbacks = 1024, MaxCallbackNumbers = 65536;
 
     internal readonly record struct TrainingStateEarly(double BestValue, int BestEpoch, int EpochsWithoutImprovement);
 
@@ -67,6 +73,27 @@ internal static class TrainerStateCodec
         else
         {
             json.WriteNull("shuffleRandom");
+        }
+
+        if (state.Callbacks.Count > 0)
+        {
+            json.WriteStartArray("callbacks"); // only when some callback keeps a state: other checkpoints are as before
+            foreach (TrainingState<T>.CallbackState callback in state.Callbacks)
+            {
+                json.WriteStartObject();
+                json.WriteNumber("index", callback.Index);
+                json.WriteString("type", callback.Type);
+                json.WriteStartArray("state");
+                foreach (double value in callback.Values)
+                {
+                    WriteNumber(json, value);
+                }
+
+                json.WriteEndArray();
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
         }
 
         json.WriteBoolean("bestWeights", state.BestWeights is not null);
@@ -136,7 +163,7 @@ internal static class TrainerStateCodec
             }
         }
 
-        return new Saved(epochs, initial, schedule, early, rows, RandomStateCodec.Read(element, "shuffleRandom"), Flag(element, "bestWeights"), Flag(element, "lastEpochWeights"));
+        return new Saved(epochs, initial, schedule, early, rows, RandomStateCodec.Read(element, "shuffleRandom"), Flag(element, "bestWeights"), Flag(element, "lastEpochWeights"), ReadCallbacks(element));
     }
 
     /// <summary>Reads the weight sets of the payload into a state for a network with parameters of <paramref name="lengths"/>.</summary>
@@ -162,11 +189,48 @@ internal static class TrainerStateCodec
 
         T[][]? best = Set(saved.HasBest), last = Set(saved.HasLastEpoch);
         var early = saved.EarlyStopping is { } e ? new TrainingState<T>.EarlyStoppingRecord(e.BestValue, e.BestEpoch, e.EpochsWithoutImprovement) : (TrainingState<T>.EarlyStoppingRecord?)null;
-        return new TrainingState<T>(saved.EpochsDone, saved.InitialLearningRate, saved.Schedule, early, saved.ValidationRows, saved.ShuffleRandom, best, last);
+        var callbacks = saved.Callbacks.Select(c => new TrainingState<T>.CallbackState(c.Index, c.Type, c.State)).ToArray();
+        return new TrainingState<T>(saved.EpochsDone, saved.InitialLearningRate, saved.Schedule, early, saved.ValidationRows, saved.ShuffleRandom, best, last, callbacks);
     }
 
     /// <summary>Values of the payload the state adds, for a network of <paramref name="parameterValues"/> values.</summary>
     public static long PayloadValues(Saved saved, long parameterValues) => checked(((saved.HasBest ? 1 : 0) + (saved.HasLastEpoch ? 1 : 0)) * parameterValues);
+
+    /// <summary>The optional <c>trainer.callbacks</c> array: indices ascending without repeats, a type name, numbers (±∞ and NaN as strings).</summary>
+    private static SavedCallback[] ReadCallbacks(JsonElement trainer)
+    {
+        if (!trainer.TryGetProperty("callbacks", out JsonElement array) || array.ValueKind == JsonValueKind.Null)
+        {
+            return [];
+        }
+
+        JsonElement[] entries = HeaderField.Required(trainer, "callbacks", JsonValueKind.Array).EnumerateArray().ToArray();
+        if (entries.Length > MaxCallbacks)
+        {
+            throw new InvalidDataException($"The model header's field 'trainer.callbacks' holds at most {MaxCallbacks} entries (found {entries.Length}).");
+        }
+
+        var callbacks = new SavedCallback[entries.Length];
+        for (int i = 0; i < entries.Length; i++)
+        {
+            int index = (int)HeaderField.Integer(entries[i], "index", i == 0 ? 0 : callbacks[i - 1].Index + 1, int.MaxValue - 1);
+            string type = HeaderField.String(entries[i], "type");
+            if (type.Length is 0 or > 256)
+            {
+                throw new InvalidDataException($"The model header's field 'trainer.callbacks[{i}].type' must be a name of 1 to 256 characters (found {type.Length}).");
+            }
+
+            JsonElement state = HeaderField.Required(entries[i], "state", JsonValueKind.Array);
+            if (state.GetArrayLength() > MaxCallbackNumbers)
+            {
+                throw new InvalidDataException($"The model header's field 'trainer.callbacks[{i}].state' holds at most {MaxCallbackNumbers} numbers (found {state.GetArrayLength()}).");
+            }
+
+            callbacks[i] = new SavedCallback(index, type, state.EnumerateArray().Select(v => ReadNumber(v, $"trainer.callbacks[{i}].state", allowNaN: true)).ToArray());
+        }
+
+        return callbacks;
+    }
 
     private static bool Flag(JsonElement parent, string name)
     {
@@ -175,7 +239,7 @@ internal static class TrainerStateCodec
             : throw new InvalidDataException($"The model header's field 'trainer.{name}' must be true or false.");
     }
 
-    /// <summary>Finite numbers as JSON numbers; ±∞ (an early-stopping record before its first epoch) as strings.</summary>
+    /// <summary>Finite numbers as JSON numbers; ±∞ (an early-stopping record before its first epoch) and NaN (a callback's state) as strings.</summary>
     private static void WriteNumber(Utf8JsonWriter json, double value)
     {
         if (double.IsFinite(value))
@@ -188,7 +252,7 @@ internal static class TrainerStateCodec
         }
     }
 
-    private static double ReadNumber(JsonElement value, string name)
+    private static double ReadNumber(JsonElement value, string name, bool allowNaN = false)
     {
         if (value.ValueKind == JsonValueKind.Undefined)
         {
@@ -203,6 +267,11 @@ internal static class TrainerStateCodec
         if (value.ValueKind == JsonValueKind.String && value.GetString() is "Infinity" or "-Infinity")
         {
             return value.GetString() == "Infinity" ? double.PositiveInfinity : double.NegativeInfinity;
+        }
+
+        if (allowNaN && value.ValueKind == JsonValueKind.String && value.GetString() == "NaN")
+        {
+            return double.NaN;
         }
 
         throw new InvalidDataException($"The model header's field '{name}' must be a finite number, \"Infinity\" or \"-Infinity\" (found {value.GetRawText()}).");

@@ -20,13 +20,12 @@ internal static class EpochLoop
         Network<T> network = trainer.Network;
         TrainingState<T>? resumed = trainer.State;
         var gatherer = new BatchGatherer<T>(set.Inputs, set.Targets, set.Weights, set.TrainRows.Length, options.BatchSize);
-        var metrics = set.TrainingMetrics(gatherer.BatchSize);
+        MetricSet<T> metrics = set.Metrics;
         var validation = new ValidationPass<T>(trainer, set);
         int done = resumed?.EpochsDone ?? 0;
         double initialLearningRate = resumed?.InitialLearningRate ?? trainer.Optimizer.LearningRate;
-        Resume(resumed, options, network, set.Random);
-
         TrainingCallback<T>[] callbacks = Callbacks(trainer, out EarlyStoppingCallback<T>? early);
+        Resume(resumed, options, network, set.Random, trainer.Callbacks);
         var records = new List<EpochRecord>(options.Epochs);
         var context = new TrainingContext<T>(network, trainer.Optimizer, records, () => trainer.CaptureState(done, initialLearningRate, set, early, null))
         {
@@ -94,7 +93,10 @@ internal static class EpochLoop
         return new TrainingHistory(records, context.StopReason ?? StopReason.MaxEpochs, early?.BestEpoch);
     }
 
-    /// <summary>The built-in callbacks the options ask for (early stopping, target loss, progress, the epoch event), then the trainer's own list.</summary>
+    /// <summary>
+    /// The built-in callbacks the options ask for (early stopping, target loss, progress, the epoch event),
+    /// then the trainer's own list; <paramref name="early"/> is the run's one early stopping, from either.
+    /// </summary>
     private static TrainingCallback<T>[] Callbacks<T>(Trainer<T> trainer, out EarlyStoppingCallback<T>? early)
         where T : struct, IFloatingPointIeee754<T>
     {
@@ -105,6 +107,8 @@ internal static class EpochLoop
         {
             list.Add(early);
         }
+
+        early ??= trainer.Callbacks.OfType<EarlyStoppingCallback<T>>().FirstOrDefault();
 
         if (options.TargetLoss is double target)
         {
@@ -121,14 +125,22 @@ internal static class EpochLoop
         return [.. list];
     }
 
-    /// <summary>A new run resets the schedule; a continued one restores it, the last epoch's weights and the shuffle source's position.</summary>
-    private static void Resume<T>(TrainingState<T>? resumed, TrainingOptions options, Network<T> network, RandomSource random)
+    /// <summary>A new run resets the schedule; a continued one restores it, the callbacks' states, the last epoch's weights and the shuffle source's position.</summary>
+    private static void Resume<T>(TrainingState<T>? resumed, TrainingOptions options, Network<T> network, RandomSource random, IList<TrainingCallback<T>> callbacks)
         where T : struct, IFloatingPointIeee754<T>
     {
         if (resumed is null)
         {
             options.Schedule?.Reset();
             return;
+        }
+
+        foreach (TrainingState<T>.CallbackState saved in resumed.Callbacks)
+        {
+            if (saved.Index < callbacks.Count && Trainer<T>.CallbackTypeName(callbacks[saved.Index]) == saved.Type)
+            {
+                callbacks[saved.Index].RestoreState((double[])saved.Values.Clone()); // a callback of the same type at the same place; else a new one starts afresh
+            }
         }
 
         options.Schedule?.RestoreState(resumed.ScheduleState);

@@ -5,11 +5,15 @@ namespace NeuralNet.Training;
 /// <summary>
 /// What one epoch achieved. Training metrics are taken on the epoch's batches as they were trained
 /// (before each batch's update, as Keras reports them); validation metrics after the epoch.
-/// Accuracy is recorded for classifiers (cross-entropy losses), RMSE and R² for regression;
-/// <see cref="ToString"/> shows only what was recorded.
+/// The metrics are those of <c>TrainingOptions.Metrics</c>, all in <see cref="Metrics"/>; by default
+/// accuracy for classifiers (cross-entropy losses), RMSE and R² for regression, which also fill the
+/// properties of those names. <see cref="ToString"/> shows only what was recorded.
 /// </summary>
 public sealed record EpochRecord
 {
+    private static readonly string[] LegacyNames = ["accuracy", "rmse", "r2", "val_accuracy", "val_rmse", "val_r2"];
+    private readonly IReadOnlyDictionary<string, double>? _metrics;
+
     /// <summary>The epoch, from 1.</summary>
     public required int Epoch { get; init; }
 
@@ -40,6 +44,18 @@ public sealed record EpochRecord
     /// <summary>R² on the validation data (regression with validation data).</summary>
     public double? ValidationRSquared { get; init; }
 
+    /// <summary>
+    /// Every metric of the epoch by its history column name: each <c>TrainingOptions.Metrics</c> entry
+    /// under its <see cref="NeuralNet.Metrics.Metric.Name"/> (training batches) and <c>val_</c> + name
+    /// (validation data), e.g. <c>accuracy</c>, <c>val_f1</c>, <c>top3_accuracy</c>. Set by the trainer;
+    /// when not set, made of the accuracy, RMSE and R² properties.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> Metrics
+    {
+        get => _metrics ?? Named();
+        init => _metrics = value;
+    }
+
     /// <summary>How long this epoch took, validation included.</summary>
     public required TimeSpan Duration { get; init; }
 
@@ -58,6 +74,35 @@ public sealed record EpochRecord
         _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, $"unknown metric (received {metric})."),
     };
 
+    /// <summary>The value of the history column <paramref name="name"/> (<c>loss</c>, <c>val_loss</c>, <c>learning_rate</c>, or a metric's name, e.g. <c>val_auc</c>), or null when it was not recorded.</summary>
+    /// <param name="name">The column name.</param>
+    public double? Value(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return name switch
+        {
+            "loss" => TrainingLoss,
+            "val_loss" => ValidationLoss,
+            "learning_rate" => LearningRate,
+            _ => Metrics.TryGetValue(name, out double value) ? value : null,
+        };
+    }
+
+    /// <summary>The metrics of the accuracy, RMSE and R² properties, for a record made without <see cref="Metrics"/>.</summary>
+    private Dictionary<string, double> Named()
+    {
+        var named = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach ((string name, double? value) in new[] { ("accuracy", TrainingAccuracy), ("rmse", TrainingRmse), ("r2", TrainingRSquared), ("val_accuracy", ValidationAccuracy), ("val_rmse", ValidationRmse), ("val_r2", ValidationRSquared) })
+        {
+            if (value is double v)
+            {
+                named[name] = v;
+            }
+        }
+
+        return named;
+    }
+
     /// <summary>Whether a higher value of <paramref name="metric"/> is better (accuracy, R²).</summary>
     internal static bool HigherIsBetter(TrainingMetric metric) => metric is TrainingMetric.ValidationAccuracy or TrainingMetric.ValidationRSquared;
 
@@ -74,6 +119,14 @@ public sealed record EpochRecord
         RecordText.Append(builder, start, nameof(ValidationRmse), ValidationRmse);
         RecordText.Append(builder, start, nameof(TrainingRSquared), TrainingRSquared);
         RecordText.Append(builder, start, nameof(ValidationRSquared), ValidationRSquared);
+        foreach (var (name, value) in _metrics ?? new Dictionary<string, double>())
+        {
+            if (!LegacyNames.Contains(name))
+            {
+                RecordText.Append(builder, start, name, value); // the other metrics, by their column names
+            }
+        }
+
         RecordText.Append(builder, start, nameof(Duration), Duration);
         RecordText.Append(builder, start, nameof(Elapsed), Elapsed);
         return builder.Length > start;

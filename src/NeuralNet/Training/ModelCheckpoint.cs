@@ -55,6 +55,22 @@ public sealed class ModelCheckpoint<T> : TrainingCallback<T>
     /// <summary>The epoch last saved, or 0.</summary>
     public int LastSavedEpoch { get; private set; }
 
+    /// <summary>The best monitored value so far (as "lower is better") and the epoch last saved: a continued run saves only on a real improvement.</summary>
+    /// <returns>Two numbers.</returns>
+    public override double[]? SaveState() => [_best, LastSavedEpoch];
+
+    /// <inheritdoc />
+    public override void RestoreState(double[] state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.Length != 2 || double.IsNaN(state[0]) || !double.IsInteger(state[1]) || state[1] < 0 || state[1] > int.MaxValue)
+        {
+            throw new ArgumentException($"a ModelCheckpoint state is the best value and the epoch last saved (received {state.Length} numbers).", nameof(state));
+        }
+
+        (_best, LastSavedEpoch) = (state[0], (int)state[1]);
+    }
+
     /// <inheritdoc />
     public override void OnEpochEnd(TrainingContext<T> context)
     {

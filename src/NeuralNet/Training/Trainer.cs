@@ -37,7 +37,7 @@ public sealed class Trainer<T>
 {
     /// <summary>Creates a trainer.</summary>
     /// <param name="network">The network to train.</param>
-    /// <param name="loss">The loss to minimise; cross-entropy losses make the network a classifier (accuracy is recorded), others a regressor (RMSE and R²).</param>
+    /// <param name="loss">The loss to minimise; cross-entropy losses make the network a classifier (accuracy is recorded by default), others a regressor (RMSE and R²); see <see cref="TrainingOptions.Metrics"/>.</param>
     /// <param name="optimizer">The optimizer; its learning rate at the start of <c>Fit</c> is η₀ of the schedule.</param>
     /// <param name="options">The settings; null for the defaults.</param>
     public Trainer(Network<T> network, LossFunction<T> loss, Optimizer<T> optimizer, TrainingOptions? options = null)
@@ -182,23 +182,28 @@ public sealed class Trainer<T>
     /// <summary>Raises <see cref="EpochCompleted"/> (for the streamed loop).</summary>
     internal void RaiseEpochCompleted(EpochCompletedEventArgs args) => EpochCompleted?.Invoke(this, args);
 
-    /// <summary>The loss and metrics of the network on <paramref name="inputs"/> (evaluation mode: no dropout, no change to anything).</summary>
+    /// <summary>The loss and metrics of the network on <paramref name="inputs"/> (evaluation mode: no dropout, no change to the network).</summary>
+    /// <remarks>The metrics are those of <see cref="TrainingOptions.Metrics"/> (by default accuracy for a classification loss, RMSE and R² for regression); their objects are reset and measure this data.</remarks>
     /// <param name="inputs">The inputs, <c>samples × <see cref="Network{T}.InputSize"/></c>, finite.</param>
     /// <param name="targets">The targets, one row per sample, in the shape the loss expects.</param>
-    /// <returns>The loss, and accuracy (classifiers) or RMSE and R² (regression).</returns>
+    /// <returns>The loss and the metrics.</returns>
     public Evaluation Evaluate(Matrix<T> inputs, Matrix<T> targets)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(targets);
         ShapeCheck.Columns(inputs, Network.InputSize, nameof(inputs));
         Loss.ValidateTarget(DenseStorage.Of(targets), targets.RowCount, targets.ColumnCount, inputs.RowCount, Network.OutputSize, nameof(targets));
+        var metrics = new MetricSet<T>(MetricSet<T>.Choose(Options.Metrics, Network.OutputSize, IsClassifier, "options"), IsClassifier, TrainingSet<T>.ThresholdFor(Loss));
         Matrix<T> output = Network.Predict(inputs);
         int rows = output.RowCount;
         T[] target = DenseStorage.Of(targets);
-        var metrics = new MetricAccumulator<T>(IsClassifier, TrainingSet<T>.ThresholdFor(Loss), target, rows, targets.ColumnCount, Enumerable.Range(0, rows).ToArray(), rows);
+        metrics.Reset();
         metrics.Add(DenseStorage.Of(output), target, rows, output.ColumnCount, targets.ColumnCount);
+        var values = new Dictionary<string, double>(StringComparer.Ordinal);
+        metrics.WriteResults(values);
         double loss = double.CreateChecked(Loss.Value(DenseStorage.Of(output), target, default, rows, output.ColumnCount));
-        return new Evaluation(loss, metrics.Accuracy, metrics.Rmse, metrics.RSquared);
+        double? Get(string name) => values.TryGetValue(name, out double v) ? v : null;
+        return new Evaluation(loss, Get("accuracy"), Get("rmse"), Get("r2")) { Metrics = values };
     }
 
     /// <summary>Raises <see cref="EpochCompleted"/>; returns whether a handler asked to stop.</summary>
@@ -211,5 +216,23 @@ public sealed class Trainer<T>
 
     /// <summary>The state after <paramref name="done"/> epochs, as <see cref="State"/> holds it.</summary>
     internal TrainingState<T> CaptureState(int done, double initialLearningRate, TrainingSet<T> set, EarlyStoppingCallback<T>? early, T[][]? lastEpochWeights)
-        => new(done, initialLearningRate, Options.Schedule?.SaveState() ?? [], early?.Record, set.HeldOutRows, Options.Random?.State, early?.BestWeights, lastEpochWeights);
+        => new(done, initialLearningRate, Options.Schedule?.SaveState() ?? [], early?.Record, set.HeldOutRows, Options.Random?.State, early?.BestWeights, lastEpochWeights, CallbackStates());
+
+    /// <summary>The states of the callbacks of <see cref="Callbacks"/> that keep one, by place and type.</summary>
+    private TrainingState<T>.CallbackState[] CallbackStates()
+    {
+        var states = new List<TrainingState<T>.CallbackState>();
+        for (int i = 0; i < Callbacks.Count; i++)
+        {
+            if (Callbacks[i].SaveState() is { } values)
+            {
+                states.Add(new(i, CallbackTypeName(Callbacks[i]), values));
+            }
+        }
+
+        return [.. states];
+    }
+
+    /// <summary>A callback's type as a checkpoint names it: the class name without generic arity (<c>ModelCheckpoint</c>).</summary>
+    internal static string CallbackTypeName(TrainingCallback<T> callback) => callback.GetType().Name.Split('`')[0];
 }

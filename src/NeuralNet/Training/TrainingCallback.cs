@@ -56,4 +56,24 @@ public abstract class TrainingCallback<T>
     public virtual void OnTrainEnd(TrainingContext<T> context)
     {
     }
+
+    /// <summary>
+    /// The callback's own state that a continued run needs (e.g. the best value so far), as numbers;
+    /// null (the default) when it keeps none. The trainer's state holds it after every epoch, so a
+    /// checkpoint carries it (FORMAT.md, <c>trainer.callbacks</c>) and <see cref="RestoreState"/> gets it
+    /// back when the run continues. Numbers may be ±∞ or NaN.
+    /// </summary>
+    /// <returns>The state, at most 65,536 numbers, or null.</returns>
+    public virtual double[]? SaveState() => null;
+
+    /// <summary>
+    /// Puts back what <see cref="SaveState"/> gave, before <see cref="OnTrainBegin"/> of a continued run,
+    /// when the run being continued had a callback of this type at this place in <see cref="Trainer{T}.Callbacks"/>
+    /// (a saved state with no callback of its type at its place is left unused). Throw
+    /// <see cref="ArgumentException"/> for a state that does not fit.
+    /// </summary>
+    /// <param name="state">The saved numbers.</param>
+    public virtual void RestoreState(double[] state)
+    {
+    }
 }

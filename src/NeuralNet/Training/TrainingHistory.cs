@@ -10,22 +10,6 @@ namespace NeuralNet.Training;
 /// </summary>
 public sealed class TrainingHistory
 {
-    private static readonly (string Name, Func<EpochRecord, double?> Value)[] Columns =
-    [
-        ("epoch", r => r.Epoch),
-        ("learning_rate", r => r.LearningRate),
-        ("loss", r => r.TrainingLoss),
-        ("accuracy", r => r.TrainingAccuracy),
-        ("rmse", r => r.TrainingRmse),
-        ("r2", r => r.TrainingRSquared),
-        ("val_loss", r => r.ValidationLoss),
-        ("val_accuracy", r => r.ValidationAccuracy),
-        ("val_rmse", r => r.ValidationRmse),
-        ("val_r2", r => r.ValidationRSquared),
-        ("seconds", r => r.Duration.TotalSeconds),
-        ("elapsed_seconds", r => r.Elapsed.TotalSeconds),
-    ];
-
     internal TrainingHistory(IReadOnlyList<EpochRecord> epochs, StopReason stopReason, int? bestEpoch)
     {
         Epochs = epochs;
@@ -70,7 +54,7 @@ public sealed class TrainingHistory
     public override string ToString()
     {
         var columns = UsedColumns().Where(c => c.Name != "elapsed_seconds").ToArray();
-        var text = new StringBuilder().AppendJoin("", columns.Select(c => c.Name.PadLeft(c.Name == "epoch" ? 5 : 14))).Append('\n');
+        var text = new StringBuilder().AppendJoin("", columns.Select(c => c.Name.PadLeft(c.Name == "epoch" ? 5 : Math.Max(14, c.Name.Length + 1)))).Append('\n');
         foreach (EpochRecord record in Epochs)
         {
             foreach (var (name, value) in columns)
@@ -80,7 +64,7 @@ public sealed class TrainingHistory
                 {
                     "epoch" => v.ToString("F0", CultureInfo.InvariantCulture).PadLeft(5),
                     "seconds" => v.ToString("F3", CultureInfo.InvariantCulture).PadLeft(14),
-                    _ => v.ToString("G6", CultureInfo.InvariantCulture).PadLeft(14),
+                    _ => v.ToString("G6", CultureInfo.InvariantCulture).PadLeft(Math.Max(14, name.Length + 1)),
                 });
             }
 
@@ -96,6 +80,31 @@ public sealed class TrainingHistory
         return text.Append('\n').ToString();
     }
 
+    /// <summary>
+    /// The columns every epoch recorded: epoch, learning rate, loss, the training metrics (in the order
+    /// the first epoch lists them), the validation loss, the validation metrics, the durations.
+    /// </summary>
     private (string Name, Func<EpochRecord, double?> Value)[] UsedColumns()
-        => Columns.Where(c => Epochs.Count > 0 && Epochs.All(r => c.Value(r) is not null)).ToArray();
+    {
+        if (Epochs.Count == 0)
+        {
+            return [];
+        }
+
+        IEnumerable<string> metrics = Epochs[0].Metrics.Keys;
+        var columns = new List<(string Name, Func<EpochRecord, double?> Value)>
+        {
+            ("epoch", r => r.Epoch),
+            ("learning_rate", r => r.LearningRate),
+            ("loss", r => r.TrainingLoss),
+        };
+        columns.AddRange(metrics.Where(n => !n.StartsWith("val_", StringComparison.Ordinal)).Select(Metric));
+        columns.Add(("val_loss", r => r.ValidationLoss));
+        columns.AddRange(metrics.Where(n => n.StartsWith("val_", StringComparison.Ordinal)).Select(Metric));
+        columns.Add(("seconds", r => r.Duration.TotalSeconds));
+        columns.Add(("elapsed_seconds", r => r.Elapsed.TotalSeconds));
+        return columns.Where(c => Epochs.All(r => c.Value(r) is not null)).ToArray();
+
+        static (string, Func<EpochRecord, double?>) Metric(string name) => (name, r => r.Metrics.TryGetValue(name, out double v) ? v : null);
+    }
 }

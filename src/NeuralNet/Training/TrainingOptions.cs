@@ -1,3 +1,5 @@
+using NeuralNet.Metrics;
+
 namespace NeuralNet.Training;
 
 /// <summary>
@@ -11,6 +13,7 @@ public sealed class TrainingOptions
     private readonly double _validationSplit;
     private readonly double? _targetLoss;
     private readonly IReadOnlyList<double>? _classWeights;
+    private readonly IReadOnlyList<Metric>? _metrics;
 
     /// <summary>The maximum number of epochs (passes over the training data), ≥ 1; default 10.</summary>
     public int Epochs
@@ -77,6 +80,29 @@ public sealed class TrainingOptions
             }
 
             _classWeights = value?.ToArray();
+        }
+    }
+
+    /// <summary>
+    /// The metrics measured every epoch on the training batches (as they were trained) and on the
+    /// validation data, recorded in each <see cref="EpochRecord.Metrics"/> and the history's columns as
+    /// their <see cref="Metric.Name"/> and <c>val_</c> + name, and measured by <see cref="Trainer{T}.Evaluate"/>:
+    /// e.g. <c>[new Accuracy(), new TopKAccuracy(3), new F1Score()]</c>, or a <see cref="Metric"/> of your own.
+    /// Null (the default) measures accuracy with a classification loss, RMSE and R² with a regression
+    /// loss; an empty list measures none. A metric that does not fit the network or loss (e.g. accuracy
+    /// with a regression loss) is refused by <c>Fit</c> with <see cref="ArgumentException"/>.
+    /// </summary>
+    public IReadOnlyList<Metric>? Metrics
+    {
+        get => _metrics;
+        init
+        {
+            if (value is not null && value.Any(m => m is null))
+            {
+                throw new ArgumentNullException(nameof(Metrics), "metrics must not hold null.");
+            }
+
+            _metrics = value?.ToArray();
         }
     }
 

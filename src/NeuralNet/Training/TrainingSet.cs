@@ -15,8 +15,9 @@ using MathNet.Numerics.LinearAlgebra;
 internal sealed class TrainingSet<T>
     where T : struct, IFloatingPointIeee754<T>
 {
-    private TrainingSet(Matrix<T> inputs, Matrix<T> targets, int[] trainRows, T[]? weights, Matrix<T>? validationInputs, Matrix<T>? validationTargets, RandomSource random, bool classifier, T threshold, int[]? heldOutRows)
+    private TrainingSet(Matrix<T> inputs, Matrix<T> targets, int[] trainRows, T[]? weights, Matrix<T>? validationInputs, Matrix<T>? validationTargets, RandomSource random, bool classifier, T threshold, int[]? heldOutRows, MetricSet<T> metrics)
     {
+        Metrics = metrics;
         HeldOutRows = heldOutRows;
         Inputs = inputs;
         Targets = targets;
@@ -50,19 +51,8 @@ internal sealed class TrainingSet<T>
 
     public T Threshold { get; }
 
-    public MetricAccumulator<T> TrainingMetrics(int maxBatch)
-        => new(Classifier, Threshold, DenseStorage.Of(Targets), Targets.RowCount, Targets.ColumnCount, TrainRows, maxBatch);
-
-    public MetricAccumulator<T>? ValidationMetrics()
-    {
-        if (ValidationTargets is null)
-        {
-            return null;
-        }
-
-        int[] rows = Enumerable.Range(0, ValidationTargets.RowCount).ToArray();
-        return new(Classifier, Threshold, DenseStorage.Of(ValidationTargets), ValidationTargets.RowCount, ValidationTargets.ColumnCount, rows, rows.Length);
-    }
+    /// <summary>The run's metrics (the options' or the defaults), measured on the training batches and then on the validation data.</summary>
+    public MetricSet<T> Metrics { get; }
 
     public static TrainingSet<T> Prepare(Trainer<T> trainer, Matrix<T> inputs, Matrix<T> targets, Matrix<T>? validationInputs, Matrix<T>? validationTargets, Vector<T>? sampleWeights, TrainingState<T>? resumed)
     {
@@ -99,6 +89,7 @@ internal sealed class TrainingSet<T>
         bool classifier = trainer.IsClassifier;
         T threshold = ThresholdFor(loss);
         T[]? weights = CombinedWeights(loss, options, classifier, network.OutputSize, targets, sampleWeights);
+        var metrics = new MetricSet<T>(MetricSet<T>.Choose(options.Metrics, network.OutputSize, classifier, nameof(options)), classifier, threshold);
 
         int[] trainRows = Enumerable.Range(0, inputs.RowCount).ToArray();
         RandomSource random = options.Random ?? network.Random;
@@ -110,6 +101,12 @@ internal sealed class TrainingSet<T>
         }
 
         CheckResumable(resumed, network, options, split, heldOut, inputs.RowCount, nameof(inputs));
+        CheckCallbacks(trainer, nameof(trainer.Callbacks));
+        foreach (EarlyStoppingCallback<T> early in trainer.Callbacks.OfType<EarlyStoppingCallback<T>>())
+        {
+            CheckMonitor(early.Settings.Monitor, validationInputs is not null || split, classifier, nameof(trainer.Callbacks));
+        }
+
         CheckMonitor(options.EarlyStopping?.Monitor, validationInputs is not null || split, classifier, nameof(options));
         CheckMonitor((options.Schedule as ReduceOnPlateauSchedule)?.Monitor, validationInputs is not null || split, classifier, nameof(options));
 
@@ -135,7 +132,7 @@ internal sealed class TrainingSet<T>
             validationTargets = Rows(targets, held);
         }
 
-        return new TrainingSet<T>(inputs, targets, trainRows, weights, validationInputs, validationTargets, random, classifier, threshold, held);
+        return new TrainingSet<T>(inputs, targets, trainRows, weights, validationInputs, validationTargets, random, classifier, threshold, held, metrics);
     }
 
     /// <summary>The decision threshold of a single output: 0 for logits, 0.5 for probabilities.</summary>
@@ -215,6 +212,22 @@ internal sealed class TrainingSet<T>
         catch (ArgumentException e)
         {
             throw new ArgumentException($"the training state does not fit the schedule {options.Schedule!.GetType().Name}: {e.Message} ({Fix}).", nameof(options), e);
+        }
+    }
+
+    /// <summary>No null callback, and one early stopping per run.</summary>
+    private static void CheckCallbacks(Trainer<T> trainer, string callbacksName)
+    {
+        IList<TrainingCallback<T>> callbacks = trainer.Callbacks;
+        if (callbacks.Any(c => c is null))
+        {
+            throw new ArgumentException("Trainer.Callbacks must not hold null.", callbacksName);
+        }
+
+        int earlyStoppings = callbacks.OfType<EarlyStoppingCallback<T>>().Count() + (trainer.Options.EarlyStopping is null ? 0 : 1);
+        if (earlyStoppings > 1)
+        {
+            throw new ArgumentException($"a run takes one early stopping (received {earlyStoppings}: TrainingOptions.EarlyStopping and EarlyStoppingCallback in Trainer.Callbacks count alike); keep one.", callbacksName);
         }
     }
 

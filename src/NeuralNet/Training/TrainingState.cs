@@ -12,7 +12,9 @@ namespace NeuralNet.Training;
 /// It holds: the epochs done; η₀, the learning rate the run started from; the schedule's own state
 /// (the plateau schedule's reductions, best value, counters); the early-stopping record (best value
 /// and epoch, epochs without improvement, the best weights when they are to be restored); the rows
-/// held out by <see cref="TrainingOptions.ValidationSplit"/>; the position of
+/// held out by <see cref="TrainingOptions.ValidationSplit"/>; the state of each callback of
+/// <see cref="Trainer{T}.Callbacks"/> that keeps one (<see cref="ModelCheckpoint{T}"/>'s best value, a
+/// callback of your own through <see cref="TrainingCallback{T}.SaveState"/>); the position of
 /// <see cref="TrainingOptions.Random"/> when the run shuffled from a source of its own (the network's
 /// own source is saved with the network); and, when the run ended by putting back the best weights,
 /// the weights of its last epoch, from which training continues.
@@ -23,8 +25,10 @@ public sealed class TrainingState<T>
 {
     internal TrainingState(
         int epochsDone, double initialLearningRate, double[] scheduleState, EarlyStoppingRecord? earlyStopping,
-        int[]? validationRows, (ulong, ulong, ulong, ulong, double?)? shuffleRandom, T[][]? bestWeights, T[][]? lastEpochWeights)
+        int[]? validationRows, (ulong, ulong, ulong, ulong, double?)? shuffleRandom, T[][]? bestWeights, T[][]? lastEpochWeights,
+        IReadOnlyList<CallbackState>? callbacks = null)
     {
+        Callbacks = callbacks ?? [];
         EpochsDone = epochsDone;
         InitialLearningRate = initialLearningRate;
         ScheduleState = scheduleState;
@@ -58,6 +62,12 @@ public sealed class TrainingState<T>
 
     /// <summary>The weights after the last epoch when the run ended by putting the best ones back; training continues from these.</summary>
     internal T[][]? LastEpochWeights { get; }
+
+    /// <summary>The states of the trainer's own callbacks that keep one (<see cref="TrainingCallback{T}.SaveState"/>), by their place in <see cref="Trainer{T}.Callbacks"/>.</summary>
+    internal IReadOnlyList<CallbackState> Callbacks { get; }
+
+    /// <summary>A callback's saved state: its index in <see cref="Trainer{T}.Callbacks"/>, its type's name, its numbers.</summary>
+    internal sealed record CallbackState(int Index, string Type, double[] Values);
 
     /// <summary>The early-stopping counters: the best monitored value (as "lower is better"), its epoch, the epochs since.</summary>
     internal readonly record struct EarlyStoppingRecord(double BestValue, int BestEpoch, int EpochsWithoutImprovement);
