@@ -20,7 +20,7 @@ internal sealed class ProgressCallback<T>(IProgress<TrainingProgress> progress) 
     where T : struct, IFloatingPointIeee754<T>
 {
     public override void OnBatchEnd(TrainingContext<T> context)
-        => progress.Report(new TrainingProgress(context.Epoch, context.LastEpoch, context.Batch, context.Batches, context.BatchLoss));
+        => progress.Report(new TrainingProgress(context.Epoch, context.LastEpoch, context.Batch, Math.Max(context.Batch, context.Batches), context.BatchLoss)); // a streamed source counts its batches in its first epoch
 }
 
 /// <summary>The bridge to the trainer's <see cref="Trainer{T}.EpochCompleted"/> event, which may stop the run.</summary>

@@ -7,53 +7,47 @@ namespace NeuralNet.Training;
 using MathNet.Numerics.LinearAlgebra;
 
 /// <summary>
-/// The epoch loop of <see cref="Trainer{T}"/>, top to bottom: per epoch set the learning rate, shuffle,
-/// run the one training step on each batch, record the epoch; the callbacks do the rest (early
-/// stopping, target loss, progress, the epoch event, checkpoints, logs, the user's own).
+/// THE epoch loop of <see cref="Trainer{T}"/>, for rows in memory and streamed sources alike, top to
+/// bottom: per epoch set the learning rate, run the one training step on each batch the data gives,
+/// record the epoch (validation included); the callbacks do the rest (early stopping, target loss,
+/// progress, the epoch event, checkpoints, logs, the user's own).
 /// </summary>
 internal static class EpochLoop
 {
-    public static TrainingHistory Run<T>(Trainer<T> trainer, TrainingSet<T> set, CancellationToken cancellationToken)
+    public static TrainingHistory Run<T>(Trainer<T> trainer, EpochData<T> data, CancellationToken cancellationToken)
         where T : struct, IFloatingPointIeee754<T>
     {
         TrainingOptions options = trainer.Options;
         Network<T> network = trainer.Network;
-        TrainingState<T>? resumed = trainer.State;
-        var gatherer = new BatchGatherer<T>(set.Inputs, set.Targets, set.Weights, set.TrainRows.Length, options.BatchSize);
-        MetricSet<T> metrics = set.Metrics;
-        var validation = new ValidationPass<T>(trainer, set);
+        TrainingState<T>? resumed = data.Resumable ? trainer.State : null;
+        MetricSet<T> metrics = data.Metrics;
+        var validation = new ValidationPass<T>(trainer, data);
         int done = resumed?.EpochsDone ?? 0;
         double initialLearningRate = resumed?.InitialLearningRate ?? trainer.Optimizer.LearningRate;
         TrainingCallback<T>[] callbacks = Callbacks(trainer, out EarlyStoppingCallback<T>? early);
-        Resume(resumed, options, network, set.Random, trainer.Callbacks);
-        var records = new List<EpochRecord>(options.Epochs);
-        var context = new TrainingContext<T>(network, trainer.Optimizer, records, () => trainer.CaptureState(done, initialLearningRate, set, early, null))
+        Resume(resumed, options, network, data.Random, trainer.Callbacks);
+
+        var records = new List<EpochRecord>(Math.Min(options.Epochs, 1024));
+        var context = new TrainingContext<T>(network, trainer.Optimizer, records, () => trainer.CaptureState(done, initialLearningRate, data.HeldOutRows, early, null))
         {
             LastEpoch = done + options.Epochs,
-            Batches = gatherer.Batches,
-            HasValidation = set.ValidationInputs is not null,
+            HasValidation = data.HasValidation,
             Resumed = resumed,
         };
-        int[] order = (int[])set.TrainRows.Clone();
         var clock = Stopwatch.StartNew();
         Array.ForEach(callbacks, c => c.OnTrainBegin(context));
         for (int epoch = done + 1; epoch <= context.LastEpoch && context.StopReason is null; epoch++)
         {
             TimeSpan epochStart = clock.Elapsed;
-            context.Epoch = epoch;
+            (context.Epoch, context.Batches) = (epoch, data.Batches);
             double learningRate = trainer.Optimizer.LearningRate = options.Schedule?.LearningRate(epoch - 1, initialLearningRate) ?? trainer.Optimizer.LearningRate;
             Array.ForEach(callbacks, c => c.OnEpochBegin(context));
-            if (options.Shuffle)
-            {
-                // Each epoch's order is a fresh shuffle of the training rows, so it depends only on the
-                // random source's state: training resumed from a checkpoint visits the same batches.
-                set.TrainRows.CopyTo(order, 0);
-                set.Random.Shuffle<int>(order);
-            }
 
             metrics.Reset();
             double lossSum = 0;
-            for (int batch = 0; batch < gatherer.Batches; batch++)
+            long rows = 0;
+            int batch = 0;
+            foreach ((Matrix<T> x, Matrix<T> y, Vector<T>? w) in data.TrainingBatches())
             {
                 if (cancellationToken.IsCancellationRequested)
                 {
@@ -61,15 +55,14 @@ internal static class EpochLoop
                     break;
                 }
 
-                context.Batch = batch + 1;
+                context.Batch = ++batch;
                 for (int c = 0; c < callbacks.Length; c++)
                 {
                     callbacks[c].OnBatchBegin(context);
                 }
 
-                (Matrix<T> x, Matrix<T> y, Vector<T>? w) = gatherer.Gather(order, batch);
-                context.BatchLoss = double.CreateChecked(network.Step(x, y, trainer.Loss, trainer.Optimizer, w is null ? default : DenseStorage.Of(w), metrics, epoch, batch + 1));
-                lossSum += context.BatchLoss * x.RowCount;
+                context.BatchLoss = double.CreateChecked(network.Step(x, y, trainer.Loss, trainer.Optimizer, w is null ? default : DenseStorage.Of(w), metrics, epoch, batch));
+                (lossSum, rows) = (lossSum + (context.BatchLoss * x.RowCount), rows + x.RowCount);
                 for (int c = 0; c < callbacks.Length; c++)
                 {
                     callbacks[c].OnBatchEnd(context);
@@ -82,14 +75,18 @@ internal static class EpochLoop
                 break;
             }
 
-            records.Add(validation.Record(epoch, learningRate, lossSum / order.Length, metrics, clock, epochStart));
+            records.Add(validation.Record(epoch, learningRate, lossSum / rows, metrics, clock, epochStart));
             done = epoch;
             options.Schedule?.EpochCompleted(records[^1]);
             Array.ForEach(callbacks, c => c.OnEpochEnd(context));
         }
 
         Array.ForEach(callbacks, c => c.OnTrainEnd(context));
-        trainer.State = trainer.CaptureState(done, initialLearningRate, set, early, early?.LastEpochWeights);
+        if (data.Resumable)
+        {
+            trainer.State = trainer.CaptureState(done, initialLearningRate, data.HeldOutRows, early, early?.LastEpochWeights);
+        }
+
         return new TrainingHistory(records, context.StopReason ?? StopReason.MaxEpochs, early?.BestEpoch);
     }
 

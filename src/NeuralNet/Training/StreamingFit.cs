@@ -7,13 +7,12 @@ using NeuralNet.Kernels;
 namespace NeuralNet.Training;
 
 /// <summary>
-/// The epoch loop of <see cref="Trainer{T}.Fit(BatchSource{T}, BatchSource{T}?, int, CancellationToken)"/>:
-/// batches come from a <see cref="ShuffleBatcher{T}"/> over the source's chunks instead of from rows in
-/// memory; each batch goes through the network's one training step (<c>Network.Step</c>, as the
-/// in-memory loop). Records the training loss and, with
-/// a validation source, the validation loss (and accuracy for a classifier), streamed too.
+/// The data of <see cref="Trainer{T}.Fit(BatchSource{T}, BatchSource{T}?, int, CancellationToken)"/> for
+/// <see cref="EpochLoop"/>, the one epoch loop: batches come from a <see cref="ShuffleBatcher{T}"/> over the
+/// source's chunks instead of from rows in memory, each checked as it arrives; validation is read from its
+/// source chunk by chunk. Callbacks and metrics work as in memory; a streamed run starts afresh (no state).
 /// </summary>
-internal sealed class StreamingFit<T>
+internal sealed class StreamingFit<T> : EpochData<T>
     where T : struct, IFloatingPointIeee754<T>
 {
     // The arguments of Trainer.Fit (and its options) that errors name: this class checks them for it.
@@ -22,7 +21,8 @@ internal sealed class StreamingFit<T>
     private readonly Trainer<T> _trainer;
     private readonly BatchSource<T> _training;
     private readonly BatchSource<T>? _validation;
-    private readonly int _bufferRows;
+    private readonly ShuffleBatcher<T> _batcher;
+    private int _batches;
 
     public StreamingFit(Trainer<T> trainer, BatchSource<T> training, BatchSource<T>? validation, int bufferRows)
     {
@@ -49,156 +49,67 @@ internal sealed class StreamingFit<T>
         }
 
         network.CheckLossFits(trainer.Loss, LossName); // a loss that cannot fit the output is refused before training, as in memory
-        TrainingMetric? monitor = options.EarlyStopping?.Monitor;
-        if (monitor is not (null or TrainingMetric.TrainingLoss or TrainingMetric.ValidationLoss) || (monitor == TrainingMetric.ValidationLoss && validation is null))
-        {
-            throw new ArgumentException($"streamed training monitors the training loss, or the validation loss with a validation source (received {monitor}{(validation is null ? ", no validation source" : string.Empty)}).", OptionsName);
-        }
+        Metrics = new MetricSet<T>(MetricSet<T>.Choose(options.Metrics, network.OutputSize, trainer.IsClassifier, OptionsName), trainer.IsClassifier, TrainingSet<T>.ThresholdFor(trainer.Loss));
+        TrainingSet<T>.CheckCallbacksAndMonitors(trainer, validation is not null, OptionsName);
 
         _trainer = trainer;
         _training = training;
         _validation = validation;
-        _bufferRows = bufferRows;
+        Random = options.Random ?? network.Random;
+        _batcher = new ShuffleBatcher<T>(network.InputSize, training.TargetColumns, options.BatchSize, bufferRows, options.Shuffle ? Random : null);
     }
 
-    public TrainingHistory Run(CancellationToken cancellationToken)
+    public override int Batches => _batches;
+
+    public override bool Resumable => false;
+
+    public override RandomSource Random { get; }
+
+    public override MetricSet<T> Metrics { get; }
+
+    public override bool HasValidation => _validation is not null;
+
+    /// <summary>One pass over the training source, shuffled through the buffer; each batch checked (finite inputs, targets in the loss's shape).</summary>
+    public override IEnumerable<(Matrix<T> Inputs, Matrix<T> Targets, MathNet.Numerics.LinearAlgebra.Vector<T>? Weights)> TrainingBatches()
     {
         Network<T> network = _trainer.Network;
-        TrainingOptions options = _trainer.Options;
-        RandomSource random = options.Random ?? network.Random;
-        var batcher = new ShuffleBatcher<T>(network.InputSize, _training.TargetColumns, options.BatchSize, _bufferRows, options.Shuffle ? random : null);
-        EarlyStopping? early = options.EarlyStopping;
-        TrainingMetric monitor = early?.Monitor ?? (_validation is null ? TrainingMetric.TrainingLoss : TrainingMetric.ValidationLoss);
-        ParameterSnapshot<T>? best = early is { RestoreBestWeights: true } ? new ParameterSnapshot<T>(network.Parameters) : null;
-        double bestValue = double.PositiveInfinity;
-        int bestEpoch = 0, epochsWithoutImprovement = 0, batchesPerEpoch = 0;
-        double initialLearningRate = _trainer.Optimizer.LearningRate;
-        options.Schedule?.Reset();
-        var records = new List<EpochRecord>(Math.Min(options.Epochs, 1024));
-        StopReason reason = StopReason.MaxEpochs;
-        var clock = Stopwatch.StartNew();
-        for (int epoch = 1; epoch <= options.Epochs && reason == StopReason.MaxEpochs; epoch++)
+        int batches = 0;
+        foreach ((Matrix<T> x, Matrix<T> y) in _batcher.Batches(_training.ReadChunks(), TrainingName))
         {
-            TimeSpan epochStart = clock.Elapsed;
-            double learningRate = options.Schedule?.LearningRate(epoch - 1, initialLearningRate) ?? _trainer.Optimizer.LearningRate;
-            _trainer.Optimizer.LearningRate = learningRate;
-            double lossSum = 0;
-            long rows = 0;
-            int batch = 0;
-            foreach ((Matrix<T> x, Matrix<T> y) in batcher.Batches(_training.ReadChunks(), TrainingName))
-            {
-                if (cancellationToken.IsCancellationRequested)
-                {
-                    reason = StopReason.Cancelled;
-                    break;
-                }
-
-                ShapeCheck.Finite(x, TrainingName);
-                _trainer.Loss.ValidateTarget(DenseStorage.Of(y), y.RowCount, y.ColumnCount, x.RowCount, network.OutputSize, TrainingName);
-                double loss = double.CreateChecked(network.Step(x, y, _trainer.Loss, _trainer.Optimizer, default, null, epoch, ++batch)); // the one training step
-                lossSum += loss * x.RowCount;
-                rows += x.RowCount;
-                options.Progress?.Report(new TrainingProgress(epoch, options.Epochs, batch, Math.Max(batch, batchesPerEpoch), loss));
-            }
-
-            if (reason == StopReason.Cancelled)
-            {
-                break;
-            }
-
-            if (rows == 0)
-            {
-                throw new ArgumentException("the training source gave no rows.", TrainingName);
-            }
-
-            batchesPerEpoch = batch;
-            (double? validationLoss, double? validationAccuracy) = Validate();
-            var record = new EpochRecord
-            {
-                Epoch = epoch,
-                LearningRate = learningRate,
-                TrainingLoss = lossSum / rows,
-                ValidationLoss = validationLoss,
-                ValidationAccuracy = validationAccuracy,
-                Duration = clock.Elapsed - epochStart,
-                Elapsed = clock.Elapsed,
-            };
-            records.Add(record);
-            options.Schedule?.EpochCompleted(record);
-            if (early is not null)
-            {
-                double value = record.Value(monitor)!.Value;
-                if (!double.IsNaN(value) && (bestEpoch == 0 || value < bestValue - early.MinDelta))
-                {
-                    bestValue = value;
-                    bestEpoch = epoch;
-                    epochsWithoutImprovement = 0;
-                    best?.Capture();
-                }
-                else if (++epochsWithoutImprovement >= early.Patience)
-                {
-                    reason = StopReason.EarlyStopping;
-                }
-            }
-
-            if (reason == StopReason.MaxEpochs && options.TargetLoss is double target && record.TrainingLoss <= target)
-            {
-                reason = StopReason.TargetLossReached;
-            }
-
-            var args = new EpochCompletedEventArgs(record);
-            _trainer.RaiseEpochCompleted(args);
-            if (reason == StopReason.MaxEpochs && args.Stop)
-            {
-                reason = StopReason.StoppedByCallback;
-            }
+            ShapeCheck.Finite(x, TrainingName);
+            _trainer.Loss.ValidateTarget(DenseStorage.Of(y), y.RowCount, y.ColumnCount, x.RowCount, network.OutputSize, TrainingName);
+            batches++;
+            yield return (x, y, null);
         }
 
-        if (best is not null && bestEpoch > 0 && bestEpoch != records.Count)
+        if (batches == 0)
         {
-            best.Restore();
+            throw new ArgumentException("the training source gave no rows.", TrainingName);
         }
 
-        return new TrainingHistory(records, reason, early is null ? null : bestEpoch);
+        _batches = batches;
     }
 
-    /// <summary>The mean loss over the validation source's rows, and for a classifier its accuracy; nulls without a source.</summary>
-    private (double? Loss, double? Accuracy) Validate()
+    /// <summary>The validation source's chunks, each checked for its columns and targets.</summary>
+    public override IEnumerable<(Matrix<T> Inputs, Matrix<T> Targets)> ValidationChunks()
     {
-        if (_validation is null)
-        {
-            return (null, null);
-        }
-
         Network<T> network = _trainer.Network;
-        double lossSum = 0;
-        long rows = 0, correct = 0;
-        T threshold = TrainingSet<T>.ThresholdFor(_trainer.Loss);
-        foreach (Dataset<T> chunk in _validation.ReadChunks())
+        long rows = 0;
+        foreach (Dataset<T> chunk in _validation?.ReadChunks() ?? [])
         {
-            if (chunk is null || chunk.Features.ColumnCount != network.InputSize || chunk.Targets.ColumnCount != _validation.TargetColumns)
+            if (chunk is null || chunk.Features.ColumnCount != network.InputSize || chunk.Targets.ColumnCount != _validation!.TargetColumns)
             {
-                throw new ArgumentException($"every chunk of validation must have {network.InputSize} input and {_validation.TargetColumns} target columns.", ValidationName);
+                throw new ArgumentException($"every chunk of validation must have {network.InputSize} input and {_validation!.TargetColumns} target columns.", ValidationName);
             }
 
             _trainer.Loss.ValidateTarget(DenseStorage.Of(chunk.Targets), chunk.Count, chunk.Targets.ColumnCount, chunk.Count, network.OutputSize, ValidationName);
-            Matrix<T> output = network.Predict(chunk.Features);
-            lossSum += double.CreateChecked(_trainer.Loss.Value(DenseStorage.Of(output), DenseStorage.Of(chunk.Targets), default, chunk.Count, output.ColumnCount)) * chunk.Count;
             rows += chunk.Count;
-            if (_trainer.IsClassifier)
-            {
-                int[] predicted = new int[chunk.Count];
-                ClassLabels.FromScores<T>(DenseStorage.Of(output), chunk.Count, output.ColumnCount, threshold, predicted);
-                int[] actual = chunk.Targets.ColumnCount == 1 && output.ColumnCount > 1 ? ClassLabels.FromIndices(chunk.Targets) : ClassLabels.FromScores(chunk.Targets, 0.5);
-                correct += predicted.Where((p, i) => p == actual[i]).Count();
-            }
+            yield return (chunk.Features, chunk.Targets);
         }
 
         if (rows == 0)
         {
             throw new ArgumentException("the validation source gave no rows.", ValidationName);
         }
-
-        return (lossSum / rows, _trainer.IsClassifier ? (double)correct / rows : null);
     }
 }

@@ -162,8 +162,9 @@ public sealed class Trainer<T>
     /// source's order and training gives the same weights, bit for bit, as the in-memory <c>Fit</c> on
     /// the same rows.
     /// </summary>
-    /// <remarks>Records the training loss and, with <paramref name="validation"/>, the validation loss (and
-    /// accuracy for a classifier). Early stopping may monitor the training or validation loss.
+    /// <remarks>The same epoch loop as in memory: the metrics of <see cref="TrainingOptions.Metrics"/> on the
+    /// training batches and, with <paramref name="validation"/>, the validation loss and metrics; the same
+    /// callbacks (a validation metric may be monitored with a validation source).
     /// <see cref="TrainingOptions.ValidationSplit"/> and <see cref="TrainingOptions.ClassWeights"/> are
     /// refused: they need all rows at once. Each batch is checked (finite inputs, targets in the loss's
     /// shape) as it arrives. A streamed run starts afresh: it neither continues nor sets <see cref="State"/>.</remarks>
@@ -176,11 +177,8 @@ public sealed class Trainer<T>
     {
         var fit = new StreamingFit<T>(this, training, validation, shuffleBufferRows);
         using Network<T>.TrainingScope scope = Network.EnterTraining(); // the whole Fit: a second trainer is refused at once
-        return fit.Run(cancellationToken);
+        return EpochLoop.Run(this, fit, cancellationToken);
     }
-
-    /// <summary>Raises <see cref="EpochCompleted"/> (for the streamed loop).</summary>
-    internal void RaiseEpochCompleted(EpochCompletedEventArgs args) => EpochCompleted?.Invoke(this, args);
 
     /// <summary>The loss and metrics of the network on <paramref name="inputs"/> (evaluation mode: no dropout, no change to the network).</summary>
     /// <remarks>The metrics are those of <see cref="TrainingOptions.Metrics"/> (by default accuracy for a classification loss, RMSE and R² for regression); their objects are reset and measure this data.</remarks>
@@ -215,8 +213,8 @@ public sealed class Trainer<T>
     }
 
     /// <summary>The state after <paramref name="done"/> epochs, as <see cref="State"/> holds it.</summary>
-    internal TrainingState<T> CaptureState(int done, double initialLearningRate, TrainingSet<T> set, EarlyStoppingCallback<T>? early, T[][]? lastEpochWeights)
-        => new(done, initialLearningRate, Options.Schedule?.SaveState() ?? [], early?.Record, set.HeldOutRows, Options.Random?.State, early?.BestWeights, lastEpochWeights, CallbackStates());
+    internal TrainingState<T> CaptureState(int done, double initialLearningRate, int[]? heldOutRows, EarlyStoppingCallback<T>? early, T[][]? lastEpochWeights)
+        => new(done, initialLearningRate, Options.Schedule?.SaveState() ?? [], early?.Record, heldOutRows, Options.Random?.State, early?.BestWeights, lastEpochWeights, CallbackStates());
 
     /// <summary>The states of the callbacks of <see cref="Callbacks"/> that keep one, by place and type.</summary>
     private TrainingState<T>.CallbackState[] CallbackStates()

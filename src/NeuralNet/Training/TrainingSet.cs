@@ -12,9 +12,13 @@ using MathNet.Numerics.LinearAlgebra;
 /// weights × class weights), and the validation data (given, or split off the training rows).
 /// <see cref="Prepare"/> throws on bad input before anything changes.
 /// </summary>
-internal sealed class TrainingSet<T>
+internal sealed class TrainingSet<T> : EpochData<T>
     where T : struct, IFloatingPointIeee754<T>
 {
+    private BatchGatherer<T>? _gatherer;
+    private int[]? _order;
+    private bool _shuffle;
+
     private TrainingSet(Matrix<T> inputs, Matrix<T> targets, int[] trainRows, T[]? weights, Matrix<T>? validationInputs, Matrix<T>? validationTargets, RandomSource random, bool classifier, T threshold, int[]? heldOutRows, MetricSet<T> metrics)
     {
         Metrics = metrics;
@@ -42,17 +46,50 @@ internal sealed class TrainingSet<T>
 
     public Matrix<T>? ValidationTargets { get; }
 
-    public RandomSource Random { get; }
+    public override RandomSource Random { get; }
 
     /// <summary>The rows the validation split held out, ascending; null without a split.</summary>
-    public int[]? HeldOutRows { get; }
+    public override int[]? HeldOutRows { get; }
+
+    public override int Batches => Gatherer.Batches;
+
+    public override bool Resumable => true;
+
+    public override bool HasValidation => ValidationInputs is not null;
+
+    private BatchGatherer<T> Gatherer => _gatherer ?? throw new InvalidOperationException("the batches are made by Prepare.");
 
     public bool Classifier { get; }
 
     public T Threshold { get; }
 
     /// <summary>The run's metrics (the options' or the defaults), measured on the training batches and then on the validation data.</summary>
-    public MetricSet<T> Metrics { get; }
+    public override MetricSet<T> Metrics { get; }
+
+    /// <summary>Each epoch a fresh shuffle of the training rows (so the order depends only on the random source's state, and a resumed run visits the same batches), gathered batch by batch into reused matrices.</summary>
+    public override IEnumerable<(Matrix<T> Inputs, Matrix<T> Targets, Vector<T>? Weights)> TrainingBatches()
+    {
+        int[] order = _order!;
+        if (_shuffle)
+        {
+            TrainRows.CopyTo(order, 0);
+            Random.Shuffle<int>(order);
+        }
+
+        for (int batch = 0; batch < Gatherer.Batches; batch++)
+        {
+            yield return Gatherer.Gather(order, batch);
+        }
+    }
+
+    /// <summary>The validation data in one chunk.</summary>
+    public override IEnumerable<(Matrix<T> Inputs, Matrix<T> Targets)> ValidationChunks()
+    {
+        if (ValidationInputs is not null)
+        {
+            yield return (ValidationInputs, ValidationTargets!);
+        }
+    }
 
     public static TrainingSet<T> Prepare(Trainer<T> trainer, Matrix<T> inputs, Matrix<T> targets, Matrix<T>? validationInputs, Matrix<T>? validationTargets, Vector<T>? sampleWeights, TrainingState<T>? resumed)
     {
@@ -101,14 +138,7 @@ internal sealed class TrainingSet<T>
         }
 
         CheckResumable(resumed, network, options, split, heldOut, inputs.RowCount, nameof(inputs));
-        CheckCallbacks(trainer, nameof(trainer.Callbacks));
-        foreach (EarlyStoppingCallback<T> early in trainer.Callbacks.OfType<EarlyStoppingCallback<T>>())
-        {
-            CheckMonitor(early.Settings.Monitor, validationInputs is not null || split, classifier, nameof(trainer.Callbacks));
-        }
-
-        CheckMonitor(options.EarlyStopping?.Monitor, validationInputs is not null || split, classifier, nameof(options));
-        CheckMonitor((options.Schedule as ReduceOnPlateauSchedule)?.Monitor, validationInputs is not null || split, classifier, nameof(options));
+        CheckCallbacksAndMonitors(trainer, validationInputs is not null || split, nameof(options));
 
         // Everything is checked: from here on the random source may advance.
         int[]? held = null;
@@ -132,7 +162,12 @@ internal sealed class TrainingSet<T>
             validationTargets = Rows(targets, held);
         }
 
-        return new TrainingSet<T>(inputs, targets, trainRows, weights, validationInputs, validationTargets, random, classifier, threshold, held, metrics);
+        return new TrainingSet<T>(inputs, targets, trainRows, weights, validationInputs, validationTargets, random, classifier, threshold, held, metrics)
+        {
+            _gatherer = new BatchGatherer<T>(inputs, targets, weights, trainRows.Length, options.BatchSize),
+            _order = (int[])trainRows.Clone(),
+            _shuffle = options.Shuffle,
+        };
     }
 
     /// <summary>The decision threshold of a single output: 0 for logits, 0.5 for probabilities.</summary>
@@ -215,7 +250,20 @@ internal sealed class TrainingSet<T>
         }
     }
 
-    /// <summary>No null callback, and one early stopping per run.</summary>
+    /// <summary>No null callback, one early stopping per run, and every monitored metric recorded by the run (in memory or streamed).</summary>
+    internal static void CheckCallbacksAndMonitors(Trainer<T> trainer, bool hasValidation, string optionsName)
+    {
+        const string callbacksName = nameof(trainer.Callbacks);
+        CheckCallbacks(trainer, callbacksName);
+        foreach (EarlyStoppingCallback<T> early in trainer.Callbacks.OfType<EarlyStoppingCallback<T>>())
+        {
+            CheckMonitor(early.Settings.Monitor, hasValidation, trainer.IsClassifier, callbacksName);
+        }
+
+        CheckMonitor(trainer.Options.EarlyStopping?.Monitor, hasValidation, trainer.IsClassifier, optionsName);
+        CheckMonitor((trainer.Options.Schedule as ReduceOnPlateauSchedule)?.Monitor, hasValidation, trainer.IsClassifier, optionsName);
+    }
+
     private static void CheckCallbacks(Trainer<T> trainer, string callbacksName)
     {
         IList<TrainingCallback<T>> callbacks = trainer.Callbacks;

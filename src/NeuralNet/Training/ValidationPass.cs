@@ -6,19 +6,18 @@ namespace NeuralNet.Training;
 
 using MathNet.Numerics.LinearAlgebra;
 
-/// <summary>Ends an epoch: the validation data's loss and metrics (evaluation mode), and the epoch's record.</summary>
+/// <summary>Ends an epoch: the validation data's loss and metrics (evaluation mode), chunk by chunk, and the epoch's record.</summary>
 internal sealed class ValidationPass<T>
     where T : struct, IFloatingPointIeee754<T>
 {
     private readonly Trainer<T> _trainer;
-    private readonly TrainingSet<T> _set;
-    private readonly Matrix<T>? _output;
+    private readonly EpochData<T> _data;
+    private Matrix<T>? _output;
 
-    public ValidationPass(Trainer<T> trainer, TrainingSet<T> set)
+    public ValidationPass(Trainer<T> trainer, EpochData<T> data)
     {
         _trainer = trainer;
-        _set = set;
-        _output = set.ValidationInputs is null ? null : Matrix<T>.Build.Dense(set.ValidationInputs.RowCount, trainer.Network.OutputSize);
+        _data = data;
     }
 
     /// <summary>The epoch's record: <paramref name="metrics"/> hold the training batches' totals, read before they measure the validation data.</summary>
@@ -27,14 +26,26 @@ internal sealed class ValidationPass<T>
         double? validationLoss = null;
         var values = new Dictionary<string, double>(StringComparer.Ordinal);
         metrics.WriteResults(values);
-        if (_set.ValidationInputs is not null && _output is not null)
+        if (_data.HasValidation)
         {
-            _trainer.Network.Predict(_set.ValidationInputs, _output);
-            ReadOnlySpan<T> output = DenseStorage.Of(_output), target = DenseStorage.Of(_set.ValidationTargets!);
-            int rows = _output.RowCount;
-            validationLoss = double.CreateChecked(_trainer.Loss.Value(output, target, default, rows, _output.ColumnCount));
             metrics.Reset();
-            metrics.Add(output, target, rows, _output.ColumnCount, _set.ValidationTargets!.ColumnCount);
+            double lossSum = 0, single = 0;
+            long rows = 0, chunks = 0;
+            foreach ((Matrix<T> inputs, Matrix<T> targets) in _data.ValidationChunks())
+            {
+                if (_output is null || _output.RowCount != inputs.RowCount)
+                {
+                    _output = Matrix<T>.Build.Dense(inputs.RowCount, _trainer.Network.OutputSize); // once in memory; per chunk size when streamed
+                }
+
+                _trainer.Network.Predict(inputs, _output);
+                ReadOnlySpan<T> output = DenseStorage.Of(_output), target = DenseStorage.Of(targets);
+                single = double.CreateChecked(_trainer.Loss.Value(output, target, default, inputs.RowCount, _output.ColumnCount));
+                (lossSum, rows, chunks) = (lossSum + (single * inputs.RowCount), rows + inputs.RowCount, chunks + 1);
+                metrics.Add(output, target, inputs.RowCount, _output.ColumnCount, targets.ColumnCount);
+            }
+
+            validationLoss = chunks == 1 ? single : lossSum / rows; // one chunk: its mean loss as it is
             metrics.WriteResults(values, "val_");
         }
 
