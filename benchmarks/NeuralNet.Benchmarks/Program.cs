@@ -23,7 +23,7 @@ internal static class Program
         switch (workload)
         {
             case "W1":
-                SeedWorkload.Run();
+                SeedWorkload.Run(warmPass: args.ElementAtOrDefault(1) == "warm");
                 return 0;
             case "W2":
                 FashionWorkload.Run();

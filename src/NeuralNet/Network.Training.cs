@@ -1,4 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using NeuralNet.Kernels;
 using NeuralNet.Layers;
 using NeuralNet.Losses;
@@ -123,7 +125,7 @@ public sealed partial class Network<T>
         T value = loss.Value(DenseStorage.Of(output), DenseStorage.Of(target), sampleWeights, output.RowCount, output.ColumnCount);
         if (!T.IsFinite(value))
         {
-            throw Diverged(epoch, batch, value, $"the loss is {value}. The network keeps its weights from before this batch", optimizer);
+            ThrowLossDiverged(epoch, batch, value, optimizer);
         }
 
         observer?.Observe(DenseStorage.Of(output), DenseStorage.Of(target), output.RowCount, output.ColumnCount, target.ColumnCount);
@@ -131,10 +133,9 @@ public sealed partial class Network<T>
         ParameterSnapshot<T> before = _beforeStep ??= new ParameterSnapshot<T>(Parameters); // created once, at the first step
         before.Capture();
         optimizer.Step(Parameters);
-        if (!ParameterSnapshot<T>.AllFinite(Parameters))
+        if (!before.AllFinite())
         {
-            before.Restore();
-            throw Diverged(epoch, batch, value, $"the optimizer step made a weight NaN or infinite (batch loss {value}). The network keeps its weights from before this step", optimizer);
+            RestoreAndThrowDiverged(before, epoch, batch, value, optimizer);
         }
 
         return value;
@@ -208,6 +209,20 @@ public sealed partial class Network<T>
         {
             gradient = _layers[i].Backward(gradient!, computeInputGradient: i > 0);
         }
+    }
+
+    // The failure paths out of line: the step itself stays small (it runs millions of times a second on one-sample batches).
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowLossDiverged(int epoch, int batch, T value, Optimizer<T> optimizer) =>
+        throw Diverged(epoch, batch, value, $"the loss is {value}. The network keeps its weights from before this batch", optimizer);
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void RestoreAndThrowDiverged(ParameterSnapshot<T> before, int epoch, int batch, T value, Optimizer<T> optimizer)
+    {
+        before.Restore();
+        throw Diverged(epoch, batch, value, $"the optimizer step made a weight NaN or infinite (batch loss {value}). The network keeps its weights from before this step", optimizer);
     }
 
     private static TrainingDivergedException Diverged(int epoch, int batch, T loss, string what, Optimizer<T> optimizer)

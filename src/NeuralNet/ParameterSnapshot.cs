@@ -1,5 +1,5 @@
 using System.Numerics;
-using System.Numerics.Tensors;
+using NeuralNet.Kernels;
 
 namespace NeuralNet;
 
@@ -7,12 +7,12 @@ namespace NeuralNet;
 internal sealed class ParameterSnapshot<T>
     where T : struct, IFloatingPointIeee754<T>
 {
-    private readonly IReadOnlyList<Parameter<T>> _parameters;
+    private readonly Parameter<T>[] _parameters; // an array: no interface call per parameter and step
     private readonly T[][] _copies;
 
     public ParameterSnapshot(IReadOnlyList<Parameter<T>> parameters)
     {
-        _parameters = parameters;
+        _parameters = parameters.ToArray();
         _copies = parameters.Select(p => new T[p.Length]).ToArray();
     }
 
@@ -33,9 +33,11 @@ internal sealed class ParameterSnapshot<T>
 
     public void Capture()
     {
-        for (int i = 0; i < _copies.Length; i++)
+        Parameter<T>[] parameters = _parameters;
+        T[][] copies = _copies;
+        for (int i = 0; i < parameters.Length && i < copies.Length; i++)
         {
-            _parameters[i].Values.CopyTo(_copies[i]);
+            parameters[i].ValueArray.AsSpan().CopyTo(copies[i]);
         }
     }
 
@@ -45,7 +47,7 @@ internal sealed class ParameterSnapshot<T>
     /// </summary>
     public bool CaptureIfFinite()
     {
-        if (!AllFinite(_parameters))
+        if (!AllFinite())
         {
             return false;
         }
@@ -62,13 +64,13 @@ internal sealed class ParameterSnapshot<T>
         }
     }
 
-    /// <summary>Whether every parameter value is finite (the largest magnitude is NaN or ∞ otherwise).</summary>
-    public static bool AllFinite(IReadOnlyList<Parameter<T>> parameters)
+    /// <summary>Whether every value of the parameters this snapshot copies is finite now.</summary>
+    public bool AllFinite()
     {
-        for (int i = 0; i < parameters.Count; i++) // not foreach: an interface enumerator would allocate per batch
+        Parameter<T>[] parameters = _parameters;
+        for (int i = 0; i < parameters.Length; i++)
         {
-            Parameter<T> p = parameters[i];
-            if (p.Length > 0 && !T.IsFinite(TensorPrimitives.MaxMagnitude<T>(p.Values)))
+            if (!Elementwise.AllFinite<T>(parameters[i].ValueArray))
             {
                 return false;
             }

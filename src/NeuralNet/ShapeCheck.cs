@@ -1,10 +1,14 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using MathNet.Numerics.LinearAlgebra;
 using NeuralNet.Kernels;
 
 namespace NeuralNet;
 
 /// <summary>The argument checks of the public boundary: each throws before any state changes, naming the argument, what was expected and what was received.</summary>
+/// <remarks>The checks that run on every training step are a comparison inlined into the caller; the message is built
+/// in a separate method that runs only when a check fails (per-sample training makes millions of calls a second).</remarks>
 internal static class ShapeCheck
 {
     /// <summary>
@@ -15,16 +19,22 @@ internal static class ShapeCheck
     /// <param name="second">The second factor (≥ 0).</param>
     /// <param name="what">What the product counts, e.g. "weights (inputSize × outputSize)".</param>
     /// <param name="parameterName">The argument the sizes came from.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Product(int first, int second, string what, string parameterName)
     {
         long product = (long)first * second;
         if (product > Array.MaxLength)
         {
-            throw new ArgumentOutOfRangeException(parameterName, $"{what}: {first} × {second} = {product} values, more than one array can hold ({Array.MaxLength}).");
+            ThrowTooLarge(first, second, what, parameterName);
         }
 
         return (int)product;
     }
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowTooLarge(int first, int second, string what, string parameterName) =>
+        throw new ArgumentOutOfRangeException(parameterName, $"{what}: {first} × {second} = {(long)first * second} values, more than one array can hold ({Array.MaxLength}).");
 
     /// <summary>
     /// Refuses a batch whose rows times the widest layer would not fit in one array: the network's buffers for
@@ -64,44 +74,69 @@ internal static class ShapeCheck
     /// The spans of an activation's pass over a <c>rows × columns</c> batch: each must hold exactly that many
     /// values, so the vectorised loops (which take their bounds from the first span) stay inside all of them.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void BatchSpans(int rows, int columns, int length, string parameterName)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(rows);
-        ArgumentOutOfRangeException.ThrowIfNegative(columns);
-        long expected = (long)rows * columns;
-        if (length != expected)
+        if ((rows | columns) < 0 || length != (long)rows * columns)
         {
-            throw new ArgumentException($"{parameterName} must hold rows × columns = {rows} × {columns} = {expected} values (received {length}).", parameterName);
+            ThrowBatchSpans(rows, columns, length, parameterName);
         }
     }
 
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowBatchSpans(int rows, int columns, int length, string parameterName)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        ArgumentOutOfRangeException.ThrowIfNegative(columns);
+        throw new ArgumentException($"{parameterName} must hold rows × columns = {rows} × {columns} = {(long)rows * columns} values (received {length}).", parameterName);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void NotEmpty<T>(Matrix<T> matrix, string parameterName)
         where T : struct, IFloatingPointIeee754<T>
     {
         if (matrix.RowCount == 0 || matrix.ColumnCount == 0)
         {
-            throw new ArgumentException($"{parameterName} must have at least one row and one column (received {matrix.RowCount}×{matrix.ColumnCount}).", parameterName);
+            ThrowEmpty(matrix.RowCount, matrix.ColumnCount, parameterName);
         }
     }
 
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowEmpty(int rows, int columns, string parameterName) =>
+        throw new ArgumentException($"{parameterName} must have at least one row and one column (received {rows}×{columns}).", parameterName);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Columns<T>(Matrix<T> matrix, int columns, string parameterName)
         where T : struct, IFloatingPointIeee754<T>
     {
         NotEmpty(matrix, parameterName);
         if (matrix.ColumnCount != columns)
         {
-            throw new ArgumentException($"{parameterName} must have {columns} columns, one per input feature, and one row per sample (received {matrix.RowCount}×{matrix.ColumnCount}).", parameterName);
+            ThrowColumns(matrix.RowCount, matrix.ColumnCount, columns, parameterName);
         }
     }
 
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowColumns(int rows, int received, int columns, string parameterName) =>
+        throw new ArgumentException($"{parameterName} must have {columns} columns, one per input feature, and one row per sample (received {rows}×{received}).", parameterName);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Shape<T>(Matrix<T> matrix, int rows, int columns, string parameterName)
         where T : struct, IFloatingPointIeee754<T>
     {
         if (matrix.RowCount != rows || matrix.ColumnCount != columns)
         {
-            throw new ArgumentException($"{parameterName} must be {rows}×{columns} (received {matrix.RowCount}×{matrix.ColumnCount}).", parameterName);
+            ThrowShape(matrix.RowCount, matrix.ColumnCount, rows, columns, parameterName);
         }
     }
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowShape(int receivedRows, int receivedColumns, int rows, int columns, string parameterName) =>
+        throw new ArgumentException($"{parameterName} must be {rows}×{columns} (received {receivedRows}×{receivedColumns}).", parameterName);
 
     public static void Finite<T>(Matrix<T> matrix, string parameterName)
         where T : struct, IFloatingPointIeee754<T>
@@ -110,11 +145,16 @@ internal static class ShapeCheck
     public static void Finite<T>(ReadOnlySpan<T> values, int rows, string parameterName)
         where T : struct, IFloatingPointIeee754<T>
     {
-        if (Elementwise.AllFinite(values))
+        if (!Elementwise.AllFinite(values))
         {
-            return;
+            ThrowNotFinite(values, rows, parameterName);
         }
+    }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowNotFinite<T>(ReadOnlySpan<T> values, int rows, string parameterName)
+        where T : struct, IFloatingPointIeee754<T>
+    {
         for (int i = 0; i < values.Length; i++)
         {
             if (!T.IsFinite(values[i]))

@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 using NeuralNet.Kernels;
 using NeuralNet.Serialization;
 
@@ -10,7 +9,7 @@ namespace NeuralNet.Activations;
 public sealed class Sigmoid<T> : ElementwiseActivationFunction<T>
     where T : struct, IFloatingPointIeee754<T>
 {
-    private const int ShortSpan = 16;
+    private const int ShortSpan = 16; // fewer values than this (one sample's units) take the scalar form: see Elementwise.Map
 
     /// <inheritdoc />
     public override string Name => "sigmoid";
@@ -27,22 +26,10 @@ public sealed class Sigmoid<T> : ElementwiseActivationFunction<T>
     /// <inheritdoc />
     private protected override bool ForwardBatch(ReadOnlySpan<T> z, Span<T> a)
     {
-        if (z.Length < ShortSpan)
-        {
-            // A few units (per-sample training): a plain loop, without the vector set-up.
-            for (int i = 0; i < z.Length; i++)
-            {
-                a[i] = Logistic(z[i]);
-            }
-
-            return true;
-        }
-
-        TensorPrimitives.Sigmoid(z, a); // σ(z) = 1/(1 + e^−z), vectorised
+        Elementwise.Map(z, a, default(LogisticOperator), ShortSpan);
         return true;
     }
 
-    /// <inheritdoc />
     private protected override bool BackwardBatch(ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> outputGradient, Span<T> inputGradient)
     {
         Elementwise.Map(a, outputGradient, inputGradient, default(SigmoidGradient));
@@ -53,6 +40,14 @@ public sealed class Sigmoid<T> : ElementwiseActivationFunction<T>
     /// g·σ(1 − σ). The two forms round in different orders ((g·σ)(1 − σ) in vectors, g·(σ(1 − σ)) for the last few
     /// elements, as <see cref="Derivative"/>), kept so because results have always been computed so.
     /// </summary>
+    /// <summary>σ(z): the scalar form as <see cref="Logistic"/>, the SIMD form 1/(1 + e^−z) (e^−z = ∞ gives 0).</summary>
+    private readonly struct LogisticOperator : IUnaryOperator<T>
+    {
+        public T Invoke(T z) => Logistic(z);
+
+        public Vector<T> Invoke(Vector<T> z) => Vector<T>.One / (Vector<T>.One + VectorMath.Exp(-z));
+    }
+
     private readonly struct SigmoidGradient : IBinaryOperator<T>
     {
         public T Invoke(T a, T g) => g * (a * (T.One - a));

@@ -51,14 +51,19 @@ internal interface IUpdateOperator<T>
 /// </summary>
 internal static class Elementwise
 {
-    /// <summary><c>destination[i] = op(x[i])</c>; the spans are of equal length (destination may be x).</summary>
+    /// <summary>
+    /// <c>destination[i] = op(x[i])</c>; the spans are of equal length (destination may be x). Spans shorter than
+    /// <paramref name="vectorsFrom"/> take the scalar form throughout: for a function whose two forms round differently
+    /// (an exponential), a few values (one sample's units) then get the same bits on every processor, whatever its
+    /// vector width, and skip the vector set-up.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Map<T, TOperator>(ReadOnlySpan<T> x, Span<T> destination, TOperator op)
+    public static void Map<T, TOperator>(ReadOnlySpan<T> x, Span<T> destination, TOperator op, int vectorsFrom = 0)
         where T : struct, IFloatingPointIeee754<T>
         where TOperator : struct, IUnaryOperator<T>
     {
         int i = 0;
-        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported && x.Length >= vectorsFrom)
         {
             ref T rx = ref MemoryMarshal.GetReference(x), rd = ref MemoryMarshal.GetReference(destination);
             for (; i <= x.Length - Vector<T>.Count; i += Vector<T>.Count)
@@ -152,6 +157,37 @@ internal static class Elementwise
         }
 
         return true;
+    }
+}
+
+/// <summary>
+/// The SIMD forms of the functions that <see cref="System.Numerics.Vector"/> offers only for float and double, for any
+/// element type the vector loops run on (other types never reach them: <c>Vector&lt;T&gt;.IsSupported</c> is false).
+/// </summary>
+internal static class VectorMath
+{
+    /// <summary>e^x per element.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<T> Exp<T>(Vector<T> x)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            return Vector.Exp(x.As<T, float>()).As<float, T>();
+        }
+
+        if (typeof(T) == typeof(double))
+        {
+            return Vector.Exp(x.As<T, double>()).As<double, T>();
+        }
+
+        var values = new T[Vector<T>.Count]; // never reached: no other element type has vectors
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = T.Exp(x[i]);
+        }
+
+        return new Vector<T>(values);
     }
 }
 

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace NeuralNet.Kernels;
@@ -109,9 +110,29 @@ internal static unsafe class Gemm
     /// lie inside their spans, in 64-bit arithmetic so no product of sizes can wrap. A failure is a bug in the
     /// library (the public boundary checks shapes first), reported instead of reading or writing out of bounds.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void CheckBounds<T>(
         bool transposeA, bool transposeB, int m, int n, int k,
         ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, ReadOnlySpan<T> c, int ldc)
+    {
+        // The common case in a few comparisons inlined into the caller (per-sample training multiplies millions of
+        // tiny products a second); any failure, or an empty product, goes to the detailed check below.
+        if ((m | n | k) <= 0
+            || !Fits(m, n, ldc, c.Length)
+            || !Fits(transposeA ? k : m, transposeA ? m : k, lda, a.Length)
+            || !Fits(transposeB ? n : k, transposeB ? k : n, ldb, b.Length))
+        {
+            CheckBoundsSlowly(transposeA, transposeB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
+        }
+
+        // The stored matrix is rows × columns (all > 0), column j at [j·leading, j·leading + rows).
+        static bool Fits(int rows, int columns, int leading, int length) =>
+            leading >= rows && (((long)columns - 1) * leading) + rows <= length;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void CheckBoundsSlowly(
+        bool transposeA, bool transposeB, int m, int n, int k, int aLength, int lda, int bLength, int ldb, int cLength, int ldc)
     {
         if (m < 0 || n < 0 || k < 0)
         {
@@ -123,11 +144,11 @@ internal static unsafe class Gemm
             return;
         }
 
-        Fits(nameof(c), m, n, ldc, c.Length);
+        Fits("c", m, n, ldc, cLength);
         if (k > 0)
         {
-            Fits(nameof(a), transposeA ? k : m, transposeA ? m : k, lda, a.Length);
-            Fits(nameof(b), transposeB ? n : k, transposeB ? k : n, ldb, b.Length);
+            Fits("a", transposeA ? k : m, transposeA ? m : k, lda, aLength);
+            Fits("b", transposeB ? n : k, transposeB ? k : n, ldb, bLength);
         }
 
         static void Fits(string name, int rows, int columns, int leading, int length)

@@ -1,4 +1,5 @@
 using System.Numerics;
+using NeuralNet.Kernels;
 
 namespace NeuralNet.Optimizers;
 
@@ -82,7 +83,10 @@ public abstract class Optimizer<T>
         ArgumentNullException.ThrowIfNull(parameters);
         OptimizerState<T>[] states = StatesFor(parameters);
         Iterations++;
-        ClipGradients(parameters);
+        if (ClipValue is not null || ClipNorm is not null)
+        {
+            ClipGradients(parameters);
+        }
         T lr = T.CreateChecked(LearningRate);
         T decay = T.CreateChecked(WeightDecay);
         Parameter<T>[] list = _lastArray; // the same parameters, as an array: no interface call per parameter
@@ -103,7 +107,7 @@ public abstract class Optimizer<T>
             }
 
             states[i].Steps++;
-            if (!UpdatesElementwise || !SharedUpdate<T>.TryRun(this, p, states[i], lr))
+            if (!UpdatesElementwise || !WorkSplit.SharesUpdate(p.Length) || !SharedUpdate<T>.TryRun(this, p, states[i], lr))
             {
                 Update(values, gradients, states[i], lr);
             }
