@@ -20,7 +20,7 @@ using MathNet.Numerics.LinearAlgebra;
 /// </remarks>
 public static class GradientChecker
 {
-    /// <summary>Checks every parameter gradient of a network for one batch (dropout off).</summary>
+    /// <summary>Checks every parameter gradient of a network for one batch (dropout off), the layers' regularisation penalties included.</summary>
     /// <typeparam name="T">The element type (use double).</typeparam>
     /// <param name="network">The network; its parameters are perturbed and restored.</param>
     /// <param name="input">The batch.</param>
@@ -44,7 +44,7 @@ public static class GradientChecker
                 T[] analytic = (T[])p.GradientArray.Clone();
                 for (int i = 0; i < p.Length; i++)
                 {
-                    double numeric = Difference(p.ValueArray, i, epsilon, () => double.CreateChecked(loss.Loss(network.Forward(input, training: false), target)));
+                    double numeric = Difference(p.ValueArray, i, epsilon, () => double.CreateChecked(loss.Loss(network.Forward(input, training: false), target) + network.RegularizationPenalty()));
                     tracker.Add(double.CreateChecked(analytic[i]), numeric, () => $"layer {l} {p.Name}[{i % p.Rows},{i / p.Rows}]");
                 }
             }

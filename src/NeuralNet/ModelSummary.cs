@@ -10,10 +10,11 @@ namespace NeuralNet;
 /// <param name="Kind">Its kind, as <see cref="Layer{T}.Kind"/> gives it (the model file's name).</param>
 /// <param name="Description">Its <see cref="object.ToString"/>: sizes and activation.</param>
 /// <param name="OutputShape">The shape of its output, <c>(batch, features)</c>.</param>
-/// <param name="TrainableParameters">Scalars an optimizer updates (its <see cref="Layer{T}.Parameters"/>; a block's include its layers').</param>
+/// <param name="TrainableParameters">Scalars an optimizer updates (its <see cref="Layer{T}.Parameters"/> that are not <see cref="Parameter{T}.Frozen"/>; a block's include its layers').</param>
+/// <param name="FrozenParameters">Scalars of its parameters that are <see cref="Parameter{T}.Frozen"/>: kept as they are in training.</param>
 /// <param name="NonTrainableValues">Scalars saved with it but not trained: its <see cref="Layer{T}.State"/> (running statistics).</param>
 /// <param name="Depth">0 for a layer of the network, 1 for a layer inside a block, and so on.</param>
-public sealed record LayerSummary(string Name, string Kind, string Description, string OutputShape, long TrainableParameters, long NonTrainableValues, int Depth);
+public sealed record LayerSummary(string Name, string Kind, string Description, string OutputShape, long TrainableParameters, long FrozenParameters, long NonTrainableValues, int Depth);
 
 /// <summary>
 /// What a network is made of, as Keras's <c>summary()</c> prints it: per layer its kind, output shape
@@ -28,6 +29,7 @@ public sealed class ModelSummary
         InputSize = inputSize;
         Layers = layers;
         TrainableParameters = layers.Where(l => l.Depth == 0).Sum(l => l.TrainableParameters);
+        FrozenParameters = layers.Where(l => l.Depth == 0).Sum(l => l.FrozenParameters);
         NonTrainableValues = layers.Where(l => l.Depth == 0).Sum(l => l.NonTrainableValues);
     }
 
@@ -43,11 +45,14 @@ public sealed class ModelSummary
     /// <summary>Total trainable scalars (equals <see cref="Network{T}.ParameterCount"/>).</summary>
     public long TrainableParameters { get; }
 
+    /// <summary>Total scalars of frozen parameters (<see cref="Parameter{T}.Frozen"/>): parameters training leaves as they are.</summary>
+    public long FrozenParameters { get; }
+
     /// <summary>Total scalars saved but not trained (running statistics).</summary>
     public long NonTrainableValues { get; }
 
     /// <summary>All scalars a saved model holds besides the optimizer's state.</summary>
-    public long TotalValues => TrainableParameters + NonTrainableValues;
+    public long TotalValues => TrainableParameters + FrozenParameters + NonTrainableValues;
 
     /// <summary>Describes the layers of <paramref name="network"/>.</summary>
     internal static ModelSummary Of<T>(Network<T> network)
@@ -66,12 +71,12 @@ public sealed class ModelSummary
     /// <returns>Lines separated by <see cref="Environment.NewLine"/>.</returns>
     public override string ToString()
     {
-        string[] header = ["#", "layer", "output shape", "trainable", "non-trainable"];
-        List<string[]> cells = [header, [string.Empty, $"input", $"(batch, {InputSize})", string.Empty, string.Empty]];
+        string[] header = ["#", "layer", "output shape", "trainable", "frozen", "non-trainable"];
+        List<string[]> cells = [header, [string.Empty, $"input", $"(batch, {InputSize})", string.Empty, string.Empty, string.Empty]];
         cells.AddRange(Layers.Select(l => new[]
         {
             l.Name, new string(' ', 2 * l.Depth) + (l.Depth > 0 ? "└ " : string.Empty) + $"{l.Kind}: {l.Description}", l.OutputShape,
-            Count(l.TrainableParameters), Count(l.NonTrainableValues),
+            Count(l.TrainableParameters), Count(l.FrozenParameters), Count(l.NonTrainableValues),
         }));
         int[] widths = Enumerable.Range(0, header.Length).Select(c => cells.Max(r => r[c].Length)).ToArray();
         var text = new StringBuilder();
@@ -99,6 +104,7 @@ public sealed class ModelSummary
 
         text.AppendLine(rule);
         text.AppendLine(CultureInfo.InvariantCulture, $"trainable parameters: {Count(TrainableParameters)}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"frozen parameters: {Count(FrozenParameters)}");
         text.AppendLine(CultureInfo.InvariantCulture, $"non-trainable values: {Count(NonTrainableValues)}");
         text.Append(CultureInfo.InvariantCulture, $"total: {Count(TotalValues)}");
         return text.ToString();
@@ -111,7 +117,8 @@ public sealed class ModelSummary
     {
         rows.Add(new LayerSummary(
             name, layer.Kind, layer.ToString() ?? layer.Kind, $"(batch, {layer.OutputSize})",
-            layer.Parameters.Sum(p => (long)p.Length), layer.State.Sum(s => (long)s.Length), depth));
+            layer.Parameters.Where(p => !p.Frozen).Sum(p => (long)p.Length), layer.Parameters.Where(p => p.Frozen).Sum(p => (long)p.Length),
+            layer.State.Sum(s => (long)s.Length), depth));
         for (int i = 0; i < layer.Sublayers.Count; i++)
         {
             Add(rows, layer.Sublayers[i], $"{name}.{i + 1}", depth + 1);

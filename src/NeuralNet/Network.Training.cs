@@ -55,7 +55,8 @@ public sealed partial class Network<T>
 
     /// <summary>
     /// The backward phase for the batch of the last <see cref="Forward(Matrix{T}, bool)"/>: the loss gradient flows back
-    /// through every layer, overwriting every parameter's gradient. No parameter changes.
+    /// through every layer, overwriting every parameter's gradient, and each layer's <see cref="Layer{T}.Regularization"/>
+    /// adds its penalty's gradient. No parameter changes.
     /// </summary>
     /// <param name="target">The batch's targets, in the shape <paramref name="loss"/> expects.</param>
     /// <param name="loss">The loss function.</param>
@@ -71,8 +72,9 @@ public sealed partial class Network<T>
     }
 
     /// <summary>
-    /// One training step on one batch: forward phase, loss, backward phase, the optimizer's update of
-    /// every weight and bias, and a check that the loss and the weights are finite. A batch of one
+    /// One training step on one batch: forward phase, loss (plus the layers' <see cref="RegularizationPenalty"/>),
+    /// backward phase, the optimizer's update of every weight and bias that is not <see cref="Parameter{T}.Frozen"/>,
+    /// and a check that the loss and the weights are finite. A batch of one
     /// sample is per-sample stochastic gradient descent. This is the step <see cref="Trainer{T}"/> runs
     /// for every batch. Once the buffers for this batch size exist, a step allocates nothing.
     /// </summary>
@@ -87,7 +89,7 @@ public sealed partial class Network<T>
     /// <param name="loss">The loss function.</param>
     /// <param name="optimizer">The optimizer that updates the parameters.</param>
     /// <param name="sampleWeights">Optional weight per sample; null weighs all samples 1.</param>
-    /// <returns>The batch's loss before the update.</returns>
+    /// <returns>The batch's loss before the update, the regularisation penalty included.</returns>
     /// <exception cref="TrainingDivergedException">The loss or an updated weight is NaN or infinite.</exception>
     /// <exception cref="InvalidOperationException">Another thread is training this network.</exception>
     public T TrainStep(Matrix<T> input, Matrix<T> target, LossFunction<T> loss, Optimizer<T> optimizer, Vector<T>? sampleWeights = null)
@@ -122,7 +124,7 @@ public sealed partial class Network<T>
     internal T Step(Matrix<T> input, Matrix<T> target, LossFunction<T> loss, Optimizer<T> optimizer, ReadOnlySpan<T> sampleWeights, IBatchObserver<T>? observer, int epoch, int batch)
     {
         Matrix<T> output = ForwardCore(input, training: true);
-        T value = loss.Value(DenseStorage.Of(output), DenseStorage.Of(target), sampleWeights, output.RowCount, output.ColumnCount);
+        T value = loss.Value(DenseStorage.Of(output), DenseStorage.Of(target), sampleWeights, output.RowCount, output.ColumnCount) + RegularizationPenalty();
         if (!T.IsFinite(value))
         {
             ThrowLossDiverged(epoch, batch, value, optimizer);
@@ -132,7 +134,7 @@ public sealed partial class Network<T>
         BackwardCore(output, target, loss, sampleWeights);
         ParameterSnapshot<T> before = _beforeStep ??= new ParameterSnapshot<T>(Parameters); // created once, at the first step
         before.Capture();
-        optimizer.Step(Parameters);
+        optimizer.Step(TrainableParameters()); // frozen parameters are neither updated nor given optimizer state
         if (!before.AllFinite())
         {
             RestoreAndThrowDiverged(before, epoch, batch, value, optimizer);
@@ -209,6 +211,8 @@ public sealed partial class Network<T>
         {
             gradient = _layers[i].Backward(gradient!, computeInputGradient: i > 0);
         }
+
+        AddRegularizationGradients();
     }
 
     // The failure paths out of line: the step itself stays small (it runs millions of times a second on one-sample batches).

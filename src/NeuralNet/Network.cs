@@ -91,7 +91,8 @@ public sealed partial class Network<T>
             throw new ArgumentOutOfRangeException(nameof(layers), $"a network holds at most {int.MaxValue} trainable values, the range of ParameterCount (received layers with {count}).");
         }
 
-        ParameterCount = (int)count;
+        _owners = OwnersOf(_layers, _parameters);
+        WeightsAndState = Array.AsReadOnly([.. _parameters, .. _layers.SelectMany(l => l.State)]);
         Random = random;
         foreach (Layer<T> layer in _layers)
         {
@@ -104,7 +105,7 @@ public sealed partial class Network<T>
     /// <summary>The layers, input first.</summary>
     public IReadOnlyList<Layer<T>> Layers { get; }
 
-    /// <summary>Every trainable parameter of every layer, input layer first (weights before biases).</summary>
+    /// <summary>Every parameter of every layer, input layer first (weights before biases), the <see cref="Parameter{T}.Frozen"/> ones included.</summary>
     public IReadOnlyList<Parameter<T>> Parameters { get; }
 
     /// <summary>Features per input row.</summary>
@@ -113,11 +114,41 @@ public sealed partial class Network<T>
     /// <summary>Features per output row.</summary>
     public int OutputSize => _layers[^1].OutputSize;
 
-    /// <summary>Total number of trainable scalars (at most <see cref="int.MaxValue"/>; a larger network is refused when built).</summary>
-    public int ParameterCount { get; }
+    /// <summary>
+    /// Number of trainable scalars: those of every parameter that is not <see cref="Parameter{T}.Frozen"/> (at most
+    /// <see cref="int.MaxValue"/>; a larger network is refused when built).
+    /// </summary>
+    public int ParameterCount
+    {
+        get
+        {
+            int count = 0;
+            foreach (Parameter<T> parameter in _parameters)
+            {
+                count += parameter.Frozen ? 0 : parameter.Length;
+            }
+
+            return count;
+        }
+    }
 
     /// <summary>The random source the network drew its weights from, and that its dropout layers draw from.</summary>
     public RandomSource Random { get; }
+
+    /// <summary>
+    /// Every parameter, then every layer's non-trainable state (running statistics), in payload order: what
+    /// "the best weights" of early stopping keep and put back, so that a batch normalisation's running
+    /// statistics return with the weights they belong to.
+    /// </summary>
+    internal IReadOnlyList<Parameter<T>> WeightsAndState { get; }
+
+    /// <summary>
+    /// Whether <paramref name="set"/> holds one array per parameter, or per parameter and state tensor
+    /// (<see cref="WeightsAndState"/>), each as long as it (a saved trainer's best or last-epoch weights).
+    /// </summary>
+    internal bool FitsWeightSet(T[][] set) =>
+        (set.Length == _parameters.Length || set.Length == WeightsAndState.Count)
+        && set.Select((w, i) => w.Length == WeightsAndState[i].Length).All(ok => ok);
 
     /// <summary>
     /// A summary of the network (Keras's <c>summary()</c>): per layer its kind, output shape, trainable

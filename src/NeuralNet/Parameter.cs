@@ -58,6 +58,20 @@ public sealed class Parameter<T>
     /// <summary>The gradient of the loss with respect to each value, in the same layout as <see cref="Values"/>.</summary>
     public Span<T> Gradients => _gradients;
 
+    /// <summary>
+    /// Whether training leaves this parameter alone (default false): the training step does not hand it to the
+    /// optimizer, so it is not updated and gets no optimizer state, and <see cref="Network{T}.ParameterCount"/> and the
+    /// summary count it as frozen, not trainable. The backward phase still fills its gradient. Saved in the model file.
+    /// </summary>
+    public bool Frozen { get; set; }
+
+    /// <summary>
+    /// Whether this is an additive offset (a dense layer's biases, a normalisation's shift) rather than a weight:
+    /// a layer's <see cref="Layers.Layer{T}.Regularization"/> penalises it only when <see cref="Layers.Regularization.Biases"/> is set.
+    /// Set by the layer that creates the parameter.
+    /// </summary>
+    public bool IsBias { get; init; }
+
     internal T[] ValueArray => _values;
 
     internal T[] GradientArray => _gradients;

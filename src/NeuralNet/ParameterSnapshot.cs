@@ -3,7 +3,7 @@ using NeuralNet.Kernels;
 
 namespace NeuralNet;
 
-/// <summary>A copy of every parameter's values, to put back later (the last finite weights, the best epoch's weights).</summary>
+/// <summary>A copy of every parameter's values, to put back later (the last finite weights, the best epoch's weights and running statistics).</summary>
 internal sealed class ParameterSnapshot<T>
     where T : struct, IFloatingPointIeee754<T>
 {
@@ -19,12 +19,22 @@ internal sealed class ParameterSnapshot<T>
     /// <summary>The copies, one array per parameter (a training state keeps them).</summary>
     public T[][] Copies => _copies;
 
-    /// <summary>Copies the values of <paramref name="copies"/> (one array per parameter, as long as it) into this snapshot.</summary>
+    /// <summary>
+    /// Copies the values of <paramref name="copies"/> (one array per parameter, as long as it) into this snapshot; when
+    /// it holds fewer arrays (a state saved with weights only), the other tensors keep their current values.
+    /// </summary>
     public void Load(T[][] copies)
     {
         for (int i = 0; i < _copies.Length; i++)
         {
-            copies[i].CopyTo(_copies[i], 0);
+            if (i < copies.Length)
+            {
+                copies[i].CopyTo(_copies[i], 0);
+            }
+            else
+            {
+                _parameters[i].Values.CopyTo(_copies[i]);
+            }
         }
     }
 

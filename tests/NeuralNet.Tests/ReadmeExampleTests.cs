@@ -218,10 +218,42 @@ public sealed class ReadmeExampleTests
         evaluation.Metrics["confidence"].Should().BeInRange(1 / 3.0, 1);
     }
 
+    [Fact]
+    public void RegularizationExample_Runs_LeavesTheFrozenLayerAloneAndSavesBoth()
+    {
+        string folder = Directory.CreateTempSubdirectory("neuralnet-readme-").FullName;
+        try
+        {
+            (Matrix<double> x, Matrix<double> y) = Training.ToyProblems.Blobs(40, 3);
+            string modelPath = Path.Combine(folder, "model.nnet");
+            // example Regularization begins
+            var hidden = new DenseLayer<double>(2, 16, new ReLU<double>()) { Regularization = new Regularization(l2: 1e-3) }; // + 0.001·Σw² (weights only)
+            var output = new DenseLayer<double>(16, 3, new Softmax<double>()) { Regularization = new Regularization(l1: 1e-4, biases: true) };
+            var model = new Network<double>(seed: 1, hidden, output);
+            hidden.Frozen = true; // e.g. features trained before: not updated, no optimizer state
+            output.Parameters[1].Frozen = true; // or one parameter: the output biases
+            double batchLoss = model.TrainStep(x, y, new CategoricalCrossEntropy<double>(), new AdamOptimizer<double>(0.01)); // the data loss + the penalty
+            Console.WriteLine(model.Summary()); // trainable 48, frozen 51 (48 + 3)
+            NetworkSerializer.Save(model, modelPath); // the penalties and the frozen parameters are saved with the model
+            // example Regularization ends
+            model.ParameterCount.Should().Be(48);
+            model.Summary().FrozenParameters.Should().Be(51);
+            batchLoss.Should().BeGreaterThan(model.RegularizationPenalty());
+            Network<double> loaded = NetworkSerializer.Load<double>(modelPath);
+            loaded.Parameters.Select(p => p.Frozen).Should().Equal(true, true, false, true);
+            loaded.Layers[0].Regularization.Should().Be(hidden.Regularization);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("Metrics")]
     [InlineData("OwnMetric")]
     [InlineData("Callbacks")]
+    [InlineData("Regularization")]
     [InlineData("QuickStart")]
     [InlineData("LayerByLayer")]
     [InlineData("Training")]

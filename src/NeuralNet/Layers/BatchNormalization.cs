@@ -59,7 +59,7 @@ public sealed class BatchNormalization<T> : Layer<T>
         Momentum = momentum;
         Epsilon = epsilon;
         _scale = new Parameter<T>("scale", size, 1);
-        _shift = new Parameter<T>("shift", size, 1);
+        _shift = new Parameter<T>("shift", size, 1) { IsBias = true };
         _runningMean = new Parameter<T>("running_mean", size, 1);
         _runningVariance = new Parameter<T>("running_variance", size, 1);
         _scale.Values.Fill(T.One);

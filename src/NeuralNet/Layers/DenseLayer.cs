@@ -47,7 +47,7 @@ public sealed class DenseLayer<T> : Layer<T>
         Activation = activation ?? new Identity<T>();
         Initializer = initializer ?? Activation.DefaultInitializer;
         _weights = new Parameter<T>("weights", outputSize, inputSize);
-        _biases = new Parameter<T>("biases", outputSize, 1);
+        _biases = new Parameter<T>("biases", outputSize, 1) { IsBias = true };
         Parameters = [_weights, _biases];
         _outputBuffers = new BatchBuffers<T>(outputSize, 3);
         _inputGradientBuffers = new BatchBuffers<T>(inputSize, 1);

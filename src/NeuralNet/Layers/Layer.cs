@@ -41,6 +41,31 @@ public abstract class Layer<T>
     public virtual IReadOnlyList<Layer<T>> Sublayers => [];
 
     /// <summary>
+    /// The L1/L2 penalty on this layer's weights (and biases if it says so), or null (the default) for none:
+    /// the network's training step and backward phase add it to the loss and the gradients. A block's covers
+    /// the parameters of the layers inside it too, except those of a layer that sets its own. Saved in the model file.
+    /// </summary>
+    public Regularization? Regularization { get; set; }
+
+    /// <summary>
+    /// Whether every parameter of this layer is <see cref="Parameter{T}.Frozen"/> (a block's: its layers' too):
+    /// setting it freezes or unfreezes them all, so that training leaves the layer as it is. False for a layer
+    /// without parameters. A layer's running statistics (<see cref="State"/>) still move in training; freezing
+    /// a batch normalisation keeps its scale and shift only.
+    /// </summary>
+    public bool Frozen
+    {
+        get => Parameters.Count > 0 && Parameters.All(p => p.Frozen);
+        set
+        {
+            foreach (Parameter<T> parameter in Parameters)
+            {
+                parameter.Frozen = value;
+            }
+        }
+    }
+
+    /// <summary>
     /// The name of the layer's kind (<c>dense</c>, <c>batch_norm</c>, …): the model file's <c>kind</c>,
     /// the name a loader looks up in <see cref="LayerRegistry"/>, and the summary's first column. A
     /// user-written layer that is saved must override it with a name registered through

@@ -46,7 +46,7 @@ public sealed class LayerNormalization<T> : Layer<T>
         InputSize = size;
         Epsilon = epsilon;
         _scale = new Parameter<T>("scale", size, 1);
-        _shift = new Parameter<T>("shift", size, 1);
+        _shift = new Parameter<T>("shift", size, 1) { IsBias = true };
         _scale.Values.Fill(T.One);
         Parameters = [_scale, _shift];
         _buffers = new BatchBuffers<T>(size, 2);

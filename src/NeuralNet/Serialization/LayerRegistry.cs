@@ -80,7 +80,7 @@ public static class LayerRegistry
         }
     }
 
-    /// <summary>The layer as the model file stores it: <c>{ "kind": …, settings… }</c>.</summary>
+    /// <summary>The layer as the model file stores it: <c>{ "kind": …, settings…, "regularization" if it has one }</c>.</summary>
     /// <typeparam name="T">The element type.</typeparam>
     /// <param name="layer">The layer.</param>
     /// <returns>A new JSON object.</returns>
@@ -95,7 +95,9 @@ public static class LayerRegistry
             throw new NotSupportedException($"The layer {layer.GetType().Name} ({layer}) has the kind '{kind}', which is neither built in nor registered, so it cannot be saved: a loader could not rebuild it (LayerRegistry.Register).");
         }
 
-        return Merge("kind", kind, layer.GetConfig(), "layer", ["parameters", "state"]);
+        JsonObject description = Merge("kind", kind, layer.GetConfig(), "layer", ["parameters", "state", LayerTrainingCodec.RegularizationKey, LayerTrainingCodec.FrozenKey]);
+        LayerTrainingCodec.WriteRegularization(description, layer);
+        return description;
     }
 
     /// <summary>The activation function as the model file stores it: <c>{ "name": …, settings… }</c>.</summary>
@@ -147,17 +149,23 @@ public static class LayerRegistry
         where T : struct, IFloatingPointIeee754<T>
     {
         string kind = HeaderField.String(description, "kind");
+        Regularization? regularization = LayerTrainingCodec.ReadRegularization(description);
+        Layer<T> layer;
         if (BuiltInLayers<T>.Factories.TryGetValue(kind, out var builtIn))
         {
-            return HeaderField.Construct($"{kind} layer", () => builtIn(description));
+            layer = HeaderField.Construct($"{kind} layer", () => builtIn(description));
         }
-
-        if (UserLayers.TryGetValue(kind, out ILayerFactory? factory))
+        else if (UserLayers.TryGetValue(kind, out ILayerFactory? factory))
         {
-            return FromUserCode($"{kind} layer", () => factory.Create<T>(JsonObject.Create(description)!));
+            layer = FromUserCode($"{kind} layer", () => factory.Create<T>(JsonObject.Create(description)!));
+        }
+        else
+        {
+            throw new InvalidDataException($"The model uses the layer kind '{HeaderField.Printable(kind)}', which is neither built in nor registered (LayerRegistry.Register).");
         }
 
-        throw new InvalidDataException($"The model uses the layer kind '{HeaderField.Printable(kind)}', which is neither built in nor registered (LayerRegistry.Register).");
+        layer.Regularization = regularization;
+        return layer;
     }
 
     internal static ActivationFunction<T> CreateActivation<T>(JsonElement description)

@@ -14,10 +14,12 @@ internal static class NetworkCodec
         where T : struct, IFloatingPointIeee754<T>
     {
         // Everything is checked first: an unsavable layer, activation, element type or weight throws before a byte is written.
-        byte[] header = EncodeHeader(network, optimizer, pipeline, trainer);
+        // A trainer's weight sets hold the layers' state after the parameters (restore-best puts running statistics back too); older states hold parameters only.
+        bool withState = network.WeightsAndState.Count > network.Parameters.Count && (trainer?.BestWeights ?? trainer?.LastEpochWeights)?.Length == network.WeightsAndState.Count;
+        byte[] header = EncodeHeader(network, optimizer, pipeline, trainer, withState);
         foreach (T[][]? set in new[] { trainer?.BestWeights, trainer?.LastEpochWeights })
         {
-            if (set is not null && (set.Length != network.Parameters.Count || set.Where((w, i) => w.Length != network.Parameters[i].Length).Any()))
+            if (set is not null && (!network.FitsWeightSet(set) || set.Length != (withState ? network.WeightsAndState.Count : network.Parameters.Count)))
             {
                 throw new ArgumentException($"the training state holds weights for another network ({set.Length} parameters; this one has {network.Parameters.Count}).", nameof(trainer));
             }
@@ -98,6 +100,7 @@ internal static class NetworkCodec
 
         JsonElement[] layerElements = layersElement.EnumerateArray().ToArray();
         var shapes = layerElements.Select(e => LayerShapes.Declared(e, version)).ToArray();
+        int[][] frozen = layerElements.Select((e, i) => version >= 2 ? LayerTrainingCodec.ReadFrozen(e, shapes[i].Parameters.Length) : []).ToArray();
         long[] parameterLengths = shapes.SelectMany(s => s.Parameters).Select(s => s.Length).ToArray();
         long values = 0;
         SavedOptimizer<T>? optimizer = null;
@@ -107,7 +110,8 @@ internal static class NetworkCodec
             values = checked(parameterLengths.Sum());
             if (trainer is not null)
             {
-                values = checked(values + TrainerStateCodec.PayloadValues(trainer, values)); // best and last-epoch weights: trainable parameters only
+                long stateValues = checked(shapes.SelectMany(s => s.State).Sum(s => s.Length));
+                values = checked(values + TrainerStateCodec.PayloadValues(trainer, trainer.WithState ? checked(values + stateValues) : values)); // best and last-epoch weights (with the layers' state)
             }
 
             values = checked(values + shapes.SelectMany(s => s.State).Sum(s => s.Length));
@@ -145,6 +149,11 @@ internal static class NetworkCodec
                 reader.ReadInto<T>(tensor.Values);
                 CheckFinite<T>(tensor.Values, tensor.Name);
             }
+
+            foreach (int f in frozen[i])
+            {
+                layers[i].Parameters[f].Frozen = true;
+            }
         }
 
         if (optimizer is not null)
@@ -152,7 +161,8 @@ internal static class NetworkCodec
             OptimizerCodec.ReadPayload(reader, optimizer, parameterLengths);
         }
 
-        TrainingState<T>? trainingState = trainer is null ? null : TrainerStateCodec.ReadPayload<T>(reader, trainer, parameterLengths);
+        long[] setLengths = trainer is { WithState: true } ? [.. parameterLengths, .. shapes.SelectMany(s => s.State).Select(s => s.Length)] : parameterLengths;
+        TrainingState<T>? trainingState = trainer is null ? null : TrainerStateCodec.ReadPayload<T>(reader, trainer, setLengths);
         reader.VerifyChecksum();
         return (network, optimizer, trainingState);
     }
@@ -170,7 +180,7 @@ internal static class NetworkCodec
         }
     }
 
-    private static byte[] EncodeHeader<T>(Network<T> network, Optimizer<T>? optimizer, Action<Utf8JsonWriter>? pipeline, TrainingState<T>? trainer)
+    private static byte[] EncodeHeader<T>(Network<T> network, Optimizer<T>? optimizer, Action<Utf8JsonWriter>? pipeline, TrainingState<T>? trainer, bool weightsWithState)
         where T : struct, IFloatingPointIeee754<T>
     {
         using var buffer = new MemoryStream();
@@ -187,6 +197,7 @@ internal static class NetworkCodec
                 JsonObject entry = LayerRegistry.Describe(layer);
                 entry["parameters"] = LayerShapes.Of(layer.Parameters);
                 entry["state"] = LayerShapes.Of(layer.State);
+                LayerTrainingCodec.WriteFrozen(entry, layer);
                 entry.WriteTo(json);
             }
 
@@ -209,7 +220,7 @@ internal static class NetworkCodec
 
             if (trainer is not null)
             {
-                TrainerStateCodec.WriteHeader(json, trainer);
+                TrainerStateCodec.WriteHeader(json, trainer, weightsWithState);
             }
 
             json.WriteEndObject();

@@ -13,7 +13,8 @@ namespace NeuralNet.Serialization;
 internal static class TrainerStateCodec
 {
     /// <summary>The header part of a saved state, and how many weight sets follow in the payload.</summary>
-    internal sealed record Saved(int EpochsDone, double InitialLearningRate, double[] Schedule, TrainingStateEarly? EarlyStopping, int[]? ValidationRows, (ulong, ulong, ulong, ulong, double?)? ShuffleRandom, bool HasBest, bool HasLastEpoch, SavedCallback[] Callbacks);
+    /// <remarks><c>WithState</c>: each weight set holds, after the parameters, every layer's state (running statistics).</remarks>
+    internal sealed record Saved(int EpochsDone, double InitialLearningRate, double[] Schedule, TrainingStateEarly? EarlyStopping, int[]? ValidationRows, (ulong, ulong, ulong, ulong, double?)? ShuffleRandom, bool HasBest, bool HasLastEpoch, SavedCallback[] Callbacks, bool WithState = false);
 
     /// <summary>A callback's saved state (FORMAT.md: <c>trainer.callbacks</c>).</summary>
     internal sealed record SavedCallback(int Index, string Type, double[] State);
@@ -23,7 +24,10 @@ internal static class TrainerStateCodec
 
     internal readonly record struct TrainingStateEarly(double BestValue, int BestEpoch, int EpochsWithoutImprovement);
 
-    public static void WriteHeader<T>(Utf8JsonWriter json, TrainingState<T> state)
+    /// <param name="json">The header being written.</param>
+    /// <param name="state">The state.</param>
+    /// <param name="withState">Whether its weight sets hold every layer's state after the parameters (they do when the network has any).</param>
+    public static void WriteHeader<T>(Utf8JsonWriter json, TrainingState<T> state, bool withState = false)
         where T : struct, IFloatingPointIeee754<T>
     {
         json.WriteStartObject("trainer");
@@ -98,6 +102,11 @@ internal static class TrainerStateCodec
 
         json.WriteBoolean("bestWeights", state.BestWeights is not null);
         json.WriteBoolean("lastEpochWeights", state.LastEpochWeights is not null);
+        if (withState)
+        {
+            json.WriteBoolean("weightsWithState", true);
+        }
+
         json.WriteEndObject();
     }
 
@@ -163,10 +172,11 @@ internal static class TrainerStateCodec
             }
         }
 
-        return new Saved(epochs, initial, schedule, early, rows, RandomStateCodec.Read(element, "shuffleRandom"), Flag(element, "bestWeights"), Flag(element, "lastEpochWeights"), ReadCallbacks(element));
+        return new Saved(epochs, initial, schedule, early, rows, RandomStateCodec.Read(element, "shuffleRandom"), Flag(element, "bestWeights"), Flag(element, "lastEpochWeights"), ReadCallbacks(element),
+            element.TryGetProperty("weightsWithState", out _) && Flag(element, "weightsWithState"));
     }
 
-    /// <summary>Reads the weight sets of the payload into a state for a network with parameters of <paramref name="lengths"/>.</summary>
+    /// <summary>Reads the weight sets of the payload into a state for a network with parameters (then, <see cref="Saved.WithState"/>, state tensors) of <paramref name="lengths"/>.</summary>
     public static TrainingState<T> ReadPayload<T>(ModelReader reader, Saved saved, long[] lengths)
         where T : struct, IFloatingPointIeee754<T>
     {
@@ -193,8 +203,8 @@ internal static class TrainerStateCodec
         return new TrainingState<T>(saved.EpochsDone, saved.InitialLearningRate, saved.Schedule, early, saved.ValidationRows, saved.ShuffleRandom, best, last, callbacks);
     }
 
-    /// <summary>Values of the payload the state adds, for a network of <paramref name="parameterValues"/> values.</summary>
-    public static long PayloadValues(Saved saved, long parameterValues) => checked(((saved.HasBest ? 1 : 0) + (saved.HasLastEpoch ? 1 : 0)) * parameterValues);
+    /// <summary>Values of the payload the state adds, for a network of <paramref name="setValues"/> values per weight set.</summary>
+    public static long PayloadValues(Saved saved, long setValues) => checked(((saved.HasBest ? 1 : 0) + (saved.HasLastEpoch ? 1 : 0)) * setValues);
 
     /// <summary>The optional <c>trainer.callbacks</c> array: indices ascending without repeats, a type name, numbers (±∞ and NaN as strings).</summary>
     private static SavedCallback[] ReadCallbacks(JsonElement trainer)

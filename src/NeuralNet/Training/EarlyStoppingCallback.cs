@@ -50,7 +50,7 @@ public sealed class EarlyStoppingCallback<T> : TrainingCallback<T>
     {
         ArgumentNullException.ThrowIfNull(context);
         _monitor = _settings.Monitor ?? (context.HasValidation ? TrainingMetric.ValidationLoss : TrainingMetric.TrainingLoss);
-        _best = _settings.RestoreBestWeights ? new ParameterSnapshot<T>(context.Network.Parameters) : null;
+        _best = _settings.RestoreBestWeights ? new ParameterSnapshot<T>(context.Network.WeightsAndState) : null; // running statistics too
         var saved = context.Resumed?.EarlyStopping ?? new TrainingState<T>.EarlyStoppingRecord(double.PositiveInfinity, 0, 0);
         (_bestValue, _bestEpoch, _epochsWithoutImprovement) = (saved.BestValue, saved.BestEpoch, saved.EpochsWithoutImprovement);
         if (context.Resumed?.BestWeights is { } weights)
@@ -87,7 +87,7 @@ public sealed class EarlyStoppingCallback<T> : TrainingCallback<T>
         int lastCompleted = context.Record?.Epoch ?? context.Resumed?.EpochsDone ?? 0;
         if (_best is not null && _bestEpoch > 0 && _bestEpoch != lastCompleted)
         {
-            var current = new ParameterSnapshot<T>(context.Network.Parameters);
+            var current = new ParameterSnapshot<T>(context.Network.WeightsAndState);
             current.Capture();
             LastEpochWeights = current.Copies; // a continued run goes on from here, not from the best weights
             _best.Restore();

@@ -143,7 +143,7 @@ internal static class EpochLoop
         options.Schedule?.RestoreState(resumed.ScheduleState);
         if (resumed.LastEpochWeights is { } last)
         {
-            var weights = new ParameterSnapshot<T>(network.Parameters);
+            var weights = new ParameterSnapshot<T>(network.WeightsAndState);
             weights.Load(last);
             weights.Restore(); // the run ended on the best epoch's weights; it goes on from where its epochs left off
         }

@@ -224,7 +224,7 @@ internal sealed class TrainingSet<T> : EpochData<T>
 
         foreach (T[][]? weights in new[] { state.BestWeights, state.LastEpochWeights })
         {
-            if (weights is not null && (weights.Length != network.Parameters.Count || weights.Where((w, i) => w.Length != network.Parameters[i].Length).Any()))
+            if (weights is not null && !network.FitsWeightSet(weights))
             {
                 throw new ArgumentException($"the training state holds weights for another network ({weights.Length} parameters; this network has {network.Parameters.Count}): {Fix}.", nameof(state));
             }

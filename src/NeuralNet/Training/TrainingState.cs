@@ -57,10 +57,10 @@ public sealed class TrainingState<T>
     /// <summary>The position of <see cref="TrainingOptions.Random"/>, or null when the run shuffled from the network's own source.</summary>
     internal (ulong S0, ulong S1, ulong S2, ulong S3, double? SpareGaussian)? ShuffleRandom { get; }
 
-    /// <summary>The best epoch's weights (one array per network parameter), when they are to be restored at the end.</summary>
+    /// <summary>The best epoch's weights (one array per network parameter, then one per layer state tensor: running statistics), when they are to be restored at the end.</summary>
     internal T[][]? BestWeights { get; }
 
-    /// <summary>The weights after the last epoch when the run ended by putting the best ones back; training continues from these.</summary>
+    /// <summary>The weights (and layer state, as <see cref="BestWeights"/>) after the last epoch when the run ended by putting the best ones back; training continues from these.</summary>
     internal T[][]? LastEpochWeights { get; }
 
     /// <summary>The states of the trainer's own callbacks that keep one (<see cref="TrainingCallback{T}.SaveState"/>), by their place in <see cref="Trainer{T}.Callbacks"/>.</summary>

@@ -98,7 +98,7 @@ public class NetworkAllocationTests
         AllocatedBy(() => network.Predict(x, output)).Should().Be(0);
     }
 
-    private static long AllocatedBy(Action step)
+    internal static long AllocatedBy(Action step)
     {
         for (int i = 0; i < 3; i++)
         {

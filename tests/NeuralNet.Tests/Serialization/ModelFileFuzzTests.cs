@@ -189,6 +189,15 @@ public sealed class ModelFileFuzzTests
         var adamW = new AdamWOptimizer<float>(0.01, weightDecay: 0.1);
         adamWNetwork.TrainStep(SampleNetworks.Batch<float>(4, 3, 4), SampleNetworks.Batch<float>(4, 3, 5), new Huber<float>(0.5), adamW);
 
+        var frozenNetwork = new Network<double>(8,
+            new DenseLayer<double>(3, 4, new Tanh<double>()) { Regularization = new Regularization(l1: 1e-3, l2: 1e-2, biases: true) },
+            new BatchNormalization<double>(4),
+            new DenseLayer<double>(4, 2) { Regularization = new Regularization(l2: 0.1) });
+        frozenNetwork.Layers[0].Frozen = true;
+        frozenNetwork.Layers[2].Parameters[1].Frozen = true;
+        var frozenAdam = new AdamOptimizer<double>(0.01);
+        frozenNetwork.TrainStep(SampleNetworks.Batch<double>(5, 3, 6), SampleNetworks.Batch<double>(5, 2, 7), new MeanSquaredError<double>(), frozenAdam);
+
         return
         [
             new("sgd checkpoint", SampleNetworks.ToBytes(sgdNetwork, sgd), false, true),
@@ -196,6 +205,7 @@ public sealed class ModelFileFuzzTests
             new("rmsprop float checkpoint", SampleNetworks.ToBytes(rmsNetwork, rms), true, true),
             new("adamw float checkpoint", SampleNetworks.ToBytes(adamWNetwork, adamW), true, true),
             new("network alone", SampleNetworks.ToBytes(SampleNetworks.EveryKind<double>()), false, false),
+            new("regularised and frozen checkpoint", SampleNetworks.ToBytes(frozenNetwork, frozenAdam), false, true),
         ];
     }
 
