@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Text.Json.Nodes;
 using NeuralNet.Initializers;
-using NeuralNet.Serialization;
+using NeuralNet.Onnx;
 
 namespace NeuralNet.Activations;
 
@@ -56,7 +56,7 @@ public abstract class ActivationFunction<T>
 
     /// <summary>
     /// The function's settings besides its name (leaky ReLU's and ELU's <c>alpha</c>), as JSON; empty for a
-    /// function without any. The model file stores them beside <see cref="Name"/>; a loader hands them to the factory registered under that name (<see cref="LayerRegistry"/>).
+    /// function without any. The model file stores them beside <see cref="Name"/>; a loader hands them to the factory registered under that name (<c>Serialization.LayerRegistry</c>).
     /// </summary>
     /// <returns>A new JSON object; it must not use the key <c>name</c>.</returns>
     public virtual JsonObject GetConfig() => [];

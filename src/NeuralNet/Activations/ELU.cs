@@ -1,7 +1,7 @@
 using System.Numerics;
 using NeuralNet.Initializers;
 using System.Text.Json.Nodes;
-using NeuralNet.Serialization;
+using NeuralNet.Onnx;
 
 namespace NeuralNet.Activations;
 

@@ -1,6 +1,6 @@
 using System.Numerics;
 using NeuralNet.Initializers;
-using NeuralNet.Serialization;
+using NeuralNet.Onnx;
 
 namespace NeuralNet.Activations;
 

@@ -2,7 +2,7 @@ using System.Numerics;
 using NeuralNet.Initializers;
 using NeuralNet.Kernels;
 using System.Text.Json.Nodes;
-using NeuralNet.Serialization;
+using NeuralNet.Onnx;
 
 namespace NeuralNet.Activations;
 

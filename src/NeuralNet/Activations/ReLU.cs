@@ -1,7 +1,7 @@
 using System.Numerics;
 using NeuralNet.Initializers;
 using NeuralNet.Kernels;
-using NeuralNet.Serialization;
+using NeuralNet.Onnx;
 
 namespace NeuralNet.Activations;
 

@@ -1,5 +1,5 @@
 using System.Numerics;
-using NeuralNet.Serialization;
+using NeuralNet.Onnx;
 
 namespace NeuralNet.Activations;
 

@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using NeuralNet.Kernels;
+using NeuralNet.Onnx;
 using NeuralNet.Serialization;
 using Tp = System.Numerics.Tensors.TensorPrimitives;
 
@@ -28,6 +29,7 @@ public sealed class BatchNormalization<T> : Layer<T>
     where T : struct, IFloatingPointIeee754<T>
 {
     private const int Y = 0, XHat = 1;
+    private readonly ScaleShift<T> _affine;
     private readonly Parameter<T> _scale;
     private readonly Parameter<T> _shift;
     private readonly Parameter<T> _runningMean;
@@ -50,19 +52,13 @@ public sealed class BatchNormalization<T> : Layer<T>
             throw new ArgumentOutOfRangeException(nameof(momentum), momentum, $"momentum must be in (0, 1] (received {momentum}).");
         }
 
-        if (!(epsilon > 0 && double.IsFinite(epsilon)))
-        {
-            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, $"epsilon must be a finite number > 0 (received {epsilon}).");
-        }
-
         InputSize = size;
         Momentum = momentum;
-        Epsilon = epsilon;
-        _scale = new Parameter<T>("scale", size, 1);
-        _shift = new Parameter<T>("shift", size, 1) { IsBias = true };
+        Epsilon = ScaleShift<T>.CheckEpsilon(epsilon, nameof(epsilon));
+        _affine = new ScaleShift<T>(size);
+        (_scale, _shift) = (_affine.Scale, _affine.Shift);
         _runningMean = new Parameter<T>("running_mean", size, 1);
         _runningVariance = new Parameter<T>("running_variance", size, 1);
-        _scale.Values.Fill(T.One);
         _runningVariance.Values.Fill(T.One);
         Parameters = [_scale, _shift];
         State = [_runningMean, _runningVariance];
@@ -209,14 +205,28 @@ public sealed class BatchNormalization<T> : Layer<T>
     /// <inheritdoc />
     public override string ExportOnnx(OnnxGraph<T> graph, string input, string name)
     {
-        ArgumentNullException.ThrowIfNull(graph);
-        graph.Initializer($"{name}.scale", [InputSize], _scale.Values.ToArray());
-        graph.Initializer($"{name}.shift", [InputSize], _shift.Values.ToArray());
+        _affine.AddInitializers(graph, name);
         graph.Initializer($"{name}.mean", [InputSize], _runningMean.Values.ToArray());
         graph.Initializer($"{name}.var", [InputSize], _runningVariance.Values.ToArray());
         graph.Node("BatchNormalization", [input, $"{name}.scale", $"{name}.shift", $"{name}.mean", $"{name}.var"], $"{name}.y",
             ("epsilon", (float)Epsilon), ("momentum", (float)(1 - Momentum))); // ONNX's momentum weighs the old running value
         return $"{name}.y";
+    }
+
+    /// <summary>The shapes of the scale and shift, and of the running mean and variance, a layer built from <paramref name="config"/> has.</summary>
+    internal static LayerShapes.Set ShapesFromConfig(JsonElement config)
+    {
+        int size = (int)HeaderField.Integer(config, "size", 1, Array.MaxLength);
+        return new([new(size, 1), new(size, 1)], [new(size, 1), new(size, 1)]);
+    }
+
+    /// <inheritdoc />
+    internal override string? ImpossibleState()
+    {
+        int at = Tp.IndexOfMin<T>(_runningVariance.Values);
+        return at >= 0 && _runningVariance.Values[at] < T.Zero
+            ? $"its running variance holds {_runningVariance.Values[at]} at index {at}, but a variance is never negative"
+            : null;
     }
 
     /// <summary>Rebuilds the layer from the settings <see cref="GetConfig"/> wrote.</summary>

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using NeuralNet.Activations;
 using NeuralNet.Initializers;
 using NeuralNet.Kernels;
+using NeuralNet.Onnx;
 using NeuralNet.Serialization;
 
 namespace NeuralNet.Layers;
@@ -208,16 +209,17 @@ public sealed class DenseLayer<T> : Layer<T>
         return $"{name}.a";
     }
 
+    /// <summary>The shapes of the weights and biases a dense layer built from <paramref name="config"/> has, read before building it.</summary>
+    internal static LayerShapes.Set ShapesFromConfig(JsonElement config)
+    {
+        (int inputs, int outputs) = Sizes(config);
+        return new([new(outputs, inputs), new(outputs, 1)], []);
+    }
+
     /// <summary>Rebuilds a dense layer from the settings <see cref="GetConfig"/> wrote.</summary>
     internal static DenseLayer<T> FromConfig(JsonElement config)
     {
-        int inputs = (int)HeaderField.Integer(config, "inputs", 1, Array.MaxLength);
-        int outputs = (int)HeaderField.Integer(config, "outputs", 1, Array.MaxLength);
-        if ((long)inputs * outputs > Array.MaxLength)
-        {
-            throw new InvalidDataException($"The model header describes a dense layer of {inputs} × {outputs} weights, more than an array can hold.");
-        }
-
+        (int inputs, int outputs) = Sizes(config);
         ActivationFunction<T> activation = LayerRegistry.CreateActivation<T>(HeaderField.Required(config, "activation", JsonValueKind.Object));
         string initializerName = HeaderField.String(config, "initializer");
 
@@ -228,6 +230,18 @@ public sealed class DenseLayer<T> : Layer<T>
 
     /// <inheritdoc />
     public override string ToString() => $"Dense({InputSize} → {OutputSize}, {Activation.Name})";
+
+    private static (int Inputs, int Outputs) Sizes(JsonElement config)
+    {
+        int inputs = (int)HeaderField.Integer(config, "inputs", 1, Array.MaxLength);
+        int outputs = (int)HeaderField.Integer(config, "outputs", 1, Array.MaxLength);
+        if ((long)inputs * outputs > Array.MaxLength)
+        {
+            throw new InvalidDataException($"The model header describes a dense layer of {inputs} × {outputs} weights, more than an array can hold.");
+        }
+
+        return (inputs, outputs);
+    }
 
     /// <summary>
     /// Z = X·Wᵀ + b, into <paramref name="z"/> (<c>rows × outputs</c>, column-major): Z starts as the

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using MathNet.Numerics.LinearAlgebra;
 using NeuralNet.Kernels;
+using NeuralNet.Onnx;
 using NeuralNet.Serialization;
 
 namespace NeuralNet.Layers;
@@ -144,6 +145,9 @@ public sealed class DropoutLayer<T> : Layer<T>
 
     /// <inheritdoc />
     public override string ExportOnnx(OnnxGraph<T> graph, string input, string name) => input; // the identity at inference
+
+    /// <summary>A dropout layer has no parameters and no state.</summary>
+    internal static LayerShapes.Set ShapesFromConfig(JsonElement config) => new([], []);
 
     /// <summary>Rebuilds a dropout layer from the settings <see cref="GetConfig"/> wrote; its mask source's position is restored when a network takes it.</summary>
     internal static DropoutLayer<T> FromConfig(JsonElement config)

@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Text.Json.Nodes;
 using NeuralNet.Activations;
 using MathNet.Numerics.LinearAlgebra;
-using NeuralNet.Serialization;
+using NeuralNet.Onnx;
 
 namespace NeuralNet.Layers;
 
@@ -67,16 +67,16 @@ public abstract class Layer<T>
 
     /// <summary>
     /// The name of the layer's kind (<c>dense</c>, <c>batch_norm</c>, …): the model file's <c>kind</c>,
-    /// the name a loader looks up in <see cref="LayerRegistry"/>, and the summary's first column. A
+    /// the name a loader looks up in <c>Serialization.LayerRegistry</c>, and the summary's first column. A
     /// user-written layer that is saved must override it with a name registered through
-    /// <see cref="LayerRegistry.Register(string, ILayerFactory)"/>; the default is the class name.
+    /// <c>LayerRegistry.Register(string, ILayerFactory)</c>; the default is the class name.
     /// </summary>
     public virtual string Kind => GetType().Name.Split('`')[0];
 
     /// <summary>
     /// The layer's settings (Keras's <c>get_config</c>): everything besides its parameters and state that
-    /// rebuilds it, as JSON (sizes, rates, the activation as <see cref="LayerRegistry.Describe{T}(Activations.ActivationFunction{T})"/>
-    /// gives it, nested layers as <see cref="LayerRegistry.Describe{T}(Layer{T})"/> gives them). The model file
+    /// rebuilds it, as JSON (sizes, rates, the activation as <c>LayerRegistry.Describe(activation)</c>
+    /// gives it, nested layers as <c>LayerRegistry.Describe(layer)</c> gives them). The model file
     /// writes it beside <see cref="Kind"/>; the factory registered for <see cref="Kind"/> reads it back.
     /// </summary>
     /// <returns>A new JSON object; it must not use the keys <c>kind</c>, <c>parameters</c> and <c>state</c>.</returns>
@@ -157,6 +157,23 @@ public abstract class Layer<T>
     /// <param name="random">The network's random source.</param>
     protected virtual void Initialize(RandomSource random)
     {
+    }
+
+    /// <summary>
+    /// What is impossible about the layer's loaded <see cref="State"/> (a negative running variance), or null when nothing is:
+    /// a loader refuses such a file instead of letting the layer predict NaN. A block asks the layers inside it.
+    /// </summary>
+    internal virtual string? ImpossibleState()
+    {
+        foreach (Layer<T> layer in Sublayers)
+        {
+            if (layer.ImpossibleState() is string problem)
+            {
+                return problem;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Lets the network that takes this layer initialise it.</summary>

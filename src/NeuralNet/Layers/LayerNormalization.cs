@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using NeuralNet.Kernels;
+using NeuralNet.Onnx;
 using NeuralNet.Serialization;
 using Tp = System.Numerics.Tensors.TensorPrimitives;
 
@@ -25,6 +26,7 @@ public sealed class LayerNormalization<T> : Layer<T>
 {
     private const int Y = 0, XHat = 1;
     private const int Mean = 0, InverseStd = 1, Sum = 2, SumXHat = 3;
+    private readonly ScaleShift<T> _affine;
     private readonly Parameter<T> _scale;
     private readonly Parameter<T> _shift;
     private readonly BatchBuffers<T> _buffers;
@@ -38,16 +40,10 @@ public sealed class LayerNormalization<T> : Layer<T>
     public LayerNormalization(int size, double epsilon = 1e-5)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
-        if (!(epsilon > 0 && double.IsFinite(epsilon)))
-        {
-            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, $"epsilon must be a finite number > 0 (received {epsilon}).");
-        }
-
         InputSize = size;
-        Epsilon = epsilon;
-        _scale = new Parameter<T>("scale", size, 1);
-        _shift = new Parameter<T>("shift", size, 1) { IsBias = true };
-        _scale.Values.Fill(T.One);
+        Epsilon = ScaleShift<T>.CheckEpsilon(epsilon, nameof(epsilon));
+        _affine = new ScaleShift<T>(size);
+        (_scale, _shift) = (_affine.Scale, _affine.Shift);
         Parameters = [_scale, _shift];
         _buffers = new BatchBuffers<T>(size, 2);
         _rowBuffers = new BatchBuffers<T>(4, 1); // per sample: mean, 1/σ, and two sums of the backward pass
@@ -202,11 +198,16 @@ public sealed class LayerNormalization<T> : Layer<T>
     /// <inheritdoc />
     public override string ExportOnnx(OnnxGraph<T> graph, string input, string name)
     {
-        ArgumentNullException.ThrowIfNull(graph);
-        graph.Initializer($"{name}.scale", [InputSize], _scale.Values.ToArray());
-        graph.Initializer($"{name}.shift", [InputSize], _shift.Values.ToArray());
+        _affine.AddInitializers(graph, name);
         graph.Node("LayerNormalization", [input, $"{name}.scale", $"{name}.shift"], $"{name}.y", ("axis", -1L), ("epsilon", (float)Epsilon));
         return $"{name}.y";
+    }
+
+    /// <summary>The shapes of the scale and shift a layer built from <paramref name="config"/> has.</summary>
+    internal static LayerShapes.Set ShapesFromConfig(JsonElement config)
+    {
+        int size = (int)HeaderField.Integer(config, "size", 1, Array.MaxLength);
+        return new([new(size, 1), new(size, 1)], []);
     }
 
     /// <summary>Rebuilds the layer from the settings <see cref="GetConfig"/> wrote.</summary>

@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using NeuralNet.Kernels;
+using NeuralNet.Onnx;
 using NeuralNet.Serialization;
 using Tp = System.Numerics.Tensors.TensorPrimitives;
 
@@ -214,6 +215,27 @@ public sealed class ResidualBlock<T> : Layer<T>
         string skip = Projection is null ? input : Projection.ExportOnnx(graph, input, $"{name}.projection");
         graph.Node("Add", [current, skip], $"{name}.y"); // y = F(x) + x
         return $"{name}.y";
+    }
+
+    /// <summary>
+    /// The shapes of the parameters and state a block built from <paramref name="config"/> has: its layers' in order, then the
+    /// projection's (a dense one when none is given and the sizes differ); null when a layer inside is of a user's kind.
+    /// </summary>
+    internal static LayerShapes.Set? ShapesFromConfig(JsonElement config)
+    {
+        int inputs = (int)HeaderField.Integer(config, "inputs", 1, Array.MaxLength);
+        int outputs = (int)HeaderField.Integer(config, "outputs", 1, Array.MaxLength);
+        List<LayerShapes.Set?> inner = HeaderField.Required(config, "layers", JsonValueKind.Array).EnumerateArray().Select(LayerRegistry.ExpectedShapes<T>).ToList();
+        if (config.TryGetProperty("projection", out JsonElement p) && p.ValueKind != JsonValueKind.Null)
+        {
+            inner.Add(LayerRegistry.ExpectedShapes<T>(p));
+        }
+        else if (inputs != outputs)
+        {
+            inner.Add(new LayerShapes.Set([new(outputs, inputs), new(outputs, 1)], []));
+        }
+
+        return inner.Any(s => s is null) ? null : new([.. inner.SelectMany(s => s!.Value.Parameters)], [.. inner.SelectMany(s => s!.Value.State)]);
     }
 
     /// <summary>Rebuilds the block, its layers through <see cref="LayerRegistry"/>, from the settings <see cref="GetConfig"/> wrote.</summary>

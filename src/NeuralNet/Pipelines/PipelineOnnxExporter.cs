@@ -1,4 +1,5 @@
 using System.Numerics;
+using NeuralNet.Onnx;
 using NeuralNet.Serialization;
 
 namespace NeuralNet.Pipelines;

@@ -17,6 +17,16 @@ internal static class BuiltInLayers<T>
         ["layer_norm"] = LayerNormalization<T>.FromConfig,
         ["residual"] = ResidualBlock<T>.FromConfig,
     };
+
+    /// <summary>Each built-in kind's parameter and state shapes, computed from its settings before anything is built.</summary>
+    public static readonly Dictionary<string, Func<JsonElement, LayerShapes.Set?>> Shapes = new(StringComparer.Ordinal)
+    {
+        ["dense"] = c => DenseLayer<T>.ShapesFromConfig(c),
+        ["dropout"] = c => DropoutLayer<T>.ShapesFromConfig(c),
+        ["batch_norm"] = c => BatchNormalization<T>.ShapesFromConfig(c),
+        ["layer_norm"] = c => LayerNormalization<T>.ShapesFromConfig(c),
+        ["residual"] = ResidualBlock<T>.ShapesFromConfig,
+    };
 }
 
 /// <summary>The built-in activation functions, listed once, with the type each name stands for.</summary>

@@ -168,6 +168,17 @@ public static class LayerRegistry
         return layer;
     }
 
+    /// <summary>
+    /// The shapes of the parameters and state the layer <paramref name="description"/> describes will have, from its settings
+    /// alone (nothing is built or allocated); null for a user's kind, whose factory alone knows them.
+    /// </summary>
+    internal static LayerShapes.Set? ExpectedShapes<T>(JsonElement description)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        string kind = HeaderField.String(description, "kind");
+        return BuiltInLayers<T>.Shapes.TryGetValue(kind, out var shapes) ? shapes(description) : null;
+    }
+
     internal static ActivationFunction<T> CreateActivation<T>(JsonElement description)
         where T : struct, IFloatingPointIeee754<T>
     {

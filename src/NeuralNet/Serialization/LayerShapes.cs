@@ -70,6 +70,24 @@ internal static class LayerShapes
         }
     }
 
+    /// <summary>The shapes of a layer's parameters and of its state.</summary>
+    public readonly record struct Set(TensorShape[] Parameters, TensorShape[] State);
+
+    /// <summary>
+    /// Refuses a layer entry whose declared shapes are not those its settings make (<paramref name="expected"/>), before the
+    /// layer is built: a forged file could otherwise declare small shapes, pass the length check, and make the layer allocate
+    /// what its settings say.
+    /// </summary>
+    public static void CheckDeclared(int index, string kind, Set expected, (TensorShape[] Parameters, TensorShape[] State) declared)
+    {
+        if (!expected.Parameters.SequenceEqual(declared.Parameters) || !expected.State.SequenceEqual(declared.State))
+        {
+            throw new InvalidDataException($"Layer {index} ({HeaderField.Printable(kind)}) declares parameters {Text(declared.Parameters)} and state {Text(declared.State)}, but its settings make parameters {Text(expected.Parameters)} and state {Text(expected.State)}.");
+        }
+    }
+
+    private static string Text(TensorShape[] shapes) => $"[{string.Join(", ", shapes.Select(t => $"{t.Rows}×{t.Columns}"))}]";
+
     public readonly record struct TensorShape(int Rows, int Columns)
     {
         public long Length => (long)Rows * Columns;

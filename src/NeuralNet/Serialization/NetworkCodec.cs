@@ -132,7 +132,16 @@ internal static class NetworkCodec
             throw new InvalidDataException("The model header describes more values than a file can hold.", e);
         }
 
-        // Every size is now known to fit in the file: build the network and read the weights into it.
+        // Every declared size is now known to fit in the file, and every built-in layer's settings must make exactly the declared shapes.
+        for (int i = 0; version >= 2 && i < layerElements.Length; i++)
+        {
+            if (LayerRegistry.ExpectedShapes<T>(layerElements[i]) is { } expected)
+            {
+                LayerShapes.CheckDeclared(i, HeaderField.String(layerElements[i], "kind"), expected, shapes[i]);
+            }
+        }
+
+        // Build the network and read the weights into it.
         Layer<T>[] layers = layerElements.Select(LayerRegistry.Create<T>).ToArray();
         Network<T> network = HeaderField.Construct("network", () => new Network<T>(seed, layers));
         if (randomState is { } state)
@@ -148,6 +157,11 @@ internal static class NetworkCodec
             {
                 reader.ReadInto<T>(tensor.Values);
                 CheckFinite<T>(tensor.Values, tensor.Name);
+            }
+
+            if (layers[i].ImpossibleState() is string problem)
+            {
+                throw new InvalidDataException($"Layer {i} ({layers[i]}) cannot hold the state the file gives it: {problem}.");
             }
 
             foreach (int f in frozen[i])

@@ -1,5 +1,6 @@
 using System.Numerics;
 using NeuralNet.Layers;
+using NeuralNet.Onnx;
 
 namespace NeuralNet.Serialization;
 

@@ -21,7 +21,7 @@ namespace NeuralNet.Tests.Layers;
 public sealed class NormalizationLayerTests
 {
     /// <summary>Every new layer, nested: 5 → BN → residual(dense, LN, dense; projection 8 → 6) → residual(dense, BN, dense) → dropout → dense.</summary>
-    private static Network<T> Deep<T>(ulong seed = 3)
+    internal static Network<T> Deep<T>(ulong seed = 3)
         where T : struct, IFloatingPointIeee754<T> =>
         new(seed,
             new BatchNormalization<T>(5),
@@ -279,7 +279,7 @@ public sealed class NormalizationLayerTests
     }
 
     /// <summary>The deep network after a few training steps, so that the running statistics and scales are not their initial values.</summary>
-    private static Network<T> Trained<T>()
+    internal static Network<T> Trained<T>()
         where T : struct, IFloatingPointIeee754<T>
     {
         Network<T> network = Deep<T>();
@@ -292,7 +292,7 @@ public sealed class NormalizationLayerTests
         return network;
     }
 
-    private static Matrix<T> Targets<T>(int rows)
+    internal static Matrix<T> Targets<T>(int rows)
         where T : struct, IFloatingPointIeee754<T> => Matrix<T>.Build.Dense(rows, 1, (r, _) => T.CreateChecked(r % 3));
 
     private static double Difference(double[] values, int i, Func<double> objective)

@@ -285,15 +285,18 @@ public sealed class ModelFileFuzzTests
         }
     }
 
-    /// <summary>Whether every weight, optimizer state value, learning rate and activation parameter is of a moderate size (below 10³).</summary>
+    /// <summary>Whether every weight, layer state value (running statistics), optimizer state value, learning rate, activation parameter and regularisation strength is of a moderate size (below 10³).</summary>
     private static bool Plausible<T>(Network<T> network, Optimizer<T>? optimizer)
         where T : struct, System.Numerics.IFloatingPointIeee754<T>
     {
         T limit = T.CreateChecked(1e3);
         bool Moderate(ReadOnlySpan<T> values) => values.IsEmpty || T.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(values)) < limit;
         bool ModerateActivation(Layer<T> layer) => layer is not DenseLayer<T> { Activation: ELU<T> { Alpha: >= 1e3 } };
+        IEnumerable<Layer<T>> Walk(Layer<T> layer) => layer.Sublayers.SelectMany(Walk).Prepend(layer);
         return (optimizer is null || optimizer.LearningRate < 1e3)
             && network.Layers.All(ModerateActivation)
+            && network.Layers.SelectMany(Walk).All(l => l.Regularization is null || (l.Regularization.L1 < 1e3 && l.Regularization.L2 < 1e3))
+            && network.Layers.SelectMany(l => l.State).All(s => Moderate(s.Values))
             && network.Parameters.All(p => Moderate(p.Values) && (optimizer?.StateOf(p) is not { } state || Enumerable.Range(0, state.SlotCount).All(s => Moderate(state.Slot(s)))));
     }
 

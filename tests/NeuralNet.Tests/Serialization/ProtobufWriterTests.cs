@@ -1,4 +1,5 @@
 using FluentAssertions;
+using NeuralNet.Onnx;
 using NeuralNet.Serialization;
 using Xunit;
 

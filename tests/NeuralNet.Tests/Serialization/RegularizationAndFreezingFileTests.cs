@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using FluentAssertions;
 using MathNet.Numerics.LinearAlgebra;
@@ -161,16 +160,6 @@ public sealed class RegularizationAndFreezingFileTests
     internal static string Header(byte[] file) => System.Text.Encoding.UTF8.GetString(file, 16, BitConverter.ToInt32(file, 12));
 
     /// <summary>The file with one field of layer <paramref name="layer"/>'s header entry set to <paramref name="json"/>, re-signed.</summary>
-    internal static byte[] WithLayerField(byte[] file, int layer, string field, string json)
-    {
-        int headerLength = BitConverter.ToInt32(file, 12);
-        JsonNode header = JsonNode.Parse(file.AsSpan(16, headerLength))!;
-        string placeholder = $"__{Guid.NewGuid():N}__";
-        header["layers"]![layer]![field] = placeholder;
-        byte[] headerBytes = System.Text.Encoding.UTF8.GetBytes(header.ToJsonString().Replace($"\"{placeholder}\"", json, StringComparison.Ordinal));
-        byte[] payload = file.AsSpan(16 + headerLength, file.Length - 32 - 16 - headerLength).ToArray();
-        byte[] bytes = [.. file.AsSpan(0, 12), .. BitConverter.GetBytes(headerBytes.Length), .. headerBytes, .. payload, .. new byte[32]];
-        SHA256.HashData(bytes.AsSpan(0, bytes.Length - 32), bytes.AsSpan(bytes.Length - 32));
-        return bytes;
-    }
+    internal static byte[] WithLayerField(byte[] file, int layer, string field, string json) =>
+        ForgedShapeTests.Forge(file, header => header["layers"]![layer]![field] = JsonNode.Parse(json));
 }

@@ -5,6 +5,7 @@ using MathNet.Numerics.LinearAlgebra;
 using NeuralNet.Activations;
 using NeuralNet.Layers;
 using NeuralNet.Losses;
+using NeuralNet.Onnx;
 using NeuralNet.Optimizers;
 using NeuralNet.Serialization;
 using Xunit;

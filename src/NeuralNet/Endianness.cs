@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 
-namespace NeuralNet.Serialization;
+namespace NeuralNet;
 
 /// <summary>Byte-order swapping for the (rare) big-endian machine: the file is always little-endian.</summary>
 internal static class Endianness

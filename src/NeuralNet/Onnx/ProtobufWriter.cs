@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 
-namespace NeuralNet.Serialization;
+namespace NeuralNet.Onnx;
 
 /// <summary>
 /// The few protocol-buffer encodings an ONNX model needs: varints, 32-bit floats and length-delimited

@@ -1,13 +1,13 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
 
-namespace NeuralNet.Serialization;
+namespace NeuralNet.Onnx;
 
 /// <summary>
 /// An ONNX graph under construction (nodes, initializers, one input and one output) and its encoding
 /// as an ONNX <c>ModelProto</c>. Field numbers are those of onnx.proto (IR version 7, opset 17).
-/// Each layer and activation adds its own nodes to it (<see cref="Layers.Layer{T}.ExportOnnx"/>,
-/// <see cref="Activations.ActivationFunction{T}.ExportOnnx"/>); a user-written layer does the same.
+/// Each layer and activation adds its own nodes to it (<c>Layer&lt;T&gt;.ExportOnnx</c>,
+/// <c>ActivationFunction&lt;T&gt;.ExportOnnx</c>); a user-written layer does the same.
 /// </summary>
 /// <typeparam name="T">The element type of the model's tensors, <see cref="float"/> or <see cref="double"/>.</typeparam>
 public sealed class OnnxGraph<T>

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace NeuralNet.Serialization;
+namespace NeuralNet.Onnx;
 
 /// <summary>
 /// What the activations' ONNX forms share. ONNX Runtime implements LeakyRelu, Elu, Selu, Softplus and Erf
