@@ -11,8 +11,9 @@ public sealed partial class Network<T>
 {
     /// <summary>For each parameter, the layers that hold it, outermost first (a block, then the layer inside it).</summary>
     private readonly Layer<T>[][] _owners;
-    private Parameter<T>[] _trainable = [];
-    private IReadOnlyList<Parameter<T>> _trainableView = [];
+    private int _settingsVersion = -1;
+    private (int Index, T L1, T L2)[] _regularized = [];
+    private System.Collections.ObjectModel.ReadOnlyCollection<Parameter<T>> _trainable = Array.AsReadOnly(Array.Empty<Parameter<T>>());
 
     /// <summary>
     /// The penalty of every layer's <see cref="Layer{T}.Regularization"/> at the current weights,
@@ -22,33 +23,36 @@ public sealed partial class Network<T>
     /// <returns>The penalty, ≥ 0.</returns>
     public T RegularizationPenalty()
     {
+        Refresh();
         T penalty = T.Zero;
-        for (int i = 0; i < _parameters.Length; i++)
+        foreach ((int index, T l1, T l2) in _regularized)
         {
-            if (RegularizationOf(i) is { } r)
-            {
-                Span<T> values = _parameters[i].Values;
-                penalty += T.CreateChecked(r.L1) * Tp.SumOfMagnitudes<T>(values) + T.CreateChecked(r.L2) * Tp.SumOfSquares<T>(values);
-            }
+            Span<T> values = _parameters[index].Values;
+            penalty += l1 * Tp.SumOfMagnitudes<T>(values) + l2 * Tp.SumOfSquares<T>(values);
         }
 
         return penalty;
     }
 
+    /// <summary>
+    /// The parameters the optimizer steps: those not frozen, in network order. The same list instance while no
+    /// <see cref="Parameter{T}.Frozen"/> flag changes, so the optimizer's per-list cache holds and a step allocates nothing.
+    /// </summary>
+    internal IReadOnlyList<Parameter<T>> TrainableParameters()
+    {
+        Refresh();
+        return _trainable;
+    }
+
     /// <summary>Adds <c>l1·sign(w) + 2·l2·w</c> to the gradient of every regularised parameter (after the backward phase).</summary>
     private void AddRegularizationGradients()
     {
-        for (int i = 0; i < _parameters.Length; i++)
+        Refresh();
+        foreach ((int index, T l1, T l2) in _regularized)
         {
-            if (RegularizationOf(i) is not { } r)
+            Span<T> values = _parameters[index].Values, gradients = _parameters[index].Gradients;
+            if (l1 > T.Zero)
             {
-                continue;
-            }
-
-            Span<T> values = _parameters[i].Values, gradients = _parameters[i].Gradients;
-            if (r.L1 > 0)
-            {
-                T l1 = T.CreateChecked(r.L1);
                 for (int j = 0; j < values.Length; j++)
                 {
                     T w = values[j];
@@ -56,11 +60,43 @@ public sealed partial class Network<T>
                 }
             }
 
-            if (r.L2 > 0)
+            if (l2 > T.Zero)
             {
-                Tp.MultiplyAdd(values, T.CreateChecked(2 * r.L2), gradients, gradients); // g ← g + 2·l2·w
+                Tp.MultiplyAdd(values, l2 + l2, gradients, gradients); // g ← g + 2·l2·w
             }
         }
+    }
+
+    /// <summary>
+    /// Recomputes the regularised parameters and the trainable list when any layer's <see cref="Layer{T}.Regularization"/>
+    /// or any parameter's <see cref="Parameter{T}.Frozen"/> changed since the last time (one comparison per call otherwise:
+    /// the one-sample training step runs millions of times a second).
+    /// </summary>
+    private void Refresh()
+    {
+        int version = TrainingSettings.Version;
+        if (version == _settingsVersion)
+        {
+            return;
+        }
+
+        var regularized = new List<(int, T, T)>();
+        for (int i = 0; i < _parameters.Length; i++)
+        {
+            if (RegularizationOf(i) is { } r)
+            {
+                regularized.Add((i, T.CreateChecked(r.L1), T.CreateChecked(r.L2)));
+            }
+        }
+
+        Parameter<T>[] trainable = _parameters.Where(p => !p.Frozen).ToArray();
+        _regularized = [.. regularized];
+        if (trainable.Length != _trainable.Count || trainable.Where((p, i) => !ReferenceEquals(p, _trainable[i])).Any())
+        {
+            _trainable = Array.AsReadOnly(trainable); // a new list only when it changed: the optimizer keys its cache on it
+        }
+
+        _settingsVersion = version;
     }
 
     /// <summary>The regularisation that applies to parameter <paramref name="index"/>: the innermost layer's that sets one, or null.</summary>
@@ -77,34 +113,6 @@ public sealed partial class Network<T>
 
         return null;
     }
-
-    /// <summary>
-    /// The parameters the optimizer steps: those not frozen, in network order. The same list instance while no
-    /// <see cref="Parameter{T}.Frozen"/> flag changes, so the optimizer's per-list cache holds and a step allocates nothing.
-    /// </summary>
-    internal IReadOnlyList<Parameter<T>> TrainableParameters()
-    {
-        int k = 0;
-        bool same = true;
-        foreach (Parameter<T> parameter in _parameters)
-        {
-            if (!parameter.Frozen)
-            {
-                same &= k < _trainable.Length && ReferenceEquals(_trainable[k], parameter);
-                k++;
-            }
-        }
-
-        if (same && k == _trainable.Length)
-        {
-            return _trainableView;
-        }
-
-        _trainable = _parameters.Where(p => !p.Frozen).ToArray();
-        _trainableView = Array.AsReadOnly(_trainable);
-        return _trainableView;
-    }
-
     private static Layer<T>[][] OwnersOf(Layer<T>[] layers, Parameter<T>[] parameters)
     {
         var index = new Dictionary<Parameter<T>, int>(ReferenceEqualityComparer.Instance);

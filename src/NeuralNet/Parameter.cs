@@ -14,6 +14,7 @@ public sealed class Parameter<T>
 {
     private readonly T[] _values;
     private readonly T[] _gradients;
+    private bool _frozen;
 
     /// <summary>Creates a parameter of zeros with a zero gradient; layers create their own, and so may a user-written layer.</summary>
     /// <param name="name">The parameter's name within its layer, e.g. <c>weights</c>.</param>
@@ -63,7 +64,15 @@ public sealed class Parameter<T>
     /// optimizer, so it is not updated and gets no optimizer state, and <see cref="Network{T}.ParameterCount"/> and the
     /// summary count it as frozen, not trainable. The backward phase still fills its gradient. Saved in the model file.
     /// </summary>
-    public bool Frozen { get; set; }
+    public bool Frozen
+    {
+        get => _frozen;
+        set
+        {
+            _frozen = value;
+            TrainingSettings.Changed();
+        }
+    }
 
     /// <summary>
     /// Whether this is an additive offset (a dense layer's biases, a normalisation's shift) rather than a weight:

@@ -21,6 +21,8 @@ namespace NeuralNet.Layers;
 public abstract class Layer<T>
     where T : struct, IFloatingPointIeee754<T>
 {
+    private Regularization? _regularization;
+
     /// <summary>Features each input row has.</summary>
     public abstract int InputSize { get; }
 
@@ -45,7 +47,15 @@ public abstract class Layer<T>
     /// the network's training step and backward phase add it to the loss and the gradients. A block's covers
     /// the parameters of the layers inside it too, except those of a layer that sets its own. Saved in the model file.
     /// </summary>
-    public Regularization? Regularization { get; set; }
+    public Regularization? Regularization
+    {
+        get => _regularization;
+        set
+        {
+            _regularization = value;
+            TrainingSettings.Changed();
+        }
+    }
 
     /// <summary>
     /// Whether every parameter of this layer is <see cref="Parameter{T}.Frozen"/> (a block's: its layers' too):
