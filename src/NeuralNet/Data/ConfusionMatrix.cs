@@ -63,11 +63,13 @@ public sealed class ConfusionMatrix
 
     /// <summary>F1 of class <paramref name="k"/>: <c>2PR/(P + R)</c>, the harmonic mean of precision and recall.</summary>
     /// <param name="k">The class.</param>
-    public double F1(int k)
-    {
-        double p = Precision(k), r = Recall(k);
-        return p + r == 0 ? 0 : 2 * p * r / (p + r);
-    }
+    public double F1(int k) => F1Of(Precision(k), Recall(k));
+
+    /// <summary><c>numerator / denominator</c>, 0 when the denominator is 0 (scikit-learn's <c>zero_division=0</c>); precision and recall (here and in the training metrics) are this ratio.</summary>
+    internal static double Ratio(long numerator, long denominator) => denominator == 0 ? 0 : numerator / (double)denominator;
+
+    /// <summary>The harmonic mean of precision and recall, <c>2PR/(P + R)</c>, 0 when both are 0 (here and in the training metrics).</summary>
+    internal static double F1Of(double precision, double recall) => precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall); // 2PR/(P + R)
 
     /// <summary>The matrix (rows: actual, columns: predicted) and a per-class table of precision, recall, F1 and support.</summary>
     public override string ToString()
@@ -88,8 +90,6 @@ public sealed class ConfusionMatrix
 
         return text.AppendLine(inv, $"accuracy {Accuracy:F4} of {Total}").ToString();
     }
-
-    private static double Ratio(int numerator, int denominator) => denominator == 0 ? 0 : numerator / (double)denominator;
 
     private static void CheckClass(int k, int classes, int index, string parameterName)
     {

@@ -1,3 +1,5 @@
+using NeuralNet.Data;
+
 namespace NeuralNet.Metrics;
 
 /// <summary>
@@ -33,13 +35,13 @@ internal sealed class ClassCounts
     }
 
     /// <summary>Precision of class k: <c>TP/(TP + FP)</c>, 0 when nothing was predicted as k.</summary>
-    public double Precision(int k) => Ratio(_truePositives[k], _predicted[k]); // TP / (TP + FP)
+    public double Precision(int k) => ConfusionMatrix.Ratio(_truePositives[k], _predicted[k]); // TP / (TP + FP)
 
     /// <summary>Recall of class k: <c>TP/(TP + FN)</c>, 0 when no sample is of class k.</summary>
-    public double Recall(int k) => Ratio(_truePositives[k], _actual[k]); // TP / (TP + FN)
+    public double Recall(int k) => ConfusionMatrix.Ratio(_truePositives[k], _actual[k]); // TP / (TP + FN)
 
     /// <summary>F1 of class k: the harmonic mean of its precision and recall, 0 when both are 0.</summary>
-    public double F1(int k) => Ratio(2 * _truePositives[k], _predicted[k] + _actual[k]); // 2PR/(P + R) = 2TP / (2TP + FP + FN)
+    public double F1(int k) => ConfusionMatrix.F1Of(Precision(k), Recall(k)); // 2PR/(P + R)
 
     /// <summary>The mean of <paramref name="perClass"/> over the classes that were predicted or occurred; NaN when none did.</summary>
     public double Macro(Func<int, double> perClass)
@@ -57,7 +59,4 @@ internal sealed class ClassCounts
 
         return classes == 0 ? double.NaN : sum / classes; // (1/K) Σ_k metric_k over the K classes seen
     }
-
-    /// <summary><c>numerator / denominator</c>, 0 when the denominator is 0 (scikit-learn's zero_division=0).</summary>
-    internal static double Ratio(long numerator, long denominator) => denominator == 0 ? 0 : numerator / (double)denominator;
 }

@@ -20,7 +20,8 @@ public sealed class EarlyStoppingCallback<T> : TrainingCallback<T>
 {
     private readonly EarlyStopping _settings;
     private ParameterSnapshot<T>? _best;
-    private TrainingMetric _monitor;
+    private string _monitor = "loss";
+    private bool _higherIsBetter;
     private double _bestValue;
     private int _bestEpoch, _epochsWithoutImprovement;
 
@@ -49,7 +50,8 @@ public sealed class EarlyStoppingCallback<T> : TrainingCallback<T>
     public override void OnTrainBegin(TrainingContext<T> context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        _monitor = _settings.Monitor ?? (context.HasValidation ? TrainingMetric.ValidationLoss : TrainingMetric.TrainingLoss);
+        _monitor = _settings.MonitorName ?? MonitoredColumn.Of(_settings.Monitor ?? (context.HasValidation ? TrainingMetric.ValidationLoss : TrainingMetric.TrainingLoss));
+        _higherIsBetter = context.HigherIsBetter(_monitor, "early stopping");
         _best = _settings.RestoreBestWeights ? new ParameterSnapshot<T>(context.Network.WeightsAndState) : null; // running statistics too
         var saved = context.Resumed?.EarlyStopping ?? new TrainingState<T>.EarlyStoppingRecord(double.PositiveInfinity, 0, 0);
         (_bestValue, _bestEpoch, _epochsWithoutImprovement) = (saved.BestValue, saved.BestEpoch, saved.EpochsWithoutImprovement);
@@ -66,7 +68,7 @@ public sealed class EarlyStoppingCallback<T> : TrainingCallback<T>
     public override void OnEpochEnd(TrainingContext<T> context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        double value = (EpochRecord.HigherIsBetter(_monitor) ? -1 : 1) * context.Record!.Value(_monitor)!.Value; // compared as "lower is better"
+        double value = (_higherIsBetter ? -1 : 1) * context.Record!.Value(_monitor)!.Value; // compared as "lower is better"
         if (!double.IsNaN(value) && (_bestEpoch == 0 || value < _bestValue - _settings.MinDelta))
         {
             (_bestValue, _bestEpoch, _epochsWithoutImprovement) = (value, context.Epoch, 0);

@@ -32,6 +32,7 @@ internal static class EpochLoop
         {
             LastEpoch = done + options.Epochs,
             HasValidation = data.HasValidation,
+            Metrics = metrics.Metrics,
             Resumed = resumed,
         };
         var clock = Stopwatch.StartNew();

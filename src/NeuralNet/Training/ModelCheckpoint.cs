@@ -40,14 +40,28 @@ public sealed class ModelCheckpoint<T> : TrainingCallback<T>
         MinDelta = double.IsFinite(minDelta) ? minDelta : throw new ArgumentOutOfRangeException(nameof(minDelta), minDelta, $"minDelta must be finite (received {minDelta}).");
     }
 
+    /// <summary>Saves after each epoch whose value of the history column <paramref name="monitor"/> is better than every earlier one by more than <paramref name="minDelta"/>.</summary>
+    /// <param name="path">The file; <c>{epoch}</c> in it is replaced by the epoch number.</param>
+    /// <param name="monitor">The column: <c>loss</c>, <c>val_loss</c>, a metric's name or <c>val_</c> + name (e.g. <c>val_auc</c>); whether higher is better comes from the metric.</param>
+    /// <param name="minDelta">The smallest change that counts as an improvement, ≥ 0; default 0.</param>
+    public ModelCheckpoint(string path, string monitor, double minDelta = 0)
+        : this(path, TrainingMetric.TrainingLoss, minDelta)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(monitor);
+        (Monitor, MonitorName) = (null, monitor);
+    }
+
     /// <summary>The file written (a <c>{epoch}</c> in it stands for the epoch number).</summary>
     public string Path { get; }
 
     /// <summary>Save every this many epochs; null when saving the best by <see cref="Monitor"/>.</summary>
     public int? EveryEpochs { get; }
 
-    /// <summary>The metric whose improvement triggers a save; null when saving every <see cref="EveryEpochs"/>.</summary>
+    /// <summary>The metric whose improvement triggers a save; null when saving every <see cref="EveryEpochs"/> or by <see cref="MonitorName"/>.</summary>
     public TrainingMetric? Monitor { get; }
+
+    /// <summary>The history column whose improvement triggers a save, when given by name; else null.</summary>
+    public string? MonitorName { get; }
 
     /// <summary>The smallest improvement of <see cref="Monitor"/> that triggers a save.</summary>
     public double MinDelta { get; }
@@ -77,10 +91,11 @@ public sealed class ModelCheckpoint<T> : TrainingCallback<T>
         ArgumentNullException.ThrowIfNull(context);
         EpochRecord record = context.Record!;
         bool save;
-        if (Monitor is TrainingMetric monitor)
+        if ((MonitorName ?? (Monitor is { } metric ? MonitoredColumn.Of(metric) : null)) is string column)
         {
-            double raw = record.Value(monitor) ?? throw new InvalidOperationException($"ModelCheckpoint monitors {monitor}, which this run does not record (validation metrics need validation data; accuracy a classifier, RMSE and R² a regressor).");
-            double value = (EpochRecord.HigherIsBetter(monitor) ? -1 : 1) * raw;
+            bool higherIsBetter = context.HigherIsBetter(column, nameof(ModelCheckpoint<T>));
+            double raw = record.Value(column) ?? throw new InvalidOperationException($"ModelCheckpoint monitors '{column}', which this run does not record.");
+            double value = (higherIsBetter ? -1 : 1) * raw;
             save = value < _best - MinDelta;
             _best = save ? value : _best;
         }

@@ -50,7 +50,7 @@ internal sealed class StreamingFit<T> : EpochData<T>
 
         network.CheckLossFits(trainer.Loss, LossName); // a loss that cannot fit the output is refused before training, as in memory
         Metrics = new MetricSet<T>(MetricSet<T>.Choose(options.Metrics, network.OutputSize, trainer.IsClassifier, OptionsName), trainer.IsClassifier, TrainingSet<T>.ThresholdFor(trainer.Loss));
-        TrainingSet<T>.CheckCallbacksAndMonitors(trainer, validation is not null, OptionsName);
+        TrainingChecks<T>.CheckCallbacksAndMonitors(trainer, validation is not null, Metrics.Metrics, OptionsName);
 
         _trainer = trainer;
         _training = training;

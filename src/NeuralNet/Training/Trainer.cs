@@ -181,7 +181,7 @@ public sealed class Trainer<T>
     }
 
     /// <summary>The loss and metrics of the network on <paramref name="inputs"/> (evaluation mode: no dropout, no change to the network).</summary>
-    /// <remarks>The metrics are those of <see cref="TrainingOptions.Metrics"/> (by default accuracy for a classification loss, RMSE and R² for regression); their objects are reset and measure this data.</remarks>
+    /// <remarks>The metrics are those of <see cref="TrainingOptions.Metrics"/> (by default accuracy for a classification loss, RMSE and R² for regression); their objects are reset and measure this data, so from a callback of a running <c>Fit</c> call it in <see cref="TrainingCallback{T}.OnEpochEnd"/> (after the epoch's record), not in a batch hook.</remarks>
     /// <param name="inputs">The inputs, <c>samples × <see cref="Network{T}.InputSize"/></c>, finite.</param>
     /// <param name="targets">The targets, one row per sample, in the shape the loss expects.</param>
     /// <returns>The loss and the metrics.</returns>

@@ -64,8 +64,16 @@ public sealed class TrainingContext<T>
     /// <summary>Whether the run has validation data.</summary>
     internal bool HasValidation { get; init; }
 
+    /// <summary>The run's metrics (their names are the history's columns).</summary>
+    internal IReadOnlyList<Metrics.Metric> Metrics { get; init; } = [];
+
     /// <summary>The state the run continues from, or null for a new run.</summary>
     internal TrainingState<T>? Resumed { get; init; }
+
+    /// <summary>Whether a higher value of the history column <paramref name="column"/> is better; throws when the run does not record it.</summary>
+    internal bool HigherIsBetter(string column, string who)
+        => MonitoredColumn.HigherIsBetter(column, Metrics, HasValidation)
+            ?? throw new InvalidOperationException($"{who} monitors '{column}', which this run does not record (the columns are loss, the metrics' names, and with validation data val_loss and val_ + each name).");
 
     /// <summary>Asks the run to end with <paramref name="reason"/>; the first reason given wins.</summary>
     internal void Stop(StopReason reason) => StopReason ??= reason;

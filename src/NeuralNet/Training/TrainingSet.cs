@@ -137,8 +137,8 @@ internal sealed class TrainingSet<T> : EpochData<T>
             throw new ArgumentException($"validationSplit {options.ValidationSplit} of {inputs.RowCount} samples leaves no training samples.", nameof(inputs));
         }
 
-        CheckResumable(resumed, network, options, split, heldOut, inputs.RowCount, nameof(inputs));
-        CheckCallbacksAndMonitors(trainer, validationInputs is not null || split, nameof(options));
+        TrainingChecks<T>.CheckResumable(resumed, network, options, split, heldOut, inputs.RowCount, nameof(inputs));
+        TrainingChecks<T>.CheckCallbacksAndMonitors(trainer, validationInputs is not null || split, metrics.Metrics, nameof(options));
 
         // Everything is checked: from here on the random source may advance.
         int[]? held = null;
@@ -206,97 +206,6 @@ internal sealed class TrainingSet<T> : EpochData<T>
         }
 
         return weights;
-    }
-
-    /// <summary>Checks that a saved state fits this network and data before a continued run changes anything.</summary>
-    private static void CheckResumable(TrainingState<T>? state, Network<T> network, TrainingOptions options, bool split, int heldOut, int rows, string inputs)
-    {
-        if (state is null)
-        {
-            return;
-        }
-
-        const string Fix = "set Trainer.State to null to start a new run";
-        if (split && state.ValidationRows is { } saved && (saved.Length != heldOut || saved.Any(r => r >= rows)))
-        {
-            throw new ArgumentException($"the run being continued held out {saved.Length} validation rows of its data; this data ({rows} rows, split {options.ValidationSplit}) is not that data: pass the same training data, or {Fix}.", inputs);
-        }
-
-        foreach (T[][]? weights in new[] { state.BestWeights, state.LastEpochWeights })
-        {
-            if (weights is not null && !network.FitsWeightSet(weights))
-            {
-                throw new ArgumentException($"the training state holds weights for another network ({weights.Length} parameters; this network has {network.Parameters.Count}): {Fix}.", nameof(state));
-            }
-        }
-
-        if (state.ShuffleRandom is not null && options.Random is null)
-        {
-            throw new ArgumentException($"the run being continued shuffled from TrainingOptions.Random: set a RandomSource there to continue its sequence, or {Fix}.", nameof(options));
-        }
-
-        try
-        {
-            if (options.Schedule is { } schedule)
-            {
-                double[] keep = schedule.SaveState(); // try the saved state on, then put the schedule back: Run restores it for real
-                schedule.RestoreState(state.ScheduleState);
-                schedule.RestoreState(keep);
-            }
-        }
-        catch (ArgumentException e)
-        {
-            throw new ArgumentException($"the training state does not fit the schedule {options.Schedule!.GetType().Name}: {e.Message} ({Fix}).", nameof(options), e);
-        }
-    }
-
-    /// <summary>No null callback, one early stopping per run, and every monitored metric recorded by the run (in memory or streamed).</summary>
-    internal static void CheckCallbacksAndMonitors(Trainer<T> trainer, bool hasValidation, string optionsName)
-    {
-        const string callbacksName = nameof(trainer.Callbacks);
-        CheckCallbacks(trainer, callbacksName);
-        foreach (EarlyStoppingCallback<T> early in trainer.Callbacks.OfType<EarlyStoppingCallback<T>>())
-        {
-            CheckMonitor(early.Settings.Monitor, hasValidation, trainer.IsClassifier, callbacksName);
-        }
-
-        CheckMonitor(trainer.Options.EarlyStopping?.Monitor, hasValidation, trainer.IsClassifier, optionsName);
-        CheckMonitor((trainer.Options.Schedule as ReduceOnPlateauSchedule)?.Monitor, hasValidation, trainer.IsClassifier, optionsName);
-    }
-
-    private static void CheckCallbacks(Trainer<T> trainer, string callbacksName)
-    {
-        IList<TrainingCallback<T>> callbacks = trainer.Callbacks;
-        if (callbacks.Any(c => c is null))
-        {
-            throw new ArgumentException("Trainer.Callbacks must not hold null.", callbacksName);
-        }
-
-        int earlyStoppings = callbacks.OfType<EarlyStoppingCallback<T>>().Count() + (trainer.Options.EarlyStopping is null ? 0 : 1);
-        if (earlyStoppings > 1)
-        {
-            throw new ArgumentException($"a run takes one early stopping (received {earlyStoppings}: TrainingOptions.EarlyStopping and EarlyStoppingCallback in Trainer.Callbacks count alike); keep one.", callbacksName);
-        }
-    }
-
-    private static void CheckMonitor(TrainingMetric? monitor, bool hasValidation, bool classifier, string options)
-    {
-        if (monitor is null or TrainingMetric.TrainingLoss)
-        {
-            return;
-        }
-
-        if (!hasValidation)
-        {
-            throw new ArgumentException($"the monitored metric {monitor} needs validation data: pass it to Fit or set ValidationSplit.", options);
-        }
-
-        bool classification = monitor == TrainingMetric.ValidationAccuracy;
-        bool regression = monitor is TrainingMetric.ValidationRmse or TrainingMetric.ValidationRSquared;
-        if ((classification && !classifier) || (regression && classifier))
-        {
-            throw new ArgumentException($"the monitored metric {monitor} is not recorded for a {(classifier ? "classification" : "regression")} loss.", options);
-        }
     }
 
     private static Matrix<T> Rows(Matrix<T> source, int[] rows) => Matrix<T>.Build.Dense(rows.Length, source.ColumnCount, (i, c) => source[rows[i], c]);
