@@ -23,7 +23,7 @@ const string DefaultFolder = "/usr/share/datasets/fashion-mnist";
 string[] files = ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"];
 var commandLine = new SampleCommandLine(
         "FashionMnist",
-        "a 784-128-10 network learns to recognise 10 kinds of clothes from 28×28 photos (60,000 train, 15 % of them held out for validation, 10,000 test); reports validation accuracy per epoch and the test accuracy at the end. An epoch takes 0.5-0.7 s on an idle two-core machine (longer on a busy one); --epochs 10 reaches 86.7 % test accuracy with the default seed.",
+        "a 784-128-10 network learns to recognise 10 kinds of clothes from 28×28 photos (60,000 train, 15 % of them held out for validation, 10,000 test); reports validation accuracy per epoch and the test accuracy at the end. An epoch costs about 0.7 s of CPU time (less wall time on two idle cores, more on a busy machine); --epochs 10 reaches 86.7 % test accuracy with the default seed.",
         new SampleOptions(Epochs: 3, LearningRate: 0.05, BatchSize: 64, Seed: 42))
 ;
 Option<string> dataOption = commandLine.Add(new Option<string>("--data") { Description = "folder with the four IDX files", HelpName = "DIR", DefaultValueFactory = _ => DefaultFolder });

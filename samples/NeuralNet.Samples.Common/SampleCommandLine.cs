@@ -40,6 +40,9 @@ public sealed class SampleCommandLine
         {
             _epochs, _learningRate, _batchSize, _seed, _output,
         };
+
+        // RootCommand lists a --version; a sample has none to show, and Parse would ignore it and train.
+        Command.Options.Remove(Command.Options.OfType<VersionOption>().Single());
     }
 
     private delegate bool TryParse<T>(string text, out T value);

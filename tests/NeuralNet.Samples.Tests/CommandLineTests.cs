@@ -20,6 +20,11 @@ public sealed class CommandLineTests
             .And.Contain("--seed").And.Contain("--output").And.Contain("--help");
         run.ShouldFit(60);
         Directory.EnumerateFileSystemEntries(folder.Path).Should().BeEmpty("--help writes no files");
+        string readme = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "samples", "README.md"));
+        foreach (string option in System.Text.RegularExpressions.Regex.Matches(run.Output, @"--[a-z-]+").Select(m => m.Value).Distinct())
+        {
+            readme.Should().Contain($"{option} ", $"samples/README.md lists every option {sample} takes ({option})");
+        }
     }
 
     [Theory]
@@ -81,6 +86,17 @@ public sealed class CommandLineTests
         Action parse = () => commandLine.Parse([option, value]);
 
         parse.Should().Throw<UsageException>().WithMessage($"*{message}*");
+    }
+
+    [Fact]
+    public void Parse_Version_IsAnUnknownOption_NotARunThatIgnoresIt()
+    {
+        var commandLine = new SampleCommandLine("Test", "a test.", new SampleOptions(7, 0.25, 4));
+
+        Action parse = () => commandLine.Parse(["--version"]);
+
+        parse.Should().Throw<UsageException>().WithMessage("*--version*");
+        commandLine.HelpText().Should().NotContain("--version");
     }
 
     [Fact]
