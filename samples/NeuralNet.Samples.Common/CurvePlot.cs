@@ -16,9 +16,10 @@ public static class CurvePlot
     /// <param name="epochs">The horizontal positions (epoch numbers).</param>
     /// <param name="curves">Each curve's legend and values (one per epoch).</param>
     /// <param name="percent">True for values in [0, 1] labelled in percent (accuracy).</param>
-    public static void Save(string path, string title, string yLabel, IReadOnlyList<int> epochs, IReadOnlyList<(string Legend, IReadOnlyList<double> Values)> curves, bool percent = false)
+    /// <param name="bestEpoch">The epoch whose weights early stopping kept, marked by a vertical line; null for none.</param>
+    public static void Save(string path, string title, string yLabel, IReadOnlyList<int> epochs, IReadOnlyList<(string Legend, IReadOnlyList<double> Values)> curves, bool percent = false, int? bestEpoch = null)
     {
-        using Plot plot = Create(title, yLabel, epochs, curves, percent);
+        using Plot plot = Create(title, yLabel, epochs, curves, percent, bestEpoch);
         plot.SavePng(path, 900, 500);
     }
 
@@ -32,8 +33,9 @@ public static class CurvePlot
     /// <param name="epochs">The horizontal positions (epoch numbers, at least one).</param>
     /// <param name="curves">Each curve's legend and values (one per epoch).</param>
     /// <param name="percent">True for values in [0, 1] labelled in percent.</param>
+    /// <param name="bestEpoch">The epoch whose weights early stopping kept, marked by a vertical line; null for none.</param>
     /// <returns>The plot, to render or save.</returns>
-    public static Plot Create(string title, string yLabel, IReadOnlyList<int> epochs, IReadOnlyList<(string Legend, IReadOnlyList<double> Values)> curves, bool percent = false)
+    public static Plot Create(string title, string yLabel, IReadOnlyList<int> epochs, IReadOnlyList<(string Legend, IReadOnlyList<double> Values)> curves, bool percent = false, int? bestEpoch = null)
     {
         ArgumentOutOfRangeException.ThrowIfZero(epochs.Count, nameof(epochs));
         ArgumentNullException.ThrowIfNull(curves);
@@ -49,6 +51,12 @@ public static class CurvePlot
             line.LegendText = legend;
             line.LineWidth = 2;
             line.MarkerSize = xs.Length > 60 ? 0 : 5;
+        }
+
+        if (bestEpoch is int best)
+        {
+            ScottPlot.Plottables.VerticalLine line = plot.Add.VerticalLine(best, 1, Colors.Gray, LinePattern.Dashed);
+            line.LegendText = $"epoch {best}: the best validation loss, whose weights are kept";
         }
 
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
@@ -73,7 +81,7 @@ public static class CurvePlot
         // the epochs run edge to edge (no tick at 0 or past the last epoch); a single epoch gets room around it
         double pad = xs.Length == 1 ? 1 : Math.Max(0.1, 0.01 * (xs[^1] - xs[0]));
         plot.Axes.SetLimitsX(xs[0] - pad, xs[^1] + pad);
-        if (curves.Count > 1)
+        if (curves.Count > 1 || bestEpoch is not null)
         {
             plot.ShowLegend(Edge.Bottom);
         }

@@ -26,18 +26,19 @@ public static class HistoryReport
         var written = new List<string> { csv };
 
         string lossPng = options.OutputPath($"{name}-loss.png");
-        CurvePlot.Save(lossPng, $"{title}: loss per epoch", "loss", numbers, Curves(epochs, e => e.TrainingLoss, e => e.ValidationLoss, " loss"));
+        int? best = history.StopReason == StopReason.EarlyStopping ? history.BestEpoch : null;
+        CurvePlot.Save(lossPng, $"{title}: loss per epoch", "loss", numbers, Curves(epochs, e => e.TrainingLoss, e => e.ValidationLoss, " loss"), bestEpoch: best);
         written.Add(lossPng);
 
         if (Curves(epochs, e => e.TrainingAccuracy, e => e.ValidationAccuracy, string.Empty) is { Count: > 0 } accuracy)
         {
             written.Add(options.OutputPath($"{name}-accuracy.png"));
-            CurvePlot.Save(written[^1], $"{title}: accuracy per epoch", "accuracy", numbers, accuracy, percent: true);
+            CurvePlot.Save(written[^1], $"{title}: accuracy per epoch", "accuracy", numbers, accuracy, percent: true, bestEpoch: best);
         }
         else if (Curves(epochs, e => e.TrainingRSquared, e => e.ValidationRSquared, string.Empty) is { Count: > 0 } r2)
         {
             written.Add(options.OutputPath($"{name}-r2.png"));
-            CurvePlot.Save(written[^1], $"{title}: R² per epoch", "R²", numbers, r2);
+            CurvePlot.Save(written[^1], $"{title}: R² per epoch", "R²", numbers, r2, bestEpoch: best);
         }
 
         foreach (string path in written)

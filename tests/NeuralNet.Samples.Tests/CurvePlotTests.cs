@@ -39,5 +39,15 @@ public sealed class CurvePlotTests
         plot.Axes.Left.Label.Text.Should().Be("loss");
     }
 
+    [Fact]
+    public void EarlyStopping_MarksTheEpochWhoseWeightsAreKept_InTheLegend()
+    {
+        using Plot plot = CurvePlot.Create("t", "loss", [1, 2, 3, 4], [("training loss", [0.9, 0.5, 0.4, 0.3]), ("validation loss", [0.8, 0.6, 0.7, 0.75])], bestEpoch: 2);
+
+        ScottPlot.Plottables.VerticalLine best = plot.GetPlottables().OfType<ScottPlot.Plottables.VerticalLine>().Single();
+        best.X.Should().Be(2);
+        best.LegendText.Should().Contain("epoch 2");
+    }
+
     private static IEnumerable<Tick> MajorTicks(IAxis axis) => axis.TickGenerator.Ticks.Where(t => t.IsMajor);
 }
