@@ -56,7 +56,7 @@ public static class CurvePlot
         if (bestEpoch is int best)
         {
             ScottPlot.Plottables.VerticalLine line = plot.Add.VerticalLine(best, 1, Colors.Gray, LinePattern.Dashed);
-            line.LegendText = $"epoch {best}: the best validation loss, whose weights are kept";
+            line.LegendText = $"epoch {best}: best validation loss, weights kept";
         }
 
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
