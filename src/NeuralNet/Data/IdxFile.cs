@@ -26,12 +26,7 @@ public static class IdxFile
     public static Matrix<T> ReadMatrix<T>(string path, double scale = 1)
         where T : struct, IFloatingPointIeee754<T>
     {
-        // In the element type, a byte times scale must stay finite (255 × 1e37 overflows float) and scale must not round to 0.
-        T s = T.CreateChecked(scale);
-        if (!double.IsFinite(scale) || T.IsZero(s) || !T.IsFinite(T.CreateChecked(byte.MaxValue) * s))
-        {
-            throw new ArgumentOutOfRangeException(nameof(scale), scale, $"scale must be a non-zero number such that 255 × scale is finite in {typeof(T).Name} (received {scale}).");
-        }
+        T s = Scale<T>(scale, nameof(scale));
 
         (int[] dimensions, byte[] data) = Read(path);
         int rows = dimensions[0];
@@ -53,9 +48,34 @@ public static class IdxFile
         return Matrix<T>.Build.Dense(rows, columns, values);
     }
 
+    /// <summary>The byte scale in the element type: a byte times it must stay finite (255 × 1e37 overflows float) and it must not round to 0.</summary>
+    internal static T Scale<T>(double scale, string parameterName)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        T s = T.CreateChecked(scale);
+        if (!double.IsFinite(scale) || T.IsZero(s) || !T.IsFinite(T.CreateChecked(byte.MaxValue) * s))
+        {
+            throw new ArgumentOutOfRangeException(parameterName, scale, $"scale must be a non-zero number such that 255 × scale is finite in {typeof(T).Name} (received {scale}).");
+        }
+
+        return s;
+    }
+
     /// <summary>Reads an IDX file of unsigned bytes: its dimensions and its elements (row-major).</summary>
     /// <param name="path">The file (<c>.gz</c> or not).</param>
     public static (int[] Dimensions, byte[] Data) Read(string path)
+    {
+        using IdxStream idx = Open(path);
+        var data = new byte[idx.Elements];
+        idx.ReadExactly(data);
+        return (idx.Dimensions, data);
+    }
+
+    /// <summary>
+    /// Opens an IDX file and checks its header (magic, sizes against the file's length or the gzip
+    /// trailer) without reading its elements: the stream is left at the first element, for reading in chunks.
+    /// </summary>
+    internal static IdxStream Open(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         long fileLength = new FileInfo(path).Length;
@@ -74,8 +94,34 @@ public static class IdxFile
             }
         }
 
-        using Stream file = File.OpenRead(path);
-        using Stream stream = gzip ? new GZipStream(file, CompressionMode.Decompress) : file;
+        Stream file = File.OpenRead(path);
+        Stream stream = gzip ? new GZipStream(file, CompressionMode.Decompress) : file;
+        try
+        {
+            int[] dimensions = ReadDimensions(stream, path);
+            long elements = dimensions.Aggregate(1L, (product, size) => product * size);
+            long expected = 4 + (4L * dimensions.Length) + elements;
+            if (!gzip && fileLength != expected)
+            {
+                throw new InvalidDataException($"{path}: the header declares {string.Join(" × ", dimensions)} elements, a file of {expected} bytes (received {fileLength} bytes).");
+            }
+
+            if (gzip && ((uint)expected != gzipSize || expected > fileLength * MaxDeflateRatio))
+            {
+                throw new InvalidDataException($"{path}: the header declares {string.Join(" × ", dimensions)} elements, {expected} bytes decompressed, but the gzip trailer gives {gzipSize} bytes.");
+            }
+
+            return new IdxStream(path, stream, dimensions, elements);
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+    }
+
+    private static int[] ReadDimensions(Stream stream, string path)
+    {
         Span<byte> head = stackalloc byte[4];
         ReadHeader(stream, head, path, "magic number");
         if (head[0] != 0 || head[1] != 0 || head[2] != UnsignedByte || head[3] is 0 or > 4)
@@ -101,25 +147,7 @@ public static class IdxFile
             }
         }
 
-        long expected = 4 + (4L * dimensions.Length) + elements;
-        if (!gzip && fileLength != expected)
-        {
-            throw new InvalidDataException($"{path}: the header declares {string.Join(" × ", dimensions)} elements, a file of {expected} bytes (received {fileLength} bytes).");
-        }
-
-        if (gzip && ((uint)expected != gzipSize || expected > fileLength * MaxDeflateRatio))
-        {
-            throw new InvalidDataException($"{path}: the header declares {string.Join(" × ", dimensions)} elements, {expected} bytes decompressed, but the gzip trailer gives {gzipSize} bytes.");
-        }
-
-        var data = new byte[elements];
-        int read = stream.ReadAtLeast(data, data.Length, throwOnEndOfStream: false);
-        if (read != data.Length)
-        {
-            throw new InvalidDataException($"{path}: expected {data.Length} data bytes after the header (received {read}).");
-        }
-
-        return (dimensions, data);
+        return dimensions;
     }
 
     private static void ReadHeader(Stream stream, Span<byte> buffer, string path, string what)
@@ -128,5 +156,31 @@ public static class IdxFile
         {
             throw new InvalidDataException($"{path}: the file ends inside the IDX header (reading the {what}).");
         }
+    }
+
+    /// <summary>An open IDX file positioned after its checked header; its elements are read in order, in pieces of any size.</summary>
+    internal sealed class IdxStream(string path, Stream stream, int[] dimensions, long elements) : IDisposable
+    {
+        private long _read;
+
+        public int[] Dimensions { get; } = dimensions;
+
+        public long Elements { get; } = elements;
+
+        /// <summary>The bytes of one item (one image: the product of the sizes after the first; 1 for labels).</summary>
+        public int ItemBytes { get; } = dimensions.Length == 1 ? 1 : (int)dimensions.Skip(1).Aggregate(1L, (product, size) => product * size);
+
+        /// <summary>Fills <paramref name="buffer"/> with the next elements; a file that ends early is an <see cref="InvalidDataException"/> naming it.</summary>
+        public void ReadExactly(Span<byte> buffer)
+        {
+            int got = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+            _read += got;
+            if (got != buffer.Length)
+            {
+                throw new InvalidDataException($"{path}: expected {Elements} data bytes after the header (received {_read}).");
+            }
+        }
+
+        public void Dispose() => stream.Dispose();
     }
 }

@@ -27,6 +27,27 @@ public static class BatchSources
         return new CsvBatchSource<T>(path, targetColumn, chunkRows);
     }
 
+    /// <summary>
+    /// Images and their labels in IDX files (MNIST, Fashion-MNIST; gzipped or not, as
+    /// <see cref="IdxFile"/> reads them) read <paramref name="chunkRows"/> items at a time, again for
+    /// every epoch: only one chunk of each file is in memory. Each image is a row of its pixels
+    /// (row-major, times <paramref name="scale"/>); each label a class index (one target column).
+    /// </summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="imagesPath">The images: <c>n × rows × columns</c> (or <c>n × features</c>) unsigned bytes.</param>
+    /// <param name="labelsPath">The labels: <c>n</c> unsigned bytes, one per image.</param>
+    /// <param name="scale">Each pixel byte is multiplied by this, e.g. 1/255 for [0, 1]; default 1.</param>
+    /// <param name="chunkRows">Images per chunk, ≥ 1; default 8192.</param>
+    /// <exception cref="InvalidDataException">A malformed header, sizes that do not match the file, labels that are not one per image, or (while reading) a file that ends early; the message names the file.</exception>
+    public static BatchSource<T> FromIdx<T>(string imagesPath, string labelsPath, double scale = 1, int chunkRows = 8192)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        ArgumentException.ThrowIfNullOrEmpty(imagesPath);
+        ArgumentException.ThrowIfNullOrEmpty(labelsPath);
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunkRows, 1);
+        return new IdxBatchSource<T>(imagesPath, labelsPath, IdxFile.Scale<T>(scale, nameof(scale)), chunkRows);
+    }
+
     /// <summary>Chunks the caller produces, e.g. from a database query or a file format of its own.</summary>
     /// <typeparam name="T">The element type.</typeparam>
     /// <param name="inputColumns">The input columns of every chunk, ≥ 1.</param>

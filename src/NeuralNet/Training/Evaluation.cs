@@ -3,7 +3,7 @@ using System.Text;
 namespace NeuralNet.Training;
 
 /// <summary>
-/// The loss and metrics of a network on a data set (<see cref="Trainer{T}.Evaluate"/>): the metrics of
+/// The loss and metrics of a network on a data set (<see cref="Trainer{T}.Evaluate(MathNet.Numerics.LinearAlgebra.Matrix{T}, MathNet.Numerics.LinearAlgebra.Matrix{T})"/>): the metrics of
 /// <c>TrainingOptions.Metrics</c> in <see cref="Metrics"/>, by default accuracy for classifiers, RMSE
 /// and R² for regression, which also fill the properties of those names (the others are null, and
 /// <see cref="ToString"/> leaves them out).

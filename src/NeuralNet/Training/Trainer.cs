@@ -204,6 +204,30 @@ public sealed class Trainer<T>
         return new Evaluation(loss, Get("accuracy"), Get("rmse"), Get("r2")) { Metrics = values };
     }
 
+    /// <summary>The loss and metrics on samples given as one array per sample (plain .NET data; see <see cref="Evaluate(Matrix{T}, Matrix{T})"/>).</summary>
+    /// <param name="inputs">One array of <see cref="Network{T}.InputSize"/> finite features per sample.</param>
+    /// <param name="targets">One array of targets per sample, in the shape the loss expects (a class index, a one-hot row, regression values).</param>
+    /// <returns>The loss, and accuracy (classifiers) or RMSE and R² (regression).</returns>
+    public Evaluation Evaluate(T[][] inputs, T[][] targets)
+        => Evaluate(PlainInputs.Rows<T>(inputs, nameof(inputs)), PlainInputs.Rows<T>(targets, nameof(targets)));
+
+    /// <summary>The loss and accuracy of a classifier on samples given as one array per sample and one class index per sample.</summary>
+    /// <param name="inputs">One array of <see cref="Network{T}.InputSize"/> finite features per sample.</param>
+    /// <param name="classIndices">The class of each sample, in [0, classes).</param>
+    /// <returns>The loss and the accuracy.</returns>
+    public Evaluation Evaluate(T[][] inputs, int[] classIndices)
+    {
+        ArgumentNullException.ThrowIfNull(classIndices);
+        return Evaluate(PlainInputs.Rows<T>(inputs, nameof(inputs)), PlainInputs.Column(classIndices.Select(T.CreateChecked).ToArray(), nameof(classIndices)));
+    }
+
+    /// <summary>The loss and metrics on samples given as rectangular arrays <c>[sample, column]</c>.</summary>
+    /// <param name="inputs">The inputs, <c>[samples, <see cref="Network{T}.InputSize"/>]</c>, finite.</param>
+    /// <param name="targets">The targets, one row per sample, in the shape the loss expects.</param>
+    /// <returns>The loss, and accuracy (classifiers) or RMSE and R² (regression).</returns>
+    public Evaluation Evaluate(T[,] inputs, T[,] targets)
+        => Evaluate(PlainInputs.Rows(inputs, nameof(inputs)), PlainInputs.Rows(targets, nameof(targets)));
+
     /// <summary>Raises <see cref="EpochCompleted"/>; returns whether a handler asked to stop.</summary>
     internal bool RaiseEpochCompleted(EpochRecord record)
     {

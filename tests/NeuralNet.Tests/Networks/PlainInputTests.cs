@@ -88,4 +88,42 @@ public sealed class PlainInputTests
         history.Epochs[^1].TrainingLoss.Should().BeLessThan(history.Epochs[0].TrainingLoss);
         network.PredictClasses(Matrix<double>.Build.DenseOfRowArrays(Rows)).Should().Equal(0, 1, 1);
     }
+
+    [Fact]
+    public void Trainer_Evaluate_FromJaggedRectangularAndClassIndices_MatchesTheMatrixPath()
+    {
+        Network<double> network = Net();
+        var trainer = new Trainer<double>(network, new CategoricalCrossEntropy<double>(), new AdamOptimizer<double>(0.05));
+        double[][] oneHot = [[1, 0], [0, 1], [0, 1]];
+        Evaluation expected = trainer.Evaluate(Matrix<double>.Build.DenseOfRowArrays(Rows), Matrix<double>.Build.DenseOfRowArrays(oneHot));
+
+        Evaluation jagged = trainer.Evaluate(Rows, oneHot);
+        Evaluation indices = trainer.Evaluate(Rows, [0, 1, 1]);
+        Evaluation rectangular = trainer.Evaluate(Rectangular(Rows), Rectangular(oneHot));
+
+        foreach (Evaluation evaluation in new[] { jagged, indices, rectangular })
+        {
+            evaluation.Loss.Should().BeApproximately(expected.Loss, 1e-12);
+            evaluation.Accuracy.Should().Be(expected.Accuracy);
+        }
+
+        Action ragged = () => trainer.Evaluate(new[] { new[] { 1.0, 2, 3 }, new[] { 1.0 } }, [0, 1]);
+        ragged.Should().Throw<ArgumentException>().Which.ParamName.Should().Be("inputs");
+        Action badLabel = () => trainer.Evaluate(Rows, [0, 1, 2]);
+        badLabel.Should().Throw<ArgumentException>().Which.ParamName.Should().Be("targets");
+    }
+
+    private static double[,] Rectangular(double[][] rows)
+    {
+        var result = new double[rows.Length, rows[0].Length];
+        for (int r = 0; r < rows.Length; r++)
+        {
+            for (int c = 0; c < rows[0].Length; c++)
+            {
+                result[r, c] = rows[r][c];
+            }
+        }
+
+        return result;
+    }
 }
