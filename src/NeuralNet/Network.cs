@@ -9,13 +9,13 @@ using MathNet.Numerics.LinearAlgebra;
 /// <summary>
 /// A feedforward network: a sequence of layers, each feeding the next. It predicts (the forward
 /// phase), and trains by backpropagation: the forward phase, the loss, the backward phase that fills
-/// every parameter's gradient, and an optimizer step (<see cref="TrainStep"/>).
+/// every parameter's gradient, and an optimizer step (<see cref="TrainStep(Matrix{T}, Matrix{T}, LossFunction{T}, Optimizers.Optimizer{T}, Vector{T}?)"/>).
 /// </summary>
 /// <remarks>
 /// <para>Batches are matrices with one row per sample and one column per feature.</para>
 /// <para>Threads: <see cref="Predict(Matrix{T})"/> may be called from many threads at once (it uses
 /// buffers of its own per thread); training calls (<see cref="Forward(Matrix{T}, bool)"/>, <see cref="Backward"/>,
-/// <see cref="TrainStep"/>) use the layers' buffers and are refused with
+/// <see cref="TrainStep(Matrix{T}, Matrix{T}, LossFunction{T}, Optimizers.Optimizer{T}, Vector{T}?)"/>) use the layers' buffers and are refused with
 /// <see cref="InvalidOperationException"/> while another thread is training the same network.</para>
 /// </remarks>
 /// <typeparam name="T">The element type, <see cref="float"/> or <see cref="double"/>.</typeparam>

@@ -20,7 +20,7 @@ using MathNet.Numerics.LinearAlgebra;
 /// <see cref="StopReason.Cancelled"/> and the weights of the last completed batch.</para>
 /// <para>Memory: while it runs, <c>Fit</c> keeps a row-major copy of the training inputs (as large as
 /// the inputs), so that gathering a shuffled mini-batch reads each sample contiguously.</para>
-/// <para>Each batch is one <see cref="Network{T}.TrainStep"/> (the same step, run inside the trainer).
+/// <para>Each batch is one <see cref="Network{T}.TrainStep(Matrix{T}, Matrix{T}, LossFunction{T}, Optimizer{T}, Vector{T}?)"/> (the same step, run inside the trainer).
 /// Divergence: a NaN or infinite batch loss, or a step that makes a weight non-finite, throws
 /// <see cref="TrainingDivergedException"/> naming the epoch and batch; the network keeps the weights
 /// it had before that step.</para>

@@ -113,6 +113,35 @@ public sealed class PlainInputTests
         badLabel.Should().Throw<ArgumentException>().Which.ParamName.Should().Be("targets");
     }
 
+    [Fact]
+    public void TrainStep_FromJaggedRectangularAndClassIndices_UpdatesAsTheMatrixStep()
+    {
+        double[][] oneHot = [[1, 0], [0, 1], [0, 1]];
+        Network<double> expected = Net();
+        double expectedLoss = expected.TrainStep(Matrix<double>.Build.DenseOfRowArrays(Rows), Matrix<double>.Build.DenseOfRowArrays(oneHot), new CategoricalCrossEntropy<double>(), new SgdOptimizer<double>(0.1));
+
+        var steps = new Func<Network<double>, double>[]
+        {
+            n => n.TrainStep(Rows, oneHot, new CategoricalCrossEntropy<double>(), new SgdOptimizer<double>(0.1)),
+            n => n.TrainStep(Rows, [0, 1, 1], new CategoricalCrossEntropy<double>(), new SgdOptimizer<double>(0.1)),
+            n => n.TrainStep(Rectangular(Rows), Rectangular(oneHot), new CategoricalCrossEntropy<double>(), new SgdOptimizer<double>(0.1)),
+        };
+        foreach (Func<Network<double>, double> step in steps)
+        {
+            Network<double> network = Net();
+            step(network).Should().BeApproximately(expectedLoss, 1e-12);
+            for (int i = 0; i < network.Parameters.Count; i++)
+            {
+                network.Parameters[i].Values.ToArray().Should().BeEquivalentTo(expected.Parameters[i].Values.ToArray(), o => o.Using<double>(c => c.Subject.Should().BeApproximately(c.Expectation, 1e-12)).WhenTypeIs<double>());
+            }
+        }
+
+        Action ragged = () => Net().TrainStep(new[] { new[] { 1.0, 2, 3 }, new[] { 1.0 } }, [0, 1], new CategoricalCrossEntropy<double>(), new SgdOptimizer<double>(0.1));
+        ragged.Should().Throw<ArgumentException>().Which.ParamName.Should().Be("input");
+        Action wrongWidth = () => Net().TrainStep(new double[2, 2], new double[2, 2], new CategoricalCrossEntropy<double>(), new SgdOptimizer<double>(0.1));
+        wrongWidth.Should().Throw<ArgumentException>().Which.ParamName.Should().Be("input");
+    }
+
     private static double[,] Rectangular(double[][] rows)
     {
         var result = new double[rows.Length, rows[0].Length];

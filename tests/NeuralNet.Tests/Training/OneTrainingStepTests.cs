@@ -11,7 +11,7 @@ using Xunit;
 namespace NeuralNet.Tests.Training;
 
 /// <summary>
-/// <see cref="Network{T}.TrainStep"/> and <see cref="Trainer{T}"/> run one and the same step: the same
+/// <see cref="Network{T}.TrainStep(MathNet.Numerics.LinearAlgebra.Matrix{T}, MathNet.Numerics.LinearAlgebra.Matrix{T}, NeuralNet.Losses.LossFunction{T}, NeuralNet.Optimizers.Optimizer{T}, MathNet.Numerics.LinearAlgebra.Vector{T}?)"/> and <see cref="Trainer{T}"/> run one and the same step: the same
 /// weights, the same divergence check, and one guard that covers a whole step and a whole Fit.
 /// </summary>
 public sealed class OneTrainingStepTests
