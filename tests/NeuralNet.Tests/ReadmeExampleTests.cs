@@ -32,7 +32,7 @@ public sealed class ReadmeExampleTests
             Table flowers = Table.LoadCsv(path); // samples/data/iris_species.csv: 4 measurements and a species name
             Table features = flowers.Without("species");
             string[] species = flowers["species"].ToText();
-            var model = new MlpClassifier<double>(seed: 1); // 100 ReLU units, Adam, standardised inputs, early stopping
+            var model = new MlpClassifier<double>(seed: 1); // 100 tanh units, Adam, standardised inputs, early stopping
             model.Fit(features, species);
             Console.WriteLine(model.Score(features, species)); // accuracy, here on the training rows
             model.Save(modelPath); // scaling, network and class names in one file
@@ -45,6 +45,13 @@ public sealed class ReadmeExampleTests
             loaded.Predict(features).Should().Equal(model.Predict(features));
             using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(onnxPath);
             session.OutputMetadata.Keys.Should().Equal("probabilities", "label");
+
+            // ONNX Runtime on the file's raw rows (unscaled measurements): the pipeline's labels and probabilities
+            double[] raw = Enumerable.Range(0, features.RowCount).SelectMany(r => features.Columns.Select(c => c.Numbers[r])).ToArray();
+            var input = new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<double>(raw, [features.RowCount, features.Columns.Count]);
+            using var results = session.Run([Microsoft.ML.OnnxRuntime.NamedOnnxValue.CreateFromTensor("input", input)]);
+            results.Single(r => r.Name == "label").AsEnumerable<string>().Should().Equal(loaded.Predict(features));
+            results.Single(r => r.Name == "probabilities").AsEnumerable<double>().Should().Equal(loaded.PredictProbabilities(features).ToRowMajorArray(), (a, e) => Math.Abs(a - e) <= 1e-5);
         }
         finally
         {

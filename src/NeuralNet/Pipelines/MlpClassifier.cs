@@ -13,8 +13,8 @@ namespace NeuralNet.Pipelines;
 /// multi-layer perceptron with Adam and early stopping, and gives back labels.
 /// </summary>
 /// <remarks>
-/// <para>Defaults (all seeded, all settable): one hidden layer of 100 ReLU units, softmax output with
-/// cross-entropy, Adam (learning rate 0.001, L2 0.0001), batches of 32, at most 200 epochs, 10 % of
+/// <para>Defaults (all seeded, all settable): one hidden layer of 100 tanh units, softmax output with
+/// cross-entropy, Adam (learning rate 0.01, L2 0.0001), batches of 32, at most 200 epochs, 10 % of
 /// the training rows held out to stop when their loss has not improved for 10 epochs (the best weights
 /// kept).</para>
 /// <para><c>Fit</c> returns the
