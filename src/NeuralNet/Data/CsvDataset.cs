@@ -1,13 +1,14 @@
 using System.Globalization;
 using System.Numerics;
 using MathNet.Numerics.LinearAlgebra;
+using nietras.SeparatedValues;
 
 namespace NeuralNet.Data;
 
 /// <summary>
-/// Loads numeric CSV files into a <see cref="Dataset{T}"/>: comma-separated, <c>.</c> as the decimal
-/// point whatever the machine's culture, one header row, every other row numbers only; one column
-/// (named or by index) is the target, the others are the features.
+/// Loads numeric CSV files into a <see cref="Dataset{T}"/>, read through Sep: comma-separated, <c>.</c> as the decimal
+/// point whatever the machine's culture, one header row, every other row numbers only (a number may be
+/// in double quotes); one column (named or by index) is the target, the others are the features.
 /// </summary>
 /// <remarks>Malformed input, including a number beyond the range of the element type (<c>1e39</c> as
 /// <see cref="float"/>), throws <see cref="InvalidDataException"/> naming the file, line and column.</remarks>
@@ -78,17 +79,19 @@ public static class CsvDataset
         string[] header = ReadHeader(reader, source);
         int target = targetIndex(header);
         var rows = new List<T[]>();
-        int lineNumber = 1;
-        string? line;
-        while ((line = reader.ReadLine()) is not null)
+        using (SepReader csv = CsvRows.Open(reader, unescape: true))
         {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
+            foreach (SepReader.Row row in csv)
             {
-                continue;
-            }
+                if (CsvRows.IsBlank(row))
+                {
+                    continue;
+                }
 
-            rows.Add(ParseRow<T>(line, header, source, lineNumber));
+                var values = new T[header.Length];
+                CsvRows.ParseNumbers<T>(row, header, source, CsvRows.LineNumber(row) + 1, values); // + 1: the header line was read before Sep started
+                rows.Add(values);
+            }
         }
 
         if (rows.Count == 0)
@@ -134,48 +137,5 @@ public static class CsvDataset
         }
 
         return header;
-    }
-
-    private static T[] ParseRow<T>(string line, string[] header, string source, int lineNumber)
-        where T : struct, IFloatingPointIeee754<T>
-    {
-        var values = new T[header.Length];
-        ParseRow(line, header, source, lineNumber, values);
-        return values;
-    }
-
-    /// <summary>Parses one data line into <paramref name="values"/> (one per header column), allocating nothing.</summary>
-    internal static void ParseRow<T>(string line, string[] header, string source, int lineNumber, T[] values)
-        where T : struct, IFloatingPointIeee754<T>
-    {
-        ReadOnlySpan<char> rest = line.AsSpan();
-        for (int c = 0; c < header.Length; c++)
-        {
-            int comma = rest.IndexOf(',');
-            if (comma < 0 && c < header.Length - 1)
-            {
-                throw new InvalidDataException($"{source}, line {lineNumber}: expected {header.Length} fields as in the header (received {c + 1}).");
-            }
-
-            ReadOnlySpan<char> field = (comma < 0 ? rest : rest[..comma]).Trim();
-            if (!double.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value))
-            {
-                throw new InvalidDataException($"{source}, line {lineNumber}, column {c + 1} ('{header[c]}'): expected a finite number (received '{field}').");
-            }
-
-            // A double beyond the element type's range (1e39 as float) would become ±∞ without a word.
-            T converted = T.CreateChecked(value);
-            if (!T.IsFinite(converted))
-            {
-                throw new InvalidDataException($"{source}, line {lineNumber}, column {c + 1} ('{header[c]}'): {field} is beyond the range of {typeof(T).Name} (±{T.CreateSaturating(double.MaxValue)}).");
-            }
-
-            values[c] = converted;
-            rest = comma < 0 ? [] : rest[(comma + 1)..];
-            if (c == header.Length - 1 && comma >= 0)
-            {
-                throw new InvalidDataException($"{source}, line {lineNumber}: expected {header.Length} fields as in the header (received more).");
-            }
-        }
     }
 }

@@ -1,44 +1,48 @@
 using System.Globalization;
 using System.Text;
+using nietras.SeparatedValues;
 
 namespace NeuralNet.Data;
 
-/// <summary>Reads a CSV file with a header into a <see cref="Table"/>, deciding per column whether it holds numbers or text.</summary>
+/// <summary>
+/// Reads a CSV file with a header into a <see cref="Table"/>, deciding per column whether it holds
+/// numbers or text. Sep splits the rows (<see cref="CsvRows"/>); the quoting rule is checked here, so
+/// that a malformed quoted field is an error naming its line rather than text read some other way.
+/// </summary>
 internal static class CsvTableReader
 {
     public static Table Read(TextReader reader, string source)
     {
-        string headerLine = reader.ReadLine() ?? throw new InvalidDataException($"{source} is empty: expected a header row.");
+        using SepReader csv = CsvRows.Open(reader, unescape: false);
+        string[]? header = null;
+        List<string>[] text = [];
+        List<double>?[] numbers = [];
         var fields = new List<string>();
-        Split(headerLine, fields, source, 1);
-        string[] header = fields.Select(f => f.Trim()).ToArray();
-        if (header.Any(h => h.Length == 0) || header.Distinct(StringComparer.Ordinal).Count() != header.Length)
+        foreach (SepReader.Row row in csv)
         {
-            throw new InvalidDataException($"{source}, line 1: expected a header of distinct, non-empty column names (received '{headerLine}').");
-        }
+            if (header is null)
+            {
+                Fields(row, fields, source);
+                header = fields.Select(f => f.Trim()).ToArray();
+                if (header.Any(h => h.Length == 0) || header.Distinct(StringComparer.Ordinal).Count() != header.Length)
+                {
+                    throw new InvalidDataException($"{source}, line 1: expected a header of distinct, non-empty column names (received '{row.Span}').");
+                }
 
-        var text = new List<string>[header.Length];
-        var numbers = new List<double>?[header.Length];
-        for (int c = 0; c < header.Length; c++)
-        {
-            text[c] = [];
-            numbers[c] = [];
-        }
+                text = header.Select(_ => new List<string>()).ToArray();
+                numbers = header.Select(_ => (List<double>?)new List<double>()).ToArray();
+                continue;
+            }
 
-        int lineNumber = 1;
-        string? line;
-        while ((line = reader.ReadLine()) is not null)
-        {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
+            if (CsvRows.IsBlank(row))
             {
                 continue;
             }
 
-            Split(line, fields, source, lineNumber);
+            Fields(row, fields, source);
             if (fields.Count != header.Length)
             {
-                throw new InvalidDataException($"{source}, line {lineNumber}: expected {header.Length} fields as in the header (received {fields.Count}).");
+                throw new InvalidDataException($"{source}, line {CsvRows.LineNumber(row)}: expected {header.Length} fields as in the header (received {fields.Count}).");
             }
 
             for (int c = 0; c < header.Length; c++)
@@ -59,6 +63,11 @@ internal static class CsvTableReader
             }
         }
 
+        if (header is null)
+        {
+            throw new InvalidDataException($"{source} is empty: expected a header row.");
+        }
+
         if (text[0].Count == 0)
         {
             throw new InvalidDataException($"{source} has a header but no data rows.");
@@ -67,61 +76,53 @@ internal static class CsvTableReader
         return new Table(header.Select((name, c) => numbers[c] is { } column ? TableColumn.Numeric(name, column) : TableColumn.Text(name, text[c])));
     }
 
-    /// <summary>Splits one line into fields: commas separate, a field in double quotes may hold commas and <c>""</c> for a quote.</summary>
-    private static void Split(string line, List<string> fields, string source, int lineNumber)
+    /// <summary>The row's fields: a field in double quotes may hold commas (and line breaks) and <c>""</c> for a quote.</summary>
+    private static void Fields(SepReader.Row row, List<string> fields, string source)
     {
         fields.Clear();
-        var field = new StringBuilder();
-        int i = 0;
+        for (int c = 0; c < row.ColCount; c++)
+        {
+            fields.Add(Unquote(row[c].Span, source, CsvRows.LineNumber(row)));
+        }
+    }
+
+    private static string Unquote(ReadOnlySpan<char> raw, string source, int lineNumber)
+    {
+        if (raw.Length == 0 || raw[0] != '"')
+        {
+            return raw.ToString();
+        }
+
+        var field = new StringBuilder(raw.Length);
+        int i = 1;
         while (true)
         {
-            field.Clear();
-            if (i < line.Length && line[i] == '"')
+            if (i >= raw.Length)
             {
+                throw new InvalidDataException($"{source}, line {lineNumber}: a quoted field is not closed.");
+            }
+
+            if (raw[i] == '"')
+            {
+                if (i + 1 < raw.Length && raw[i + 1] == '"')
+                {
+                    field.Append('"');
+                    i += 2;
+                    continue;
+                }
+
                 i++;
-                while (true)
-                {
-                    if (i >= line.Length)
-                    {
-                        throw new InvalidDataException($"{source}, line {lineNumber}: a quoted field is not closed.");
-                    }
-
-                    if (line[i] == '"')
-                    {
-                        if (i + 1 < line.Length && line[i + 1] == '"')
-                        {
-                            field.Append('"');
-                            i += 2;
-                            continue;
-                        }
-
-                        i++;
-                        break;
-                    }
-
-                    field.Append(line[i++]);
-                }
-
-                if (i < line.Length && line[i] != ',')
-                {
-                    throw new InvalidDataException($"{source}, line {lineNumber}: expected a comma after a quoted field (received '{line[i]}').");
-                }
-            }
-            else
-            {
-                int comma = line.IndexOf(',', i);
-                int end = comma < 0 ? line.Length : comma;
-                field.Append(line, i, end - i);
-                i = end;
+                break;
             }
 
-            fields.Add(field.ToString());
-            if (i >= line.Length)
-            {
-                return;
-            }
-
-            i++; // the comma
+            field.Append(raw[i++]);
         }
+
+        if (i < raw.Length)
+        {
+            throw new InvalidDataException($"{source}, line {lineNumber}: expected a comma after a quoted field (received '{raw[i]}').");
+        }
+
+        return field.ToString();
     }
 }

@@ -110,8 +110,8 @@ public sealed class Table
     }
 
     /// <summary>
-    /// Reads CSV text with a header row of column names: comma-separated, fields optionally in double
-    /// quotes (<c>""</c> for a quote inside), <c>.</c> as the decimal point whatever the machine's
+    /// Reads CSV text with a header row of column names, through Sep: comma-separated, fields optionally in double
+    /// quotes (<c>""</c> for a quote inside; a quoted field may hold commas and line breaks), <c>.</c> as the decimal point whatever the machine's
     /// culture. A column whose every field is a finite number is numeric; any other column is text.
     /// Blank lines are skipped; a row with another number of fields than the header is an error.
     /// </summary>

@@ -29,6 +29,16 @@ public sealed class CsvDatasetTests
         CsvDataset.Read<double>(new StringReader("a,b,y\n1,2,3\n"), targetColumn: -1).Targets[0, 0].Should().Be(3);
     }
 
+    [Fact]
+    public void Read_QuotedNumbersBlankLinesAndWindowsLineEnds_ReadAsNumbersWithTheirLines()
+    {
+        Dataset<double> data = CsvDataset.Read<double>(new StringReader("a,b,label\r\n\"1.5\", 2 ,0\r\n\r\n  \r\n3,4,1\r\n"), "label", "test.csv");
+
+        data.Features.ToRowArrays().Should().BeEquivalentTo(new[] { new[] { 1.5, 2 }, new[] { 3.0, 4 } }, o => o.WithStrictOrdering());
+        Action read = () => CsvDataset.Read<double>(new StringReader("a,b,label\r\n1,2,0\r\n\r\n3,x,1\r\n"), "label", "test.csv");
+        read.Should().Throw<InvalidDataException>().WithMessage("test.csv, line 4, column 2 ('b')*");
+    }
+
     [Theory]
     [InlineData("a,b,label\n1,2,0\n3,x,1\n", "line 3, column 2 ('b')")]
     [InlineData("a,b,label\n1,2,0\n3,4\n", "line 3: expected 3 fields")]

@@ -31,6 +31,29 @@ public sealed class TableTests
         read.Should().Throw<InvalidDataException>().WithMessage("data.csv, line 3: expected 2 fields*received 1*");
     }
 
+    [Theory]
+    [InlineData("a,b\n1,2\n3,\"x\n", "data.csv, line 3: a quoted field is not closed*")]
+    [InlineData("a,b\n1,\"x\"y\n", "data.csv, line 2: expected a comma after a quoted field (received 'y')*")]
+    [InlineData("a,a\n1,2\n", "data.csv, line 1: expected a header of distinct, non-empty column names*")]
+    [InlineData("", "data.csv is empty*")]
+    [InlineData("a,b\n\n", "data.csv has a header but no data rows*")]
+    public void ReadCsv_MalformedText_ThrowsNamingTheLine(string csv, string expected)
+    {
+        Action read = () => Table.ReadCsv(new StringReader(csv), "data.csv");
+
+        read.Should().Throw<InvalidDataException>().WithMessage(expected);
+    }
+
+    [Fact]
+    public void ReadCsv_QuotedFieldOverTwoLines_IsOneFieldAndLaterLinesKeepTheirNumbers()
+    {
+        Table table = Table.ReadCsv(new StringReader("a,note\n1,\"two\nlines\"\n2,plain\n"), "data.csv");
+
+        table["note"].ToText().Should().Equal("two\nlines", "plain");
+        Action read = () => Table.ReadCsv(new StringReader("a,note\n1,\"two\nlines\"\n2\n"), "data.csv");
+        read.Should().Throw<InvalidDataException>().WithMessage("data.csv, line 4: expected 2 fields*received 1*");
+    }
+
     [Fact]
     public void NumericLabels_ReadAsTheirInvariantText()
     {
