@@ -79,7 +79,7 @@ public static class CsvDataset
         string[] header = ReadHeader(reader, source);
         int target = targetIndex(header);
         var rows = new List<T[]>();
-        using (SepReader csv = CsvRows.Open(reader, unescape: true))
+        using (SepReader csv = CsvRows.OpenNumbers(reader))
         {
             foreach (SepReader.Row row in csv)
             {

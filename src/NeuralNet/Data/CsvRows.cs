@@ -13,11 +13,16 @@ namespace NeuralNet.Data;
 /// (the commit that brought it in gives the figures).</remarks>
 internal static class CsvRows
 {
-    /// <summary>A Sep reader of comma-separated text, invariant culture, every row given as it is (the caller checks the field count).</summary>
+    /// <summary>A Sep reader of numbers: comma-separated, invariant culture, a field unquoted and trimmed by Sep, every row given as it is (the caller checks the field count).</summary>
     /// <param name="reader">The text, after any header line the caller has read itself.</param>
-    /// <param name="unescape">Whether a quoted field is given without its quotes (Sep's rule); false gives the raw field.</param>
-    public static SepReader Open(TextReader reader, bool unescape)
-        => Sep.Reader(o => o with { Sep = new Sep(','), CultureInfo = CultureInfo.InvariantCulture, HasHeader = false, DisableColCountCheck = true, Unescape = unescape })
+    public static SepReader OpenNumbers(TextReader reader)
+        => Sep.Reader(o => o with { Sep = new Sep(','), CultureInfo = CultureInfo.InvariantCulture, HasHeader = false, DisableColCountCheck = true, Unescape = true, Trim = SepTrim.All })
+            .From(reader);
+
+    /// <summary>A Sep reader of raw fields (quotes kept, not trimmed) for a caller that checks the quoting itself.</summary>
+    /// <param name="reader">The text, from its first line.</param>
+    public static SepReader OpenRaw(TextReader reader)
+        => Sep.Reader(o => o with { Sep = new Sep(','), CultureInfo = CultureInfo.InvariantCulture, HasHeader = false, DisableColCountCheck = true })
             .From(reader);
 
     /// <summary>The line (1-based) the row starts on, counted from where the reader started.</summary>
@@ -40,9 +45,11 @@ internal static class CsvRows
 
         for (int c = 0; c < header.Length; c++)
         {
-            ReadOnlySpan<char> field = row[c].Span.Trim();
-            if (!double.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value))
+            // Sep's own parser of doubles (csFastFloat's algorithm), faster than double.TryParse; the same invariant format.
+            SepReader.Col col = row[c];
+            if (col.TryParse<double>() is not double value || !double.IsFinite(value))
             {
+                ReadOnlySpan<char> field = col.Span;
                 throw new InvalidDataException($"{source}, line {lineNumber}, column {c + 1} ('{header[c]}'): expected a finite number (received '{field}').");
             }
 
@@ -50,7 +57,7 @@ internal static class CsvRows
             T converted = T.CreateChecked(value);
             if (!T.IsFinite(converted))
             {
-                throw new InvalidDataException($"{source}, line {lineNumber}, column {c + 1} ('{header[c]}'): {field} is beyond the range of {typeof(T).Name} (±{T.CreateSaturating(double.MaxValue)}).");
+                throw new InvalidDataException($"{source}, line {lineNumber}, column {c + 1} ('{header[c]}'): {col.Span} is beyond the range of {typeof(T).Name} (±{T.CreateSaturating(double.MaxValue)}).");
             }
 
             values[c] = converted;

@@ -13,7 +13,7 @@ internal static class CsvTableReader
 {
     public static Table Read(TextReader reader, string source)
     {
-        using SepReader csv = CsvRows.Open(reader, unescape: false);
+        using SepReader csv = CsvRows.OpenRaw(reader);
         string[]? header = null;
         List<string>[] text = [];
         List<double>?[] numbers = [];

@@ -105,7 +105,7 @@ public static class BatchSources
             string[] targetNames = [_header[_target]];
             using var text = new StreamReader(_path);
             CsvDataset.ReadHeader(text, _path); // checked when the source was made; read again for this pass
-            using SepReader reader = CsvRows.Open(text, unescape: true);
+            using SepReader reader = CsvRows.OpenNumbers(text);
             T[] features = new T[_chunkRows * InputColumns], targets = new T[_chunkRows];
             var values = new T[_header.Length];
             int rows = 0;

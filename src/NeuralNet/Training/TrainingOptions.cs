@@ -86,7 +86,7 @@ public sealed class TrainingOptions
     /// <summary>
     /// The metrics measured every epoch on the training batches (as they were trained) and on the
     /// validation data, recorded in each <see cref="EpochRecord.Metrics"/> and the history's columns as
-    /// their <see cref="Metric.Name"/> and <c>val_</c> + name, and measured by <see cref="Trainer{T}.Evaluate"/>:
+    /// their <see cref="Metric.Name"/> and <c>val_</c> + name, and measured by <see cref="Trainer{T}.Evaluate(MathNet.Numerics.LinearAlgebra.Matrix{T}, MathNet.Numerics.LinearAlgebra.Matrix{T})"/>:
     /// e.g. <c>[new Accuracy(), new TopKAccuracy(3), new F1Score()]</c>, or a <see cref="Metric"/> of your own.
     /// Null (the default) measures accuracy with a classification loss, RMSE and R² with a regression
     /// loss; an empty list measures none. A metric that does not fit the network or loss (e.g. accuracy
