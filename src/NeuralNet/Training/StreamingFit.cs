@@ -10,7 +10,7 @@ namespace NeuralNet.Training;
 /// The data of <see cref="Trainer{T}.Fit(BatchSource{T}, BatchSource{T}?, int, CancellationToken)"/> for
 /// <see cref="EpochLoop"/>, the one epoch loop: batches come from a <see cref="ShuffleBatcher{T}"/> over the
 /// source's chunks instead of from rows in memory, each checked as it arrives; validation is read from its
-/// source chunk by chunk. Callbacks and metrics work as in memory; a streamed run starts afresh (no state).
+/// source chunk by chunk. Callbacks, metrics, class weights and resuming (<see cref="Trainer{T}.State"/>) work as in memory.
 /// </summary>
 internal sealed class StreamingFit<T> : EpochData<T>
     where T : struct, IFloatingPointIeee754<T>
@@ -22,6 +22,8 @@ internal sealed class StreamingFit<T> : EpochData<T>
     private readonly BatchSource<T> _training;
     private readonly BatchSource<T>? _validation;
     private readonly ShuffleBatcher<T> _batcher;
+    private readonly int[] _labels = [];
+    private readonly MathNet.Numerics.LinearAlgebra.Vector<T>? _weights;
     private int _batches;
 
     public StreamingFit(Trainer<T> trainer, BatchSource<T> training, BatchSource<T>? validation, int bufferRows)
@@ -43,10 +45,19 @@ internal sealed class StreamingFit<T> : EpochData<T>
             throw new ArgumentException($"validation must give the {training.TargetColumns} target columns of training (received {validation.TargetColumns}).", nameof(validation));
         }
 
-        if (options.ValidationSplit > 0 || options.ClassWeights is not null)
+        if (options.ValidationSplit > 0)
         {
-            throw new ArgumentException("streamed training takes validation from another source and weighs every sample 1: ValidationSplit and ClassWeights are for in-memory data.", OptionsName);
+            throw new ArgumentException("streamed training takes validation from another source: ValidationSplit is for in-memory data.", OptionsName);
         }
+
+        if (options.ClassWeights is { } classWeights)
+        {
+            ClassWeighting<T>.Check(classWeights, trainer.Loss, trainer.IsClassifier, network.OutputSize, OptionsName);
+            _labels = new int[options.BatchSize];
+            _weights = MathNet.Numerics.LinearAlgebra.Vector<T>.Build.Dense(options.BatchSize);
+        }
+
+        TrainingChecks<T>.CheckResumable(trainer.State, network, options, false, 0, 0, TrainingName);
 
         network.CheckLossFits(trainer.Loss, LossName); // a loss that cannot fit the output is refused before training, as in memory
         Metrics = new MetricSet<T>(MetricSet<T>.Choose(options.Metrics, network.OutputSize, trainer.IsClassifier, OptionsName), trainer.IsClassifier, TrainingSet<T>.ThresholdFor(trainer.Loss));
@@ -61,7 +72,7 @@ internal sealed class StreamingFit<T> : EpochData<T>
 
     public override int Batches => _batches;
 
-    public override bool Resumable => false;
+    public override bool Resumable => true;
 
     public override RandomSource Random { get; }
 
@@ -79,7 +90,7 @@ internal sealed class StreamingFit<T> : EpochData<T>
             ShapeCheck.Finite(x, TrainingName);
             _trainer.Loss.ValidateTarget(DenseStorage.Of(y), y.RowCount, y.ColumnCount, x.RowCount, network.OutputSize, TrainingName);
             batches++;
-            yield return (x, y, null);
+            yield return (x, y, ClassWeightsOf(y));
         }
 
         if (batches == 0)
@@ -88,6 +99,20 @@ internal sealed class StreamingFit<T> : EpochData<T>
         }
 
         _batches = batches;
+    }
+
+    /// <summary>Each row's class weight (<see cref="TrainingOptions.ClassWeights"/>), as the in-memory Fit weighs its rows; null without class weights.</summary>
+    private MathNet.Numerics.LinearAlgebra.Vector<T>? ClassWeightsOf(Matrix<T> targets)
+    {
+        if (_weights is null)
+        {
+            return null;
+        }
+
+        int rows = targets.RowCount;
+        MathNet.Numerics.LinearAlgebra.Vector<T> weights = rows == _weights.Count ? _weights : MathNet.Numerics.LinearAlgebra.Vector<T>.Build.Dense(rows); // the last, smaller batch
+        ClassWeighting<T>.Weigh(_trainer.Options.ClassWeights!, DenseStorage.Of(targets), rows, targets.ColumnCount, _trainer.Network.OutputSize, _labels, DenseStorage.Of(weights));
+        return weights;
     }
 
     /// <summary>The validation source's chunks, each checked for its columns and targets.</summary>

@@ -165,9 +165,12 @@ public sealed class Trainer<T>
     /// <remarks>The same epoch loop as in memory: the metrics of <see cref="TrainingOptions.Metrics"/> on the
     /// training batches and, with <paramref name="validation"/>, the validation loss and metrics; the same
     /// callbacks (a validation metric may be monitored with a validation source).
-    /// <see cref="TrainingOptions.ValidationSplit"/> and <see cref="TrainingOptions.ClassWeights"/> are
-    /// refused: they need all rows at once. Each batch is checked (finite inputs, targets in the loss's
-    /// shape) as it arrives. A streamed run starts afresh: it neither continues nor sets <see cref="State"/>.</remarks>
+    /// <see cref="TrainingOptions.ClassWeights"/> weigh each streamed row by its class, as in memory;
+    /// <see cref="TrainingOptions.ValidationSplit"/> is refused (it needs all rows at once). Each batch is
+    /// checked (finite inputs, targets in the loss's shape) as it arrives. Resuming as in memory: a second
+    /// streamed <c>Fit</c> on this trainer, or one given a checkpoint's <see cref="State"/>, continues the
+    /// run (epochs numbered on, the schedule, early stopping and callbacks' state, the shuffle source's
+    /// position), so k epochs, a checkpoint and k more give the weights of 2k epochs in one <c>Fit</c>.</remarks>
     /// <param name="training">The training rows, e.g. <see cref="BatchSources.FromCsv{T}(string, string, int)"/>.</param>
     /// <param name="validation">Validation rows read the same way after every epoch; null for none.</param>
     /// <param name="shuffleBufferRows">Rows the shuffle buffer holds, ≥ 1; default 65,536. A larger buffer mixes the file's order better.</param>

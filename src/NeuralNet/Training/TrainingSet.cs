@@ -181,28 +181,12 @@ internal sealed class TrainingSet<T> : EpochData<T>
             return sampleWeights is null ? null : DenseStorage.Of(sampleWeights).ToArray();
         }
 
-        int classes = outputs == 1 ? 2 : outputs;
-        if (!classifier)
-        {
-            throw new ArgumentException("ClassWeights apply to classification losses (categorical or binary cross-entropy) only.", nameof(options));
-        }
-
-        if (loss is BinaryCrossEntropy<T> && outputs > 1)
-        {
-            throw new ArgumentException($"ClassWeights need one class per sample: one sigmoid output or a softmax over classes (received {outputs} binary outputs).", nameof(options));
-        }
-
-        if (classWeights.Count != classes)
-        {
-            throw new ArgumentException($"ClassWeights must hold one weight per class: {classes} (received {classWeights.Count}).", nameof(options));
-        }
-
-        int[] labels = targets.ColumnCount == 1 && outputs > 1 ? ClassLabels.FromIndices(targets) : ClassLabels.FromScores(targets, 0.5);
+        ClassWeighting<T>.Check(classWeights, loss, classifier, outputs, nameof(options));
         var weights = new T[targets.RowCount];
-        for (int i = 0; i < weights.Length; i++)
+        ClassWeighting<T>.Weigh(classWeights, DenseStorage.Of(targets), targets.RowCount, targets.ColumnCount, outputs, new int[targets.RowCount], weights);
+        for (int i = 0; sampleWeights is not null && i < weights.Length; i++)
         {
-            T sample = sampleWeights is null ? T.One : sampleWeights[i];
-            weights[i] = sample * T.CreateChecked(classWeights[labels[i]]); // w_n = sampleWeight_n · classWeight[y_n]
+            weights[i] *= sampleWeights[i]; // w_n = sampleWeight_n · classWeight[y_n]
         }
 
         return weights;
