@@ -11,6 +11,32 @@ namespace NeuralNet;
 /// in a separate method that runs only when a check fails (per-sample training makes millions of calls a second).</remarks>
 internal static class ShapeCheck
 {
+    /// <summary>Refuses a null or read-only stream before anything is written (a write would fail half-way otherwise).</summary>
+    /// <param name="stream">The caller's stream.</param>
+    /// <param name="parameterName">The argument it came from.</param>
+    public static void Writable(Stream stream, string parameterName)
+    {
+        ArgumentNullException.ThrowIfNull(stream, parameterName);
+        if (!stream.CanWrite)
+        {
+            throw new ArgumentException($"{parameterName} must be writable (received a read-only stream).", parameterName);
+        }
+    }
+
+    /// <summary>
+    /// The arguments of an <c>ExportOnnx</c> hook: the graph and the two names (input and output of an activation, input
+    /// and prefix of a layer), each refused when null with the caller's own parameter name.
+    /// </summary>
+    public static void ExportArguments(object graph, string first, string second,
+        [CallerArgumentExpression(nameof(graph))] string? graphName = null,
+        [CallerArgumentExpression(nameof(first))] string? firstName = null,
+        [CallerArgumentExpression(nameof(second))] string? secondName = null)
+    {
+        ArgumentNullException.ThrowIfNull(graph, graphName);
+        ArgumentNullException.ThrowIfNull(first, firstName);
+        ArgumentNullException.ThrowIfNull(second, secondName);
+    }
+
     /// <summary>
     /// <c>first × second</c> as the length of one array, computed without overflow: more than
     /// <see cref="Array.MaxLength"/> elements is refused before any buffer or kernel sees the sizes.

@@ -49,7 +49,7 @@ public sealed class ELU<T> : ElementwiseActivationFunction<T>
     /// <inheritdoc />
     public override void ExportOnnx(OnnxGraph<T> graph, string z, string a)
     {
-        ArgumentNullException.ThrowIfNull(graph);
+        ShapeCheck.ExportArguments(graph, z, a);
         if (typeof(T) == typeof(double))
         {
             // ONNX Runtime has Elu for float only

@@ -43,7 +43,7 @@ public sealed class GELU<T> : ElementwiseActivationFunction<T>
     /// <inheritdoc />
     public override void ExportOnnx(OnnxGraph<T> graph, string z, string a)
     {
-        ArgumentNullException.ThrowIfNull(graph);
+        ShapeCheck.ExportArguments(graph, z, a);
         graph.Node("Div", [z, graph.Constant(OnnxActivations.Sqrt2)], $"{a}.scaled");
         if (typeof(T) == typeof(double))
         {

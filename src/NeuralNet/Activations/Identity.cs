@@ -40,7 +40,7 @@ public sealed class Identity<T> : ElementwiseActivationFunction<T>
     /// <inheritdoc />
     public override void ExportOnnx(OnnxGraph<T> graph, string z, string a)
     {
-        ArgumentNullException.ThrowIfNull(graph);
+        ShapeCheck.ExportArguments(graph, z, a);
         graph.Node("Identity", [z], a);
     }
 }

@@ -80,7 +80,7 @@ public sealed class LeakyReLU<T> : ElementwiseActivationFunction<T>
     /// <inheritdoc />
     public override void ExportOnnx(OnnxGraph<T> graph, string z, string a)
     {
-        ArgumentNullException.ThrowIfNull(graph);
+        ShapeCheck.ExportArguments(graph, z, a);
         if (typeof(T) == typeof(double))
         {
             // ONNX Runtime has LeakyRelu for float only

@@ -33,7 +33,7 @@ public sealed class SELU<T> : ElementwiseActivationFunction<T>
     /// <inheritdoc />
     public override void ExportOnnx(OnnxGraph<T> graph, string z, string a)
     {
-        ArgumentNullException.ThrowIfNull(graph);
+        ShapeCheck.ExportArguments(graph, z, a);
         if (typeof(T) == typeof(double))
         {
             // ONNX Runtime has Selu for float only

@@ -31,7 +31,7 @@ public sealed class SiLU<T> : ElementwiseActivationFunction<T>
     /// <inheritdoc />
     public override void ExportOnnx(OnnxGraph<T> graph, string z, string a)
     {
-        ArgumentNullException.ThrowIfNull(graph);
+        ShapeCheck.ExportArguments(graph, z, a);
         graph.Node("Sigmoid", [z], $"{a}.sigmoid");
         graph.Node("Mul", [z, $"{a}.sigmoid"], a); // z·σ(z)
     }

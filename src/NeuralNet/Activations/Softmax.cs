@@ -76,7 +76,7 @@ public sealed class Softmax<T> : ActivationFunction<T>
     /// <inheritdoc />
     public override void ExportOnnx(OnnxGraph<T> graph, string z, string a)
     {
-        ArgumentNullException.ThrowIfNull(graph);
+        ShapeCheck.ExportArguments(graph, z, a);
         graph.Node("Softmax", [z], a, ("axis", 1L));
     }
 }

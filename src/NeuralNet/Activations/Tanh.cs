@@ -63,7 +63,7 @@ public sealed class Tanh<T> : ElementwiseActivationFunction<T>
     /// <inheritdoc />
     public override void ExportOnnx(OnnxGraph<T> graph, string z, string a)
     {
-        ArgumentNullException.ThrowIfNull(graph);
+        ShapeCheck.ExportArguments(graph, z, a);
         graph.Node("Tanh", [z], a);
     }
 }

@@ -20,6 +20,7 @@ public sealed class ConfusionMatrix
     {
         ClassificationMetrics.CheckPairs(actual, predicted);
         ArgumentOutOfRangeException.ThrowIfLessThan(classes, 2);
+        ShapeCheck.Product(classes, classes, "the counts (classes × classes)", nameof(classes));
         _counts = new int[classes, classes];
         for (int i = 0; i < actual.Count; i++)
         {
@@ -51,15 +52,15 @@ public sealed class ConfusionMatrix
 
     /// <summary>Samples whose true class is <paramref name="k"/>.</summary>
     /// <param name="k">The class.</param>
-    public int Support(int k) => Enumerable.Range(0, Classes).Sum(j => _counts[k, j]);
+    public int Support(int k) => Enumerable.Range(0, Classes).Sum(j => _counts[Class(k), j]);
 
     /// <summary>Precision of class <paramref name="k"/>: <c>TP/(TP + FP)</c>, 0 when nothing was predicted as k.</summary>
     /// <param name="k">The class.</param>
-    public double Precision(int k) => Ratio(_counts[k, k], Enumerable.Range(0, Classes).Sum(i => _counts[i, k]));
+    public double Precision(int k) => Ratio(_counts[Class(k), k], Enumerable.Range(0, Classes).Sum(i => _counts[i, k]));
 
     /// <summary>Recall of class <paramref name="k"/>: <c>TP/(TP + FN)</c>, 0 when no sample is of class k.</summary>
     /// <param name="k">The class.</param>
-    public double Recall(int k) => Ratio(_counts[k, k], Support(k));
+    public double Recall(int k) => Ratio(_counts[Class(k), k], Support(k));
 
     /// <summary>F1 of class <paramref name="k"/>: <c>2PR/(P + R)</c>, the harmonic mean of precision and recall.</summary>
     /// <param name="k">The class.</param>
@@ -89,6 +90,16 @@ public sealed class ConfusionMatrix
         }
 
         return text.AppendLine(inv, $"accuracy {Accuracy:F4} of {Total}").ToString();
+    }
+
+    private int Class(int k)
+    {
+        if ((uint)k >= (uint)Classes)
+        {
+            throw new ArgumentOutOfRangeException(nameof(k), k, $"k must be a class in [0, {Classes - 1}] (received {k}).");
+        }
+
+        return k;
     }
 
     private static void CheckClass(int k, int classes, int index, string parameterName)

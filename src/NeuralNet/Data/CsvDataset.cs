@@ -49,6 +49,7 @@ public static class CsvDataset
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentException.ThrowIfNullOrEmpty(targetColumn);
+        ArgumentNullException.ThrowIfNull(sourceName);
         return ReadCore<T>(reader, sourceName, header =>
         {
             int index = Array.IndexOf(header, targetColumn);
@@ -66,6 +67,7 @@ public static class CsvDataset
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentOutOfRangeException.ThrowIfLessThan(targetColumn, -1);
+        ArgumentNullException.ThrowIfNull(sourceName);
         return ReadCore<T>(reader, sourceName, header =>
         {
             int index = targetColumn == -1 ? header.Length - 1 : targetColumn;

@@ -21,6 +21,7 @@ public static class OneHot
             throw new ArgumentException("labels must hold at least one sample (received none).", nameof(labels));
         }
 
+        ShapeCheck.Product(labels.Count, classes, "the one-hot matrix (labels × classes)", nameof(classes));
         var result = Matrix<T>.Build.Dense(labels.Count, classes);
         for (int i = 0; i < labels.Count; i++)
         {

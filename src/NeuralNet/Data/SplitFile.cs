@@ -28,6 +28,7 @@ public static class SplitFile
     public static (int[] Train, int[] Test) Read(TextReader reader, string sourceName = "split")
     {
         ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(sourceName);
         string? header = reader.ReadLine();
         if (header?.Trim() != "row,split")
         {

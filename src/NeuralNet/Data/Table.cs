@@ -121,6 +121,7 @@ public sealed class Table
     public static Table ReadCsv(TextReader reader, string sourceName = "csv")
     {
         ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(sourceName);
         return CsvTableReader.Read(reader, sourceName);
     }
 

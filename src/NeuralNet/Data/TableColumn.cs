@@ -68,7 +68,15 @@ public sealed class TableColumn
 
     /// <summary>The text of row <paramref name="row"/> (a numeric value in invariant round-trip form).</summary>
     /// <param name="row">The row index.</param>
-    public string TextAt(int row) => _text is not null ? _text[row] : _numbers![row].ToString("R", CultureInfo.InvariantCulture);
+    public string TextAt(int row)
+    {
+        if ((uint)row >= (uint)Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(row), row, $"row must be in [0, {Count - 1}] (received {row}).");
+        }
+
+        return _text is not null ? _text[row] : _numbers![row].ToString("R", CultureInfo.InvariantCulture);
+    }
 
     /// <summary>A column with the values of the given rows, in the given order.</summary>
     internal TableColumn Rows(IReadOnlyList<int> rows)

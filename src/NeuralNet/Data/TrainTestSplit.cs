@@ -15,6 +15,7 @@ public static class TrainTestSplit
     public static (int[] Train, int[] Test) Split(int count, double testFraction, RandomSource random)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 2);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, Array.MaxLength); // the indices are one array
         int testCount = TestCount(count, testFraction);
         ArgumentNullException.ThrowIfNull(random);
         int[] order = Enumerable.Range(0, count).ToArray();

@@ -205,6 +205,7 @@ public sealed class BatchNormalization<T> : Layer<T>
     /// <inheritdoc />
     public override string ExportOnnx(OnnxGraph<T> graph, string input, string name)
     {
+        ShapeCheck.ExportArguments(graph, input, name);
         _affine.AddInitializers(graph, name);
         graph.Initializer($"{name}.mean", [InputSize], _runningMean.Values.ToArray());
         graph.Initializer($"{name}.var", [InputSize], _runningVariance.Values.ToArray());

@@ -201,7 +201,7 @@ public sealed class DenseLayer<T> : Layer<T>
     /// <inheritdoc />
     public override string ExportOnnx(OnnxGraph<T> graph, string input, string name)
     {
-        ArgumentNullException.ThrowIfNull(graph);
+        ShapeCheck.ExportArguments(graph, input, name);
         graph.Initializer($"{name}.weight", [OutputSize, InputSize], Weights.ToRowMajorArray());
         graph.Initializer($"{name}.bias", [OutputSize], _biases.ValueArray);
         graph.Node("Gemm", [input, $"{name}.weight", $"{name}.bias"], $"{name}.z", ("transB", 1L)); // Z = X·Wᵀ + b

@@ -144,7 +144,11 @@ public sealed class DropoutLayer<T> : Layer<T>
     }
 
     /// <inheritdoc />
-    public override string ExportOnnx(OnnxGraph<T> graph, string input, string name) => input; // the identity at inference
+    public override string ExportOnnx(OnnxGraph<T> graph, string input, string name)
+    {
+        ShapeCheck.ExportArguments(graph, input, name);
+        return input; // the identity at inference
+    }
 
     /// <summary>A dropout layer has no parameters and no state.</summary>
     internal static LayerShapes.Set ShapesFromConfig(JsonElement config) => new([], []);

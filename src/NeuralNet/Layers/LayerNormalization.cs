@@ -198,6 +198,7 @@ public sealed class LayerNormalization<T> : Layer<T>
     /// <inheritdoc />
     public override string ExportOnnx(OnnxGraph<T> graph, string input, string name)
     {
+        ShapeCheck.ExportArguments(graph, input, name);
         _affine.AddInitializers(graph, name);
         graph.Node("LayerNormalization", [input, $"{name}.scale", $"{name}.shift"], $"{name}.y", ("axis", -1L), ("epsilon", (float)Epsilon));
         return $"{name}.y";

@@ -205,7 +205,7 @@ public sealed class ResidualBlock<T> : Layer<T>
     /// <inheritdoc />
     public override string ExportOnnx(OnnxGraph<T> graph, string input, string name)
     {
-        ArgumentNullException.ThrowIfNull(graph);
+        ShapeCheck.ExportArguments(graph, input, name);
         string current = input;
         for (int i = 0; i < _layers.Length; i++)
         {

@@ -49,7 +49,9 @@ public sealed class OnnxGraph<T>
     /// <summary>As <see cref="Node"/>, for an operator of another domain than ONNX's own (e.g. <c>ai.onnx.ml</c>).</summary>
     internal void DomainNode(string domain, string opType, string[] inputs, string output, params (string Name, object Value)[] attributes)
     {
+        ArgumentNullException.ThrowIfNull(opType);
         ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(attributes);
         string name = $"{output}.{opType}";
         if (domain.Length > 0)
@@ -94,6 +96,7 @@ public sealed class OnnxGraph<T>
     /// <param name="rowMajor">Its values, row-major; copied.</param>
     public void Initializer(string name, long[] dims, T[] rowMajor)
     {
+        ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(dims);
         ArgumentNullException.ThrowIfNull(rowMajor);
         byte[] raw = MemoryMarshal.AsBytes(rowMajor.AsSpan()).ToArray();

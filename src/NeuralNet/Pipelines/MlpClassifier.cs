@@ -92,51 +92,51 @@ public sealed class MlpClassifier<T> : MlpEstimator<T>
 
     /// <summary>The class name of each row.</summary>
     /// <param name="features">One array of finite values per sample, the columns of training.</param>
-    public string[] Predict(T[][] features) => Fitted.Predict(features);
+    public string[] Predict(T[][] features) => Fitted.Predict(Given(features));
 
     /// <summary>The class name of each row.</summary>
     /// <param name="features">The rows, <c>[samples, columns]</c>.</param>
-    public string[] Predict(T[,] features) => Fitted.Predict(features);
+    public string[] Predict(T[,] features) => Fitted.Predict(Given(features));
 
     /// <summary>The class name of each row.</summary>
     /// <param name="features">The rows, <c>samples × columns</c>.</param>
-    public string[] Predict(Matrix<T> features) => Fitted.Predict(features);
+    public string[] Predict(Matrix<T> features) => Fitted.Predict(Given(features));
 
     /// <summary>The class name of each row.</summary>
     /// <param name="features">The rows, with the training table's columns in order.</param>
-    public string[] Predict(Table features) => Fitted.Predict(features);
+    public string[] Predict(Table features) => Fitted.Predict(Given(features));
 
     /// <summary>The probability of each class (<see cref="Classes"/>' order) for each row.</summary>
     /// <param name="features">One array of finite values per sample.</param>
-    public Matrix<T> PredictProbabilities(T[][] features) => Fitted.PredictProbabilities(features);
+    public Matrix<T> PredictProbabilities(T[][] features) => Fitted.PredictProbabilities(Given(features));
 
     /// <summary>The probability of each class (<see cref="Classes"/>' order) for each row.</summary>
     /// <param name="features">The rows, <c>samples × columns</c>.</param>
-    public Matrix<T> PredictProbabilities(Matrix<T> features) => Fitted.PredictProbabilities(features);
+    public Matrix<T> PredictProbabilities(Matrix<T> features) => Fitted.PredictProbabilities(Given(features));
 
     /// <summary>The probability of each class (<see cref="Classes"/>' order) for each row.</summary>
     /// <param name="features">The rows, with the training table's columns in order.</param>
-    public Matrix<T> PredictProbabilities(Table features) => Fitted.PredictProbabilities(features);
+    public Matrix<T> PredictProbabilities(Table features) => Fitted.PredictProbabilities(Given(features));
 
     /// <summary>The accuracy on labelled rows.</summary>
     /// <param name="features">One array of finite values per sample.</param>
     /// <param name="labels">The true class of each row.</param>
-    public double Score(T[][] features, IReadOnlyList<string> labels) => Fitted.Score(features, labels);
+    public double Score(T[][] features, IReadOnlyList<string> labels) => Fitted.Score(Given(features), labels);
 
     /// <summary>The accuracy on labelled rows with integer classes.</summary>
     /// <param name="features">One array of finite values per sample.</param>
     /// <param name="labels">The true class of each row.</param>
-    public double Score(T[][] features, IReadOnlyList<int> labels) => Fitted.Score(features, Text(labels));
+    public double Score(T[][] features, IReadOnlyList<int> labels) => Fitted.Score(Given(features), Text(labels));
 
     /// <summary>The accuracy on labelled rows.</summary>
     /// <param name="features">The rows, <c>samples × columns</c>.</param>
     /// <param name="labels">The true class of each row.</param>
-    public double Score(Matrix<T> features, IReadOnlyList<string> labels) => Fitted.Score(features, labels);
+    public double Score(Matrix<T> features, IReadOnlyList<string> labels) => Fitted.Score(Given(features), labels);
 
     /// <summary>The accuracy on labelled rows.</summary>
     /// <param name="features">The rows, with the training table's columns in order.</param>
     /// <param name="labels">The true class of each row.</param>
-    public double Score(Table features, IReadOnlyList<string> labels) => Fitted.Score(features, labels);
+    public double Score(Table features, IReadOnlyList<string> labels) => Fitted.Score(Given(features), labels);
 
     /// <summary>Saves the fitted pipeline to one model file (see <see cref="ModelPipeline{T}.Save(string)"/>).</summary>
     /// <param name="path">The file to write.</param>

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using MathNet.Numerics.LinearAlgebra;
 using NeuralNet.Activations;
 using NeuralNet.Data;
@@ -173,5 +174,10 @@ public abstract class MlpEstimator<T>
     private static Matrix<T> Rows(Matrix<T> source, int[] rows) => Matrix<T>.Build.Dense(rows.Length, source.ColumnCount, (i, c) => source[rows[i], c]);
 
     /// <summary>A table of numeric columns <c>x0, x1, …</c> from a matrix.</summary>
+    /// <summary>The caller's argument, refused when null under the caller's name (the pipeline would name its own).</summary>
+    private protected static TArgument Given<TArgument>(TArgument argument, [CallerArgumentExpression(nameof(argument))] string? name = null)
+        where TArgument : class
+        => argument ?? throw new ArgumentNullException(name);
+
     private protected static Table Numeric(Matrix<T> features) => Table.FromMatrix(features);
 }

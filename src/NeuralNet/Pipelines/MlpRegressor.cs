@@ -68,34 +68,34 @@ public sealed class MlpRegressor<T> : MlpEstimator<T>
 
     /// <summary>The prediction of each row, in target units.</summary>
     /// <param name="features">One array of finite values per sample, the columns of training.</param>
-    public T[] Predict(T[][] features) => Fitted.Predict(features);
+    public T[] Predict(T[][] features) => Fitted.Predict(Given(features));
 
     /// <summary>The prediction of each row, in target units.</summary>
     /// <param name="features">The rows, <c>[samples, columns]</c>.</param>
-    public T[] Predict(T[,] features) => Fitted.Predict(features);
+    public T[] Predict(T[,] features) => Fitted.Predict(Given(features));
 
     /// <summary>The prediction of each row, in target units.</summary>
     /// <param name="features">The rows, <c>samples × columns</c>.</param>
-    public T[] Predict(Matrix<T> features) => Fitted.Predict(features);
+    public T[] Predict(Matrix<T> features) => Fitted.Predict(Given(features));
 
     /// <summary>The prediction of each row, in target units.</summary>
     /// <param name="features">The rows, with the training table's columns in order.</param>
-    public T[] Predict(Table features) => Fitted.Predict(features);
+    public T[] Predict(Table features) => Fitted.Predict(Given(features));
 
     /// <summary>R² of the predictions on labelled rows.</summary>
     /// <param name="features">One array of finite values per sample.</param>
     /// <param name="targets">The true value of each row.</param>
-    public double Score(T[][] features, IReadOnlyList<T> targets) => Fitted.Score(features, targets);
+    public double Score(T[][] features, IReadOnlyList<T> targets) => Fitted.Score(Given(features), targets);
 
     /// <summary>R² of the predictions on labelled rows.</summary>
     /// <param name="features">The rows, <c>samples × columns</c>.</param>
     /// <param name="targets">The true value of each row.</param>
-    public double Score(Matrix<T> features, IReadOnlyList<T> targets) => Fitted.Score(features, targets);
+    public double Score(Matrix<T> features, IReadOnlyList<T> targets) => Fitted.Score(Given(features), targets);
 
     /// <summary>R² of the predictions on labelled rows.</summary>
     /// <param name="features">The rows, with the training table's columns in order.</param>
     /// <param name="targets">The true value of each row.</param>
-    public double Score(Table features, IReadOnlyList<T> targets) => Fitted.Score(features, targets);
+    public double Score(Table features, IReadOnlyList<T> targets) => Fitted.Score(Given(features), targets);
 
     /// <summary>Saves the fitted pipeline to one model file (see <see cref="ModelPipeline{T}.Save(string)"/>).</summary>
     /// <param name="path">The file to write.</param>

@@ -156,7 +156,7 @@ public abstract class ModelPipeline<T>
     /// <param name="stream">A writable stream.</param>
     public void Save(Stream stream)
     {
-        ArgumentNullException.ThrowIfNull(stream);
+        ShapeCheck.Writable(stream, nameof(stream));
         NetworkCodec.Encode(stream, Network, null, json => PipelineCodec.Write(json, this));
     }
 

@@ -19,7 +19,7 @@ internal static class PipelineOnnxExporter
     public static void Export<T>(ModelPipeline<T> pipeline, Stream stream)
         where T : struct, IFloatingPointIeee754<T>
     {
-        ArgumentNullException.ThrowIfNull(stream);
+        ShapeCheck.Writable(stream, nameof(stream));
         Build(pipeline).CopyTo(stream);
     }
 

@@ -46,7 +46,7 @@ public static class OnnxExporter
         where T : struct, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(network);
-        ArgumentNullException.ThrowIfNull(stream);
+        ShapeCheck.Writable(stream, nameof(stream));
         Build(network).CopyTo(stream);
     }
 

@@ -32,7 +32,7 @@ public static class PreprocessingSerializer
     public static void Save<T>(FeatureScaler<T> scaler, Stream stream)
         where T : struct, IFloatingPointIeee754<T>
     {
-        ArgumentNullException.ThrowIfNull(stream);
+        ShapeCheck.Writable(stream, nameof(stream));
         WriteContainer(stream, ScalerHeader(scaler));
     }
 
@@ -50,7 +50,7 @@ public static class PreprocessingSerializer
     /// <param name="stream">A writable stream.</param>
     public static void Save(OneHotEncoder encoder, Stream stream)
     {
-        ArgumentNullException.ThrowIfNull(stream);
+        ShapeCheck.Writable(stream, nameof(stream));
         WriteContainer(stream, EncoderHeader(encoder));
     }
 

@@ -29,6 +29,7 @@ public static class ClassifierExtensions
         where T : struct, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(inputs);
         CheckClassOutput(network, fromLogits);
         Layer<T> last = network.Layers[^1];
         Matrix<T> output = network.Predict(inputs);

@@ -5,7 +5,7 @@ public sealed class EpochCompletedEventArgs : EventArgs
 {
     /// <summary>Creates the event data.</summary>
     /// <param name="record">The epoch just completed.</param>
-    public EpochCompletedEventArgs(EpochRecord record) => Record = record;
+    public EpochCompletedEventArgs(EpochRecord record) => Record = record ?? throw new ArgumentNullException(nameof(record));
 
     /// <summary>The epoch just completed.</summary>
     public EpochRecord Record { get; }

@@ -31,6 +31,7 @@ internal sealed class StreamingFit<T> : EpochData<T>
         ArgumentNullException.ThrowIfNull(training);
         ArgumentOutOfRangeException.ThrowIfLessThan(bufferRows, 1);
         Network<T> network = trainer.Network;
+        ShapeCheck.Product(bufferRows, network.InputSize + training.TargetColumns, "the shuffle buffer (shuffleBufferRows × input and target columns)", "shuffleBufferRows");
         TrainingOptions options = trainer.Options;
         foreach ((BatchSource<T>? source, string name) in new[] { (training, nameof(training)), (validation, nameof(validation)) })
         {
