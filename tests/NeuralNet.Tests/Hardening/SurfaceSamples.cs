@@ -445,6 +445,11 @@ internal sealed class SurfaceSamples : IDisposable
             return new ModelCheckpoint<double>(Path.Combine(Folder, "checkpoint.bin"), 1);
         }
 
+        if (open == typeof(EarlyStoppingCallback<>))
+        {
+            return new EarlyStoppingCallback<double>(new EarlyStopping());
+        }
+
         if (open == typeof(TrainingCallback<>))
         {
             return new NoCallback();
