@@ -6,6 +6,7 @@ using NeuralNet.Data;
 using NeuralNet.Initializers;
 using NeuralNet.Layers;
 using NeuralNet.Losses;
+using NeuralNet.Onnx;
 using NeuralNet.Optimizers;
 using NeuralNet.Pipelines;
 using NeuralNet.Serialization;
