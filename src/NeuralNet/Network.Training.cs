@@ -156,11 +156,13 @@ public sealed partial class Network<T>
     /// <param name="batch">The batch within the epoch, from 1; 0 outside a trainer.</param>
     internal T Step(Matrix<T> input, Matrix<T> target, LossFunction<T> loss, Optimizer<T> optimizer, ReadOnlySpan<T> sampleWeights, IBatchObserver<T>? observer, int epoch, int batch)
     {
+        ParameterSnapshot<T> stateBefore = _stateBeforeStep ??= new ParameterSnapshot<T>([.. _layers.SelectMany(l => l.State)]); // running statistics; empty for most networks
+        stateBefore.Capture(); // a training forward pass moves them: a diverged step puts them back too
         Matrix<T> output = ForwardCore(input, training: true);
         T value = loss.Value(DenseStorage.Of(output), DenseStorage.Of(target), sampleWeights, output.RowCount, output.ColumnCount) + RegularizationPenalty();
         if (!T.IsFinite(value))
         {
-            ThrowLossDiverged(epoch, batch, value, optimizer);
+            RestoreAndThrowLossDiverged(stateBefore, epoch, batch, value, optimizer);
         }
 
         observer?.Observe(DenseStorage.Of(output), DenseStorage.Of(target), output.RowCount, output.ColumnCount, target.ColumnCount);
@@ -170,7 +172,7 @@ public sealed partial class Network<T>
         optimizer.Step(TrainableParameters()); // frozen parameters are neither updated nor given optimizer state
         if (!before.AllFinite())
         {
-            RestoreAndThrowDiverged(before, epoch, batch, value, optimizer);
+            RestoreAndThrowDiverged(before, stateBefore, epoch, batch, value, optimizer);
         }
 
         return value;
@@ -251,15 +253,19 @@ public sealed partial class Network<T>
     // The failure paths out of line: the step itself stays small (it runs millions of times a second on one-sample batches).
     [DoesNotReturn]
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ThrowLossDiverged(int epoch, int batch, T value, Optimizer<T> optimizer) =>
-        throw Diverged(epoch, batch, value, $"the loss is {value}. The network keeps its weights from before this batch", optimizer);
+    private static void RestoreAndThrowLossDiverged(ParameterSnapshot<T> stateBefore, int epoch, int batch, T value, Optimizer<T> optimizer)
+    {
+        stateBefore.Restore();
+        throw Diverged(epoch, batch, value, $"the loss is {value}. The network keeps its weights and running statistics from before this batch", optimizer);
+    }
 
     [DoesNotReturn]
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void RestoreAndThrowDiverged(ParameterSnapshot<T> before, int epoch, int batch, T value, Optimizer<T> optimizer)
+    private static void RestoreAndThrowDiverged(ParameterSnapshot<T> before, ParameterSnapshot<T> stateBefore, int epoch, int batch, T value, Optimizer<T> optimizer)
     {
         before.Restore();
-        throw Diverged(epoch, batch, value, $"the optimizer step made a weight NaN or infinite (batch loss {value}). The network keeps its weights from before this step", optimizer);
+        stateBefore.Restore();
+        throw Diverged(epoch, batch, value, $"the optimizer step made a weight NaN or infinite (batch loss {value}). The network keeps its weights and running statistics from before this step", optimizer);
     }
 
     private static TrainingDivergedException Diverged(int epoch, int batch, T loss, string what, Optimizer<T> optimizer)

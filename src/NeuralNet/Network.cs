@@ -27,6 +27,7 @@ public sealed partial class Network<T>
     private readonly BatchBuffers<T> _lossGradientBuffers;
     private Matrix<T>? _lastOutput;
     private ParameterSnapshot<T>? _beforeStep;
+    private ParameterSnapshot<T>? _stateBeforeStep;
     private LossFunction<T>? _fittingLoss;
     private int _training;
 

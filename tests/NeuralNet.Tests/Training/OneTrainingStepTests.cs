@@ -71,6 +71,27 @@ public sealed class OneTrainingStepTests
     }
 
     [Fact]
+    public void TrainStep_DivergedLoss_PutsBackBatchNormRunningStatistics()
+    {
+        var dense = new DenseLayer<double>(1, 2, new Identity<double>());
+        var norm = new BatchNormalization<double>(2);
+        var network = new Network<double>(1, dense, norm, new DenseLayer<double>(2, 1, new Identity<double>()));
+        network.TrainStep(Matrix<double>.Build.DenseOfArray(new double[,] { { 1 }, { 2 } }), Matrix<double>.Build.Dense(2, 1, 0.5), new MeanSquaredError<double>(), new SgdOptimizer<double>(0.01));
+        double[] mean = norm.RunningMean.ToArray(), variance = norm.RunningVariance.ToArray(), weights = ToyProblems.Weights(network);
+        mean.Should().NotEqual([0.0, 0.0]); // the finite step moved them
+        var x = Matrix<double>.Build.DenseOfArray(new double[,] { { 1e300 }, { -1e300 } });
+        dense.Weights.MapInplace(_ => 1e300); // z = ±∞: the batch statistics and the loss are NaN
+
+        Action step = () => network.TrainStep(x, Matrix<double>.Build.Dense(2, 1, 0.5), new MeanSquaredError<double>(), new SgdOptimizer<double>(0.01));
+
+        step.Should().Throw<TrainingDivergedException>();
+        norm.RunningMean.ToArray().Should().Equal(mean);
+        norm.RunningVariance.ToArray().Should().Equal(variance);
+        ToyProblems.Weights(network).Skip(2).Should().Equal(weights.Skip(2)); // all but the two weights set by hand
+        step.Should().Throw<TrainingDivergedException>().WithMessage("*running statistics*");
+    }
+
+    [Fact]
     public void TwoFitsStartedTogether_ManyTimes_OneIsRefusedAtOnce_AndNoneTrainsConcurrently()
     {
         (Matrix<double> x, Matrix<double> y) = ToyProblems.Blobs(48, 7);
