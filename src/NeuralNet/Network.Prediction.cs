@@ -15,7 +15,7 @@ public sealed partial class Network<T>
     public Matrix<T> Predict(Matrix<T> input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        ShapeCheck.BatchFits(input.RowCount, _layers, nameof(input));
+        ShapeCheck.BatchFits(input.RowCount, _layers, _widestLayer, nameof(input));
         var output = Matrix<T>.Build.Dense(input.RowCount, OutputSize);
         Predict(input, output);
         return output;
@@ -112,7 +112,7 @@ public sealed partial class Network<T>
             }
         }
 
-        ShapeCheck.BatchFits(input.RowCount, _layers, nameof(input));
+        ShapeCheck.BatchFits(input.RowCount, _layers, _widestLayer, nameof(input));
 
         Matrix<T>[] hidden = PredictionBuffers<T>.For(_layers, input.RowCount);
         Matrix<T> current = input;

@@ -34,6 +34,9 @@ public sealed partial class Network<T>
         return penalty;
     }
 
+    /// <summary>Whether any parameter is regularised, as of the last <see cref="Refresh"/>: the step skips the penalty otherwise.</summary>
+    private bool HasRegularization => _regularized.Length > 0;
+
     /// <summary>
     /// The parameters the optimizer steps: those not frozen, in network order. The same list instance while no
     /// <see cref="Parameter{T}.Frozen"/> flag changes, so the optimizer's per-list cache holds and a step allocates nothing.

@@ -27,7 +27,7 @@ public sealed partial class Network<T>
     {
         ArgumentNullException.ThrowIfNull(input);
         ShapeCheck.Columns(input, InputSize, nameof(input));
-        ShapeCheck.BatchFits(input.RowCount, _layers, nameof(input));
+        ShapeCheck.BatchFits(input.RowCount, _layers, _widestLayer, nameof(input));
         var output = Matrix<T>.Build.Dense(input.RowCount, OutputSize);
         Forward(input, training, output);
         return output;
@@ -46,7 +46,7 @@ public sealed partial class Network<T>
         ArgumentNullException.ThrowIfNull(output);
         ShapeCheck.Columns(input, InputSize, nameof(input));
         ShapeCheck.Finite(input, nameof(input));
-        ShapeCheck.BatchFits(input.RowCount, _layers, nameof(input));
+        ShapeCheck.BatchFits(input.RowCount, _layers, _widestLayer, nameof(input));
         ShapeCheck.Shape(output, input.RowCount, OutputSize, nameof(output));
         ShapeCheck.NotShared(DenseStorage.Of(output), DenseStorage.Of(input), "input", nameof(output));
         using TrainingScope scope = EnterTraining();
@@ -68,6 +68,7 @@ public sealed partial class Network<T>
         Matrix<T> output = _lastOutput ?? throw new InvalidOperationException("Backward was called before Forward: run a forward pass on a batch first.");
         ValidateTarget(target, loss, sampleWeights, output.RowCount);
         using TrainingScope scope = EnterTraining();
+        Refresh(); // the regularised list, if a Regularization setting changed
         BackwardCore(output, target, loss, sampleWeights is null ? default : DenseStorage.Of(sampleWeights));
     }
 
@@ -100,7 +101,7 @@ public sealed partial class Network<T>
         ArgumentNullException.ThrowIfNull(optimizer);
         ShapeCheck.Columns(input, InputSize, nameof(input));
         ShapeCheck.Finite(input, nameof(input));
-        ShapeCheck.BatchFits(input.RowCount, _layers, nameof(input));
+        ShapeCheck.BatchFits(input.RowCount, _layers, _widestLayer, nameof(input));
         ValidateTarget(target, loss, sampleWeights, input.RowCount);
         CheckLossFits(loss, nameof(loss));
         using TrainingScope scope = EnterTraining();
@@ -156,10 +157,16 @@ public sealed partial class Network<T>
     /// <param name="batch">The batch within the epoch, from 1; 0 outside a trainer.</param>
     internal T Step(Matrix<T> input, Matrix<T> target, LossFunction<T> loss, Optimizer<T> optimizer, ReadOnlySpan<T> sampleWeights, IBatchObserver<T>? observer, int epoch, int batch)
     {
-        ParameterSnapshot<T> stateBefore = _stateBeforeStep ??= new ParameterSnapshot<T>([.. _layers.SelectMany(l => l.State)]); // running statistics; empty for most networks
-        stateBefore.Capture(); // a training forward pass moves them: a diverged step puts them back too
+        Refresh(); // the regularised and trainable lists, if a Regularization or Frozen setting changed
+        ParameterSnapshot<T>? stateBefore = _stateBeforeStep; // running statistics; null for most networks
+        stateBefore?.Capture(); // a training forward pass moves them: a diverged step puts them back too
         Matrix<T> output = ForwardCore(input, training: true);
-        T value = loss.Value(DenseStorage.Of(output), DenseStorage.Of(target), sampleWeights, output.RowCount, output.ColumnCount) + RegularizationPenalty();
+        T value = loss.Value(DenseStorage.Of(output), DenseStorage.Of(target), sampleWeights, output.RowCount, output.ColumnCount);
+        if (HasRegularization)
+        {
+            value += RegularizationPenalty();
+        }
+
         if (!T.IsFinite(value))
         {
             RestoreAndThrowLossDiverged(stateBefore, epoch, batch, value, optimizer);
@@ -167,10 +174,14 @@ public sealed partial class Network<T>
 
         observer?.Observe(DenseStorage.Of(output), DenseStorage.Of(target), output.RowCount, output.ColumnCount, target.ColumnCount);
         BackwardCore(output, target, loss, sampleWeights);
-        ParameterSnapshot<T> before = _beforeStep ??= new ParameterSnapshot<T>(Parameters); // created once, at the first step
-        before.Capture();
-        optimizer.Step(TrainableParameters()); // frozen parameters are neither updated nor given optimizer state
-        if (!before.AllFinite())
+        IReadOnlyList<Parameter<T>> trainable = _trainable; // frozen parameters are neither updated nor given optimizer state
+        if (!ReferenceEquals(_beforeStepOf, trainable))
+        {
+            (_beforeStep, _beforeStepOf) = (new ParameterSnapshot<T>(trainable), trainable); // once, and when a Frozen flag changes
+        }
+
+        ParameterSnapshot<T> before = _beforeStep!;
+        if (!optimizer.StepChecked(trainable, before.Copies)) // the undo copy and the finiteness check ride in the update's pass
         {
             RestoreAndThrowDiverged(before, stateBefore, epoch, batch, value, optimizer);
         }
@@ -247,24 +258,27 @@ public sealed partial class Network<T>
             gradient = _layers[i].Backward(gradient!, computeInputGradient: i > 0);
         }
 
-        AddRegularizationGradients();
+        if (HasRegularization)
+        {
+            AddRegularizationGradients();
+        }
     }
 
     // The failure paths out of line: the step itself stays small (it runs millions of times a second on one-sample batches).
     [DoesNotReturn]
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void RestoreAndThrowLossDiverged(ParameterSnapshot<T> stateBefore, int epoch, int batch, T value, Optimizer<T> optimizer)
+    private static void RestoreAndThrowLossDiverged(ParameterSnapshot<T>? stateBefore, int epoch, int batch, T value, Optimizer<T> optimizer)
     {
-        stateBefore.Restore();
+        stateBefore?.Restore();
         throw Diverged(epoch, batch, value, $"the loss is {value}. The network keeps its weights and running statistics from before this batch", optimizer);
     }
 
     [DoesNotReturn]
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void RestoreAndThrowDiverged(ParameterSnapshot<T> before, ParameterSnapshot<T> stateBefore, int epoch, int batch, T value, Optimizer<T> optimizer)
+    private static void RestoreAndThrowDiverged(ParameterSnapshot<T> before, ParameterSnapshot<T>? stateBefore, int epoch, int batch, T value, Optimizer<T> optimizer)
     {
         before.Restore();
-        stateBefore.Restore();
+        stateBefore?.Restore();
         throw Diverged(epoch, batch, value, $"the optimizer step made a weight NaN or infinite (batch loss {value}). The network keeps its weights and running statistics from before this step", optimizer);
     }
 

@@ -26,8 +26,10 @@ public sealed partial class Network<T>
     private readonly Parameter<T>[] _parameters;
     private readonly BatchBuffers<T> _lossGradientBuffers;
     private Matrix<T>? _lastOutput;
-    private ParameterSnapshot<T>? _beforeStep;
-    private ParameterSnapshot<T>? _stateBeforeStep;
+    private ParameterSnapshot<T>? _beforeStep; // the trainable parameters' values from before the step, to undo a diverged one
+    private IReadOnlyList<Parameter<T>>? _beforeStepOf;
+    private readonly ParameterSnapshot<T>? _stateBeforeStep;
+    private readonly int _widestLayer; // the most inputs or outputs of any layer: the widest buffer a batch row needs // running statistics before the step; null when no layer has any
     private LossFunction<T>? _fittingLoss;
     private int _training;
 
@@ -93,6 +95,7 @@ public sealed partial class Network<T>
         }
 
         _owners = OwnersOf(_layers, _parameters);
+        _widestLayer = _layers.Max(l => Math.Max(l.InputSize, l.OutputSize));
         WeightsAndState = Array.AsReadOnly([.. _parameters, .. _layers.SelectMany(l => l.State)]);
         Random = random;
         foreach (Layer<T> layer in _layers)
@@ -101,6 +104,13 @@ public sealed partial class Network<T>
         }
 
         _lossGradientBuffers = new BatchBuffers<T>(OutputSize, 1);
+
+        // The training step's one-time set-up, done here rather than in the first step: the undo copy of the running
+        // statistics (none for most networks), the regularised and trainable lists, the undo copy of the weights.
+        Parameter<T>[] state = [.. _layers.SelectMany(l => l.State)];
+        _stateBeforeStep = state.Length > 0 ? new ParameterSnapshot<T>(state) : null;
+        IReadOnlyList<Parameter<T>> trainable = TrainableParameters();
+        (_beforeStep, _beforeStepOf) = (new ParameterSnapshot<T>(trainable), trainable);
     }
 
     /// <summary>The layers, input first.</summary>

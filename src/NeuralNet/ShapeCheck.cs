@@ -66,9 +66,14 @@ internal static class ShapeCheck
     /// Refuses a batch whose rows times the widest layer would not fit in one array: the network's buffers for
     /// that batch (and the matrix <c>Predict</c> returns) could not be allocated, nor their sizes multiplied.
     /// </summary>
-    public static void BatchFits<T>(int rows, Layers.Layer<T>[] layers, string parameterName)
+    public static void BatchFits<T>(int rows, Layers.Layer<T>[] layers, int widest, string parameterName)
         where T : struct, IFloatingPointIeee754<T>
     {
+        if ((long)rows * widest <= Array.MaxLength)
+        {
+            return; // the common case in one comparison: widest is the largest width of any layer
+        }
+
         for (int i = 0; i < layers.Length; i++)
         {
             int width = Math.Max(layers[i].InputSize, layers[i].OutputSize);

@@ -127,6 +127,105 @@ internal static class Elementwise
         }
     }
 
+    /// <summary>
+    /// <see cref="Update{T, TOperator}"/> as the training step runs it: each old value is first copied to
+    /// <paramref name="backup"/> (as long as <paramref name="values"/>; empty for no copy) and the new values are checked
+    /// finite in the same pass, so the step's undo copy and its finiteness check cost no passes of their own.
+    /// </summary>
+    /// <returns>Whether every updated value is finite.</returns>
+    public static bool UpdateChecked<T, TOperator>(Span<T> values, Span<T> state, ReadOnlySpan<T> gradients, TOperator op, Span<T> backup)
+        where T : struct, IFloatingPointIeee754<T>
+        where TOperator : struct, IUpdateOperator<T>
+    {
+        bool copy = !backup.IsEmpty;
+        int i = 0;
+        bool finite = true;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        {
+            ref T rp = ref MemoryMarshal.GetReference(values), rs = ref MemoryMarshal.GetReference(state);
+            ref T rg = ref MemoryMarshal.GetReference(gradients), rb = ref MemoryMarshal.GetReference(backup);
+            Vector<T> check = Vector<T>.Zero; // p − p: 0 for finite p, NaN for ±∞ and NaN
+            for (; i <= values.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                Vector<T> p = Vector.LoadUnsafe(ref rp, (nuint)i), s = Vector.LoadUnsafe(ref rs, (nuint)i);
+                if (copy)
+                {
+                    p.StoreUnsafe(ref rb, (nuint)i);
+                }
+
+                op.Invoke(ref p, ref s, Vector.LoadUnsafe(ref rg, (nuint)i));
+                s.StoreUnsafe(ref rs, (nuint)i);
+                p.StoreUnsafe(ref rp, (nuint)i);
+                check += p - p;
+            }
+
+            finite = Vector.EqualsAll(check, Vector<T>.Zero);
+        }
+
+        for (; i < values.Length; i++)
+        {
+            if (copy)
+            {
+                backup[i] = values[i];
+            }
+
+            op.Invoke(ref values[i], ref state[i], gradients[i]);
+            finite &= T.IsFinite(values[i]);
+        }
+
+        return finite;
+    }
+
+    /// <summary>
+    /// <c>values[i] = op(values[i], gradients[i])</c> (an update without state) as the training step runs it: old values
+    /// copied to <paramref name="backup"/> (empty for no copy) and new ones checked finite in the same pass. Spans shorter
+    /// than <paramref name="vectorsFrom"/> take the scalar form throughout.
+    /// </summary>
+    /// <returns>Whether every updated value is finite.</returns>
+    public static bool StepChecked<T, TOperator>(Span<T> values, ReadOnlySpan<T> gradients, TOperator op, Span<T> backup, int vectorsFrom = 0)
+        where T : struct, IFloatingPointIeee754<T>
+        where TOperator : struct, IBinaryOperator<T>
+    {
+        bool copy = !backup.IsEmpty;
+        int i = 0;
+        bool finite = true;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported && values.Length >= vectorsFrom)
+        {
+            ref T rp = ref MemoryMarshal.GetReference(values), rg = ref MemoryMarshal.GetReference(gradients);
+            ref T rb = ref MemoryMarshal.GetReference(backup);
+            Vector<T> check = Vector<T>.Zero;
+            for (; i <= values.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                Vector<T> p = Vector.LoadUnsafe(ref rp, (nuint)i);
+                if (copy)
+                {
+                    p.StoreUnsafe(ref rb, (nuint)i);
+                }
+
+                p = op.Invoke(p, Vector.LoadUnsafe(ref rg, (nuint)i));
+                p.StoreUnsafe(ref rp, (nuint)i);
+                check += p - p;
+            }
+
+            finite = Vector.EqualsAll(check, Vector<T>.Zero);
+        }
+
+        for (; i < values.Length; i++)
+        {
+            T p = values[i];
+            if (copy)
+            {
+                backup[i] = p;
+            }
+
+            p = op.Invoke(p, gradients[i]);
+            values[i] = p;
+            finite &= T.IsFinite(p);
+        }
+
+        return finite;
+    }
+
     /// <summary>Whether every value is finite: x − x is 0 for finite x and NaN for ±∞ and NaN, so one vector sum tells.</summary>
     public static bool AllFinite<T>(ReadOnlySpan<T> values)
         where T : struct, IFloatingPointIeee754<T>

@@ -126,6 +126,7 @@ internal static unsafe class Gemm
         }
 
         // The stored matrix is rows × columns (all > 0), column j at [j·leading, j·leading + rows).
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         static bool Fits(int rows, int columns, int leading, int length) =>
             leading >= rows && (((long)columns - 1) * leading) + rows <= length;
     }

@@ -87,8 +87,12 @@ internal static class WorkSplit
     /// </summary>
     public static int ForwardDepthSplit(int rows, int inputs, int outputs)
     {
-        int split = WeightColumnSplit(inputs, outputs);
-        return split > 0 && rows > 1 && (long)rows * outputs * inputs >= MinimumProductWork ? split : 0;
+        if (rows <= 1 || (long)rows * outputs * inputs < MinimumProductWork)
+        {
+            return 0; // one sample, or a small product: no split (decided before the split is computed: per-sample training)
+        }
+
+        return WeightColumnSplit(inputs, outputs);
     }
 
     /// <summary>

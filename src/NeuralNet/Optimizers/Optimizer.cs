@@ -81,21 +81,43 @@ public abstract class Optimizer<T>
     public void Step(IReadOnlyList<Parameter<T>> parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
+        StepCore(parameters, null);
+    }
+
+    /// <summary>
+    /// The training step's update: as <see cref="Step(IReadOnlyList{Parameter{T}})"/>, and each parameter's values from
+    /// before the step are copied to <paramref name="backup"/> (one array per parameter, in list order) and the new values
+    /// checked finite, in the update's own pass for the built-in optimizers.
+    /// </summary>
+    /// <returns>Whether every updated value is finite (if not, <paramref name="backup"/> holds the values to put back).</returns>
+    internal bool StepChecked(IReadOnlyList<Parameter<T>> parameters, T[][] backup) => StepCore(parameters, backup);
+
+    private bool StepCore(IReadOnlyList<Parameter<T>> parameters, T[][]? backup)
+    {
         OptimizerState<T>[] states = StatesFor(parameters);
         Iterations++;
         if (ClipValue is not null || ClipNorm is not null)
         {
             ClipGradients(parameters);
         }
+
         T lr = T.CreateChecked(LearningRate);
         T decay = T.CreateChecked(WeightDecay);
+        bool finite = true;
         Parameter<T>[] list = _lastArray; // the same parameters, as an array: no interface call per parameter
         for (int i = 0; i < list.Length; i++)
         {
             Parameter<T> p = list[i];
             Span<T> values = p.Values, gradients = p.Gradients;
+            T[]? copy = backup?[i];
             if (WeightDecay > 0)
             {
+                if (copy is not null)
+                {
+                    values.CopyTo(copy); // before the decay changes the values
+                    copy = [];
+                }
+
                 if (DecoupledWeightDecay)
                 {
                     System.Numerics.Tensors.TensorPrimitives.Multiply(values, T.One - lr * decay, values); // p ← p − ηλp
@@ -107,11 +129,24 @@ public abstract class Optimizer<T>
             }
 
             states[i].Steps++;
-            if (!UpdatesElementwise || !WorkSplit.SharesUpdate(p.Length) || !SharedUpdate<T>.TryRun(this, p, states[i], lr))
+            if (copy is null)
             {
-                Update(values, gradients, states[i], lr);
+                if (!UpdatesElementwise || !WorkSplit.SharesUpdate(p.Length) || !SharedUpdate<T>.TryRun(this, p, states[i], lr, null, out _))
+                {
+                    Update(values, gradients, states[i], lr);
+                }
+            }
+            else if (!UpdatesElementwise || !WorkSplit.SharesUpdate(p.Length) || !SharedUpdate<T>.TryRun(this, p, states[i], lr, copy, out bool partsFinite))
+            {
+                finite &= UpdateChecked(values, gradients, states[i], lr, copy);
+            }
+            else
+            {
+                finite &= partsFinite;
             }
         }
+
+        return finite;
     }
 
     /// <summary>
@@ -123,6 +158,22 @@ public abstract class Optimizer<T>
     /// <summary>Runs <see cref="Update"/> (for <see cref="SharedUpdate{T}"/>).</summary>
     internal void UpdatePart(Span<T> values, ReadOnlySpan<T> gradients, OptimizerState<T> state, T learningRate)
         => Update(values, gradients, state, learningRate);
+
+    /// <summary>
+    /// <see cref="Update"/> as the training step runs it: the old values copied to <paramref name="backup"/> first (as long
+    /// as <paramref name="values"/>, or empty for no copy), and whether every new value is finite. This form makes a copy
+    /// pass and a check pass around <see cref="Update"/> (a user's optimizer); the built-in ones do both inside their update's pass.
+    /// </summary>
+    internal virtual bool UpdateChecked(Span<T> values, ReadOnlySpan<T> gradients, OptimizerState<T> state, T learningRate, Span<T> backup)
+    {
+        if (!backup.IsEmpty) // empty: the caller has copied already
+        {
+            values.CopyTo(backup);
+        }
+
+        Update(values, gradients, state, learningRate);
+        return Elementwise.AllFinite<T>(values);
+    }
 
     /// <summary>The optimizer's update rule for one parameter.</summary>
     /// <param name="values">The parameter's values, to update in place.</param>

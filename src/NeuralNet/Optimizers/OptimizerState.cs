@@ -13,6 +13,9 @@ public sealed class OptimizerState<T>
     private OptimizerState<T>? _first;
     private OptimizerState<T>? _second;
 
+    /// <summary>For a part updated on the second core: whether its checked update left every value finite.</summary>
+    internal bool PartFinite { get; set; } = true;
+
     internal OptimizerState(int slots, int length)
     {
         _slots = new T[slots][];

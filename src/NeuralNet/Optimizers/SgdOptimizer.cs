@@ -90,6 +90,33 @@ public sealed class SgdOptimizer<T> : Optimizer<T>
     }
 
     /// <summary><c>v ← μv + g; p ← p − ηv</c>, computed as <c>p + v·(−η)</c> (unfused).</summary>
+    /// <summary>
+    /// The same rules as <see cref="Update"/>, with the training step's undo copy and finiteness check in the same pass
+    /// (the same operations in the same order, so the same bits).
+    /// </summary>
+    internal override bool UpdateChecked(Span<T> values, ReadOnlySpan<T> gradients, OptimizerState<T> state, T learningRate, Span<T> backup)
+    {
+        if (Momentum == 0)
+        {
+            return Elementwise.StepChecked(values, gradients, new PlainStep(learningRate), backup, vectorsFrom: ShortSpan);
+        }
+
+        Span<T> velocity = state.Slot(0);
+        return Nesterov
+            ? Elementwise.UpdateChecked(values, velocity, gradients, new NesterovStep(_momentum, learningRate), backup)
+            : Elementwise.UpdateChecked(values, velocity, gradients, new MomentumStep(_momentum, learningRate), backup);
+    }
+
+    /// <summary><c>p ← p − ηg</c>, computed as <c>p + g·(−η)</c> (unfused; the same bits as <c>p − η·g</c>).</summary>
+    private readonly struct PlainStep(T learningRate) : IBinaryOperator<T>
+    {
+        private readonly T _minusEta = -learningRate;
+
+        public T Invoke(T value, T gradient) => (gradient * _minusEta) + value;
+
+        public Vector<T> Invoke(Vector<T> value, Vector<T> gradient) => (gradient * new Vector<T>(_minusEta)) + value;
+    }
+
     private readonly struct MomentumStep(T momentum, T learningRate) : IUpdateOperator<T>
     {
         private readonly T _minusEta = -learningRate;

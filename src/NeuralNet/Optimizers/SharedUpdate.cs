@@ -19,13 +19,15 @@ internal sealed class SharedUpdate<T> : WorkItem
     private OptimizerState<T>? _state;
     private T _learningRate;
     private int _split;
+    private T[]? _backup; // the step's undo copy of the parameter, or null (the public Step keeps none)
 
     /// <summary>
     /// Updates <paramref name="parameter"/> on two cores and returns true, or returns false (having done
     /// nothing) when it is too small or the second core is busy.
     /// </summary>
-    public static bool TryRun(Optimizer<T> optimizer, Parameter<T> parameter, OptimizerState<T> state, T learningRate)
+    public static bool TryRun(Optimizer<T> optimizer, Parameter<T> parameter, OptimizerState<T> state, T learningRate, T[]? backup, out bool finite)
     {
+        finite = true;
         int length = parameter.Length;
         if (!WorkSplit.SharesUpdate(length) || !SecondCore.TryReserve())
         {
@@ -34,13 +36,15 @@ internal sealed class SharedUpdate<T> : WorkItem
 
         int split = WorkSplit.UpdateSplit(length);
         SharedUpdate<T> job = Job;
-        (job._optimizer, job._parameter, job._learningRate, job._split) = (optimizer, parameter, learningRate, split);
-        job._state = state.Part(split, second: true);
+        (job._optimizer, job._parameter, job._learningRate, job._split, job._backup) = (optimizer, parameter, learningRate, split, backup);
+        OptimizerState<T> second = job._state = state.Part(split, second: true);
         OptimizerState<T> first = state.Part(split, second: false);
         SecondCore.Start(job);
         try
         {
-            optimizer.UpdatePart(parameter.Values[..split], parameter.Gradients[..split], first, learningRate);
+            finite = backup is null
+                ? Run(optimizer, parameter.Values[..split], parameter.Gradients[..split], first, learningRate)
+                : optimizer.UpdateChecked(parameter.Values[..split], parameter.Gradients[..split], first, learningRate, backup.Length == 0 ? default : backup.AsSpan(0, split));
         }
         finally
         {
@@ -50,10 +54,22 @@ internal sealed class SharedUpdate<T> : WorkItem
             SecondCore.Wait();
         }
 
+        finite &= second.PartFinite; // the helper's answer, in this parameter's own part (the job may be refilled by now)
         return true;
     }
 
     /// <summary>Updates the second half (on the helper thread).</summary>
     public override void Execute()
-        => _optimizer!.UpdatePart(_parameter!.Values[_split..], _parameter.Gradients[_split..], _state!, _learningRate);
+        => _state!.PartFinite = _backup is null
+            ? Run(_optimizer!, _parameter!.Values[_split..], _parameter.Gradients[_split..], _state, _learningRate)
+            : _optimizer!.UpdateChecked(_parameter!.Values[_split..], _parameter.Gradients[_split..], _state, _learningRate, Tail(_backup, _split));
+
+    private static Span<T> Tail(T[] backup, int split) => backup.Length == 0 ? default : backup.AsSpan(split);
+
+    /// <summary>An unchecked part: the update alone (<see cref="Optimizer{T}.Step(IReadOnlyList{Parameter{T}})"/> checks nothing).</summary>
+    private static bool Run(Optimizer<T> optimizer, Span<T> values, ReadOnlySpan<T> gradients, OptimizerState<T> state, T learningRate)
+    {
+        optimizer.UpdatePart(values, gradients, state, learningRate);
+        return true;
+    }
 }
