@@ -212,7 +212,8 @@ public sealed class ReadmeExampleTests
         (Matrix<double> x, Matrix<double> y) = Training.ToyProblems.Blobs(40, 3);
         Network<double> network = Training.ToyProblems.Classifier(5);
         // example Metrics begins
-        var options = new TrainingOptions { Epochs = 20, ValidationSplit = 0.2, Metrics = [new Accuracy(), new TopKAccuracy(2), new F1Score(), new MeanTopProbability()] };
+        var options = new TrainingOptions { Epochs = 20, ValidationSplit = 0.2, Metrics = [new Accuracy(), new TopKAccuracy(2), new F1Score(), new MeanTopProbability()],
+            Schedule = new ReduceOnPlateauSchedule(factor: 0.5, patience: 3) { MonitorName = "val_f1" } }; // halve the rate after 3 epochs without a better validation F1
         var trainer = new Trainer<double>(network, new CategoricalCrossEntropy<double>(), new AdamOptimizer<double>(0.01), options);
         TrainingHistory history = trainer.Fit(x, y);
         Console.WriteLine(history); // loss, accuracy, top2_accuracy, f1, confidence, val_loss, val_accuracy, ... per epoch
@@ -221,6 +222,21 @@ public sealed class ReadmeExampleTests
         // example Metrics ends
         history.ToCsv().Split('\n')[0].Should().Be("epoch,learning_rate,loss,accuracy,top2_accuracy,f1,confidence,val_loss,val_accuracy,val_top2_accuracy,val_f1,val_confidence,seconds,elapsed_seconds");
         validationF1.Should().BeInRange(0, 1);
+        double rate = 0.01, best = double.NegativeInfinity; // the plateau rule over val_f1, by hand (min delta 1e-4 by default)
+        int bad = 0;
+        foreach (EpochRecord epoch in history.Epochs)
+        {
+            epoch.LearningRate.Should().Be(rate, $"epoch {epoch.Epoch}");
+            if (epoch.Metrics["val_f1"] > best + 1e-4)
+            {
+                (best, bad) = (epoch.Metrics["val_f1"], 0);
+            }
+            else if (++bad == 3)
+            {
+                (rate, bad) = (rate * 0.5, 0);
+            }
+        }
+
         evaluation.Metrics["top2_accuracy"].Should().BeGreaterThanOrEqualTo(evaluation.Metrics["accuracy"]);
         evaluation.Metrics["confidence"].Should().BeInRange(1 / 3.0, 1);
     }

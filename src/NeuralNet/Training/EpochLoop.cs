@@ -25,6 +25,7 @@ internal static class EpochLoop
         int done = resumed?.EpochsDone ?? 0;
         double initialLearningRate = resumed?.InitialLearningRate ?? trainer.Optimizer.LearningRate;
         TrainingCallback<T>[] callbacks = Callbacks(trainer, out EarlyStoppingCallback<T>? early);
+        options.Schedule?.Begin(metrics.Metrics, data.HasValidation);
         Resume(resumed, options, network, data.Random, trainer.Callbacks);
 
         var records = new List<EpochRecord>(Math.Min(options.Epochs, 1024));

@@ -103,9 +103,6 @@ public sealed record EpochRecord
         return named;
     }
 
-    /// <summary>Whether a higher value of <paramref name="metric"/> is better (accuracy, R²).</summary>
-    internal static bool HigherIsBetter(TrainingMetric metric) => metric is TrainingMetric.ValidationAccuracy or TrainingMetric.ValidationRSquared;
-
     private bool PrintMembers(StringBuilder builder)
     {
         int start = builder.Length;

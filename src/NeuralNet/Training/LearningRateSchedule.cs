@@ -18,6 +18,15 @@ public abstract class LearningRateSchedule
     {
     }
 
+    /// <summary>
+    /// Called by the trainer when a run starts or continues, before <see cref="Reset"/> or
+    /// <see cref="RestoreState"/>, with the run's metrics (the history's columns) and whether it has
+    /// validation data: a schedule that watches a column learns its direction here.
+    /// </summary>
+    internal virtual void Begin(IReadOnlyList<Metrics.Metric> metrics, bool hasValidation)
+    {
+    }
+
     /// <summary>Forgets what was learnt from earlier epochs; the trainer calls it when training starts.</summary>
     public virtual void Reset()
     {

@@ -63,7 +63,7 @@ internal static class TrainingChecks<T>
 
         foreach (ModelCheckpoint<T> checkpoint in trainer.Callbacks.OfType<ModelCheckpoint<T>>())
         {
-            CheckColumn(checkpoint.MonitorName, hasValidation, metrics, callbacksName);
+            CheckColumn(checkpoint.MonitorName ?? (checkpoint.Monitor is { } metric ? MonitoredColumn.Of(metric) : null), hasValidation, metrics, callbacksName, nameof(ModelCheckpoint<T>));
         }
 
         if (trainer.Options.EarlyStopping is { } settings)
@@ -71,7 +71,11 @@ internal static class TrainingChecks<T>
             CheckMonitor(settings, hasValidation, trainer.IsClassifier, metrics, optionsName);
         }
 
-        CheckMonitor((trainer.Options.Schedule as ReduceOnPlateauSchedule)?.Monitor, hasValidation, trainer.IsClassifier, optionsName);
+        if (trainer.Options.Schedule is ReduceOnPlateauSchedule plateau)
+        {
+            CheckMonitor(plateau.Monitor, hasValidation, trainer.IsClassifier, optionsName);
+            CheckColumn(plateau.Column(hasValidation), hasValidation, metrics, optionsName, nameof(ReduceOnPlateauSchedule));
+        }
     }
 
     private static void CheckMonitor(EarlyStopping settings, bool hasValidation, bool classifier, IReadOnlyList<Metrics.Metric> metrics, string paramName)
@@ -82,15 +86,16 @@ internal static class TrainingChecks<T>
         }
 
         CheckMonitor(settings.Monitor, hasValidation, classifier, paramName);
-        CheckColumn(settings.MonitorName, hasValidation, metrics, paramName);
+        CheckColumn(settings.MonitorName ?? (settings.Monitor is { } metric ? MonitoredColumn.Of(metric) : null), hasValidation, metrics, paramName, "early stopping");
     }
 
-    private static void CheckColumn(string? column, bool hasValidation, IReadOnlyList<Metrics.Metric> metrics, string paramName)
+    /// <summary>Refuses a monitored column the run does not record (a metric not chosen, or a validation column without validation data), naming the columns it does.</summary>
+    private static void CheckColumn(string? column, bool hasValidation, IReadOnlyList<Metrics.Metric> metrics, string paramName, string who)
     {
         if (column is not null && MonitoredColumn.HigherIsBetter(column, metrics, hasValidation) is null)
         {
             string names = string.Join(", ", metrics.Select(m => m.Name).Prepend("loss"));
-            throw new ArgumentException($"the monitored column '{column}' is not recorded by this run: it records {names}{(hasValidation ? ", and val_ + each" : " (and val_ + each with validation data)")}.", paramName);
+            throw new ArgumentException($"{who}: the monitored column '{column}' is not recorded by this run: it records {names}{(hasValidation ? ", and val_ + each" : " (and val_ + each with validation data)")}.", paramName);
         }
     }
 

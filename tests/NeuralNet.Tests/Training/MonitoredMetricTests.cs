@@ -62,4 +62,22 @@ public sealed class MonitoredMetricTests
         both.Should().Throw<ArgumentException>().WithMessage("*not both*");
         noValidation.Should().Throw<ArgumentException>().WithMessage("*'val_accuracy' is not recorded*with validation data*").Which.ParamName.Should().Be("Callbacks");
     }
+
+    [Fact]
+    public void AMonitorGivenAsTrainingMetric_ThatTheRunDoesNotRecord_IsRefusedBeforeTraining_NotAfterTheFirstEpoch()
+    {
+        (Matrix<double> x, Matrix<double> y) = ResumeScenario.Data();
+        Network<double> network = ResumeScenario.Network();
+        double[] before = ToyProblems.Weights(network);
+        var early = new Trainer<double>(network, new CategoricalCrossEntropy<double>(), new SgdOptimizer<double>(0.05), new TrainingOptions
+        {
+            ValidationSplit = 0.2, Metrics = [new F1Score()], EarlyStopping = new EarlyStopping { Monitor = TrainingMetric.ValidationAccuracy },
+        });
+        var checkpointed = new Trainer<double>(network, new CategoricalCrossEntropy<double>(), new SgdOptimizer<double>(0.05));
+        checkpointed.Callbacks.Add(new ModelCheckpoint<double>(Path.Combine(Path.GetTempPath(), "never.nnet"), TrainingMetric.ValidationLoss));
+
+        ((Action)(() => early.Fit(x, y))).Should().Throw<ArgumentException>().WithMessage("early stopping: *'val_accuracy' is not recorded*loss, f1*").Which.ParamName.Should().Be("options");
+        ((Action)(() => checkpointed.Fit(x, y))).Should().Throw<ArgumentException>().WithMessage("ModelCheckpoint: *'val_loss' is not recorded*with validation data*").Which.ParamName.Should().Be("Callbacks");
+        ToyProblems.Weights(network).Should().Equal(before, "nothing trained");
+    }
 }

@@ -39,6 +39,7 @@ internal static class ResumeScenario
         "exponential" => new ExponentialDecaySchedule(0.8),
         "cosine" => new CosineAnnealingSchedule(5, 1e-4),
         "plateau" => new ReduceOnPlateauSchedule(factor: 0.5, patience: 1, minDelta: 0.05),
+        "plateau-val_accuracy" => new ReduceOnPlateauSchedule(factor: 0.5, patience: 1, minDelta: 0) { MonitorName = "val_accuracy" }, // higher is better
         _ => throw new ArgumentException($"unknown schedule {name}", nameof(name)),
     };
 

@@ -28,6 +28,8 @@ public sealed class ResumeTests
         { "exponential", "rmsprop", false },
         { "cosine", "adamw", false },
         { "plateau", "sgd", true },
+        { "plateau-val_accuracy", "sgd", false },
+        { "plateau-val_accuracy", "adam", true },
     };
 
     [Theory]
@@ -84,16 +86,18 @@ public sealed class ResumeTests
         trainer.Fit(x, y).Epochs.Select(e => (e.Epoch, e.LearningRate)).Should().Equal((1, 0.1 * 0.03125), (2, 0.1 * 0.03125 * 0.5), (3, 0.1 * 0.03125 * 0.25)); // a new run starts from the optimizer's rate now
     }
 
-    [Fact]
-    public void Checkpoint_ContinuedInANewProcess_EqualsTwoKEpochsStraight_BitForBit()
+    [Theory]
+    [InlineData("plateau")]
+    [InlineData("plateau-val_accuracy")]
+    public void Checkpoint_ContinuedInANewProcess_EqualsTwoKEpochsStraight_BitForBit(string schedule)
     {
         (Matrix<double> x, Matrix<double> y) = ResumeScenario.Data();
         Network<double> straight = ResumeScenario.Network();
-        ResumeScenario.Trainer(straight, ResumeScenario.Optimizer("adam"), "plateau", 2 * K, true).Fit(x, y);
+        ResumeScenario.Trainer(straight, ResumeScenario.Optimizer("adam"), schedule, 2 * K, true).Fit(x, y);
 
         Network<double> first = ResumeScenario.Network();
         Optimizer<double> optimizer = ResumeScenario.Optimizer("adam");
-        Trainer<double> trainer = ResumeScenario.Trainer(first, optimizer, "plateau", K, true);
+        Trainer<double> trainer = ResumeScenario.Trainer(first, optimizer, schedule, K, true);
         trainer.Fit(x, y);
         string folder = Directory.CreateTempSubdirectory("neuralnet-resume-").FullName;
         try
@@ -102,7 +106,7 @@ public sealed class ResumeTests
             NetworkSerializer.Save(first, checkpoint, optimizer, trainer.State!);
 
             var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
-            foreach (string argument in new[] { typeof(ResumeTests).Assembly.Location, "resume", checkpoint, "plateau", K.ToString(System.Globalization.CultureInfo.InvariantCulture), "true", output })
+            foreach (string argument in new[] { typeof(ResumeTests).Assembly.Location, "resume", checkpoint, schedule, K.ToString(System.Globalization.CultureInfo.InvariantCulture), "true", output })
             {
                 start.ArgumentList.Add(argument);
             }
