@@ -114,7 +114,7 @@ public sealed class LossContractTests
         FluentActions.Invoking(() => mse.Loss(null!, t)).Should().Throw<ArgumentNullException>().WithParameterName("prediction");
         FluentActions.Invoking(() => mse.Loss(p, null!)).Should().Throw<ArgumentNullException>().WithParameterName("target");
         FluentActions.Invoking(() => mse.Loss(p, t, Vector<double>.Build.DenseOfArray([1, double.PositiveInfinity])))
-            .Should().Throw<ArgumentException>().WithParameterName("sampleWeights").WithMessage("sample weights must be finite and ≥ 0 (received Infinity).*");
+            .Should().Throw<ArgumentException>().WithParameterName("sampleWeights").WithMessage($"sample weights must be finite and ≥ 0 (received {double.PositiveInfinity}).*");
         FluentActions.Invoking(() => mse.Loss(p, t, Vector<double>.Build.DenseOfArray([double.NaN, 1])))
             .Should().Throw<ArgumentException>().WithParameterName("sampleWeights").WithMessage("*finite*NaN*");
         FluentActions.Invoking(() => mse.Gradient(p, t, Vector<double>.Build.DenseOfArray([1, 1, 1])))
