@@ -1,0 +1,101 @@
+using FluentAssertions;
+using MathNet.Numerics.LinearAlgebra;
+using NeuralNet.Activations;
+using NeuralNet.Layers;
+using NeuralNet.Losses;
+using NeuralNet.Optimizers;
+using NeuralNet.Training;
+using Xunit;
+
+namespace NeuralNet.Tests.Training;
+
+/// <summary>
+/// Behaviour of <see cref="Trainer{T}"/> and its early stopping that mutation testing (Stryker.NET) found no test
+/// pinning down: each test fails when a line is changed the way a surviving mutant changed it.
+/// </summary>
+public sealed class TrainerContractTests
+{
+    private static readonly (Matrix<double> X, Matrix<double> Y) Data = ToyProblems.Blobs(30, 3);
+
+    [Fact]
+    public void EarlyStopping_OnAMonitorThatNeverChanges_KeepsTheFirstEpoch_AndStopsAfterPatience()
+    {
+        // A frozen network has the same loss every epoch: an equal value is no improvement, so epoch 1 stays the best.
+        Network<double> network = ToyProblems.Classifier(1);
+        foreach (Layer<double> layer in network.Layers)
+        {
+            layer.Frozen = true;
+        }
+
+        var options = new TrainingOptions { Epochs = 20, BatchSize = 10, EarlyStopping = new EarlyStopping { Monitor = TrainingMetric.ValidationLoss, Patience = 2 } };
+        TrainingHistory history = new Trainer<double>(network, new CategoricalCrossEntropy<double>(), new SgdOptimizer<double>(0.1), options).Fit(Data.X, Data.Y, Data.X, Data.Y);
+
+        history.Epochs.Select(e => e.ValidationLoss).Distinct().Should().HaveCount(1);
+        history.BestEpoch.Should().Be(1);
+        history.Epochs.Should().HaveCount(3);
+        history.StopReason.Should().Be(StopReason.EarlyStopping);
+    }
+
+    [Fact]
+    public void Evaluate_BinaryCrossEntropy_IsAClassifier_GivingAccuracyNotRmse()
+    {
+        var network = new Network<double>(2, new DenseLayer<double>(2, 1, new Sigmoid<double>()));
+        Matrix<double> x = Data.X;
+        Matrix<double> t = Data.Y.Map(v => v == 0 ? 1.0 : 0.0);
+        var trainer = new Trainer<double>(network, new BinaryCrossEntropy<double>(), new SgdOptimizer<double>(0.1));
+
+        Evaluation evaluation = trainer.Evaluate(x, t);
+
+        Matrix<double> p = network.Predict(x);
+        double expected = Enumerable.Range(0, x.RowCount).Count(r => (p[r, 0] >= 0.5 ? 1.0 : 0.0) == t[r, 0]) / (double)x.RowCount;
+        evaluation.Accuracy.Should().BeApproximately(expected, 1e-12);
+        evaluation.Rmse.Should().BeNull();
+        evaluation.RSquared.Should().BeNull();
+        evaluation.Loss.Should().BeApproximately(new BinaryCrossEntropy<double>().Loss(p, t), 1e-12);
+    }
+
+    [Fact]
+    public void Evaluate_RunsInEvaluationMode_AndChangesNothing()
+    {
+        var network = new Network<double>(4, new DenseLayer<double>(2, 16, new Tanh<double>()), new DropoutLayer<double>(16, 0.5), new DenseLayer<double>(16, 1));
+        var trainer = new Trainer<double>(network, new MeanSquaredError<double>(), new SgdOptimizer<double>(0.1));
+        (Matrix<double> x, Matrix<double> y) = ToyProblems.Linear(20, 5);
+        double[] before = ToyProblems.Weights(network);
+
+        Evaluation first = trainer.Evaluate(x, y), second = trainer.Evaluate(x, y);
+
+        first.Loss.Should().Be(new MeanSquaredError<double>().Loss(network.Predict(x), y));
+        second.Should().BeEquivalentTo(first);
+        first.Accuracy.Should().BeNull();
+        first.Rmse.Should().BeApproximately(Math.Sqrt(first.Loss), 1e-12);
+        ToyProblems.Weights(network).Should().Equal(before);
+    }
+
+    [Fact]
+    public void Evaluate_WrongShapes_AreRefusedNamingTheArgument()
+    {
+        var trainer = new Trainer<double>(ToyProblems.Classifier(1), new CategoricalCrossEntropy<double>(), new SgdOptimizer<double>(0.1));
+
+        FluentActions.Invoking(() => trainer.Evaluate(Matrix<double>.Build.Dense(3, 3), Matrix<double>.Build.Dense(3, 1))).Should().Throw<ArgumentException>().WithParameterName("inputs");
+        FluentActions.Invoking(() => trainer.Evaluate(Matrix<double>.Build.Dense(3, 2), Matrix<double>.Build.Dense(4, 1))).Should().Throw<ArgumentException>().WithParameterName("targets");
+        FluentActions.Invoking(() => trainer.Evaluate(null!, Matrix<double>.Build.Dense(4, 1))).Should().Throw<ArgumentNullException>().WithParameterName("inputs");
+        FluentActions.Invoking(() => trainer.Evaluate(Matrix<double>.Build.Dense(3, 2), (Matrix<double>)null!)).Should().Throw<ArgumentNullException>().WithParameterName("targets");
+    }
+
+    [Fact]
+    public void Constructor_KeepsWhatItWasGiven_AndDefaultsTheOptions()
+    {
+        Network<double> network = ToyProblems.Classifier(1);
+        var loss = new CategoricalCrossEntropy<double>();
+        var sgd = new SgdOptimizer<double>(0.1);
+        var options = new TrainingOptions { Epochs = 3 };
+
+        var trainer = new Trainer<double>(network, loss, sgd, options);
+        var defaults = new Trainer<double>(network, loss, sgd);
+
+        (trainer.Network, trainer.Loss, trainer.Optimizer, trainer.Options).Should().Be((network, loss, sgd, options));
+        defaults.Options.Should().NotBeNull();
+        defaults.Options.Epochs.Should().Be(new TrainingOptions().Epochs);
+        Trainer<double>.CallbackTypeName(new EarlyStoppingCallback<double>(new EarlyStopping())).Should().Be("EarlyStoppingCallback");
+    }
+}
