@@ -98,4 +98,39 @@ public sealed class TrainerContractTests
         defaults.Options.Epochs.Should().Be(new TrainingOptions().Epochs);
         Trainer<double>.CallbackTypeName(new EarlyStoppingCallback<double>(new EarlyStopping())).Should().Be("EarlyStoppingCallback");
     }
+
+    [Fact]
+    public void EarlyStopping_OnAMetricThatIsUndefinedEveryEpoch_PicksNoBestEpoch_AndKeepsTheLastWeights()
+    {
+        // Validation rows of one class: ROC AUC is NaN every epoch. No epoch is best, so nothing is put back at the end.
+        var network = new Network<double>(2, new DenseLayer<double>(2, 4, new Tanh<double>()), new DenseLayer<double>(4, 1, new Sigmoid<double>()));
+        Matrix<double> t = Data.Y.Map(v => v == 0 ? 1.0 : 0.0);
+        var options = new TrainingOptions
+        {
+            Epochs = 10, BatchSize = 10, Metrics = [new NeuralNet.Metrics.RocAuc()],
+            EarlyStopping = new EarlyStopping { MonitorName = "val_auc", Patience = 2 },
+        };
+        var trainer = new Trainer<double>(network, new BinaryCrossEntropy<double>(), new SgdOptimizer<double>(0.1), options);
+        double[] last = [];
+        trainer.EpochCompleted += (_, _) => last = ToyProblems.Weights(network);
+
+        TrainingHistory history = trainer.Fit(Data.X, t, Data.X, Matrix<double>.Build.Dense(Data.X.RowCount, 1, 1.0));
+
+        history.Epochs.Should().OnlyContain(e => double.IsNaN(e.Metrics["val_auc"]));
+        history.BestEpoch.Should().Be(0);
+        history.Epochs.Should().HaveCount(2, "two epochs without an improvement end the run");
+        history.StopReason.Should().Be(StopReason.EarlyStopping);
+        ToyProblems.Weights(network).Should().Equal(last);
+    }
+
+    [Fact]
+    public void EarlyStopping_WithoutValidationData_MonitorsTheTrainingLoss()
+    {
+        var options = new TrainingOptions { Epochs = 6, BatchSize = 10, EarlyStopping = new EarlyStopping { Patience = 50 } };
+        TrainingHistory history = new Trainer<double>(ToyProblems.Classifier(2), new CategoricalCrossEntropy<double>(), new SgdOptimizer<double>(0.1), options).Fit(Data.X, Data.Y);
+
+        double[] losses = history.Epochs.Select(e => e.TrainingLoss).ToArray();
+        history.BestEpoch.Should().Be(Array.IndexOf(losses, losses.Min()) + 1);
+        history.StopReason.Should().Be(StopReason.MaxEpochs);
+    }
 }
