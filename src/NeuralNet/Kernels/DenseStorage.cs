@@ -8,7 +8,9 @@ internal static class DenseStorage
     /// <summary>The matrix's storage array (column-major); for a non-dense matrix, a dense copy.</summary>
     public static T[] Of<T>(Matrix<T> matrix)
         where T : struct, IEquatable<T>, IFormattable
-        => matrix.AsColumnMajorArray() ?? matrix.ToColumnMajorArray();
+        => matrix.Storage is MathNet.Numerics.LinearAlgebra.Storage.DenseColumnMajorMatrixStorage<T> dense
+            ? dense.Data // one type test and a field: the training step asks for a dozen arrays per step
+            : matrix.ToColumnMajorArray();
 
     /// <summary>The vector's storage array; for a non-dense vector, a dense copy.</summary>
     public static T[] Of<T>(Vector<T> vector)

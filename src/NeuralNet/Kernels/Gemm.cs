@@ -25,6 +25,7 @@ namespace NeuralNet.Kernels;
 internal static unsafe class Gemm
 {
     /// <summary>Multiplies into <paramref name="c"/>; the three spans must not overlap.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Multiply<T>(
         bool transposeA, bool transposeB, int m, int n, int k,
         ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb,
@@ -116,19 +117,19 @@ internal static unsafe class Gemm
         ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, ReadOnlySpan<T> c, int ldc)
     {
         // The common case in a few comparisons inlined into the caller (per-sample training multiplies millions of
-        // tiny products a second); any failure, or an empty product, goes to the detailed check below.
+        // tiny products a second); any failure, or an empty product, goes to the detailed check below. Column j of a
+        // stored rows × columns matrix lies at [j·leading, j·leading + rows): it fits when leading ≥ rows and
+        // (columns − 1)·leading + rows ≤ length.
+        int aRows = transposeA ? k : m, aColumns = transposeA ? m : k;
+        int bRows = transposeB ? n : k, bColumns = transposeB ? k : n;
         if ((m | n | k) <= 0
-            || !Fits(m, n, ldc, c.Length)
-            || !Fits(transposeA ? k : m, transposeA ? m : k, lda, a.Length)
-            || !Fits(transposeB ? n : k, transposeB ? k : n, ldb, b.Length))
+            || ldc < m || lda < aRows || ldb < bRows
+            || (((long)n - 1) * ldc) + m > c.Length
+            || (((long)aColumns - 1) * lda) + aRows > a.Length
+            || (((long)bColumns - 1) * ldb) + bRows > b.Length)
         {
             CheckBoundsSlowly(transposeA, transposeB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
         }
-
-        // The stored matrix is rows × columns (all > 0), column j at [j·leading, j·leading + rows).
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        static bool Fits(int rows, int columns, int leading, int length) =>
-            leading >= rows && (((long)columns - 1) * leading) + rows <= length;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

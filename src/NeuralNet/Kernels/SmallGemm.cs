@@ -28,17 +28,17 @@ internal static unsafe class SmallGemm
         // op(A)[i, p] = a[i·ai + p·ap]; op(B)[p, j] = b[p·bp + j·bj]
         nint ai = transposeA ? lda : 1, ap = transposeA ? 1 : lda;
         nint bp = transposeB ? ldb : 1, bj = transposeB ? 1 : ldb;
-        for (int j = 0; j < n; j++)
+        T* bColumn = b, cColumn = c;
+        for (int j = 0; j < n; j++, bColumn += bj, cColumn += ldc)
         {
-            T* bColumn = b + (j * bj);
-            T* cColumn = c + ((nint)j * ldc);
-            for (int i = 0; i < m; i++)
+            T* aRow = a;
+            for (int i = 0; i < m; i++, aRow += ai)
             {
-                T* aRow = a + (i * ai);
                 T sum = accumulate ? cColumn[i] : T.Zero;
-                for (int p = 0; p < k; p++)
+                T* x = aRow, y = bColumn;
+                for (int p = 0; p < k; p++, x += ap, y += bp)
                 {
-                    sum += aRow[p * ap] * bColumn[p * bp]; // Σp op(A)[i, p]·op(B)[p, j]
+                    sum += *x * *y; // Σp op(A)[i, p]·op(B)[p, j], p in order
                 }
 
                 cColumn[i] = sum;
