@@ -170,6 +170,36 @@ public sealed class NetworkContractTests
         network.Parameters[1].Values[0].Should().BeApproximately(-0.1 * 2 * error, 1e-12);
     }
 
+    [Fact]
+    public void ParameterCount_UpToIntMaxValue_IsAccepted_AndOneMoreIsRefused()
+    {
+        // A layer may list one parameter many times: 2147 × 1,000,000 + 483,647 = int.MaxValue values with a few MB of memory.
+        var big = new Parameter<float>("big", 1000, 1000);
+        var rest = new Parameter<float>("rest", 483_647, 1);
+        Parameter<float>[] exactly = [.. Enumerable.Repeat(big, 2147), rest];
+
+        new Network<float>(1, new ListedParametersLayer(exactly)).ParameterCount.Should().Be(int.MaxValue);
+        FluentActions.Invoking(() => new Network<float>(1, new ListedParametersLayer([.. exactly, new Parameter<float>("one", 1, 1)])))
+            .Should().Throw<ArgumentOutOfRangeException>().WithParameterName("layers").WithMessage("*2147483648*");
+    }
+
+    [Fact]
+    public void FitsWeightSet_TakesOneArrayPerParameter_OrPerParameterAndStateTensor_EachOfItsLength()
+    {
+        var network = new Network<double>(1, new DenseLayer<double>(2, 3), new BatchNormalization<double>(3));
+        double[][] parameters = network.Parameters.Select(p => new double[p.Length]).ToArray();
+        double[][] withState = network.WeightsAndState.Select(p => new double[p.Length]).ToArray();
+
+        network.FitsWeightSet(parameters).Should().BeTrue();
+        network.FitsWeightSet(withState).Should().BeTrue();
+        network.FitsWeightSet(parameters[..^1]).Should().BeFalse();
+        network.FitsWeightSet([.. withState, new double[1]]).Should().BeFalse();
+        parameters[1] = new double[4];
+        network.FitsWeightSet(parameters).Should().BeFalse();
+        withState[^1] = new double[2];
+        network.FitsWeightSet(withState).Should().BeFalse();
+    }
+
     private static Network<double> Small() => new(1, new DenseLayer<double>(3, 4, new Tanh<double>()), new DenseLayer<double>(4, 2));
 
     /// <summary>A user's layer whose parameter list holds a null.</summary>
@@ -186,5 +216,21 @@ public sealed class NetworkContractTests
         public override Matrix<double>? Backward(Matrix<double> outputGradient, bool computeInputGradient = true) => outputGradient;
 
         public override void Predict(Matrix<double> input, Matrix<double> output) => input.CopyTo(output);
+    }
+
+    /// <summary>A user's layer that lists the parameters it is given (the same one may appear many times).</summary>
+    private sealed class ListedParametersLayer(Parameter<float>[] parameters) : Layer<float>
+    {
+        public override int InputSize => 1;
+
+        public override int OutputSize => 1;
+
+        public override IReadOnlyList<Parameter<float>> Parameters => parameters;
+
+        public override Matrix<float> Forward(Matrix<float> input, bool training) => input;
+
+        public override Matrix<float>? Backward(Matrix<float> outputGradient, bool computeInputGradient = true) => outputGradient;
+
+        public override void Predict(Matrix<float> input, Matrix<float> output) => input.CopyTo(output);
     }
 }
