@@ -22,7 +22,8 @@ public static class GradientChecker
 {
     /// <summary>Checks every parameter gradient of a network for one batch (dropout off), the layers' regularisation penalties included.</summary>
     /// <typeparam name="T">The element type (use double).</typeparam>
-    /// <param name="network">The network; its parameters are perturbed and restored.</param>
+    /// <param name="network">The network; its parameters are perturbed and restored. The check holds it as training
+    /// does: a <c>Fit</c> or <c>TrainStep</c> from another thread meanwhile is refused with <see cref="InvalidOperationException"/>.</param>
     /// <param name="input">The batch.</param>
     /// <param name="target">The targets.</param>
     /// <param name="loss">The loss.</param>
@@ -32,10 +33,13 @@ public static class GradientChecker
         where T : struct, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(loss);
         ValidateStep(epsilon, floor);
-        network.Forward(input, training: false);
-        network.Backward(target, loss);
+        using Network<T>.TrainingScope scope = network.EnterTraining(); // the whole check: no other training between its perturbed passes
+        network.ForwardHeld(input, training: false);
+        network.BackwardHeld(target, loss, null);
         var tracker = new WorstTracker(floor);
         for (int l = 0; l < network.Layers.Count; l++)
         {
@@ -44,7 +48,7 @@ public static class GradientChecker
                 T[] analytic = (T[])p.GradientArray.Clone();
                 for (int i = 0; i < p.Length; i++)
                 {
-                    double numeric = Difference(p.ValueArray, i, epsilon, () => double.CreateChecked(loss.Loss(network.Forward(input, training: false), target) + network.RegularizationPenalty()));
+                    double numeric = Difference(p.ValueArray, i, epsilon, () => double.CreateChecked(loss.Loss(network.ForwardHeld(input, training: false), target) + network.RegularizationPenalty()));
                     tracker.Add(double.CreateChecked(analytic[i]), numeric, () => $"layer {l} {p.Name}[{i % p.Rows},{i / p.Rows}]");
                 }
             }
@@ -160,11 +164,19 @@ public static class GradientChecker
     {
         T original = values[i];
         T step = T.CreateChecked(epsilon);
-        values[i] = original + step;
-        double plus = objective();
-        values[i] = original - step;
-        double minus = objective();
-        values[i] = original;
+        double plus, minus;
+        try
+        {
+            values[i] = original + step;
+            plus = objective();
+            values[i] = original - step;
+            minus = objective();
+        }
+        finally
+        {
+            values[i] = original; // also when the objective throws (a loss of the user's own): the weight is put back
+        }
+
         return (plus - minus) / double.CreateChecked((original + step) - (original - step));
     }
 

@@ -89,7 +89,7 @@ public sealed partial class Network<T>
     /// </summary>
     /// <param name="input">The batch, <c>batch × <see cref="InputSize"/></c>, finite values.</param>
     /// <param name="output">Receives the outputs: a dense <c>batch × <see cref="OutputSize"/></c> matrix of its own (sharing
-    /// storage with <paramref name="input"/> or a parameter is refused with <see cref="ArgumentException"/>).</param>
+    /// storage with <paramref name="input"/>, a parameter or a running statistic is refused with <see cref="ArgumentException"/>).</param>
     public void Predict(Matrix<T> input, Matrix<T> output)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -104,13 +104,7 @@ public sealed partial class Network<T>
 
         T[] result = DenseStorage.Of(output);
         ShapeCheck.NotShared(result, DenseStorage.Of(input), "input", nameof(output));
-        for (int i = 0; i < _parameters.Length; i++)
-        {
-            if (ReferenceEquals(result, _parameters[i].ValueArray))
-            {
-                throw ShapeCheck.SharedStorage($"the network's parameter {i} ({_parameters[i]})", nameof(output));
-            }
-        }
+        ShapeCheck.NotSharedWithAny(result, WeightsAndState, "the network", nameof(output), _parameters.Length); // running statistics too
 
         ShapeCheck.BatchFits(input.RowCount, _layers, _widestLayer, nameof(input));
 

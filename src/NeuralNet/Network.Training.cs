@@ -39,16 +39,11 @@ public sealed partial class Network<T>
     /// </summary>
     /// <param name="input">The batch, <c>batch × <see cref="InputSize"/></c>; it must not change before <see cref="Backward"/>.</param>
     /// <param name="training">True to train (dropout active); false to evaluate.</param>
-    /// <param name="output">Receives the outputs: a <c>batch × <see cref="OutputSize"/></c> matrix.</param>
+    /// <param name="output">Receives the outputs: a <c>batch × <see cref="OutputSize"/></c> matrix of its own (sharing storage
+    /// with <paramref name="input"/>, a parameter or a running statistic is refused with <see cref="ArgumentException"/>).</param>
     public void Forward(Matrix<T> input, bool training, Matrix<T> output)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(output);
-        ShapeCheck.Columns(input, InputSize, nameof(input));
-        ShapeCheck.Finite(input, nameof(input));
-        ShapeCheck.BatchFits(input.RowCount, _layers, _widestLayer, nameof(input));
-        ShapeCheck.Shape(output, input.RowCount, OutputSize, nameof(output));
-        ShapeCheck.NotShared(DenseStorage.Of(output), DenseStorage.Of(input), "input", nameof(output));
+        CheckForward(input, output);
         using TrainingScope scope = EnterTraining();
         ForwardCore(input, training).CopyTo(output);
     }
@@ -65,11 +60,45 @@ public sealed partial class Network<T>
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(loss);
+        using TrainingScope scope = EnterTraining(); // first: the last forward pass, which the target must fit, is another thread's while it trains
+        BackwardHeld(target, loss, sampleWeights);
+    }
+
+    /// <summary>
+    /// <see cref="Forward(Matrix{T}, bool)"/> for a caller that holds the training scope already: the gradient checker,
+    /// which holds it for its whole check so that no other training runs between its perturbed passes.
+    /// </summary>
+    internal Matrix<T> ForwardHeld(Matrix<T> input, bool training)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ShapeCheck.Columns(input, InputSize, nameof(input));
+        ShapeCheck.BatchFits(input.RowCount, _layers, _widestLayer, nameof(input)); // before the output is allocated
+        var output = Matrix<T>.Build.Dense(input.RowCount, OutputSize);
+        CheckForward(input, output);
+        ForwardCore(input, training).CopyTo(output);
+        return output;
+    }
+
+    /// <summary><see cref="Backward"/> for a caller that holds the training scope already (<see cref="ForwardHeld"/>).</summary>
+    internal void BackwardHeld(Matrix<T> target, LossFunction<T> loss, Vector<T>? sampleWeights)
+    {
         Matrix<T> output = _lastOutput ?? throw new InvalidOperationException("Backward was called before Forward: run a forward pass on a batch first.");
         ValidateTarget(target, loss, sampleWeights, output.RowCount);
-        using TrainingScope scope = EnterTraining();
         Refresh(); // the regularised list, if a Regularization setting changed
         BackwardCore(output, target, loss, sampleWeights is null ? default : DenseStorage.Of(sampleWeights));
+    }
+
+    /// <summary>The checks of a forward pass's arguments, made before it takes the training scope.</summary>
+    private void CheckForward(Matrix<T> input, Matrix<T> output)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(output);
+        ShapeCheck.Columns(input, InputSize, nameof(input));
+        ShapeCheck.Finite(input, nameof(input));
+        ShapeCheck.BatchFits(input.RowCount, _layers, _widestLayer, nameof(input));
+        ShapeCheck.Shape(output, input.RowCount, OutputSize, nameof(output));
+        ShapeCheck.NotShared(DenseStorage.Of(output), DenseStorage.Of(input), "input", nameof(output));
+        ShapeCheck.NotSharedWithAny(DenseStorage.Of(output), WeightsAndState, "the network", nameof(output), _parameters.Length); // the output is written after the pass: it would overwrite a weight
     }
 
     /// <summary>

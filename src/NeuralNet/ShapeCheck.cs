@@ -97,6 +97,45 @@ internal static class ShapeCheck
         }
     }
 
+    /// <summary>
+    /// Refuses an output matrix whose storage is one of <paramref name="own"/> (a network's or a layer's weights and
+    /// running statistics): the call reads them, and writing the output there would change the model itself.
+    /// </summary>
+    /// <param name="output">The output's storage.</param>
+    /// <param name="own">The arrays read: the parameters, then from <paramref name="firstState"/> on the running statistics.</param>
+    /// <param name="owner">Whose they are, for the message ("the network").</param>
+    /// <param name="parameterName">The output's parameter name.</param>
+    /// <param name="firstState">The index in <paramref name="own"/> of the first running statistic (none by default).</param>
+    public static void NotSharedWithAny<T>(T[] output, IReadOnlyList<Parameter<T>> own, string owner, string parameterName, int firstState = int.MaxValue)
+        where T : struct, System.Numerics.IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < own.Count; i++)
+        {
+            if (ReferenceEquals(output, own[i].ValueArray))
+            {
+                throw SharedStorage($"{owner}'s {(i < firstState ? $"parameter {i}" : $"running statistic {i - firstState}")} ({own[i]})", parameterName);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Refuses an output span that overlaps a span the call reads (<paramref name="readName"/>), unless it is that very
+    /// span and <paramref name="sameAllowed"/> (an activation computes in place: each value is read before the value at
+    /// its index is written). A partial overlap would overwrite values still to be read.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Apart<T>(ReadOnlySpan<T> read, Span<T> output, bool sameAllowed, string readName, string parameterName)
+    {
+        if (output.Overlaps(read, out int offset) && !(sameAllowed && offset == 0 && output.Length == read.Length))
+        {
+            ThrowOverlap(readName, parameterName, sameAllowed);
+        }
+    }
+
+    [DoesNotReturn]
+    private static void ThrowOverlap(string readName, string parameterName, bool sameAllowed) =>
+        throw new ArgumentException($"{parameterName} overlaps {readName}, which the call reads while it writes {parameterName}: pass {(sameAllowed ? $"the very span {readName} (to compute in place) or " : "")}a span apart from it.", parameterName);
+
     /// <summary>The refusal of <see cref="NotShared"/>, for callers that test many arrays without building a message each time.</summary>
     public static ArgumentException SharedStorage(string what, string parameterName) =>
         new($"{parameterName} must not share its storage with {what}, which the call reads while it writes {parameterName}: pass a separate matrix.", parameterName);

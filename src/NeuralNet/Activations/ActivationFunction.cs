@@ -38,7 +38,8 @@ public abstract class ActivationFunction<T>
     /// <param name="z">Weighted sums, column-major, <c>rows × columns</c>.</param>
     /// <param name="a">Receives the activations, same layout. Either the very same span as <paramref name="z"/> (the
     /// library computes in place when it predicts) or not overlapping it at all; an implementation must give the same
-    /// result in both cases, e.g. by reading each <c>z</c> value before it writes the <c>a</c> value at that index.</param>
+    /// result in both cases, e.g. by reading each <c>z</c> value before it writes the <c>a</c> value at that index. The
+    /// built-in functions refuse any other overlap with an <see cref="ArgumentException"/> naming <c>a</c>.</param>
     /// <param name="rows">Samples in the batch.</param>
     /// <param name="columns">Units of the layer.</param>
     public abstract void Forward(ReadOnlySpan<T> z, Span<T> a, int rows, int columns);
@@ -48,7 +49,9 @@ public abstract class ActivationFunction<T>
     /// <param name="a">The activations the forward pass computed from <paramref name="z"/>.</param>
     /// <param name="outputGradient"><c>∂L/∂a</c>, same layout.</param>
     /// <param name="inputGradient">Receives <c>∂L/∂z</c>. Either the very same span as <paramref name="outputGradient"/>
-    /// or not overlapping any of the spans read; an implementation must give the same result in both cases.</param>
+    /// or not overlapping any of the spans read; an implementation must give the same result in both cases. The built-in
+    /// functions refuse any other overlap with an <see cref="ArgumentException"/> naming <c>inputGradient</c>
+    /// (<see cref="InputGradientApart"/>).</param>
     /// <param name="rows">Samples in the batch.</param>
     /// <param name="columns">Units of the layer.</param>
     public abstract void Backward(
@@ -71,6 +74,22 @@ public abstract class ActivationFunction<T>
 
     /// <inheritdoc />
     public override string ToString() => Name;
+
+    /// <summary>
+    /// Refuses an <paramref name="inputGradient"/> that overlaps what <see cref="Backward"/> reads other than as documented
+    /// (the very span of <paramref name="outputGradient"/>), naming it: the built-in functions call it, and so may yours.
+    /// </summary>
+    /// <param name="z">The weighted sums read.</param>
+    /// <param name="a">The activations read.</param>
+    /// <param name="outputGradient">The gradient read, which <paramref name="inputGradient"/> may be exactly.</param>
+    /// <param name="inputGradient">The span written.</param>
+    /// <exception cref="ArgumentException"><paramref name="inputGradient"/> overlaps a span read other than exactly <paramref name="outputGradient"/>.</exception>
+    protected static void InputGradientApart(ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> outputGradient, Span<T> inputGradient)
+    {
+        ShapeCheck.Apart(outputGradient, inputGradient, sameAllowed: true, nameof(outputGradient), nameof(inputGradient));
+        ShapeCheck.Apart(z, inputGradient, sameAllowed: false, nameof(z), nameof(inputGradient));
+        ShapeCheck.Apart(a, inputGradient, sameAllowed: false, nameof(a), nameof(inputGradient));
+    }
 
     /// <summary>Converts a double constant to <typeparamref name="T"/>.</summary>
     protected static T Constant(double value) => T.CreateChecked(value);

@@ -25,6 +25,7 @@ public abstract class ElementwiseActivationFunction<T> : ActivationFunction<T>
         // The vectorised loops run to z's length and write a without bounds checks: both must hold the batch.
         ShapeCheck.BatchSpans(rows, columns, z.Length, nameof(z));
         ShapeCheck.BatchSpans(rows, columns, a.Length, nameof(a));
+        ShapeCheck.Apart(z, a, sameAllowed: true, nameof(z), nameof(a));
         if (ForwardBatch(z, a))
         {
             return;
@@ -44,6 +45,7 @@ public abstract class ElementwiseActivationFunction<T> : ActivationFunction<T>
         ShapeCheck.BatchSpans(rows, columns, a.Length, nameof(a));
         ShapeCheck.BatchSpans(rows, columns, outputGradient.Length, nameof(outputGradient));
         ShapeCheck.BatchSpans(rows, columns, inputGradient.Length, nameof(inputGradient));
+        InputGradientApart(z, a, outputGradient, inputGradient);
         if (BackwardBatch(z, a, outputGradient, inputGradient))
         {
             return;

@@ -25,6 +25,7 @@ public sealed class Identity<T> : ElementwiseActivationFunction<T>
     {
         ShapeCheck.BatchSpans(rows, columns, z.Length, nameof(z));
         ShapeCheck.BatchSpans(rows, columns, a.Length, nameof(a));
+        ShapeCheck.Apart(z, a, sameAllowed: true, nameof(z), nameof(a));
         z.CopyTo(a);
     }
 
@@ -34,6 +35,7 @@ public sealed class Identity<T> : ElementwiseActivationFunction<T>
     {
         ShapeCheck.BatchSpans(rows, columns, outputGradient.Length, nameof(outputGradient));
         ShapeCheck.BatchSpans(rows, columns, inputGradient.Length, nameof(inputGradient));
+        InputGradientApart(z, a, outputGradient, inputGradient);
         outputGradient.CopyTo(inputGradient);
     }
 

@@ -26,6 +26,7 @@ public sealed class Softmax<T> : ActivationFunction<T>
     {
         ShapeCheck.BatchSpans(rows, columns, z.Length, nameof(z));
         ShapeCheck.BatchSpans(rows, columns, a.Length, nameof(a));
+        ShapeCheck.Apart(z, a, sameAllowed: true, nameof(z), nameof(a));
         for (int r = 0; r < rows; r++)
         {
             T max = T.NegativeInfinity;
@@ -57,6 +58,7 @@ public sealed class Softmax<T> : ActivationFunction<T>
         ShapeCheck.BatchSpans(rows, columns, a.Length, nameof(a));
         ShapeCheck.BatchSpans(rows, columns, outputGradient.Length, nameof(outputGradient));
         ShapeCheck.BatchSpans(rows, columns, inputGradient.Length, nameof(inputGradient));
+        InputGradientApart(z, a, outputGradient, inputGradient);
         for (int r = 0; r < rows; r++)
         {
             T dot = T.Zero;

@@ -189,6 +189,8 @@ public sealed class BatchNormalization<T> : Layer<T>
         ShapeCheck.Shape(output, input.RowCount, OutputSize, nameof(output));
         int rows = input.RowCount;
         T[] x = DenseStorage.Of(input), y = DenseStorage.Of(output);
+        ShapeCheck.NotSharedWithAny(y, Parameters, "this layer", nameof(output)); // in place on the input is fine (each value is read before it is written); on its own scale, shift and running statistics it is not
+        ShapeCheck.NotSharedWithAny(y, State, "this layer", nameof(output), firstState: 0);
         T epsilon = T.CreateChecked(Epsilon);
         for (int j = 0; j < InputSize; j++)
         {

@@ -165,6 +165,8 @@ public sealed class LayerNormalization<T> : Layer<T>
         ShapeCheck.Shape(output, input.RowCount, OutputSize, nameof(output));
         int rows = input.RowCount;
         T[] x = DenseStorage.Of(input), y = DenseStorage.Of(output);
+        ShapeCheck.NotSharedWithAny(y, Parameters, "this layer", nameof(output)); // in place on the input is fine (each value is read before it is written); on its own scale and shift it is not
+        ShapeCheck.NotSharedWithAny(y, State, "this layer", nameof(output), firstState: 0);
         T d = T.CreateChecked(InputSize), epsilon = T.CreateChecked(Epsilon);
 
         // No scratch of its own (Predict runs on many threads): one sample at a time, along its strided row.

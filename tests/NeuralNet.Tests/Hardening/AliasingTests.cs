@@ -91,7 +91,7 @@ public sealed class AliasingTests
         gradientInPlace.Should().Equal(separate);
     }
 
-    private static ActivationFunction<double> Create(string name) => name switch
+    internal static ActivationFunction<double> Create(string name) => name switch
     {
         "identity" => new Identity<double>(),
         "sigmoid" => new Sigmoid<double>(),

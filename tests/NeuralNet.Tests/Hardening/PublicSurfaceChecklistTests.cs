@@ -121,7 +121,7 @@ public sealed class PublicSurfaceChecklistTests
         FluentActions.Invoking(() => NeuralNet.Initializers.WeightInitializer.GlorotUniform.Initialize<double>(new double[4], 2, 2, null!)).Should().Throw<ArgumentNullException>().WithParameterName("random");
     }
 
-    private static IEnumerable<MethodBase> AllMembers()
+    internal static IEnumerable<MethodBase> AllMembers()
     {
         foreach (Type exported in typeof(Network<>).Assembly.GetExportedTypes())
         {
@@ -298,7 +298,7 @@ public sealed class PublicSurfaceChecklistTests
         return [];
     }
 
-    private static string Name(MethodBase member)
+    internal static string Name(MethodBase member)
     {
         string type = member.DeclaringType!.IsGenericType ? member.DeclaringType.GetGenericTypeDefinition().Name : member.DeclaringType.Name;
         return $"{type}.{member.Name}";
