@@ -136,6 +136,46 @@ public sealed class LossContractTests
         new BinaryCrossEntropy<double>().Loss(p, Matrix<double>.Build.Dense(2, 3, 0)).Should().BeApproximately(-Math.Log(0.5), 1e-15);
     }
 
+    [Fact]
+    public void BinaryCrossEntropy_AfterASaturatedSigmoid_StillGivesTheFullGradient()
+    {
+        // σ(40) rounds to 1 in double: through σ'(z) = p(1 − p) = 0 the general path loses the gradient, the fused (p − t)/N keeps it.
+        var network = new Network<double>(1, new DenseLayer<double>(1, 1, new Sigmoid<double>()));
+        network.Parameters[0].Values[0] = 0;
+        network.Parameters[1].Values[0] = 40;
+        var x = Matrix<double>.Build.Dense(2, 1, 1.0);
+        var t = Matrix<double>.Build.Dense(2, 1, 0.0);
+
+        network.Forward(x, training: false);
+        network.Backward(t, new BinaryCrossEntropy<double>());
+
+        network.Parameters[1].Gradients[0].Should().Be(1.0, "∂L/∂b = Σ(p − t)/N = (1 + 1)/2");
+    }
+
+    [Fact]
+    public void CategoricalCrossEntropy_FusedGradientOnlyForASoftmaxOutputOnProbabilities()
+    {
+        // On a sigmoid output (probabilities, but no softmax), and from logits on a softmax output: the general path.
+        Matrix<double> x = RandomMatrices.Uniform<double>(new RandomSource(24), 4, 3);
+        var t = Matrix<double>.Build.DenseOfArray(new double[,] { { 1, 0, 0 }, { 0, 1, 0 }, { 0, 0, 1 }, { 0.5, 0, 0.5 } });
+        var sigmoid = new Network<double>(5, new DenseLayer<double>(3, 4, new Tanh<double>()), new DenseLayer<double>(4, 3, new Sigmoid<double>()));
+        var softmax = new Network<double>(6, new DenseLayer<double>(3, 4, new Tanh<double>()), new DenseLayer<double>(4, 3, new Softmax<double>()));
+
+        GradientChecker.CheckNetwork(sigmoid, x, t, new CategoricalCrossEntropy<double>()).MaxRelativeError.Should().BeLessThan(1e-6);
+        GradientChecker.CheckNetwork(softmax, x, t, new CategoricalCrossEntropy<double>(fromLogits: true)).MaxRelativeError.Should().BeLessThan(1e-6);
+    }
+
+    [Fact]
+    public void OutputChecks_AndEmptyBatches_AreRefusedNamingTheArgument()
+    {
+        FluentActions.Invoking(() => new BinaryCrossEntropy<double>().OutputMismatch(null!)).Should().Throw<ArgumentNullException>().WithParameterName("outputLayer");
+        FluentActions.Invoking(() => new CategoricalCrossEntropy<double>().OutputMismatch(null!)).Should().Throw<ArgumentNullException>().WithParameterName("outputLayer");
+        FluentActions.Invoking(() => new MeanSquaredError<double>().Loss(Matrix<double>.Build.Dense(0, 2), Matrix<double>.Build.Dense(0, 2)))
+            .Should().Throw<ArgumentException>().WithParameterName("prediction").WithMessage("prediction must have at least one row and one column (received 0×2).*");
+        FluentActions.Invoking(() => new Huber<double>(0)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("delta")
+            .WithMessage("delta must be a number > 0, finite and not 0 as Double (received 0).*");
+    }
+
     /// <summary>
     /// The largest relative error between the network's parameter gradients after a weighted <see cref="Network{T}.Backward"/>
     /// and central differences of the weighted loss (GradientChecker.CheckNetwork takes no sample weights).
