@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using MathNet.Numerics.LinearAlgebra;
 using NeuralNet.Kernels;
 
@@ -126,7 +127,9 @@ internal static class ShapeCheck
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Apart<T>(ReadOnlySpan<T> read, Span<T> output, bool sameAllowed, string readName, string parameterName)
     {
-        if (output.Overlaps(read, out int offset) && !(sameAllowed && offset == 0 && output.Length == read.Length))
+        // Apart (the common case) in one range comparison; the very same span passes when allowed.
+        if (output.Overlaps(read)
+            && !(sameAllowed && output.Length == read.Length && Unsafe.AreSame(ref MemoryMarshal.GetReference(output), ref MemoryMarshal.GetReference(read))))
         {
             ThrowOverlap(readName, parameterName, sameAllowed);
         }
