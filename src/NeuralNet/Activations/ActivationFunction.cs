@@ -76,6 +76,20 @@ public abstract class ActivationFunction<T>
     public override string ToString() => Name;
 
     /// <summary>
+    /// <see cref="Forward"/> as a layer calls it on its own buffers: each holds exactly <c>rows × columns</c> values and
+    /// they are separate arrays, which the layer guarantees by construction (its buffers are sized for the batch, and the
+    /// gradient it receives is shape-checked). The built-in element-wise functions then skip <see cref="Forward"/>'s span
+    /// and overlap checks (a one-sample training step would run them millions of times a second); any other function,
+    /// a user's own included, runs <see cref="Forward"/> with its checks.
+    /// </summary>
+    internal virtual void ForwardOwnBuffers(ReadOnlySpan<T> z, Span<T> a, int rows, int columns) => Forward(z, a, rows, columns);
+
+    /// <summary><see cref="Backward"/> as a layer calls it on its own buffers (see <see cref="ForwardOwnBuffers"/>).</summary>
+    internal virtual void BackwardOwnBuffers(
+        ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> outputGradient, Span<T> inputGradient, int rows, int columns)
+        => Backward(z, a, outputGradient, inputGradient, rows, columns);
+
+    /// <summary>
     /// Refuses an <paramref name="inputGradient"/> that overlaps what <see cref="Backward"/> reads other than as documented
     /// (the very span of <paramref name="outputGradient"/>), naming it: the built-in functions call it, and so may yours.
     /// </summary>

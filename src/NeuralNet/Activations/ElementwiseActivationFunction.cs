@@ -26,6 +26,12 @@ public abstract class ElementwiseActivationFunction<T> : ActivationFunction<T>
         ShapeCheck.BatchSpans(rows, columns, z.Length, nameof(z));
         ShapeCheck.BatchSpans(rows, columns, a.Length, nameof(a));
         ShapeCheck.Apart(z, a, sameAllowed: true, nameof(z), nameof(a));
+        ForwardOwnBuffers(z, a, rows, columns);
+    }
+
+    /// <summary>The forward pass without <see cref="Forward"/>'s checks, for a layer's own buffers (see the base class).</summary>
+    internal sealed override void ForwardOwnBuffers(ReadOnlySpan<T> z, Span<T> a, int rows, int columns)
+    {
         if (ForwardBatch(z, a))
         {
             return;
@@ -46,6 +52,13 @@ public abstract class ElementwiseActivationFunction<T> : ActivationFunction<T>
         ShapeCheck.BatchSpans(rows, columns, outputGradient.Length, nameof(outputGradient));
         ShapeCheck.BatchSpans(rows, columns, inputGradient.Length, nameof(inputGradient));
         InputGradientApart(z, a, outputGradient, inputGradient);
+        BackwardOwnBuffers(z, a, outputGradient, inputGradient, rows, columns);
+    }
+
+    /// <summary>The backward pass without <see cref="Backward"/>'s checks, for a layer's own buffers (see the base class).</summary>
+    internal sealed override void BackwardOwnBuffers(
+        ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> outputGradient, Span<T> inputGradient, int rows, int columns)
+    {
         if (BackwardBatch(z, a, outputGradient, inputGradient))
         {
             return;

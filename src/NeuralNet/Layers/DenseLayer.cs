@@ -100,7 +100,7 @@ public sealed class DenseLayer<T> : Layer<T>
         Matrix<T>[] buffers = _outputBuffers.For(rows);
         T[] z = DenseStorage.Of(buffers[Z]);
         WeightedSum(DenseStorage.Of(input), rows, z);
-        Activation.Forward(z, DenseStorage.Of(buffers[A]), rows, OutputSize);
+        Activation.ForwardOwnBuffers(z, DenseStorage.Of(buffers[A]), rows, OutputSize); // the layer's own buffers, rows × outputs each
         _last = buffers;
         _lastInput = input;
         return buffers[A];
@@ -113,7 +113,9 @@ public sealed class DenseLayer<T> : Layer<T>
         Matrix<T>[] buffers = Last;
         ShapeCheck.Shape(outputGradient, buffers[A].RowCount, OutputSize, nameof(outputGradient));
         int rows = buffers[A].RowCount;
-        Activation.Backward(DenseStorage.Of(buffers[Z]), DenseStorage.Of(buffers[A]), DenseStorage.Of(outputGradient), DenseStorage.Of(buffers[DZ]), rows, OutputSize);
+        T[] gradient = DenseStorage.Of(outputGradient);
+        ShapeCheck.BatchSpans(rows, OutputSize, gradient.Length, nameof(outputGradient)); // its array too, not just its shape
+        Activation.BackwardOwnBuffers(DenseStorage.Of(buffers[Z]), DenseStorage.Of(buffers[A]), gradient, DenseStorage.Of(buffers[DZ]), rows, OutputSize); // own buffers
         return BackwardFrom(DenseStorage.Of(buffers[DZ]), rows, computeInputGradient);
     }
 
