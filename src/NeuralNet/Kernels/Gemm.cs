@@ -31,7 +31,47 @@ internal static unsafe class Gemm
         ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb,
         Span<T> c, int ldc, bool accumulate)
         where T : struct, IFloatingPointIeee754<T>
-        => Multiply(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, GemmKernel.Auto);
+    {
+        // Tiny float and double products (per-sample training: a few dozen multiply-adds each, millions a second) go
+        // straight to the plain loops, past the dispatch below, where the call and its set-up cost more than the
+        // arithmetic. Their bounds are checked first, as every product's are. (Negative sizes fail the check.)
+        if ((typeof(T) == typeof(double) || typeof(T) == typeof(float)) && (long)m * n * k <= SmallGemm.TinyWork)
+        {
+            CheckBounds(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc);
+            Tiny(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+            return;
+        }
+
+        Multiply(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, GemmKernel.Auto);
+    }
+
+    /// <summary><see cref="SmallGemm.Tiny"/> on the spans of a float or double product whose bounds were checked.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tiny<T>(
+        bool transposeA, bool transposeB, int m, int n, int k,
+        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb,
+        Span<T> c, int ldc, bool accumulate)
+        where T : struct
+    {
+        if (typeof(T) == typeof(double))
+        {
+            fixed (double* pa = &Unsafe.As<T, double>(ref MemoryMarshal.GetReference(a)),
+                pb = &Unsafe.As<T, double>(ref MemoryMarshal.GetReference(b)),
+                pc = &Unsafe.As<T, double>(ref MemoryMarshal.GetReference(c)))
+            {
+                SmallGemm.Tiny(transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate);
+            }
+        }
+        else
+        {
+            fixed (float* pa = &Unsafe.As<T, float>(ref MemoryMarshal.GetReference(a)),
+                pb = &Unsafe.As<T, float>(ref MemoryMarshal.GetReference(b)),
+                pc = &Unsafe.As<T, float>(ref MemoryMarshal.GetReference(c)))
+            {
+                SmallGemm.Tiny(transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate);
+            }
+        }
+    }
 
     /// <summary>Multiplies into <paramref name="c"/> with a chosen micro-kernel (the tests run each one).</summary>
     public static void Multiply<T>(

@@ -120,6 +120,49 @@ public class GemmTests
     }
 
     [Fact]
+    public void Multiply_TinyProductsThroughTheShortEntry_MatchTheReferenceAndTheDispatchedPath()
+    {
+        // The entry without a kernel sends tiny float and double products (m·n·k ≤ 512) straight to the plain loops:
+        // on strided operands, every transpose, with and without accumulation, it must give the dispatched path's
+        // bits and the reference's values.
+        CheckTiny<float>(1e-6);
+        CheckTiny<double>(1e-14);
+
+        static void CheckTiny<T>(double tolerance)
+            where T : struct, IFloatingPointIeee754<T>
+        {
+            ulong seed = 50;
+            foreach ((int m, int n, int k) in new[] { (1, 4, 3), (4, 3, 1), (1, 3, 4), (4, 1, 1), (5, 7, 9), (8, 8, 8), (1, 1, 512) })
+            {
+                foreach (bool transposeA in new[] { false, true })
+                {
+                    foreach (bool transposeB in new[] { false, true })
+                    {
+                        foreach (bool accumulate in new[] { false, true })
+                        {
+                            (int aRows, int aColumns) = transposeA ? (k, m) : (m, k);
+                            (int bRows, int bColumns) = transposeB ? (n, k) : (k, n);
+                            int lda = aRows + 1, ldb = bRows + 2, ldc = m + 1;
+                            T[] a = Fill<T>(lda * aColumns, seed++), b = Fill<T>(ldb * bColumns, seed++);
+                            T[] c = Fill<T>(ldc * n, seed++);
+                            T[] dispatched = (T[])c.Clone(), expected = (T[])c.Clone();
+                            Gemm.Multiply<T>(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+                            Gemm.Multiply<T>(transposeA, transposeB, m, n, k, a, lda, b, ldb, dispatched, ldc, accumulate, GemmKernel.Auto);
+                            ReferenceGemm.Multiply<T>(transposeA, transposeB, m, n, k, a, lda, b, ldb, expected, ldc, accumulate);
+                            string because = $"{m}×{n}×{k} tA={transposeA} tB={transposeB} acc={accumulate}";
+                            c.Should().Equal(dispatched, because);
+                            for (int i = 0; i < c.Length; i++)
+                            {
+                                double.CreateChecked(T.Abs(c[i] - expected[i])).Should().BeLessThan(tolerance * k, because);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void Multiply_WithZeroDepth_ClearsOrKeepsC()
     {
         double[] c = [1, 2, 3, 4];
