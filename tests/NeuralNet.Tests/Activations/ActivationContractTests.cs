@@ -1,6 +1,7 @@
 using FluentAssertions;
 using NeuralNet.Activations;
 using NeuralNet.Initializers;
+using NeuralNet.Onnx;
 using Xunit;
 
 namespace NeuralNet.Tests.Activations;
@@ -97,6 +98,31 @@ public sealed class ActivationContractTests
 
         Refuses(() => f.Backward(six, six, five, six, 2, 3), "outputGradient");
         Refuses(() => f.Backward(six, six, six, five, 2, 3), "inputGradient");
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Backward_IntoTheSpanOfZOrOfA_IsRefusedNamingInputGradient(string name)
+    {
+        // Only the span of ∂L/∂a may also receive ∂L/∂z: written over z or a, the values still to be read would be lost.
+        ActivationFunction<double> f = ActivationGradientTests.Named<double>(name);
+        double[] z = [-1.5, -0.5, 0.25, 0.75, 1.5, 2.5], a = new double[6], g = [0.1, -0.2, 0.3, -0.4, 0.5, -0.6];
+        f.Forward(z, a, 2, 3);
+
+        FluentActions.Invoking(() => f.Backward(z, a, g, z, 2, 3)).Should().Throw<ArgumentException>().WithParameterName("inputGradient");
+        FluentActions.Invoking(() => f.Backward(z, a, g, a, 2, 3)).Should().Throw<ArgumentException>().WithParameterName("inputGradient");
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void ExportOnnx_WithANullGraphOrTensorName_IsRefusedNamingIt(string name)
+    {
+        // Checked before any node is added (the graph would otherwise hold nodes reading or writing a tensor named null).
+        ActivationFunction<double> f = ActivationGradientTests.Named<double>(name);
+        FluentActions.Invoking(() => f.ExportOnnx(null!, "z", "a")).Should().Throw<ArgumentNullException>().WithParameterName("graph");
+        FluentActions.Invoking(() => f.ExportOnnx(new OnnxGraph<double>(), null!, "a")).Should().Throw<ArgumentNullException>().WithParameterName("z");
+        FluentActions.Invoking(() => f.ExportOnnx(new OnnxGraph<double>(), "z", null!)).Should().Throw<ArgumentNullException>().WithParameterName("a");
+        FluentActions.Invoking(() => ActivationGradientTests.Named<float>(name).ExportOnnx(null!, "z", "a")).Should().Throw<ArgumentNullException>().WithParameterName("graph");
     }
 
     private static void Refuses(Action call, string span) =>
