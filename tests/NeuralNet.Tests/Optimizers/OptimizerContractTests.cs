@@ -130,6 +130,65 @@ public sealed class OptimizerContractTests
         sgd.StateOf(p)!.Steps.Should().Be(2);
     }
 
+    [Fact]
+    public void EachRangeEnd_IsRefusedBelowZeroAndAtOne_WithAMessageNamingTheArgumentAndTheValue()
+    {
+        // [0, 1) for β₁, β₂, α and μ: −0.1 and 1 are both out, each with the same sentence; ε > 0 and not 0 as T.
+        Refused(() => new AdamOptimizer<double>(beta1: -0.1), "beta1", "beta1 must be in [0, 1) (received -0.1).");
+        Refused(() => new AdamOptimizer<double>(beta1: 1), "beta1", "beta1 must be in [0, 1) (received 1).");
+        Refused(() => new AdamOptimizer<double>(beta2: -0.1), "beta2", "beta2 must be in [0, 1) (received -0.1).");
+        Refused(() => new AdamOptimizer<double>(beta2: 1), "beta2", "beta2 must be in [0, 1) (received 1).");
+        Refused(() => new AdamOptimizer<double>(epsilon: -1e-8), "epsilon", "epsilon must be a finite number > 0, not 0 as Double (received -1E-08).");
+        Refused(() => new RmsPropOptimizer<double>(alpha: -0.1), "alpha", "alpha must be in [0, 1) (received -0.1).");
+        Refused(() => new RmsPropOptimizer<double>(alpha: 1), "alpha", "alpha must be in [0, 1) (received 1).");
+        Refused(() => new RmsPropOptimizer<double>(momentum: -0.1), "momentum", "momentum must be in [0, 1) (received -0.1).");
+        Refused(() => new RmsPropOptimizer<double>(momentum: 1), "momentum", "momentum must be in [0, 1) (received 1).");
+        Refused(() => new RmsPropOptimizer<float>(epsilon: 1e-50), "epsilon", "epsilon must be a finite number > 0, not 0 as Single (received 1E-50).");
+        Refused(() => new SgdOptimizer<double>(momentum: -0.1), "momentum", "momentum must be in [0, 1) (received -0.1).");
+        Refused(() => new SgdOptimizer<double>(momentum: 1), "momentum", "momentum must be in [0, 1) (received 1).");
+        FluentActions.Invoking(() => new SgdOptimizer<double>(nesterov: true)).Should().Throw<ArgumentException>().WithParameterName("nesterov")
+            .WithMessage("Nesterov momentum needs momentum > 0 (received 0).*");
+        Refused(() => new SgdOptimizer<float>(0.1) { WeightDecay = -1 }, "WeightDecay", "weightDecay must be a number ≥ 0, finite as Single (received -1).");
+        Refused(() => new SgdOptimizer<float>(0.1) { LearningRate = 1e39 }, "LearningRate", "learningRate must be a number > 0, finite as Single (received 1E+39).");
+    }
+
+    [Fact]
+    public void ASavedSecondMoment_IsImpossibleOnlyWhenNegative_AndTheMessageNamesTheArrayAndTheIndex()
+    {
+        // Loaders ask ImpossibleState before restoring a checkpoint; 0 is possible (a gradient that was always 0).
+        new AdamOptimizer<double>().ImpossibleState([[-5.0, 1], [0.0, 0]]).Should().BeNull("m may be negative, and v = 0 is possible");
+        new AdamOptimizer<double>().ImpossibleState([[0.0, 0], [0.5, -0.25]]).Should()
+            .Be("v (state array 1) holds -0.25 at index 1, but it is an average of squares and never negative");
+        new RmsPropOptimizer<double>().ImpossibleState([[0.0, 0.5]]).Should().BeNull();
+        new RmsPropOptimizer<double>().ImpossibleState([[-1.0, 0.5]]).Should()
+            .Be("v (state array 0) holds -1 at index 0, but it is an average of squares and never negative");
+        new RmsPropOptimizer<double>(momentum: 0.5).ImpossibleState([[0.0], [-3.0]]).Should().BeNull("the momentum buffer may be negative");
+    }
+
+    [Fact]
+    public void ACentredRmsPropMean_IsImpossibleOnlyWhenItsSquareExceedsTheSquareAverage_BeyondRounding()
+    {
+        // ḡ and v average g and g² with the same weights, so ḡ² ≤ v, with equality when α = 0 (ḡ = g, v = g²) or all
+        // gradients were 0; 1e-4 of v is left for rounding. Beyond it the next step would take √ of a negative number.
+        var centred = new RmsPropOptimizer<double>(alpha: 0, centered: true);
+        centred.ImpossibleState([[0.25, 0, 4], [0.5, 0, -2]]).Should().BeNull("ḡ² = v: one step with α = 0");
+        centred.ImpossibleState([[1, 1], [1.00004, -1.00004]]).Should().BeNull("ḡ² = 1.00008 v is rounding");
+        centred.ImpossibleState([[1, 1], [0.5, -1.0001]]).Should()
+            .Be("ḡ (state array 1) holds -1.0001 at index 1, whose square exceeds v = 1, the average of the squares");
+        centred.ImpossibleState([[1, -1], [0.5, 0.5]]).Should().StartWith("v (state array 0) holds -1 at index 1", "v is checked first");
+
+        // One real step with α = 0 leaves exactly ḡ² = v, and the state is accepted.
+        var p = new Parameter<double>("w", 2, 1);
+        p.Gradients[0] = 0.5;
+        p.Gradients[1] = -3;
+        centred.Step([p]);
+        OptimizerState<double> state = centred.StateOf(p)!;
+        centred.ImpossibleState([state.Slot(0).ToArray(), state.Slot(1).ToArray()]).Should().BeNull();
+    }
+
+    private static void Refused(Func<object> create, string parameter, string message) =>
+        FluentActions.Invoking(create).Should().Throw<ArgumentOutOfRangeException>().WithParameterName(parameter).WithMessage(message + "*");
+
     private static int SlotsAfterOneStep(Optimizer<double> optimizer)
     {
         var p = new Parameter<double>("w", 2, 1);
