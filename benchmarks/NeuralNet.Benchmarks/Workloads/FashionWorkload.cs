@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using MathNet.Numerics.LinearAlgebra;
 using NeuralNet.Activations;
 using NeuralNet.Kernels;
@@ -31,6 +33,7 @@ internal static class FashionWorkload
         var batches = new BatchPair(BatchSize);
         var lastBatches = new BatchPair(n % BatchSize == 0 ? BatchSize : n % BatchSize);
         var seconds = new double[Epochs];
+        CheckGather(data, orders[0]);
         for (int epoch = 0; epoch < Epochs; epoch++)
         {
             int[] order = orders[epoch];
@@ -53,6 +56,31 @@ internal static class FashionWorkload
         WorkloadOutput.Metric("W2", "samples_per_s", samplesPerSecond);
         WorkloadOutput.Metric("W2", "test_accuracy", accuracy);
         WorkloadOutput.Note($"W2 GFLOP/s {6 * 101_632 * samplesPerSecond / 1e9:0.0}; check: epoch-1 loss 0.537-0.540, accuracy 0.85-0.87; threads: up to 2 (GEMM on both cores)");
+    }
+
+    /// <summary>Before any timing: the AVX2 gather must give the table path's bits (first and last batch of epoch 1).</summary>
+    private static void CheckGather(FashionData data, int[] order)
+    {
+        if (!BatchPair.SimdGather)
+        {
+            WorkloadOutput.Note($"W2 gather: table path (no AVX2, or W2_GATHER=table)");
+            return;
+        }
+
+        int n = order.Length;
+        foreach (int first in new[] { 0, n - (n % BatchSize == 0 ? BatchSize : n % BatchSize) })
+        {
+            var simd = new BatchPair(Math.Min(BatchSize, n - first));
+            var table = new BatchPair(simd.Rows);
+            simd.Gather(data, order, first);
+            table.Gather(data, order, first, simd: false);
+            if (!DenseStorage.Of(simd.Input).AsSpan().SequenceEqual(DenseStorage.Of(table.Input)) || !DenseStorage.Of(simd.Target).AsSpan().SequenceEqual(DenseStorage.Of(table.Target)))
+            {
+                throw new InvalidOperationException($"W2 gather: the AVX2 path differs from the table path on the batch at {first}.");
+            }
+        }
+
+        WorkloadOutput.Note($"W2 gather: AVX2 (checked equal to the table path on epoch 1's first and last batch)");
     }
 
     private static double Accuracy(Network<float> network, FashionData data)
@@ -94,23 +122,47 @@ internal static class FashionWorkload
     {
         public int Rows { get; } = rows;
 
+        /// <summary>Gather with AVX2 (unless <c>W2_GATHER=table</c> asks for the table path, for comparison).</summary>
+        public static readonly bool SimdGather = Avx2.IsSupported && Environment.GetEnvironmentVariable("W2_GATHER") != "table";
+
         public Matrix<float> Input { get; } = Matrix<float>.Build.Dense(rows, FashionData.Features);
 
         public Matrix<float> Target { get; } = Matrix<float>.Build.Dense(rows, 1);
 
         /// <summary>
         /// X[idx]: copies the samples order[first..first+rows) into the batch (inside the timed region),
-        /// scaling each pixel to x = pixel / 255 (by a table of the 256 quotients) on the way. The images
-        /// are rows and the batch is column-major, so the copy transposes: eight samples at a time, each
-        /// pixel's eight values land side by side while the eight source rows stream in order.
+        /// scaling each pixel to x = pixel / 255 on the way. The images are rows and the batch is column-major,
+        /// so the copy transposes. With AVX2, a gather fetches four adjacent pixels of eight rows at once and each
+        /// feature's eight values are stored side by side (x by the IEEE division, the same bits as the table);
+        /// otherwise eight samples at a time by a table of the 256 quotients, each pixel's eight values landing
+        /// side by side while the eight source rows stream in order.
         /// </summary>
-        public unsafe void Gather(FashionData data, int[] order, int first)
+        public unsafe void Gather(FashionData data, int[] order, int first, bool simd = true)
         {
             float[] x = DenseStorage.Of(Input), t = DenseStorage.Of(Target);
             int rows = Rows, r0 = 0;
             fixed (byte* pixels = data.TrainPixels)
             fixed (float* scale = FashionData.PixelScale, batch = x)
+            fixed (int* chosen = order)
             {
+                for (; simd && SimdGather && r0 + 8 <= rows; r0 += 8)
+                {
+                    // One gather reads four adjacent pixels of eight rows (a 32-bit load at each row's offset); each byte
+                    // lane becomes one feature's eight values, x = pixel / 255 by the same IEEE division as the table.
+                    Vector256<int> starts = Vector256.Load(chosen + first + r0) * FashionData.Features;
+                    Vector256<float> divisor = Vector256.Create(255f);
+                    Vector256<int> low = Vector256.Create(0xFF);
+                    float* d = batch + r0;
+                    for (int p = 0; p < FashionData.Features; p += 4, d += 4 * rows)
+                    {
+                        Vector256<int> four = Avx2.GatherVector256((int*)(pixels + p), starts, 1);
+                        (Vector256.ConvertToSingle(four & low) / divisor).Store(d);
+                        (Vector256.ConvertToSingle((four >>> 8) & low) / divisor).Store(d + rows);
+                        (Vector256.ConvertToSingle((four >>> 16) & low) / divisor).Store(d + (2 * rows));
+                        (Vector256.ConvertToSingle(four >>> 24) / divisor).Store(d + (3 * rows));
+                    }
+                }
+
                 for (; r0 + 8 <= rows; r0 += 8)
                 {
                     byte* s0 = Row(pixels, order[first + r0]), s1 = Row(pixels, order[first + r0 + 1]);

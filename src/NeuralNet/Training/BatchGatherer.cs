@@ -64,19 +64,8 @@ internal sealed class BatchGatherer<T>
         return (b.Inputs, b.Targets, b.Weights);
     }
 
-    /// <summary>Each sampled row is read contiguously from the row-major copy and written down its batch column.</summary>
-    private void CopyRows(T[] destination, ReadOnlySpan<int> rows)
-    {
-        int n = rows.Length;
-        for (int i = 0; i < n; i++)
-        {
-            ReadOnlySpan<T> sample = _inputsByRow.AsSpan(rows[i] * _features, _features);
-            for (int c = 0, to = i; c < sample.Length; c++, to += n)
-            {
-                destination[to] = sample[c];
-            }
-        }
-    }
+    /// <summary>Each sampled row is read contiguously from the row-major copy and written down its batch column (<see cref="RowGather"/>).</summary>
+    private void CopyRows(T[] destination, ReadOnlySpan<int> rows) => RowGather.Gather<T>(_inputsByRow, _features, rows, destination);
 
     private void Copy(T[] source, T[] destination, ReadOnlySpan<int> rows, int columns)
     {

@@ -1,0 +1,67 @@
+using System.Numerics;
+using FluentAssertions;
+using NeuralNet.Kernels;
+using Xunit;
+
+namespace NeuralNet.Tests.Kernels;
+
+/// <summary>The mini-batch gather (row-major table → column-major batch) against its definition, both element types.</summary>
+public class RowGatherTests
+{
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(3, 7)]
+    [InlineData(8, 5)]
+    [InlineData(13, 784)]
+    [InlineData(64, 33)]
+    public void Gather_CopiesEachChosenRowDownItsBatchColumn(int batchRows, int features)
+    {
+        Check<float>(batchRows, features);
+        Check<double>(batchRows, features);
+
+        static void Check<T>(int n, int features)
+            where T : struct, IFloatingPointIeee754<T>
+        {
+            const int tableRows = 70;
+            T[] table = GemmTests.Fill<T>(tableRows * features, 3);
+            var random = new RandomSource(4);
+            int[] rows = Enumerable.Range(0, n).Select(_ => (int)(random.NextDouble() * tableRows)).ToArray();
+            rows[^1] = tableRows - 1; // the last row of the table, read to its last value
+            T[] batch = Enumerable.Repeat(T.NaN, (n * features) + 2).ToArray();
+
+            RowGather.Gather<T>(table, features, rows, batch);
+
+            for (int i = 0; i < n; i++)
+            {
+                for (int c = 0; c < features; c++)
+                {
+                    batch[i + (c * n)].Should().Be(table[(rows[i] * features) + c], $"row {i} (table row {rows[i]}), feature {c} of {typeof(T).Name}");
+                }
+            }
+
+            T.IsNaN(batch[^1]).Should().BeTrue("nothing past n × features is written");
+            T.IsNaN(batch[^2]).Should().BeTrue("nothing past n × features is written");
+        }
+    }
+
+    [Fact]
+    public void Gather_RefusesRowsOutsideTheTableAndABatchTooShort_BeforeWritingAnything()
+    {
+        float[] table = new float[5 * 4];
+        float[] batch = Enumerable.Repeat(float.NaN, 8 * 4).ToArray();
+
+        FluentActions.Invoking(() => RowGather.Gather<float>(table, 4, [0, 1, 2, 3, 4, 0, 1, 5], batch))
+            .Should().Throw<ArgumentOutOfRangeException>().WithParameterName("rows").WithMessage("Row 5 is outside the table of 5 rows.*");
+        FluentActions.Invoking(() => RowGather.Gather<float>(table, 4, [0, 1, 2, 3, 4, 0, 1, -1], batch))
+            .Should().Throw<ArgumentOutOfRangeException>().WithParameterName("rows");
+        FluentActions.Invoking(() => RowGather.Gather<float>(table, 4, [0, 1, 2, 3, 4, 0, 1, 2, 3], batch))
+            .Should().Throw<ArgumentOutOfRangeException>().WithParameterName("batch").WithMessage("A batch of 9 rows × 4 features does not fit in 32 values.*");
+        FluentActions.Invoking(() => RowGather.Gather<float>(table, -1, [0], batch))
+            .Should().Throw<ArgumentOutOfRangeException>().WithParameterName("features");
+        batch.Should().OnlyContain(v => float.IsNaN(v));
+
+        RowGather.Gather<float>(table, 4, [], batch); // no rows: nothing to do
+        RowGather.Gather<float>(table, 0, [], batch);
+        batch.Should().OnlyContain(v => float.IsNaN(v));
+    }
+}
