@@ -105,6 +105,25 @@ public sealed class LayerContractTests
     }
 
     /// <summary>A layer of the given kind inside a network (so that it is initialised), with weights and statistics away from their defaults.</summary>
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void ForwardAndBackward_RepeatedOnTheSameBatch_GiveTheSameResults(string kind)
+    {
+        // The passes reuse their buffers (sums kept per sample among them): nothing may carry over from the last batch.
+        Layer<double> layer = Create(kind, out _);
+        Matrix<double> x = RandomMatrices.Uniform<double>(new RandomSource(7), 4, layer.InputSize);
+        Matrix<double> g = RandomMatrices.Uniform<double>(new RandomSource(8), 4, layer.OutputSize);
+        bool training = kind != "dropout"; // a dropout layer would draw a new mask
+
+        double[] output = layer.Forward(x, training).ToColumnMajorArray();
+        double[] dx = layer.Backward(g)!.ToColumnMajorArray();
+        double[][] gradients = layer.Parameters.Select(p => p.Gradients.ToArray()).ToArray();
+
+        layer.Forward(x, training).ToColumnMajorArray().Should().Equal(output);
+        layer.Backward(g)!.ToColumnMajorArray().Should().Equal(dx);
+        layer.Parameters.Select(p => p.Gradients.ToArray()).Should().BeEquivalentTo(gradients, o => o.WithStrictOrdering());
+    }
+
     private static Layer<double> Create(string kind, out Network<double> network)
     {
         Layer<double> layer = kind switch

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using FluentAssertions;
 using MathNet.Numerics.LinearAlgebra;
 using NeuralNet.Layers;
@@ -208,6 +209,61 @@ public sealed class LayerCornerTests
         var predicted = Matrix<double>.Build.Dense(32, 128);
         layer.Predict(x, predicted);
         (predicted - expected).Enumerate().Max(Math.Abs).Should().BeLessThan(1e-12);
+    }
+
+    [Fact]
+    public void Settings_AreRefusedWithMessagesThatSayWhatIsExpected()
+    {
+        FluentActions.Invoking(() => new Regularization(l2: double.PositiveInfinity)).Should().Throw<ArgumentOutOfRangeException>()
+            .WithParameterName("l2").WithMessage("l2 must be a finite number ≥ 0 (received *");
+        FluentActions.Invoking(() => new LayerNormalization<double>(2, -1)).Should().Throw<ArgumentOutOfRangeException>()
+            .WithParameterName("epsilon").WithMessage("epsilon must be a finite number > 0 (received *");
+        FluentActions.Invoking(() => new DenseLayer<double>(0, 2)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("inputSize");
+        new Regularization(0.5, 0.25).ToString().Should().Be("Regularization(l1 = 0.5, l2 = 0.25)");
+        new Regularization(l1: 0.5).Biases.Should().BeFalse();
+    }
+
+    [Fact]
+    public void DenseLayer_WithoutActivation_IsTheIdentity_AndANewNetworkStartsItsBiasesAtZero()
+    {
+        var layer = new DenseLayer<double>(2, 3);
+        layer.Activation.Should().BeOfType<NeuralNet.Activations.Identity<double>>();
+        _ = new Network<double>(1, layer);
+        layer.Biases.SetValues([1.0, 2.0, 3.0]); // as training leaves them
+
+        _ = new Network<double>(2, layer); // a network that takes the layer draws it anew
+
+        layer.Biases.Should().OnlyContain(b => b == 0);
+    }
+
+    [Theory]
+    [InlineData("inputs")]
+    [InlineData("outputs")]
+    public void ResidualBlock_FromConfigWhoseSizesDisagreeWithItsLayers_IsInvalidData(string field)
+    {
+        JsonObject config = new ResidualBlock<double>(new DenseLayer<double>(3, 3), new LayerNormalization<double>(3)).GetConfig();
+        config[field] = 4;
+
+        FluentActions.Invoking(() => ResidualBlock<double>.FromConfig(JsonSerializer.SerializeToElement(config)))
+            .Should().Throw<InvalidDataException>().WithMessage(field == "inputs" ? "*residual block of 4 → 3 features whose layers make 3 → 3*" : "*of 3 → 4 features*");
+    }
+
+    [Fact]
+    public void ResidualBlock_ConfigWithoutAProjection_ExpectsTheDenseOneItWillMake_OnlyWhenTheSizesDiffer()
+    {
+        // A file may say "projection": null for a block that changes the number of features: loading makes the dense one.
+        var block = new ResidualBlock<double>(new DenseLayer<double>(2, 3), new BatchNormalization<double>(3));
+        JsonObject config = block.GetConfig();
+        config["projection"] = null;
+        JsonElement element = JsonSerializer.SerializeToElement(config);
+
+        LayerShapes.Set shapes = ResidualBlock<double>.ShapesFromConfig(element)!.Value;
+
+        shapes.Parameters.Should().Equal(block.Parameters.Select(p => new LayerShapes.TensorShape(p.Rows, p.Columns)));
+        shapes.State.Should().Equal(block.State.Select(p => new LayerShapes.TensorShape(p.Rows, p.Columns)));
+        ResidualBlock<double>.FromConfig(element).Projection.Should().BeOfType<DenseLayer<double>>();
+        JsonObject same = new ResidualBlock<double>(new DenseLayer<double>(3, 3)).GetConfig();
+        ResidualBlock<double>.ShapesFromConfig(JsonSerializer.SerializeToElement(same))!.Value.Parameters.Should().HaveCount(2, "no projection for equal sizes");
     }
 
     private static byte[] FloatAttribute(string name, float value)
