@@ -40,6 +40,17 @@ internal static class SecondCore
     /// <summary>Stopwatch ticks the caller spent waiting for the helper (at the end of a hand-off or at a meeting).</summary>
     internal static long WaitTicks;
 
+    /// <summary>Stopwatch ticks from <see cref="Start"/> to the helper picking the work up (for the W2 profile).</summary>
+    internal static long PickUpTicks;
+
+    /// <summary>Stopwatch ticks the helper spent executing work items (for the W2 profile).</summary>
+    internal static long HelperTicks;
+
+    private static long s_started;
+
+    /// <summary>How many times the helper found no work for its idle spin and went to sleep (for the W2 figures).</summary>
+    internal static long Sleeps;
+
     /// <summary>
     /// While true, the helper picks up no work, as when its core is taken by another process: every hand-off meets a
     /// late helper, deterministically (tests of the paths that take the work back).
@@ -61,6 +72,7 @@ internal static class SecondCore
     {
         EnsureThread();
         HandOffs++;
+        s_started = Stopwatch.GetTimestamp();
         s_done = false;
         s_error = null;
         Interlocked.Exchange(ref s_item, item); // a full fence: the helper sees the item, or the caller sees it sleeping
@@ -168,6 +180,7 @@ internal static class SecondCore
                 Interlocked.Exchange(ref s_sleeping, 1); // a full fence before the last look at the item
                 if (Paused || Volatile.Read(ref s_item) is null)
                 {
+                    Sleeps++;
                     Wake.WaitOne(); // a Set from before this wait only makes one more round of this loop
                 }
 
@@ -175,6 +188,8 @@ internal static class SecondCore
                 continue;
             }
 
+            long pickedUp = Stopwatch.GetTimestamp();
+            PickUpTicks += pickedUp - Volatile.Read(ref s_started);
             try
             {
                 item.Execute();
@@ -187,6 +202,7 @@ internal static class SecondCore
             }
             finally
             {
+                HelperTicks += Stopwatch.GetTimestamp() - pickedUp;
                 s_done = true;
             }
         }

@@ -97,17 +97,24 @@ public sealed class CategoricalCrossEntropy<T> : LossFunction<T>
             T scale = inverseN * WeightOf(sampleWeights, r);
             if (FromLogits)
             {
-                T logSumExp = LogSumExp(prediction, r, rows, columns);
-                T targetSum = T.Zero;
+                // softmax(z)_c = e^{z_c − max} / Σ e^{z − max}: each exponential once, held in the gradient until the sum is known
+                T max = T.NegativeInfinity, sum = T.Zero, targetSum = T.Zero;
                 for (int c = 0; c < columns; c++)
                 {
+                    max = T.Max(max, prediction[r + c * rows]);
                     targetSum += TargetAt(target, indices, r, c, rows);
                 }
 
                 for (int c = 0; c < columns; c++)
                 {
                     int i = r + c * rows;
-                    gradient[i] = scale * (T.Exp(prediction[i] - logSumExp) * targetSum - TargetAt(target, indices, r, c, rows)); // softmax·Σt − t
+                    sum += gradient[i] = T.Exp(prediction[i] - max);
+                }
+
+                for (int c = 0; c < columns; c++)
+                {
+                    int i = r + c * rows;
+                    gradient[i] = scale * (gradient[i] / sum * targetSum - TargetAt(target, indices, r, c, rows)); // softmax·Σt − t
                 }
             }
             else
