@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using NeuralNet.Activations;
 using NeuralNet.Layers;
 
@@ -21,6 +22,10 @@ public sealed class CategoricalCrossEntropy<T> : LossFunction<T>
     where T : struct, IFloatingPointIeee754<T>
 {
     private static readonly T LogFloor = Constant(-100.0);
+
+    // Per-thread scratch for the row-wise maxima and sums of a batch of logits.
+    [ThreadStatic]
+    private static T[]? t_rowScratch;
 
     /// <summary>Creates a categorical cross-entropy loss.</summary>
     /// <param name="fromLogits">True when the predictions are logits (identity output layer); false for probabilities (softmax output layer).</param>
@@ -65,10 +70,21 @@ public sealed class CategoricalCrossEntropy<T> : LossFunction<T>
     protected internal override T Value(ReadOnlySpan<T> prediction, ReadOnlySpan<T> target, ReadOnlySpan<T> sampleWeights, int rows, int columns)
     {
         bool indices = IsClassIndex(columns, target.Length / rows);
+        Span<T> logSumExps = default;
+        if (FromLogits)
+        {
+            Span<T> scratch = RowScratch(3 * rows);
+            logSumExps = scratch[..rows];
+            Span<T> sums = scratch.Slice(rows, rows);
+            ShiftedExponentials(prediction, rows, columns, logSumExps, sums, scratch.Slice(2 * rows, rows), oneColumn: true);
+            TensorPrimitives.Log(sums, sums);
+            TensorPrimitives.Add(logSumExps, sums, logSumExps); // ln Σ e^z = max + ln Σ e^{z − max}
+        }
+
         T sum = T.Zero;
         for (int r = 0; r < rows; r++)
         {
-            T logSumExp = FromLogits ? LogSumExp(prediction, r, rows, columns) : T.Zero;
+            T logSumExp = FromLogits ? logSumExps[r] : T.Zero;
             T l = T.Zero;
             for (int c = 0; c < columns; c++)
             {
@@ -92,29 +108,31 @@ public sealed class CategoricalCrossEntropy<T> : LossFunction<T>
         bool indices = IsClassIndex(columns, target.Length / rows);
         T inverseN = T.One / T.CreateChecked(rows);
         T tiny = Constant(1e-12);
+        Span<T> maxima = default, sums = default;
+        if (FromLogits)
+        {
+            // e^{z − max} of every value, held in the gradient until each row's sum is known
+            Span<T> scratch = RowScratch(2 * rows);
+            maxima = scratch[..rows];
+            sums = scratch.Slice(rows, rows);
+            ShiftedExponentials(prediction, rows, columns, maxima, sums, gradient, oneColumn: false);
+        }
+
         for (int r = 0; r < rows; r++)
         {
             T scale = inverseN * WeightOf(sampleWeights, r);
             if (FromLogits)
             {
-                // softmax(z)_c = e^{z_c − max} / Σ e^{z − max}: each exponential once, held in the gradient until the sum is known
-                T max = T.NegativeInfinity, sum = T.Zero, targetSum = T.Zero;
+                T targetSum = T.Zero;
                 for (int c = 0; c < columns; c++)
                 {
-                    max = T.Max(max, prediction[r + c * rows]);
                     targetSum += TargetAt(target, indices, r, c, rows);
                 }
 
                 for (int c = 0; c < columns; c++)
                 {
                     int i = r + c * rows;
-                    sum += gradient[i] = T.Exp(prediction[i] - max);
-                }
-
-                for (int c = 0; c < columns; c++)
-                {
-                    int i = r + c * rows;
-                    gradient[i] = scale * (gradient[i] / sum * targetSum - TargetAt(target, indices, r, c, rows)); // softmax·Σt − t
+                    gradient[i] = scale * (gradient[i] / sums[r] * targetSum - TargetAt(target, indices, r, c, rows)); // softmax·Σt − t, softmax = e^{z − max} / Σ e^{z − max}
                 }
             }
             else
@@ -186,20 +204,32 @@ public sealed class CategoricalCrossEntropy<T> : LossFunction<T>
     private static T TargetAt(ReadOnlySpan<T> target, bool indices, int r, int c, int rows)
         => indices ? (int.CreateTruncating(target[r]) == c ? T.One : T.Zero) : target[r + c * rows];
 
-    private static T LogSumExp(ReadOnlySpan<T> logits, int r, int rows, int columns)
+    /// <summary>
+    /// Each row's maximum logit into <paramref name="maxima"/>, and Σ_c e^{z_c − max} into <paramref name="sums"/>; the
+    /// exponentials go to <paramref name="exponentials"/> (one column reused when <paramref name="oneColumn"/>, else
+    /// rows × columns like the logits). The batch is column-major, so each operation runs down one contiguous column:
+    /// SIMD across the rows.
+    /// </summary>
+    private static void ShiftedExponentials(
+        ReadOnlySpan<T> logits, int rows, int columns, Span<T> maxima, Span<T> sums, Span<T> exponentials, bool oneColumn)
     {
-        T max = T.NegativeInfinity;
-        for (int c = 0; c < columns; c++)
+        logits[..rows].CopyTo(maxima);
+        for (int c = 1; c < columns; c++)
         {
-            max = T.Max(max, logits[r + c * rows]);
+            TensorPrimitives.Max(maxima, logits.Slice(c * rows, rows), maxima);
         }
 
-        T sum = T.Zero;
+        sums.Clear();
         for (int c = 0; c < columns; c++)
         {
-            sum += T.Exp(logits[r + c * rows] - max);
+            Span<T> e = exponentials.Slice(oneColumn ? 0 : c * rows, rows);
+            TensorPrimitives.Subtract(logits.Slice(c * rows, rows), maxima, e);
+            TensorPrimitives.Exp(e, e);
+            TensorPrimitives.Add(sums, e, sums);
         }
-
-        return max + T.Log(sum); // ln Σ e^{z_c}, shifted by the maximum
     }
+
+    /// <summary>This thread's scratch of at least <paramref name="length"/> values (grown once per size: nothing allocated per batch).</summary>
+    private static Span<T> RowScratch(int length)
+        => (t_rowScratch is { } scratch && scratch.Length >= length ? scratch : t_rowScratch = new T[length]).AsSpan(0, length);
 }
