@@ -108,41 +108,70 @@ public sealed class CategoricalCrossEntropy<T> : LossFunction<T>
         bool indices = IsClassIndex(columns, target.Length / rows);
         T inverseN = T.One / T.CreateChecked(rows);
         T tiny = Constant(1e-12);
-        Span<T> maxima = default, sums = default;
         if (FromLogits)
         {
-            // e^{z − max} of every value, held in the gradient until each row's sum is known
-            Span<T> scratch = RowScratch(2 * rows);
-            maxima = scratch[..rows];
-            sums = scratch.Slice(rows, rows);
-            ShiftedExponentials(prediction, rows, columns, maxima, sums, gradient, oneColumn: false);
+            LogitsGradient(prediction, target, sampleWeights, gradient, rows, columns, indices, inverseN);
+            return;
         }
 
         for (int r = 0; r < rows; r++)
         {
             T scale = inverseN * WeightOf(sampleWeights, r);
-            if (FromLogits)
+            for (int c = 0; c < columns; c++)
             {
-                T targetSum = T.Zero;
-                for (int c = 0; c < columns; c++)
-                {
-                    targetSum += TargetAt(target, indices, r, c, rows);
-                }
+                int i = r + c * rows;
+                gradient[i] = -scale * TargetAt(target, indices, r, c, rows) / T.Max(prediction[i], tiny); // −t/p
+            }
+        }
+    }
 
-                for (int c = 0; c < columns; c++)
-                {
-                    int i = r + c * rows;
-                    gradient[i] = scale * (gradient[i] / sums[r] * targetSum - TargetAt(target, indices, r, c, rows)); // softmax·Σt − t, softmax = e^{z − max} / Σ e^{z − max}
-                }
-            }
-            else
+    /// <summary>
+    /// <c>∂L/∂z = w(softmax(z)·Σt − t)/N</c> with softmax = e^{z − max} / Σ e^{z − max}, column by column for all rows at
+    /// once: the exponentials are held in the gradient until each row's sum is known.
+    /// </summary>
+    private static void LogitsGradient(
+        ReadOnlySpan<T> logits, ReadOnlySpan<T> target, ReadOnlySpan<T> sampleWeights, Span<T> gradient, int rows, int columns, bool indices, T inverseN)
+    {
+        Span<T> scratch = RowScratch(4 * rows);
+        Span<T> maxima = scratch[..rows], sums = scratch.Slice(rows, rows), targetSums = scratch.Slice(2 * rows, rows), scales = scratch.Slice(3 * rows, rows);
+        ShiftedExponentials(logits, rows, columns, maxima, sums, gradient, oneColumn: false);
+        for (int r = 0; r < rows; r++)
+        {
+            scales[r] = inverseN * WeightOf(sampleWeights, r);
+        }
+
+        if (!indices)
+        {
+            targetSums.Clear();
+            for (int c = 0; c < columns; c++)
             {
-                for (int c = 0; c < columns; c++)
-                {
-                    int i = r + c * rows;
-                    gradient[i] = -scale * TargetAt(target, indices, r, c, rows) / T.Max(prediction[i], tiny); // −t/p
-                }
+                TensorPrimitives.Add(targetSums, target.Slice(c * rows, rows), targetSums);
             }
+        }
+
+        for (int c = 0; c < columns; c++)
+        {
+            Span<T> g = gradient.Slice(c * rows, rows);
+            TensorPrimitives.Divide(g, sums, g); // softmax
+            if (!indices)
+            {
+                TensorPrimitives.Multiply(g, targetSums, g);
+                TensorPrimitives.Subtract(g, target.Slice(c * rows, rows), g); // softmax·Σt − t
+            }
+        }
+
+        if (indices)
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                gradient[r + (int.CreateTruncating(target[r]) * rows)] -= T.One; // softmax − onehot (Σt = 1)
+            }
+        }
+
+        for (int c = 0; c < columns; c++)
+        {
+            Span<T> g = gradient.Slice(c * rows, rows);
+            TensorPrimitives.Multiply(g, scales, g); // · w/N
         }
     }
 
