@@ -89,6 +89,19 @@ public class NetworkAllocationTests
     }
 
     [Fact]
+    public void OptimizerStep_OnAParameterWhoseTwoPartsDiffer_AllocatesNothingOnceWarm()
+    {
+        // 40,003 values are cut at 19,968 (whole cache lines), so the caller's part and the second core's differ in
+        // length: each part's view of the state is made once and then reused, step after step.
+        var large = new Parameter<float>("large", 40_003, 1);
+        large.Gradients.Fill(0.5f);
+        var optimizer = new AdamOptimizer<float>(0.01);
+        Parameter<float>[] parameters = [large];
+
+        AllocatedBy(() => optimizer.Step(parameters)).Should().Be(0);
+    }
+
+    [Fact]
     public void Predict_IntoCallerMatrix_AllocatesNothingOnceWarm()
     {
         var network = new Network<float>(4, new DenseLayer<float>(784, 128, new ReLU<float>()), new DenseLayer<float>(128, 10));

@@ -73,6 +73,14 @@ public sealed class OptimizerContractTests
         optimizer.Lengths.Should().Equal(large.Length, small.Length);
         large.Values[0].Should().BeApproximately(-0.5 / Math.Sqrt(large.Length), 1e-15);
         small.Values[0].Should().BeApproximately(-0.5 / Math.Sqrt(3), 1e-15);
+
+        // Likewise in the training step's checked form, which keeps an undo copy.
+        var checkedOptimizer = new NormalisedStep(0.5);
+        double[][] backup = [new double[large.Length], new double[small.Length]];
+        checkedOptimizer.StepChecked([large, small], backup).Should().BeTrue();
+        checkedOptimizer.Lengths.Should().Equal(large.Length, small.Length);
+        large.Values[0].Should().BeApproximately(-1 / Math.Sqrt(large.Length), 1e-15);
+        backup[0].Should().OnlyContain(v => Math.Abs(v + (0.5 / Math.Sqrt(large.Length))) < 1e-15);
     }
 
     [Fact]

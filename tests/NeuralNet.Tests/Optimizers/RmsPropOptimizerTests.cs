@@ -32,6 +32,25 @@ public sealed class RmsPropOptimizerTests
     }
 
     [Fact]
+    public void Centred_KeepsTheSquareAverageAndTheMeanGradient_AsStateArrays0And1()
+    {
+        // v ← αv + (1 − α)g², ḡ ← αḡ + (1 − α)g: the state a checkpoint carries. Only ḡ² enters the step, so the sign of
+        // ḡ shows here and in the saved file only. α = 0.75 keeps every number exact.
+        var rms = new RmsPropOptimizer<double>(0.01, alpha: 0.75, centered: true);
+        var p = new Parameter<double>("w", 2, 1);
+        for (int step = 0; step < 2; step++)
+        {
+            p.Gradients[0] = 2;
+            p.Gradients[1] = -4;
+            rms.Step([p]);
+        }
+
+        OptimizerState<double> state = rms.StateOf(p)!;
+        state.Slot(0).ToArray().Should().Equal([(0.75 * 1) + 1, (0.75 * 4) + 4], "v: 0.25·g² = 1 and 4 after one step");
+        state.Slot(1).ToArray().Should().Equal([(0.75 * 0.5) + 0.5, (0.75 * -1) - 1], "ḡ: 0.25·g = 0.5 and −1 after one step");
+    }
+
+    [Fact]
     public void RmsProp_Defaults_ArePyTorchs()
     {
         var rmsProp = new RmsPropOptimizer<double>();

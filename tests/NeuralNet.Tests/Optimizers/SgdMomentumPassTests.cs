@@ -6,21 +6,23 @@ using Xunit;
 namespace NeuralNet.Tests.Optimizers;
 
 /// <summary>
-/// The one-pass momentum update gives exactly PyTorch's two-step rule, v ← μv + g then p ← p − ηv, on vector bodies
-/// and odd tails; a velocity that decays into the subnormal range becomes a zero of its sign instead.
+/// The one-pass momentum update gives exactly PyTorch's two-step rule, v ← μv + g then p ← p − ηv (Nesterov:
+/// p ← p − ηg − ημv), on vector bodies and odd tails; a velocity that decays into the subnormal range becomes a zero of its sign instead.
 /// </summary>
 public class SgdMomentumPassTests
 {
     [Theory]
-    [InlineData(1, 1)]
-    [InlineData(3, 5)]
-    [InlineData(17, 9)]
-    [InlineData(40, 25)]
-    public void Step_WithMomentum_MatchesTheTwoStepRuleBitForBit(int inputs, int outputs)
+    [InlineData(1, 1, false)]
+    [InlineData(3, 5, false)]
+    [InlineData(17, 9, false)]
+    [InlineData(40, 25, false)]
+    [InlineData(3, 5, true)]
+    [InlineData(40, 25, true)]
+    public void Step_WithMomentum_MatchesTheTwoStepRuleBitForBit(int inputs, int outputs, bool nesterov)
     {
         var layer = new DenseLayer<float>(inputs, outputs);
         _ = new Network<float>(3, layer);
-        var optimizer = new SgdOptimizer<float>(0.05, momentum: 0.9);
+        var optimizer = new SgdOptimizer<float>(0.05, momentum: 0.9, nesterov: nesterov);
         var random = new RandomSource(11);
         float[] weights = layer.Parameters[0].Values.ToArray();
         float[] velocity = new float[weights.Length];
@@ -31,7 +33,9 @@ public class SgdMomentumPassTests
             {
                 gradient[i] = (float)random.NextGaussian();
                 velocity[i] = (velocity[i] * 0.9f) + gradient[i]; // v ← μv + g
-                weights[i] = (velocity[i] * -0.05f) + weights[i]; // p ← p − ηv
+                weights[i] = nesterov
+                    ? ((gradient[i] * -0.05f) + weights[i]) + (velocity[i] * (-0.05f * 0.9f)) // p ← p − ηg − ημv
+                    : (velocity[i] * -0.05f) + weights[i]; // p ← p − ηv
             }
 
             optimizer.Step(layer.Parameters);
