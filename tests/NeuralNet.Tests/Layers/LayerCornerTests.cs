@@ -266,6 +266,33 @@ public sealed class LayerCornerTests
         ResidualBlock<double>.ShapesFromConfig(JsonSerializer.SerializeToElement(same))!.Value.Parameters.Should().HaveCount(2, "no projection for equal sizes");
     }
 
+    [Fact]
+    public void LayersExportedToOnnx_NameEveryTensorAfterThemselves()
+    {
+        // ExportOnnx's name is the prefix of every tensor the layer adds: a block's layers are "{name}.{i}", its projection "{name}.projection".
+        var network = new Network<float>(1,
+            new ResidualBlock<float>(new DenseLayer<float>(2, 3), new LayerNormalization<float>(3)),
+            new BatchNormalization<float>(3));
+        using var stream = new MemoryStream();
+        OnnxExporter.Export(network, stream);
+        string model = Encoding.ASCII.GetString(stream.ToArray());
+
+        model.Should().Contain("layer0.0.weight").And.Contain("layer0.0.bias").And.Contain("layer0.1.scale").And.Contain("layer0.1.shift")
+            .And.Contain("layer0.projection.weight").And.Contain("layer0.projection.bias").And.Contain("layer0.y")
+            .And.Contain("layer1.scale").And.Contain("layer1.mean").And.Contain("layer1.var");
+    }
+
+    [Fact]
+    public void DenseLayer_FromConfigWithAnInitializerTheLibraryDoesNotKnow_TakesTheActivationsDefault()
+    {
+        // A user's initializer only mattered for the first draw; the weights are loaded after.
+        JsonObject config = new DenseLayer<double>(2, 3, new NeuralNet.Activations.ReLU<double>(), NeuralNet.Initializers.WeightInitializer.LeCunNormal).GetConfig();
+        DenseLayer<double>.FromConfig(JsonSerializer.SerializeToElement(config)).Initializer.Should().Be(NeuralNet.Initializers.WeightInitializer.LeCunNormal);
+        config["initializer"] = "mine";
+
+        DenseLayer<double>.FromConfig(JsonSerializer.SerializeToElement(config)).Initializer.Should().Be(NeuralNet.Initializers.WeightInitializer.HeUniform);
+    }
+
     private static byte[] FloatAttribute(string name, float value)
     {
         // AttributeProto: name (field 1, length-delimited), then f (field 2, fixed32).
