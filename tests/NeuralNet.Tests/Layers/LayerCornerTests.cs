@@ -293,6 +293,27 @@ public sealed class LayerCornerTests
         DenseLayer<double>.FromConfig(JsonSerializer.SerializeToElement(config)).Initializer.Should().Be(NeuralNet.Initializers.WeightInitializer.HeUniform);
     }
 
+    [Fact]
+    public void DenseLayer_BackwardFromActivationInput_ChecksItsArgument_AndSkipsTheInputGradientWhenAsked()
+    {
+        var layer = new DenseLayer<double>(3, 2, new NeuralNet.Activations.Softmax<double>());
+        _ = new Network<double>(1, layer);
+        FluentActions.Invoking(() => layer.BackwardFromActivationInput(Matrix<double>.Build.Dense(4, 2)))
+            .Should().Throw<InvalidOperationException>().WithMessage("*before Forward*");
+        Matrix<double> x = RandomMatrices.Uniform<double>(new RandomSource(2), 4, 3);
+        Matrix<double> dz = RandomMatrices.Uniform<double>(new RandomSource(3), 4, 2);
+        layer.Forward(x, training: true);
+
+        FluentActions.Invoking(() => layer.BackwardFromActivationInput(null!)).Should().Throw<ArgumentNullException>().WithParameterName("activationInputGradient");
+        FluentActions.Invoking(() => layer.BackwardFromActivationInput(Matrix<double>.Build.Dense(3, 2)))
+            .Should().Throw<ArgumentException>().WithParameterName("activationInputGradient");
+        FluentActions.Invoking(() => layer.BackwardFromActivationInput(Matrix<double>.Build.Dense(4, 3)))
+            .Should().Throw<ArgumentException>().WithParameterName("activationInputGradient");
+        layer.BackwardFromActivationInput(dz, computeInputGradient: false).Should().BeNull();
+        layer.Parameters[1].Gradients.ToArray().Should().Equal(dz.ColumnSums().ToArray(), (a, e) => Math.Abs(a - e) < 1e-12); // ∂L/∂b = Σ ∂L/∂Z
+        (layer.BackwardFromActivationInput(dz)! - dz * layer.Weights).Enumerate().Max(Math.Abs).Should().BeLessThan(1e-12); // ∂L/∂X = ∂L/∂Z·W
+    }
+
     private static byte[] FloatAttribute(string name, float value)
     {
         // AttributeProto: name (field 1, length-delimited), then f (field 2, fixed32).
