@@ -49,6 +49,24 @@ public sealed class SizeLimitTests
     }
 
     [Fact]
+    public void Batch_TooLargeForAHiddenLayerOnly_IsRefusedBeforeAnyBufferOrLayerSeesIt()
+    {
+        // 3 rows: 3 × 2³⁰ wraps to a negative int, so a buffer made before the check would throw something else.
+        var wideOutput = new Network<float>(1, new Wide(1, 1 << 30));
+        Matrix<float> x = Matrix<float>.Build.Dense(3, 1, 1f);
+        FluentActions.Invoking(() => wideOutput.Predict(x)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("input");
+        FluentActions.Invoking(() => wideOutput.Forward(x, training: true)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("input");
+
+        // The wide layer in the middle, between narrow ones: the widest layer, not the narrowest, sets the limit, and the
+        // calls into a caller's (small) output matrix check it too.
+        var wideMiddle = new Network<float>(1, new Wide(1, 1), new Wide(1, 1 << 30), new Wide(1 << 30, 1));
+        var output = Matrix<float>.Build.Dense(3, 1);
+        FluentActions.Invoking(() => wideMiddle.Predict(x)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("input").WithMessage("*layer 1*");
+        FluentActions.Invoking(() => wideMiddle.Predict(x, output)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("input");
+        FluentActions.Invoking(() => wideMiddle.Forward(x, true, output)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("input");
+    }
+
+    [Fact]
     public void Gemm_WithSizesLargerThanItsSpans_RefusesInsteadOfReadingOutOfBounds()
     {
         float[] a = new float[6], b = new float[6], c = new float[4];

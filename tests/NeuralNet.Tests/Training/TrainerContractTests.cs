@@ -83,6 +83,80 @@ public sealed class TrainerContractTests
     }
 
     [Fact]
+    public void ClassIndexEntries_GivenNullIndices_AreRefusedNamingThem()
+    {
+        // Without their own check, LINQ's Select would refuse the null naming its "source".
+        var trainer = new Trainer<double>(ToyProblems.Classifier(1), new CategoricalCrossEntropy<double>(), new SgdOptimizer<double>(0.1));
+        double[][] rows = [[0.0, 1.0]];
+
+        FluentActions.Invoking(() => trainer.Fit(rows, (int[])null!)).Should().Throw<ArgumentNullException>().WithParameterName("classIndices");
+        FluentActions.Invoking(() => trainer.Evaluate(rows, (int[])null!)).Should().Throw<ArgumentNullException>().WithParameterName("classIndices");
+        FluentActions.Invoking(() => trainer.Network.TrainStep(rows, (int[])null!, trainer.Loss, trainer.Optimizer)).Should().Throw<ArgumentNullException>().WithParameterName("classIndices");
+        FluentActions.Invoking(() => trainer.Fit((NeuralNet.Data.Dataset<double>)null!)).Should().Throw<ArgumentNullException>().WithParameterName("training");
+    }
+
+    [Fact]
+    public void NullArguments_OfTheTrainerAndOfEarlyStopping_AreRefusedNamingThem()
+    {
+        Network<double> network = ToyProblems.Classifier(1);
+        FluentActions.Invoking(() => new Trainer<double>(network, null!, new SgdOptimizer<double>(0.1))).Should().Throw<ArgumentNullException>().WithParameterName("loss");
+        FluentActions.Invoking(() => new Trainer<double>(network, new CategoricalCrossEntropy<double>(), null!)).Should().Throw<ArgumentNullException>().WithParameterName("optimizer");
+        FluentActions.Invoking(() => new EarlyStoppingCallback<double>(null!)).Should().Throw<ArgumentNullException>().WithParameterName("settings");
+
+        var early = new EarlyStoppingCallback<double>(new EarlyStopping { MonitorName = "loss" });
+        FluentActions.Invoking(() => early.OnTrainBegin(null!)).Should().Throw<ArgumentNullException>().WithParameterName("context");
+        FluentActions.Invoking(() => early.OnEpochEnd(null!)).Should().Throw<ArgumentNullException>().WithParameterName("context");
+        FluentActions.Invoking(() => early.OnTrainEnd(null!)).Should().Throw<ArgumentNullException>().WithParameterName("context");
+    }
+
+    [Fact]
+    public void EarlyStopping_WithAMonitorChosen_FollowsIt_EvenWithValidationData()
+    {
+        // The validation targets are the training classes shifted by one: as training fits them, the validation loss rises
+        // (its best epoch is early) while the training loss falls to its best in the last epoch.
+        Matrix<double> shifted = Data.Y.Map(v => (v + 1) % 3);
+        var options = new TrainingOptions { Epochs = 6, BatchSize = 10, EarlyStopping = new EarlyStopping { Monitor = TrainingMetric.TrainingLoss, Patience = 50 } };
+
+        var trainer = new Trainer<double>(ToyProblems.Classifier(2), new CategoricalCrossEntropy<double>(), new SgdOptimizer<double>(0.1), options);
+        TrainingHistory history = trainer.Fit(Data.X, Data.Y, Data.X, shifted);
+
+        double[] losses = history.Epochs.Select(e => e.TrainingLoss).ToArray();
+        double[] validation = history.Epochs.Select(e => e.ValidationLoss!.Value).ToArray();
+        Array.IndexOf(validation, validation.Min()).Should().NotBe(Array.IndexOf(losses, losses.Min()), "the test needs the two monitors to disagree");
+        history.BestEpoch.Should().Be(Array.IndexOf(losses, losses.Min()) + 1).And.Be(6);
+        trainer.State!.LastEpochWeights.Should().BeNull("the best epoch is the last one: nothing was put back");
+    }
+
+    [Fact]
+    public void Evaluate_MeasuresOnlyTheDataItIsGiven_AndReportsEveryMetricByName()
+    {
+        var trainer = new Trainer<double>(ToyProblems.Classifier(1), new CategoricalCrossEntropy<double>(), new SgdOptimizer<double>(0.1));
+        Matrix<double> wrong = Data.Y.Map(v => (v + 1) % 3);
+
+        Evaluation first = trainer.Evaluate(Data.X, Data.Y);
+        Evaluation second = trainer.Evaluate(Data.X, wrong);
+        Evaluation again = trainer.Evaluate(Data.X, Data.Y);
+
+        again.Accuracy.Should().Be(first.Accuracy, "the metrics are reset before each evaluation");
+        second.Accuracy.Should().NotBe(first.Accuracy);
+        first.Metrics.Should().ContainKey("accuracy").WhoseValue.Should().Be(first.Accuracy!.Value);
+
+        var regression = new Trainer<double>(new Network<double>(1, new DenseLayer<double>(2, 1)), new MeanSquaredError<double>(), new SgdOptimizer<double>(0.1));
+        Matrix<double> y = Data.X.SubMatrix(0, Data.X.RowCount, 0, 1);
+        Evaluation fit = regression.Evaluate(Data.X, y);
+        fit.Rmse.Should().Be(fit.Metrics["rmse"]).And.BeApproximately(Math.Sqrt(fit.Loss), 1e-9);
+        fit.RSquared.Should().Be(fit.Metrics["r2"]);
+    }
+
+    [Fact]
+    public void Evaluate_WithAMetricThatDoesNotFitTheNetwork_IsRefusedNamingTheOptions()
+    {
+        var trainer = new Trainer<double>(ToyProblems.Classifier(1), new CategoricalCrossEntropy<double>(), new SgdOptimizer<double>(0.1), new TrainingOptions { Metrics = [new NeuralNet.Metrics.RocAuc()] });
+
+        FluentActions.Invoking(() => trainer.Evaluate(Data.X, Data.Y)).Should().Throw<ArgumentException>().WithParameterName("options");
+    }
+
+    [Fact]
     public void Constructor_KeepsWhatItWasGiven_AndDefaultsTheOptions()
     {
         Network<double> network = ToyProblems.Classifier(1);
