@@ -248,13 +248,15 @@ public sealed class NetworkContractTests
     [Fact]
     public void ARegularizationSetAfterTheNetworkWasBuilt_CountsInThePenaltyAndInBackward()
     {
-        Network<double> plain = Small(), regularized = Small();
+        // Each network is asked one way only: the penalty first, or Backward first (either refreshes the cached settings).
+        Network<double> plain = Small(), regularized = Small(), asked = Small();
         regularized.Layers[1].Regularization = new Regularization(l2: 0.5);
+        asked.Layers[1].Regularization = new Regularization(l2: 0.5);
         Matrix<double> x = RandomMatrices.Uniform<double>(new RandomSource(1), 2, 3), y = RandomMatrices.Uniform<double>(new RandomSource(2), 2, 2);
         var loss = new MeanSquaredError<double>();
         double[] w = regularized.Parameters[2].Values.ToArray();
 
-        regularized.RegularizationPenalty().Should().BeApproximately(0.5 * w.Sum(v => v * v), 1e-12);
+        asked.RegularizationPenalty().Should().BeApproximately(0.5 * w.Sum(v => v * v), 1e-12);
         plain.Forward(x, training: true);
         plain.Backward(y, loss);
         regularized.Forward(x, training: true);

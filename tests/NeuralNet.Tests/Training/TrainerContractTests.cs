@@ -130,7 +130,8 @@ public sealed class TrainerContractTests
     [Fact]
     public void Evaluate_MeasuresOnlyTheDataItIsGiven_AndReportsEveryMetricByName()
     {
-        var trainer = new Trainer<double>(ToyProblems.Classifier(1), new CategoricalCrossEntropy<double>(), new SgdOptimizer<double>(0.1));
+        // Metrics given in the options are the same objects at every call: each evaluation must reset them.
+        var trainer = new Trainer<double>(ToyProblems.Classifier(1), new CategoricalCrossEntropy<double>(), new SgdOptimizer<double>(0.1), new TrainingOptions { Metrics = [new NeuralNet.Metrics.Accuracy()] });
         Matrix<double> wrong = Data.Y.Map(v => (v + 1) % 3);
 
         Evaluation first = trainer.Evaluate(Data.X, Data.Y);
