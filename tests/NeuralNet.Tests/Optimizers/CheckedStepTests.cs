@@ -14,7 +14,10 @@ namespace NeuralNet.Tests.Optimizers;
 [Collection(nameof(NeuralNet.Tests.Kernels.SecondCoreHeld))]
 public sealed class CheckedStepTests
 {
-    private static readonly int[] Lengths = [5, 40, WorkSplit.MinimumUpdateLength + 100]; // scalar, vector, and shared between the cores
+    // scalar, vector, shared between the cores, and shared with each core's half streaming its undo copy past the caches
+    private static readonly int[] Lengths = [5, 40, WorkSplit.MinimumUpdateLength + 100, (2 * StreamedFloats) + 1003];
+
+    private static int StreamedFloats => MachineProfile.L2Bytes / 2 / sizeof(float);
 
     public static TheoryData<string, bool> Cases()
     {
@@ -50,7 +53,7 @@ public sealed class CheckedStepTests
         }
 
         // One NaN gradient, in turn in each parameter (and in both halves of the large one), makes the step report it.
-        foreach ((int parameter, int index) in new[] { (0, 3), (1, 39), (2, 7), (2, Lengths[2] - 2) })
+        foreach ((int parameter, int index) in new[] { (0, 3), (1, 39), (2, 7), (2, Lengths[2] - 2), (3, 1), (3, StreamedFloats + 5), (3, Lengths[3] - 1) })
         {
             Parameter<float>[] poisoned = Clone(plain);
             Parameter<float>[] same = Clone(plain);
