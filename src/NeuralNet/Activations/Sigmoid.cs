@@ -36,10 +36,6 @@ public sealed class Sigmoid<T> : ElementwiseActivationFunction<T>
         return true;
     }
 
-    /// <summary>
-    /// g·σ(1 − σ). The two forms round in different orders ((g·σ)(1 − σ) in vectors, g·(σ(1 − σ)) for the last few
-    /// elements, as <see cref="Derivative"/>), kept so because results have always been computed so.
-    /// </summary>
     /// <summary>σ(z): the scalar form as <see cref="Logistic"/>, the SIMD form 1/(1 + e^−z) (e^−z = ∞ gives 0).</summary>
     private readonly struct LogisticOperator : IUnaryOperator<T>
     {
@@ -48,6 +44,10 @@ public sealed class Sigmoid<T> : ElementwiseActivationFunction<T>
         public Vector<T> Invoke(Vector<T> z) => Vector<T>.One / (Vector<T>.One + VectorMath.Exp(-z));
     }
 
+    /// <summary>
+    /// g·σ(1 − σ). The two forms round in different orders ((g·σ)(1 − σ) in vectors, g·(σ(1 − σ)) for the last few
+    /// elements, as <see cref="Derivative"/>), kept so because results have always been computed so.
+    /// </summary>
     private readonly struct SigmoidGradient : IBinaryOperator<T>
     {
         public T Invoke(T a, T g) => g * (a * (T.One - a));

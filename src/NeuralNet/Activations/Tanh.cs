@@ -37,7 +37,6 @@ public sealed class Tanh<T> : ElementwiseActivationFunction<T>
         return true;
     }
 
-    /// <summary>g·(1 − a²).</summary>
     /// <summary>
     /// tanh(z): the scalar form <c>T.Tanh</c>, the SIMD form 1 − 2/(1 + e^2z) (within a few units of the last place of
     /// 1, absolutely, like the scalar form; e^2z = ∞ gives 1 and e^2z = 0 gives −1).
@@ -53,6 +52,7 @@ public sealed class Tanh<T> : ElementwiseActivationFunction<T>
         }
     }
 
+    /// <summary>g·(1 − a²).</summary>
     private readonly struct TanhGradient : IBinaryOperator<T>
     {
         public T Invoke(T a, T g) => g * (T.One - a * a);

@@ -89,7 +89,6 @@ public sealed class SgdOptimizer<T> : Optimizer<T>
         }
     }
 
-    /// <summary><c>v ← μv + g; p ← p − ηv</c>, computed as <c>p + v·(−η)</c> (unfused).</summary>
     /// <summary>
     /// The same rules as <see cref="Update"/>, with the training step's undo copy and finiteness check in the same pass
     /// (the same operations in the same order, so the same bits).
@@ -117,6 +116,7 @@ public sealed class SgdOptimizer<T> : Optimizer<T>
         public Vector<T> Invoke(Vector<T> value, Vector<T> gradient) => (gradient * new Vector<T>(_minusEta)) + value;
     }
 
+    /// <summary><c>v ← μv + g; p ← p − ηv</c>, computed as <c>p + v·(−η)</c> (unfused).</summary>
     private readonly struct MomentumStep(T momentum, T learningRate) : IUpdateOperator<T>
     {
         private readonly T _minusEta = -learningRate;
