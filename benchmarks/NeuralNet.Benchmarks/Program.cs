@@ -35,7 +35,7 @@ internal static class Program
                 FashionProfile.Run();
                 return 0;
             case "GEMM":
-                GemmWorkload.Run();
+                GemmWorkload.Run(args.Skip(1).ToArray());
                 return 0;
             case "STREAM-CSV":
                 StreamingCsvWorkload.Run(args.ElementAtOrDefault(1));

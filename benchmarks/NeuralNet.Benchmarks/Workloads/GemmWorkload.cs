@@ -4,7 +4,11 @@ using NeuralNet.Kernels;
 
 namespace NeuralNet.Benchmarks.Workloads;
 
-/// <summary>The gemm micro-benchmark: C = A·B (column-major, no transposes), float32 and float64, the spec's six shapes, best of 5 samples of ~2 GFLOP.</summary>
+/// <summary>
+/// The gemm micro-benchmark: C = A·B (column-major, no transposes), float32 and float64, the spec's six shapes, best of
+/// 5 samples of ~2 GFLOP. Optional filters (<c>gemm f32 sq2048 w3dW</c>) run only the matching types and shapes, for
+/// alternating A/B runs.
+/// </summary>
 internal static class GemmWorkload
 {
     public static readonly (string Label, int M, int K, int N)[] Shapes =
@@ -13,15 +17,17 @@ internal static class GemmWorkload
         ("w2dW", 128, 64, 784), ("w3fwd", 256, 1024, 1024), ("w3dW", 1024, 256, 1024),
     ];
 
-    public static void Run()
+    public static void Run(IReadOnlyCollection<string> filters)
     {
         WorkloadOutput.Note($"gemm kernel {GemmKernels.Best}, {Environment.ProcessorCount} cores");
-        foreach ((string label, int m, int k, int n) in Shapes)
+        bool Selected(string name, string[] all) => !filters.Any(all.Contains) || filters.Contains(name);
+        string[] types = ["f32", "f64"], labels = Shapes.Select(s => s.Label).ToArray();
+        foreach ((string label, int m, int k, int n) in Shapes.Where(s => Selected("f32", types) && Selected(s.Label, labels)))
         {
             Measure<float>("f32", label, m, k, n);
         }
 
-        foreach ((string label, int m, int k, int n) in Shapes)
+        foreach ((string label, int m, int k, int n) in Shapes.Where(s => Selected("f64", types) && Selected(s.Label, labels)))
         {
             Measure<double>("f64", label, m, k, n);
         }
