@@ -17,6 +17,9 @@ internal static class GemmWorkload
         ("w2dW", 128, 64, 784), ("w3fwd", 256, 1024, 1024), ("w3dW", 1024, 256, 1024),
     ];
 
+    /// <summary>Timed samples per shape (the spec's 5; <c>NEURALNET_GEMM_SAMPLES</c> sets more, e.g. for a profile of the timed loop alone).</summary>
+    private static readonly int Samples = int.TryParse(Environment.GetEnvironmentVariable("NEURALNET_GEMM_SAMPLES"), out int samples) && samples > 0 ? samples : 5;
+
     public static void Run(IReadOnlyCollection<string> filters)
     {
         WorkloadOutput.Note($"gemm kernel {GemmKernels.Best}, {Environment.ProcessorCount} cores");
@@ -42,7 +45,7 @@ internal static class GemmWorkload
         int repeats = (int)Math.Max(1, 2e9 / flops);
         Gemm.Multiply<T>(false, false, m, n, k, a, m, b, k, c, m, accumulate: false); // warm-up
         double best = double.MaxValue;
-        for (int sample = 0; sample < 5; sample++)
+        for (int sample = 0; sample < Samples; sample++)
         {
             long start = Stopwatch.GetTimestamp();
             for (int r = 0; r < repeats; r++)
