@@ -15,7 +15,7 @@ internal enum GemmKernel
     /// <summary>Vector256 with FMA (AVX2), 2 vectors × 6 columns.</summary>
     Vector256 = 256,
 
-    /// <summary>Vector512 (AVX-512), 2 vectors × 8 columns.</summary>
+    /// <summary>Vector512 (AVX-512), 2 vectors × 12 columns.</summary>
     Vector512 = 512,
 }
 

@@ -106,9 +106,19 @@ internal static unsafe class GemmPacking
                 // is written in order while the columns are read as parallel streams.
                 T* source = b + ((nint)j0 * ldb);
                 int p0 = 0;
-                if (typeof(T) == typeof(float) && Avx.IsSupported && nr == 8 && columns == 8)
+                if (typeof(T) == typeof(float) && Avx.IsSupported && columns == nr && nr % 4 == 0)
                 {
-                    p0 = TransposeEights((float*)source, ldb, kc, (float*)panel, 8);
+                    // Eight columns at a time, then four (the 12 columns of the Vector512 kernel's panel: 8 + 4).
+                    int j = 0;
+                    for (; j + 8 <= nr; j += 8)
+                    {
+                        p0 = TransposeEights((float*)(source + ((nint)j * ldb)), ldb, kc, (float*)(panel + j), nr);
+                    }
+
+                    for (; j < nr; j += 4)
+                    {
+                        p0 = TransposeFours((float*)(source + ((nint)j * ldb)), ldb, kc, (float*)(panel + j), nr);
+                    }
                 }
 
                 for (int p = p0; p < kc; p++)
@@ -159,6 +169,34 @@ internal static unsafe class GemmPacking
         }
 
         return p;
+    }
+
+    /// <summary>
+    /// Packs 4 stored columns (stride <paramref name="ldb"/>, contiguous in k) into 4 adjacent lanes of a panel whose
+    /// steps are <paramref name="stride"/> apart, by in-register 4×4 transposes, 8 steps of k at a time like
+    /// <see cref="TransposeEights"/>, so both leave the same steps for the scalar loop; returns how many it packed.
+    /// </summary>
+    private static int TransposeFours(float* source, int ldb, int kc, float* panel, int stride)
+    {
+        int p = 0;
+        for (; p + 8 <= kc; p += 8)
+        {
+            Four(source + p, ldb, panel + ((nint)p * stride), stride);
+            Four(source + p + 4, ldb, panel + ((nint)(p + 4) * stride), stride);
+        }
+
+        return p;
+
+        static void Four(float* s, int ldb, float* d, int stride)
+        {
+            Vector128<float> r0 = Sse.LoadVector128(s), r1 = Sse.LoadVector128(s + ldb);
+            Vector128<float> r2 = Sse.LoadVector128(s + (2 * (nint)ldb)), r3 = Sse.LoadVector128(s + (3 * (nint)ldb));
+            Vector128<float> t0 = Sse.UnpackLow(r0, r1), t1 = Sse.UnpackHigh(r0, r1), t2 = Sse.UnpackLow(r2, r3), t3 = Sse.UnpackHigh(r2, r3);
+            Sse.Store(d, Sse.MoveLowToHigh(t0, t2));
+            Sse.Store(d + stride, Sse.MoveHighToLow(t2, t0));
+            Sse.Store(d + (2 * stride), Sse.MoveLowToHigh(t1, t3));
+            Sse.Store(d + (3 * stride), Sse.MoveHighToLow(t3, t1));
+        }
     }
 
     /// <summary>Copies a few dozen bytes with vector moves: a call to memmove costs more than the copy at this size.</summary>
