@@ -6,7 +6,9 @@ namespace NeuralNet.Tests;
 /// <summary>
 /// The test assembly's entry point (instead of the one the test SDK generates, which does nothing):
 /// <c>dotnet NeuralNet.Tests.dll resume CHECKPOINT SCHEDULE EPOCHS OWNRANDOM OUTPUT</c> continues a
-/// training checkpoint in a process of its own, for <see cref="Training.ResumeTests"/>.
+/// training checkpoint in a process of its own, for <see cref="Training.ResumeTests"/>; <c>dotnet NeuralNet.Tests.dll
+/// one-setting-then-train</c> trains a network built after exactly one settings change, for
+/// <see cref="Networks.SettingsCounterTests"/>.
 /// </summary>
 public static class TestProgram
 {
@@ -17,6 +19,11 @@ public static class TestProgram
         {
             ResumeScenario.Continue(args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture), bool.Parse(args[4]), args[5]);
             return 0;
+        }
+
+        if (args.Length == 1 && args[0] == Networks.SettingsCounterTests.Command)
+        {
+            return Networks.SettingsCounterTests.OneSettingThenTrain();
         }
 
         return 2;

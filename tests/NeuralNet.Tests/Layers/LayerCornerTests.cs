@@ -314,6 +314,47 @@ public sealed class LayerCornerTests
         (layer.BackwardFromActivationInput(dz)! - dz * layer.Weights).Enumerate().Max(Math.Abs).Should().BeLessThan(1e-12); // ∂L/∂X = ∂L/∂Z·W
     }
 
+    [Fact]
+    public void DenseLayer_TooManyWeights_IsRefusedSayingWhatTheyNumber()
+    {
+        // 65536 × 65537 weights overflow an int: the constructor's own check, with its message (not only its type).
+        FluentActions.Invoking(() => new DenseLayer<float>(65536, 65537)).Should().Throw<ArgumentOutOfRangeException>()
+            .WithParameterName("outputSize").WithMessage("a dense layer's weights number inputSize × outputSize: 65536 × 65537*");
+    }
+
+    [Fact]
+    public void DenseLayer_BackwardWithAGradientOfTheTransposedShape_IsRefused()
+    {
+        // A 3 × 2 gradient for a 2 × 3 output holds as many values: only the shape check tells them apart.
+        var layer = new DenseLayer<double>(4, 3);
+        _ = new Network<double>(1, layer);
+        layer.Forward(RandomMatrices.Uniform<double>(new RandomSource(2), 2, 4), training: true);
+
+        FluentActions.Invoking(() => layer.Backward(Matrix<double>.Build.Dense(3, 2, 1.0))).Should().Throw<ArgumentException>()
+            .WithParameterName("outputGradient").WithMessage("outputGradient must be 2×3 (received 3×2)*");
+    }
+
+    [Fact]
+    public void DenseLayer_PredictIntoItsOwnInput_IsRefusedNamingTheInput()
+    {
+        // A 2-in, 2-out layer: the output matrix has the input's shape, so only the sharing check can refuse it.
+        var layer = new DenseLayer<double>(2, 2);
+        _ = new Network<double>(1, layer);
+        Matrix<double> x = RandomMatrices.Uniform<double>(new RandomSource(3), 3, 2);
+
+        FluentActions.Invoking(() => layer.Predict(x, x)).Should().Throw<ArgumentException>()
+            .WithParameterName("output").WithMessage("output must not share its storage with input, *");
+    }
+
+    [Fact]
+    public void DenseLayer_InitializedWithoutARandomSource_AndExportedWithoutAGraph_NamesTheArgument()
+    {
+        var layer = new DenseLayer<double>(2, 2);
+
+        FluentActions.Invoking(() => layer.InitializeFor(null!)).Should().Throw<ArgumentNullException>().WithParameterName("random");
+        FluentActions.Invoking(() => layer.ExportOnnx(null!, "x", "dense")).Should().Throw<ArgumentNullException>().WithParameterName("graph");
+    }
+
     private static byte[] FloatAttribute(string name, float value)
     {
         // AttributeProto: name (field 1, length-delimited), then f (field 2, fixed32).
