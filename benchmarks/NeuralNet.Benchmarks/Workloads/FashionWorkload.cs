@@ -15,14 +15,15 @@ internal static class FashionWorkload
 {
     public const int BatchSize = 64;
     public const int Epochs = 5;
+    public const int Hidden = 128;
 
     public static void Run()
     {
         FashionData data = FashionData.Load();
         WorkloadOutput.Note($"W2 data: {(data.IsSynthetic ? "SYNTHETIC (Fashion-MNIST not found; set FASHION_MNIST_DIR)" : "Fashion-MNIST from " + data.Source)}");
         int n = data.TrainLabels.Length;
-        var hidden = new DenseLayer<float>(FashionData.Features, 128, new ReLU<float>());
-        var output = new DenseLayer<float>(128, 10);
+        var hidden = new DenseLayer<float>(FashionData.Features, Hidden, new ReLU<float>());
+        var output = new DenseLayer<float>(Hidden, 10);
         var network = new Network<float>(1, hidden, output);
         DeterministicNumbers.Initialize(hidden, 1);
         DeterministicNumbers.Initialize(output, 2);
@@ -136,42 +137,109 @@ internal static class FashionWorkload
         /// X[idx]: copies the samples order[first..first+rows) into the batch (inside the timed region),
         /// scaling each pixel to x = pixel / 255 on the way. The images are rows and the batch is column-major,
         /// so the copy transposes. With AVX2, a gather fetches four adjacent pixels of eight rows at once and each
-        /// feature's eight values are stored side by side (x by the IEEE division, the same bits as the table);
-        /// otherwise eight samples at a time by a table of the 256 quotients, each pixel's eight values landing
-        /// side by side while the eight source rows stream in order.
+        /// feature's eight values are stored side by side (x by the IEEE division, the same bits as the table), the
+        /// pixels cut between the two cores where the hidden layer's forward pass and weight gradient cut their depth
+        /// (so each core reads the part of the batch it wrote); otherwise (the reference it is checked against) on one
+        /// core, eight samples at a time by a table of the 256 quotients, each pixel's eight values landing side by side
+        /// while the eight source rows stream in order.
         /// </summary>
         public unsafe void Gather(FashionData data, int[] order, int first, bool simd = true)
         {
             float[] x = DenseStorage.Of(Input), t = DenseStorage.Of(Target);
-            int rows = Rows, r0 = 0;
+            int rows = Rows;
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(first + rows, order.Length);
             fixed (byte* pixels = data.TrainPixels)
-            fixed (float* scale = FashionData.PixelScale, batch = x)
+            fixed (float* batch = x)
             fixed (int* chosen = order)
             {
-                for (; simd && SimdGather && r0 + 8 <= rows; r0 += 8)
+                if (!simd || !SimdGather)
                 {
-                    // One gather reads four adjacent pixels of eight rows (a 32-bit load at each row's offset); each byte
-                    // lane becomes one feature's eight values, x = pixel / 255 by the same IEEE division as the table.
-                    Vector256<int> starts = Vector256.Load(chosen + first + r0) * FashionData.Features;
-                    Vector256<float> divisor = Vector256.Create(255f);
-                    Vector256<int> low = Vector256.Create(0xFF);
-                    float* d = batch + r0;
-                    for (int p = 0; p < FashionData.Features; p += 4, d += 4 * rows)
+                    ByTable(pixels, chosen + first, rows, batch);
+                }
+                else
+                {
+                    int split = WorkSplit.ForwardDepthSplit(rows, FashionData.Features, Hidden) / 4 * 4;
+                    if (split == 0 || !SecondCore.TryReserve())
                     {
-                        Vector256<int> four = Avx2.GatherVector256((int*)(pixels + p), starts, 1);
-                        (Vector256.ConvertToSingle(four & low) / divisor).Store(d);
-                        (Vector256.ConvertToSingle((four >>> 8) & low) / divisor).Store(d + rows);
-                        (Vector256.ConvertToSingle((four >>> 16) & low) / divisor).Store(d + (2 * rows));
-                        (Vector256.ConvertToSingle(four >>> 24) / divisor).Store(d + (3 * rows));
+                        Pixels(pixels, chosen + first, rows, batch, 0, FashionData.Features);
+                    }
+                    else
+                    {
+                        // The pointers stay pinned until Wait returns: the helper's pixels are done (or taken back) by then.
+                        Job.Images = pixels;
+                        Job.Chosen = chosen + first;
+                        Job.Batch = batch;
+                        (Job.Rows, Job.From) = (rows, split);
+                        SecondCore.Start(Job);
+                        try
+                        {
+                            Pixels(pixels, chosen + first, rows, batch, 0, split);
+                        }
+                        finally
+                        {
+                            SecondCore.Wait();
+                        }
                     }
                 }
+            }
 
+            for (int r = 0; r < rows; r++)
+            {
+                t[r] = data.TrainLabels[order[first + r]];
+            }
+        }
+
+        private static readonly PixelJob Job = new();
+
+        /// <summary>
+        /// Pixels <paramref name="from"/> to <paramref name="to"/> (multiples of 4) of the chosen rows by AVX2 gathers:
+        /// one gather reads four adjacent pixels of eight rows (a 32-bit load at each row's offset); each byte lane
+        /// becomes one feature's eight values, x = pixel / 255 by the same IEEE division as the table.
+        /// </summary>
+        private static unsafe void Pixels(byte* pixels, int* chosen, int rows, float* batch, int from, int to)
+        {
+            int r0 = 0;
+            Vector256<float> divisor = Vector256.Create(255f);
+            Vector256<int> low = Vector256.Create(0xFF);
+            for (; r0 + 8 <= rows; r0 += 8)
+            {
+                Vector256<int> starts = Vector256.Load(chosen + r0) * FashionData.Features;
+                float* d = batch + r0 + ((nint)from * rows);
+                for (int p = from; p < to; p += 4, d += 4 * rows)
+                {
+                    Vector256<int> four = Avx2.GatherVector256((int*)(pixels + p), starts, 1);
+                    (Vector256.ConvertToSingle(four & low) / divisor).Store(d);
+                    (Vector256.ConvertToSingle((four >>> 8) & low) / divisor).Store(d + rows);
+                    (Vector256.ConvertToSingle((four >>> 16) & low) / divisor).Store(d + (2 * rows));
+                    (Vector256.ConvertToSingle(four >>> 24) / divisor).Store(d + (3 * rows));
+                }
+            }
+
+            fixed (float* scale = FashionData.PixelScale)
+            {
+                for (; r0 < rows; r0++)
+                {
+                    byte* source = Row(pixels, chosen[r0]);
+                    for (int p = from; p < to; p++)
+                    {
+                        batch[r0 + (p * rows)] = scale[source[p]];
+                    }
+                }
+            }
+        }
+
+        /// <summary>The reference: one core, eight samples at a time by the table of quotients.</summary>
+        private static unsafe void ByTable(byte* pixels, int* chosen, int rows, float* batch)
+        {
+            int r0 = 0;
+            fixed (float* scale = FashionData.PixelScale)
+            {
                 for (; r0 + 8 <= rows; r0 += 8)
                 {
-                    byte* s0 = Row(pixels, order[first + r0]), s1 = Row(pixels, order[first + r0 + 1]);
-                    byte* s2 = Row(pixels, order[first + r0 + 2]), s3 = Row(pixels, order[first + r0 + 3]);
-                    byte* s4 = Row(pixels, order[first + r0 + 4]), s5 = Row(pixels, order[first + r0 + 5]);
-                    byte* s6 = Row(pixels, order[first + r0 + 6]), s7 = Row(pixels, order[first + r0 + 7]);
+                    byte* s0 = Row(pixels, chosen[r0]), s1 = Row(pixels, chosen[r0 + 1]);
+                    byte* s2 = Row(pixels, chosen[r0 + 2]), s3 = Row(pixels, chosen[r0 + 3]);
+                    byte* s4 = Row(pixels, chosen[r0 + 4]), s5 = Row(pixels, chosen[r0 + 5]);
+                    byte* s6 = Row(pixels, chosen[r0 + 6]), s7 = Row(pixels, chosen[r0 + 7]);
                     float* d = batch + r0;
                     for (int p = 0; p < FashionData.Features; p++, d += rows)
                     {
@@ -188,18 +256,25 @@ internal static class FashionWorkload
 
                 for (; r0 < rows; r0++)
                 {
-                    byte* source = Row(pixels, order[first + r0]);
+                    byte* source = Row(pixels, chosen[r0]);
                     for (int p = 0; p < FashionData.Features; p++)
                     {
                         batch[r0 + (p * rows)] = scale[source[p]];
                     }
                 }
             }
+        }
 
-            for (int r = 0; r < rows; r++)
-            {
-                t[r] = data.TrainLabels[order[first + r]];
-            }
+        /// <summary>The second core's pixels of a gather, from <see cref="From"/> to the last.</summary>
+        private sealed unsafe class PixelJob : WorkItem
+        {
+            public byte* Images;
+            public int* Chosen;
+            public int Rows;
+            public float* Batch;
+            public int From;
+
+            public override void Execute() => Pixels(Images, Chosen, Rows, Batch, From, FashionData.Features);
         }
 
         private static unsafe byte* Row(byte* pixels, int sample) => pixels + ((nint)sample * FashionData.Features);

@@ -13,8 +13,10 @@ namespace NeuralNet.Kernels;
 /// Copied one row at a time, every value lands a whole batch column away from the one before (a store per value,
 /// to a new place each time). With AVX2 the copy goes a column at a time instead: one gather instruction fetches a
 /// feature of eight rows (four for double) and one store writes them side by side, so the stores are whole vectors
-/// and the rows are still read in order. Bounds: the row indices are checked against the table before any
-/// pointer is formed, and the sizes come from the spans.
+/// and the rows are still read in order. A batch large enough (<see cref="WorkSplit.GatherSplit"/>) is cut between
+/// the features, the second core taking the later ones: the cut falls where a first dense layer's forward pass and
+/// weight gradient cut their depth, so each core then reads the part of the batch it wrote. Bounds: the row
+/// indices are checked against the table before any pointer is formed, and the sizes come from the spans.
 /// </remarks>
 internal static unsafe class RowGather
 {
@@ -44,42 +46,96 @@ internal static unsafe class RowGather
             return;
         }
 
+        if (typeof(T) == typeof(float))
+        {
+            Run(MemoryMarshal.Cast<T, float>(table), features, rows, MemoryMarshal.Cast<T, float>(batch));
+        }
+        else if (typeof(T) == typeof(double))
+        {
+            Run(MemoryMarshal.Cast<T, double>(table), features, rows, MemoryMarshal.Cast<T, double>(batch));
+        }
+        else
+        {
+            for (int i = 0; i < n; i++)
+            {
+                ReadOnlySpan<T> sample = table.Slice(rows[i] * features, features);
+                for (int c = 0, to = i; c < features; c++, to += n)
+                {
+                    batch[to] = sample[c]; // batch[i + c·n] = table[rows[i]·features + c]
+                }
+            }
+        }
+    }
+
+    /// <summary>The checked gather of float or double, cut between the cores when it is large enough.</summary>
+    private static void Run<T>(ReadOnlySpan<T> table, int features, ReadOnlySpan<int> rows, Span<T> batch)
+        where T : unmanaged
+    {
+        int n = rows.Length;
+        fixed (T* source = table, destination = batch)
+        fixed (int* index = rows)
+        {
+            int split = WorkSplit.GatherSplit(n, features);
+            if (split == 0 || !SecondCore.TryReserve())
+            {
+                Columns(source, features, index, n, destination, 0, features);
+                return;
+            }
+
+            // The pointers stay pinned until Wait returns: the helper's part is done (or taken back) by then.
+            Job<T> job = Job<T>.Instance;
+            job.Table = source;
+            job.Rows = index;
+            job.Batch = destination;
+            (job.Features, job.Count, job.From, job.To) = (features, n, split, features);
+            SecondCore.Start(job);
+            try
+            {
+                Columns(source, features, index, n, destination, 0, split);
+            }
+            finally
+            {
+                SecondCore.Wait();
+            }
+        }
+    }
+
+    /// <summary>Features <paramref name="from"/> to <paramref name="to"/> (exclusive) of every chosen row.</summary>
+    private static void Columns<T>(T* table, int features, int* rows, int n, T* batch, int from, int to)
+        where T : unmanaged
+    {
         int done = 0;
         if (Avx2.IsSupported && typeof(T) == typeof(float))
         {
-            done = Columns8(MemoryMarshal.Cast<T, float>(table), features, rows, MemoryMarshal.Cast<T, float>(batch));
+            done = Columns8((float*)table, features, rows, n, (float*)batch, from, to);
         }
         else if (Avx2.IsSupported && typeof(T) == typeof(double))
         {
-            done = Columns4(MemoryMarshal.Cast<T, double>(table), features, rows, MemoryMarshal.Cast<T, double>(batch));
+            done = Columns4((double*)table, features, rows, n, (double*)batch, from, to);
         }
 
         for (int i = done; i < n; i++)
         {
-            ReadOnlySpan<T> sample = table.Slice(rows[i] * features, features);
-            for (int c = 0, to = i; c < features; c++, to += n)
+            T* sample = table + ((nint)rows[i] * features);
+            for (int c = from; c < to; c++)
             {
-                batch[to] = sample[c]; // batch[i + c·n] = table[rows[i]·features + c]
+                batch[i + ((nint)c * n)] = sample[c]; // batch[i + c·n] = table[rows[i]·features + c]
             }
         }
     }
 
     /// <summary>Eight rows at a time, one gather per feature; returns the rows done.</summary>
-    private static int Columns8(ReadOnlySpan<float> table, int features, ReadOnlySpan<int> rows, Span<float> batch)
+    private static int Columns8(float* source, int features, int* index, int n, float* destination, int from, int to)
     {
-        int n = rows.Length, i = 0;
-        fixed (float* source = table, destination = batch)
-        fixed (int* index = rows)
+        int i = 0;
+        for (; i + 8 <= n; i += 8)
         {
-            for (; i + 8 <= n; i += 8)
+            // Element offsets of the eight rows' starts: below the table's length, so they fit in an int.
+            Vector256<int> starts = Vector256.Load(index + i) * features;
+            float* at = destination + i + ((nint)from * n);
+            for (int c = from; c < to; c++, at += n)
             {
-                // Element offsets of the eight rows' starts: below the table's length, so they fit in an int.
-                Vector256<int> starts = Vector256.Load(index + i) * features;
-                float* to = destination + i;
-                for (int c = 0; c < features; c++, to += n)
-                {
-                    Avx2.GatherVector256(source + c, starts, 4).Store(to);
-                }
+                Avx2.GatherVector256(source + c, starts, 4).Store(at);
             }
         }
 
@@ -87,23 +143,37 @@ internal static unsafe class RowGather
     }
 
     /// <summary>Four rows at a time, one gather per feature; returns the rows done.</summary>
-    private static int Columns4(ReadOnlySpan<double> table, int features, ReadOnlySpan<int> rows, Span<double> batch)
+    private static int Columns4(double* source, int features, int* index, int n, double* destination, int from, int to)
     {
-        int n = rows.Length, i = 0;
-        fixed (double* source = table, destination = batch)
-        fixed (int* index = rows)
+        int i = 0;
+        for (; i + 4 <= n; i += 4)
         {
-            for (; i + 4 <= n; i += 4)
+            Vector128<int> starts = Vector128.Load(index + i) * features;
+            double* at = destination + i + ((nint)from * n);
+            for (int c = from; c < to; c++, at += n)
             {
-                Vector128<int> starts = Vector128.Load(index + i) * features;
-                double* to = destination + i;
-                for (int c = 0; c < features; c++, to += n)
-                {
-                    Avx2.GatherVector256(source + c, starts, 8).Store(to);
-                }
+                Avx2.GatherVector256(source + c, starts, 8).Store(at);
             }
         }
 
         return i;
+    }
+
+    /// <summary>The second core's part of a gather: the features from <see cref="From"/> on.</summary>
+    private sealed class Job<T> : WorkItem
+        where T : unmanaged
+    {
+        // One job object per element type: SecondCore is reserved before it is filled, so it is never shared.
+        public static readonly Job<T> Instance = new();
+
+        public T* Table;
+        public int Features;
+        public int* Rows;
+        public int Count;
+        public T* Batch;
+        public int From;
+        public int To;
+
+        public override void Execute() => Columns(Table, Features, Rows, Count, Batch, From, To);
     }
 }

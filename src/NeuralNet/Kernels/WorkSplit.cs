@@ -96,6 +96,16 @@ internal static class WorkSplit
     }
 
     /// <summary>
+    /// The feature at which the gather of a mini-batch of <paramref name="rows"/> × <paramref name="features"/> values
+    /// (<see cref="RowGather"/>) is cut, the helper taking the features from it on; 0 for one core. A gather moves a
+    /// value per few instructions, like an element-wise update, so it is shared from the same size on. The cut is the
+    /// middle feature: a first dense layer cuts its forward depth and its weight gradient there too (at the whole cache
+    /// line of weights nearest it), so each core mostly reads the part of the batch it gathered.
+    /// </summary>
+    public static int GatherSplit(int rows, int features)
+        => (long)rows * features >= MinimumUpdateLength && features >= 2 && TwoCores ? features / 2 : 0;
+
+    /// <summary>
     /// How a product C (m × n, depth k) is shared, for micro-tiles of <paramref name="mr"/> × <paramref name="nr"/> and
     /// elements of <paramref name="elementBytes"/>: with <see cref="ProductSplit.Strips"/>, whether C is cut by columns
     /// and into how many strips.

@@ -6,6 +6,7 @@ using Xunit;
 namespace NeuralNet.Tests.Kernels;
 
 /// <summary>The mini-batch gather (row-major table → column-major batch) against its definition, both element types.</summary>
+[Collection(nameof(SecondCoreHeld))]
 public class RowGatherTests
 {
     [Theory]
@@ -14,6 +15,9 @@ public class RowGatherTests
     [InlineData(8, 5)]
     [InlineData(13, 784)]
     [InlineData(64, 33)]
+    [InlineData(64, 784)] // from here on cut between the cores (WorkSplit.GatherSplit)
+    [InlineData(13, 2600)] // rows past the last group of eight, cut too
+    [InlineData(5, 6555)] // an odd number of features: the helper takes one more
     public void Gather_CopiesEachChosenRowDownItsBatchColumn(int batchRows, int features)
     {
         Check<float>(batchRows, features);
@@ -44,6 +48,61 @@ public class RowGatherTests
         }
     }
 
+    /// <summary>
+    /// A gather cut between the cores is complete when the helper never picks its part up (its core busy elsewhere:
+    /// the caller takes the part back) and when another caller holds the second core (all on this thread).
+    /// </summary>
+    [Fact]
+    public void Gather_CutBetweenTheCores_IsCompleteWhenTheHelperIsLateOrBusy()
+    {
+        const int n = 64, features = 784;
+        WorkSplit.GatherSplit(n, features).Should().Be(WorkSplit.TwoCores ? features / 2 : 0);
+        float[] table = GemmTests.Fill<float>(100 * features, 5);
+        int[] rows = Enumerable.Range(0, n).Select(i => (i * 37) % 100).ToArray();
+        float[] expected = new float[n * features];
+        for (int i = 0; i < n; i++)
+        {
+            for (int c = 0; c < features; c++)
+            {
+                expected[i + (c * n)] = table[(rows[i] * features) + c];
+            }
+        }
+
+        float[] late = new float[n * features], busy = new float[n * features];
+        long handOffs = SecondCore.HandOffs, takenBack = SecondCore.TakenBack;
+        SecondCore.Paused = true;
+        try
+        {
+            RowGather.Gather<float>(table, features, rows, late);
+        }
+        finally
+        {
+            SecondCore.Paused = false;
+        }
+
+        if (WorkSplit.TwoCores)
+        {
+            (SecondCore.HandOffs - handOffs).Should().Be(1, "a gather of 64 × 784 values is cut in two");
+            (SecondCore.TakenBack - takenBack).Should().Be(1, "the paused helper never starts its part, so the caller takes it back");
+        }
+
+        SpinWait.SpinUntil(SecondCore.TryReserve);
+        handOffs = SecondCore.HandOffs;
+        try
+        {
+            RowGather.Gather<float>(table, features, rows, busy);
+            (SecondCore.HandOffs - handOffs).Should().Be(0, "the second core is held by another caller");
+        }
+        finally
+        {
+            SecondCore.Start(new NoWork());
+            SecondCore.Wait(); // releases the reservation
+        }
+
+        late.Should().Equal(expected);
+        busy.Should().Equal(expected);
+    }
+
     [Fact]
     public void Gather_RefusesRowsOutsideTheTableAndABatchTooShort_BeforeWritingAnything()
     {
@@ -63,5 +122,12 @@ public class RowGatherTests
         RowGather.Gather<float>(table, 4, [], batch); // no rows: nothing to do
         RowGather.Gather<float>(table, 0, [], batch);
         batch.Should().OnlyContain(v => float.IsNaN(v));
+    }
+
+    private sealed class NoWork : WorkItem
+    {
+        public override void Execute()
+        {
+        }
     }
 }
