@@ -12,10 +12,11 @@ namespace NeuralNet.Kernels;
 /// </summary>
 /// <remarks>
 /// Float and double take the fast paths: plain loops for tiny products, a row-streaming path for C with
-/// a few rows, and otherwise packed panels, cache blocking and a register-tiled SIMD micro-kernel
+/// a few rows, the micro-kernel's arithmetic without packing for other products on one core
+/// (<see cref="DirectGemm"/>), and otherwise packed panels, cache blocking and a register-tiled SIMD micro-kernel
 /// (<see cref="GemmDriver"/>), on both cores for large products (<see cref="ParallelGemm{T}"/>, as <see cref="WorkSplit"/> decides).
 /// Other element types use <see cref="ReferenceGemm"/>.
-/// <para>Bounds: every kernel below this class (<see cref="SmallGemm"/>, <see cref="GemmDriver"/>, the packing, the
+/// <para>Bounds: every kernel below this class (<see cref="SmallGemm"/>, <see cref="DirectGemm"/>, <see cref="GemmDriver"/>, the packing, the
 /// micro-kernels, <see cref="ParallelGemm{T}"/>, <see cref="SharedBlockGemm{T}"/>, <see cref="SplitDepthGemm{T}"/>)
 /// works on raw pointers without bounds checks and takes its bounds only from m, n, k and the leading dimensions.
 /// Those are checked here, once per product, against the lengths of the three spans the pointers come from
@@ -230,6 +231,10 @@ internal static unsafe class Gemm
             else if (m <= SmallGemm.FewRowsLimit && kernel == GemmKernel.Auto)
             {
                 SmallGemm.FewRows(transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate);
+            }
+            else if (kernel == GemmKernel.Auto && DirectGemm.Takes(transposeA, m, n, k))
+            {
+                DirectGemm.Run(transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate);
             }
             else
             {
