@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using NeuralNet.Activations;
 using NeuralNet.Layers;
 
@@ -73,12 +74,23 @@ public sealed class CategoricalCrossEntropy<T> : LossFunction<T>
         Span<T> logSumExps = default;
         if (FromLogits)
         {
-            Span<T> scratch = RowScratch(3 * rows);
+            Span<T> scratch = RowScratch((2 + columns) * rows);
             logSumExps = scratch[..rows];
             Span<T> sums = scratch.Slice(rows, rows);
-            ShiftedExponentials(prediction, rows, columns, logSumExps, sums, scratch.Slice(2 * rows, rows), oneColumn: true);
+            ShiftedExponentials(prediction, rows, columns, logSumExps, sums, scratch.Slice(2 * rows, columns * rows));
             TensorPrimitives.Log(sums, sums);
             TensorPrimitives.Add(logSumExps, sums, logSumExps); // ln Σ e^z = max + ln Σ e^{z − max}
+            if (indices)
+            {
+                // One class a row: ℓ_n = −(z_{n,t_n} − ln Σ e^z), the same arithmetic as the general loop below.
+                T total = T.Zero;
+                for (int r = 0; r < rows; r++)
+                {
+                    total += WeightOf(sampleWeights, r) * -(prediction[r + (int.CreateTruncating(target[r]) * rows)] - logSumExps[r]);
+                }
+
+                return total / T.CreateChecked(rows);
+            }
         }
 
         T sum = T.Zero;
@@ -134,44 +146,61 @@ public sealed class CategoricalCrossEntropy<T> : LossFunction<T>
     {
         Span<T> scratch = RowScratch(4 * rows);
         Span<T> maxima = scratch[..rows], sums = scratch.Slice(rows, rows), targetSums = scratch.Slice(2 * rows, rows), scales = scratch.Slice(3 * rows, rows);
-        ShiftedExponentials(logits, rows, columns, maxima, sums, gradient, oneColumn: false);
+        ShiftedExponentials(logits, rows, columns, maxima, sums, gradient[..(rows * columns)]);
         for (int r = 0; r < rows; r++)
         {
             scales[r] = inverseN * WeightOf(sampleWeights, r);
         }
 
-        if (!indices)
+        if (indices)
         {
-            targetSums.Clear();
+            // softmax − onehot, then · w/N, in one pass down each column (Σt = 1)
             for (int c = 0; c < columns; c++)
             {
-                TensorPrimitives.Add(targetSums, target.Slice(c * rows, rows), targetSums);
+                SoftmaxMinusOneHot(gradient.Slice(c * rows, rows), sums, target[..rows], scales, T.CreateTruncating(c));
             }
+
+            return;
+        }
+
+        targetSums.Clear();
+        for (int c = 0; c < columns; c++)
+        {
+            TensorPrimitives.Add(targetSums, target.Slice(c * rows, rows), targetSums);
         }
 
         for (int c = 0; c < columns; c++)
         {
             Span<T> g = gradient.Slice(c * rows, rows);
             TensorPrimitives.Divide(g, sums, g); // softmax
-            if (!indices)
-            {
-                TensorPrimitives.Multiply(g, targetSums, g);
-                TensorPrimitives.Subtract(g, target.Slice(c * rows, rows), g); // softmax·Σt − t
-            }
-        }
-
-        if (indices)
-        {
-            for (int r = 0; r < rows; r++)
-            {
-                gradient[r + (int.CreateTruncating(target[r]) * rows)] -= T.One; // softmax − onehot (Σt = 1)
-            }
-        }
-
-        for (int c = 0; c < columns; c++)
-        {
-            Span<T> g = gradient.Slice(c * rows, rows);
+            TensorPrimitives.Multiply(g, targetSums, g);
+            TensorPrimitives.Subtract(g, target.Slice(c * rows, rows), g); // softmax·Σt − t
             TensorPrimitives.Multiply(g, scales, g); // · w/N
+        }
+    }
+
+    /// <summary>
+    /// <c>g ← (g / sums − [target = c])·scales</c> down one column: the softmax from the exponentials in <paramref name="g"/>,
+    /// one subtracted in the rows whose class index is <paramref name="c"/> (x − 0 = x elsewhere), times w/N. Each
+    /// operation is the IEEE one, so the bits are those of the separate passes.
+    /// </summary>
+    private static void SoftmaxMinusOneHot(Span<T> g, ReadOnlySpan<T> sums, ReadOnlySpan<T> classes, ReadOnlySpan<T> scales, T c)
+    {
+        int r = 0;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        {
+            var cs = new Vector<T>(c);
+            for (; r + Vector<T>.Count <= g.Length; r += Vector<T>.Count)
+            {
+                Vector<T> softmax = new Vector<T>(g[r..]) / new Vector<T>(sums[r..]);
+                Vector<T> oneHot = Vector.ConditionalSelect(Vector.Equals(new Vector<T>(classes[r..]), cs), Vector<T>.One, Vector<T>.Zero);
+                ((softmax - oneHot) * new Vector<T>(scales[r..])).CopyTo(g[r..]);
+            }
+        }
+
+        for (; r < g.Length; r++)
+        {
+            g[r] = ((g[r] / sums[r]) - (classes[r] == c ? T.One : T.Zero)) * scales[r];
         }
     }
 
@@ -234,13 +263,13 @@ public sealed class CategoricalCrossEntropy<T> : LossFunction<T>
         => indices ? (int.CreateTruncating(target[r]) == c ? T.One : T.Zero) : target[r + c * rows];
 
     /// <summary>
-    /// Each row's maximum logit into <paramref name="maxima"/>, and Σ_c e^{z_c − max} into <paramref name="sums"/>; the
-    /// exponentials go to <paramref name="exponentials"/> (one column reused when <paramref name="oneColumn"/>, else
-    /// rows × columns like the logits). The batch is column-major, so each operation runs down one contiguous column:
-    /// SIMD across the rows.
+    /// Each row's maximum logit into <paramref name="maxima"/>, Σ_c e^{z_c − max} into <paramref name="sums"/>, and the
+    /// exponentials into <paramref name="exponentials"/> (rows × columns like the logits). The batch is column-major, so
+    /// each operation runs down one contiguous column (SIMD across the rows) and the exponentials of the whole batch are
+    /// one call when a column fills a 512-bit vector; the sums add the columns in order, as from zero.
     /// </summary>
     private static void ShiftedExponentials(
-        ReadOnlySpan<T> logits, int rows, int columns, Span<T> maxima, Span<T> sums, Span<T> exponentials, bool oneColumn)
+        ReadOnlySpan<T> logits, int rows, int columns, Span<T> maxima, Span<T> sums, Span<T> exponentials)
     {
         logits[..rows].CopyTo(maxima);
         for (int c = 1; c < columns; c++)
@@ -248,13 +277,30 @@ public sealed class CategoricalCrossEntropy<T> : LossFunction<T>
             TensorPrimitives.Max(maxima, logits.Slice(c * rows, rows), maxima);
         }
 
-        sums.Clear();
         for (int c = 0; c < columns; c++)
         {
-            Span<T> e = exponentials.Slice(oneColumn ? 0 : c * rows, rows);
-            TensorPrimitives.Subtract(logits.Slice(c * rows, rows), maxima, e);
-            TensorPrimitives.Exp(e, e);
-            TensorPrimitives.Add(sums, e, sums);
+            TensorPrimitives.Subtract(logits.Slice(c * rows, rows), maxima, exponentials.Slice(c * rows, rows));
+        }
+
+        if (rows * Unsafe.SizeOf<T>() >= 64)
+        {
+            TensorPrimitives.Exp(exponentials, exponentials); // each column alone would take the same widest-vector path
+        }
+        else
+        {
+            for (int c = 0; c < columns; c++)
+            {
+                // Shorter than a 512-bit vector, each column takes a narrower path (or the scalar one, whose last bit can
+                // differ): column by column, as always.
+                Span<T> e = exponentials.Slice(c * rows, rows);
+                TensorPrimitives.Exp(e, e);
+            }
+        }
+
+        exponentials[..rows].CopyTo(sums); // 0 + e = e: an exponential is never −0
+        for (int c = 1; c < columns; c++)
+        {
+            TensorPrimitives.Add(sums, exponentials.Slice(c * rows, rows), sums);
         }
     }
 
