@@ -355,6 +355,61 @@ public sealed class LayerCornerTests
         FluentActions.Invoking(() => layer.ExportOnnx(null!, "x", "dense")).Should().Throw<ArgumentNullException>().WithParameterName("graph");
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void LayerNormalization_BackwardOfASmallBatch_IsEachRowsOwnGradient(int rows)
+    {
+        // Layer normalisation works on each sample alone, so a batch's input gradient is every row's gradient computed
+        // alone. Its per-row sums live in one buffer of four row-long spans: the spans must not overlap at any batch size.
+        var layer = new LayerNormalization<double>(5);
+        _ = new Network<double>(2, layer);
+        var random = new RandomSource(31);
+        Span<double> scale = layer.Parameters[0].Values; // γ ≠ 1, so the gradient goes through it
+        for (int j = 0; j < 5; j++)
+        {
+            scale[j] = 0.5 + (0.3 * j);
+        }
+
+        Matrix<double> x = RandomMatrices.Uniform<double>(random, rows, 5);
+        Matrix<double> g = RandomMatrices.Uniform<double>(random, rows, 5);
+
+        layer.Forward(x, training: true);
+        Matrix<double> batch = layer.Backward(g)!.Clone();
+        for (int r = 0; r < rows; r++)
+        {
+            layer.Forward(x.SubMatrix(r, 1, 0, 5), training: true);
+            Matrix<double> alone = layer.Backward(g.SubMatrix(r, 1, 0, 5))!;
+            (batch.Row(r) - alone.Row(0)).AbsoluteMaximum().Should().BeLessThan(1e-12, $"row {r} of {rows}");
+        }
+    }
+
+    [Fact]
+    public void Normalizations_PredictIntoTheirOwnParametersOrStatistics_AreRefusedNamingThem()
+    {
+        // Size 1, so a parameter's 1 × 1 matrix has the output's shape and only the sharing check can refuse it.
+        var batchNorm = new BatchNormalization<double>(1);
+        var layerNorm = new LayerNormalization<double>(1);
+        Matrix<double> x = Matrix<double>.Build.Dense(1, 1, 0.5);
+
+        FluentActions.Invoking(() => batchNorm.Predict(x, batchNorm.State[0].Value)).Should().Throw<ArgumentException>()
+            .WithParameterName("output").WithMessage("output must not share its storage with this layer's running statistic 0 *");
+        FluentActions.Invoking(() => layerNorm.Predict(x, layerNorm.Parameters[0].Value)).Should().Throw<ArgumentException>()
+            .WithParameterName("output").WithMessage("output must not share its storage with this layer's parameter 0 *");
+    }
+
+    [Fact]
+    public void Normalizations_ExportedWithoutAnInputOrAName_NameTheArgument()
+    {
+        foreach (Layer<float> layer in new Layer<float>[] { new BatchNormalization<float>(2), new LayerNormalization<float>(2) })
+        {
+            FluentActions.Invoking(() => layer.ExportOnnx(new NeuralNet.Onnx.OnnxGraph<float>(), null!, "norm")).Should().Throw<ArgumentNullException>()
+                .WithParameterName("input", layer.Kind);
+            FluentActions.Invoking(() => layer.ExportOnnx(new NeuralNet.Onnx.OnnxGraph<float>(), "x", null!)).Should().Throw<ArgumentNullException>()
+                .WithParameterName("name", layer.Kind);
+        }
+    }
+
     private static byte[] FloatAttribute(string name, float value)
     {
         // AttributeProto: name (field 1, length-delimited), then f (field 2, fixed32).
