@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using MathNet.Numerics.LinearAlgebra;
+using MathNet.Numerics.LinearAlgebra.Storage;
 
 namespace NeuralNet.Kernels;
 
@@ -6,11 +8,20 @@ namespace NeuralNet.Kernels;
 internal static class DenseStorage
 {
     /// <summary>The matrix's storage array (column-major); for a non-dense matrix, a dense copy.</summary>
+    /// <remarks>
+    /// The training step asks for a few dozen arrays per step, so the common case is one comparison of the storage's exact
+    /// type and a field load, inlined: a type test (<c>is</c>) against MathNet's storage class, which is not sealed, calls
+    /// the runtime's cast helper every time. A storage of a class derived from the dense one still takes the type test.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T[] Of<T>(Matrix<T> matrix)
         where T : struct, IEquatable<T>, IFormattable
-        => matrix.Storage is MathNet.Numerics.LinearAlgebra.Storage.DenseColumnMajorMatrixStorage<T> dense
-            ? dense.Data // one type test and a field: the training step asks for a dozen arrays per step
-            : matrix.ToColumnMajorArray();
+    {
+        MatrixStorage<T> storage = matrix.Storage;
+        return storage.GetType() == typeof(DenseColumnMajorMatrixStorage<T>)
+            ? Unsafe.As<DenseColumnMajorMatrixStorage<T>>(storage).Data
+            : storage is DenseColumnMajorMatrixStorage<T> dense ? dense.Data : matrix.ToColumnMajorArray();
+    }
 
     /// <summary>The vector's storage array; for a non-dense vector, a dense copy.</summary>
     public static T[] Of<T>(Vector<T> vector)
