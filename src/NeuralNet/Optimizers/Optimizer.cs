@@ -81,28 +81,31 @@ public abstract class Optimizer<T>
     public void Step(IReadOnlyList<Parameter<T>> parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        StepCore(parameters, null);
+        StepChecked(parameters, null);
     }
 
     /// <summary>
     /// The training step's update: as <see cref="Step(IReadOnlyList{Parameter{T}})"/>, and each parameter's values from
     /// before the step are copied to <paramref name="backup"/> (one array per parameter, in list order) and the new values
-    /// checked finite, in the update's own pass for the built-in optimizers.
+    /// checked finite, in the update's own pass for the built-in optimizers. With no <paramref name="backup"/> (the public
+    /// <see cref="Step(IReadOnlyList{Parameter{T}})"/>), nothing is copied or checked.
     /// </summary>
-    /// <returns>Whether every updated value is finite (if not, <paramref name="backup"/> holds the values to put back).</returns>
-    internal bool StepChecked(IReadOnlyList<Parameter<T>> parameters, T[][] backup) => StepCore(parameters, backup);
-
-    private bool StepCore(IReadOnlyList<Parameter<T>> parameters, T[][]? backup)
+    /// <returns>Whether every updated value is finite (if not, <paramref name="backup"/> holds the values to put back); true without a backup.</returns>
+    internal bool StepChecked(IReadOnlyList<Parameter<T>> parameters, T[][]? backup)
     {
-        OptimizerState<T>[] states = StatesFor(parameters);
+        // The per-step work is hoisted out of the per-parameter loop: a one-sample step updates a handful of tiny
+        // parameters, where the bookkeeping around each update costs more than the update.
+        OptimizerState<T>[] states = ReferenceEquals(parameters, _lastParameters) ? _lastStates : StatesFor(parameters);
         Iterations++;
-        if (ClipValue is not null || ClipNorm is not null)
+        if (_clipValue is not null || _clipNorm is not null)
         {
             ClipGradients(parameters);
         }
 
-        T lr = T.CreateChecked(LearningRate);
-        T decay = T.CreateChecked(WeightDecay);
+        T lr = T.CreateChecked(_learningRate);
+        bool decays = _weightDecay > 0;
+        T decay = decays ? T.CreateChecked(_weightDecay) : T.Zero;
+        bool elementwise = UpdatesElementwise;
         bool finite = true;
         Parameter<T>[] list = _lastArray; // the same parameters, as an array: no interface call per parameter
         for (int i = 0; i < list.Length; i++)
@@ -110,7 +113,7 @@ public abstract class Optimizer<T>
             Parameter<T> p = list[i];
             Span<T> values = p.Values, gradients = p.Gradients;
             T[]? copy = backup?[i];
-            if (WeightDecay > 0)
+            if (decays)
             {
                 if (copy is not null)
                 {
@@ -128,21 +131,19 @@ public abstract class Optimizer<T>
                 }
             }
 
-            states[i].Steps++;
-            if (copy is null)
+            OptimizerState<T> state = states[i];
+            state.Steps++;
+            if (elementwise && WorkSplit.SharesUpdate(p.Length) && SharedUpdate<T>.TryRun(this, p, state, lr, copy, out bool partsFinite))
             {
-                if (!UpdatesElementwise || !WorkSplit.SharesUpdate(p.Length) || !SharedUpdate<T>.TryRun(this, p, states[i], lr, null, out _))
-                {
-                    Update(values, gradients, states[i], lr);
-                }
+                finite &= partsFinite; // always true without a copy: the public Step checks nothing
             }
-            else if (!UpdatesElementwise || !WorkSplit.SharesUpdate(p.Length) || !SharedUpdate<T>.TryRun(this, p, states[i], lr, copy, out bool partsFinite))
+            else if (copy is null)
             {
-                finite &= UpdateChecked(values, gradients, states[i], lr, copy);
+                Update(values, gradients, state, lr);
             }
             else
             {
-                finite &= partsFinite;
+                finite &= UpdateChecked(values, gradients, state, lr, copy);
             }
         }
 
