@@ -150,17 +150,20 @@ public sealed partial class Network<T>
     {
         int rows = output.RowCount;
         int last = _layers.Length - 1;
+        Layer<T> outputLayer = _layers[last];
+        int columns = outputLayer.OutputSize;
         Matrix<T>? gradient;
         Matrix<T> lossGradient = _lossGradientBuffers.For(rows)[0];
-        if (_layers[last].OutputActivation is { } activation
-            && loss.TryFusedGradient(activation, DenseStorage.Of(output), DenseStorage.Of(target), sampleWeights, DenseStorage.Of(lossGradient), rows, OutputSize))
+        T[] outputs = DenseStorage.Of(output), targets = DenseStorage.Of(target), lossGradients = DenseStorage.Of(lossGradient); // once for both paths
+        if (outputLayer.OutputActivation is { } activation
+            && loss.TryFusedGradient(activation, outputs, targets, sampleWeights, lossGradients, rows, columns))
         {
-            gradient = _layers[last].BackwardFromActivationInput(lossGradient, computeInputGradient: last > 0); // the fused ∂L/∂Z, for any layer that takes part
+            gradient = outputLayer.BackwardFromActivationInput(lossGradient, computeInputGradient: last > 0); // the fused ∂L/∂Z, for any layer that takes part
         }
         else
         {
-            loss.Gradient(DenseStorage.Of(output), DenseStorage.Of(target), sampleWeights, DenseStorage.Of(lossGradient), rows, OutputSize);
-            gradient = _layers[last].Backward(lossGradient, computeInputGradient: last > 0);
+            loss.Gradient(outputs, targets, sampleWeights, lossGradients, rows, columns);
+            gradient = outputLayer.Backward(lossGradient, computeInputGradient: last > 0);
         }
 
         for (int i = last - 1; i >= 0; i--)
