@@ -29,6 +29,24 @@ internal static unsafe class SmallGemm
         nint ai = transposeA ? lda : 1, ap = transposeA ? 1 : lda;
         nint bp = transposeB ? ldb : 1, bj = transposeB ? 1 : ldb;
         T* bColumn = b, cColumn = c;
+        if (k == 1)
+        {
+            // An outer product (one sample's weight gradient): the same sum of one term, without a loop over p per element.
+            for (int j = 0; j < n; j++, bColumn += bj, cColumn += ldc)
+            {
+                T y = *bColumn;
+                T* x = a;
+                for (int i = 0; i < m; i++, x += ai)
+                {
+                    T sum = accumulate ? cColumn[i] : T.Zero;
+                    sum += *x * y;
+                    cColumn[i] = sum;
+                }
+            }
+
+            return;
+        }
+
         for (int j = 0; j < n; j++, bColumn += bj, cColumn += ldc)
         {
             T* aRow = a;
