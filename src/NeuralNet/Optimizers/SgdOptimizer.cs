@@ -97,7 +97,9 @@ public sealed class SgdOptimizer<T> : Optimizer<T>
     {
         if (Momentum == 0)
         {
-            return Elementwise.StepChecked(values, gradients, new PlainStep(learningRate), backup, vectorsFrom: ShortSpan);
+            // Vectors from the first whole one: both forms are the same unfused multiply and add, so the same bits whichever
+            // runs, and a one-sample step's parameters (a layer's weights, its biases) mostly fill a few vectors.
+            return Elementwise.StepChecked(values, gradients, new PlainStep(learningRate), backup);
         }
 
         Span<T> velocity = state.Slot(0);
