@@ -10,7 +10,7 @@ namespace NeuralNet.Benchmarks.Workloads;
 
 /// <summary>
 /// <c>W2-profile</c>: W2's training, the same arithmetic as <see cref="Network{T}.TrainStep"/> done phase by phase,
-/// printing per epoch where the step's time goes (forward per layer, activation, loss, backward per layer,
+/// printing per epoch where the step's time goes (TrainStep's check of the batch, forward per layer, activation, loss, backward per layer,
 /// the optimizer (whose pass also keeps the copy of the weights a step rolls back to and checks the new weights finite), waiting for the second core), how often work was handed to the second core and taken back, and how
 /// many subnormal floats the step's buffers held. The epoch losses match W2's, so it is the same training.
 /// </summary>
@@ -19,7 +19,7 @@ internal static class FashionProfile
     // Subnormals are counted on one step in this many.
     private const int SubnormalSampling = 64;
 
-    private enum Phase { Gather, Forward1, Relu, Forward2, Loss, Backward2, Backward1, ReluBack, Optimizer, Count }
+    private enum Phase { Gather, Check, Forward1, Relu, Forward2, Loss, Backward2, Backward1, ReluBack, Optimizer, Count }
 
     public static void Run()
     {
@@ -37,7 +37,7 @@ internal static class FashionProfile
         var rollback = new ParameterSnapshot<float>(network.Parameters); // what Network.Step keeps to undo a non-finite update
         var lossGradients = new Dictionary<int, Matrix<float>> { [batches.Rows] = Matrix<float>.Build.Dense(batches.Rows, 10), [lastBatches.Rows] = Matrix<float>.Build.Dense(lastBatches.Rows, 10) };
         WorkloadOutput.Note($"W2-profile: µs per step in each phase; 'relu' and 'relu back' re-run the activation on the same buffers (included in fwd1 / bwd1 too); 'wait' is the caller waiting for the helper (inside the phases)");
-        WorkloadOutput.Note($"{"epoch",5} {"samples/s",10} {"gather",7} {"fwd1",7} {"relu",7} {"fwd2",7} {"loss",7} {"bwd2",7} {"bwd1",7} {"relu bk",7} {"optim",7} {"wait",7} {"(fwd1",6} {"bwd1",6} {"optim)",6} {"handoff",8} {"taken bk",8} | subnormals per step (1 in {SubnormalSampling}): {"dZ2",6} {"dZ1",6} {"dW1",6} {"v1",6} {"W1",6}");
+        WorkloadOutput.Note($"{"epoch",5} {"samples/s",10} {"gather",7} {"check",7} {"fwd1",7} {"relu",7} {"fwd2",7} {"loss",7} {"bwd2",7} {"bwd1",7} {"relu bk",7} {"optim",7} {"wait",7} {"(fwd1",6} {"bwd1",6} {"optim)",6} {"handoff",8} {"taken bk",8} | subnormals per step (1 in {SubnormalSampling}): {"dZ2",6} {"dZ1",6} {"dW1",6} {"v1",6} {"W1",6}");
         for (int epoch = 0; epoch < FashionWorkload.Epochs; epoch++)
         {
             int[] order = DeterministicNumbers.SampleOrder(epoch, n);
@@ -55,6 +55,9 @@ internal static class FashionProfile
                 FashionWorkload.BatchPair batch = n - first >= FashionWorkload.BatchSize ? batches : lastBatches;
                 long t0 = Stopwatch.GetTimestamp();
                 batch.Gather(data, order, first);
+                long t1a = Stopwatch.GetTimestamp();
+                ShapeCheck.Finite(batch.Input, "input"); // what TrainStep checks of each batch before the step
+                loss.ValidateTarget(DenseStorage.Of(batch.Target), batch.Rows, 1, batch.Rows, 10, "target");
                 long t1 = Stopwatch.GetTimestamp();
                 long w1 = SecondCore.WaitTicks;
                 Matrix<float> h = hidden.Forward(batch.Input, training: true);
@@ -84,7 +87,7 @@ internal static class FashionProfile
 
                 long t9 = Stopwatch.GetTimestamp();
                 waits[2] += SecondCore.WaitTicks - w8;
-                long[] stamps = [t0, t1, t2, t3, t4, t5, t6, t7, t8, t9];
+                long[] stamps = [t0, t1a, t1, t2, t3, t4, t5, t6, t7, t8, t9];
                 for (int p = 0; p < (int)Phase.Count; p++)
                 {
                     ticks[p] += stamps[p + 1] - stamps[p];
@@ -109,7 +112,7 @@ internal static class FashionProfile
             double seconds = (Stopwatch.GetTimestamp() - epochStart - outside) / (double)Stopwatch.Frequency;
             int steps = (n + FashionWorkload.BatchSize - 1) / FashionWorkload.BatchSize;
             double Us(long t) => t * 1e6 / Stopwatch.Frequency / steps;
-            WorkloadOutput.Note($"{epoch + 1,5} {n / seconds,10:0} {Us(ticks[0]),7:0.0} {Us(ticks[1]),7:0.0} {Us(ticks[2]),7:0.0} {Us(ticks[3]),7:0.0} {Us(ticks[4]),7:0.0} {Us(ticks[5]),7:0.0} {Us(ticks[6]),7:0.0} {Us(ticks[7]),7:0.0} {Us(ticks[8]),7:0.0} {Us(SecondCore.WaitTicks - waitTicks),7:0.0} {Us(waits[0]),6:0.0} {Us(waits[1]),6:0.0} {Us(waits[2]),6:0.0} {(SecondCore.HandOffs - handOffs) / (double)steps,8:0.0} {(SecondCore.TakenBack - takenBack) / (double)steps,8:0.00} | {subnormals[0] / (double)counted,26:0.0} {subnormals[1] / (double)counted,6:0.0} {subnormals[2] / (double)counted,6:0.0} {subnormals[3] / (double)counted,6:0.0} {subnormals[4] / (double)counted,6:0.0}");
+            WorkloadOutput.Note($"{epoch + 1,5} {n / seconds,10:0} {Us(ticks[0]),7:0.0} {Us(ticks[1]),7:0.0} {Us(ticks[2]),7:0.0} {Us(ticks[3]),7:0.0} {Us(ticks[4]),7:0.0} {Us(ticks[5]),7:0.0} {Us(ticks[6]),7:0.0} {Us(ticks[7]),7:0.0} {Us(ticks[8]),7:0.0} {Us(ticks[9]),7:0.0} {Us(SecondCore.WaitTicks - waitTicks),7:0.0} {Us(waits[0]),6:0.0} {Us(waits[1]),6:0.0} {Us(waits[2]),6:0.0} {(SecondCore.HandOffs - handOffs) / (double)steps,8:0.0} {(SecondCore.TakenBack - takenBack) / (double)steps,8:0.00} | {subnormals[0] / (double)counted,26:0.0} {subnormals[1] / (double)counted,6:0.0} {subnormals[2] / (double)counted,6:0.0} {subnormals[3] / (double)counted,6:0.0} {subnormals[4] / (double)counted,6:0.0}");
             WorkloadOutput.Note($"      mean training loss {lossSum / n:0.000000}; the helper: picked work up {Us(SecondCore.PickUpTicks - pickUp):0.0} µs a step after it was handed over, worked {Us(SecondCore.HelperTicks - helper):0.0} µs a step, fell asleep {(SecondCore.Sleeps - sleeps) / (double)steps:0.00} times a step");
         }
 
