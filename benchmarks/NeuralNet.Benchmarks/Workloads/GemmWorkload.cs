@@ -57,6 +57,7 @@ internal static class GemmWorkload
         }
 
         WorkloadOutput.Metric($"gemm_{type}_{label}", "gflops", flops / best / 1e9);
+        WorkloadOutput.Note($"gemm_{type}_{label}: the calling thread's share of the last two-core cut {WorkSplit.CallerShare:0.00}");
     }
 
     private static T[] Normal<T>(int length, RandomSource random)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics;
 
 namespace NeuralNet.Kernels;
@@ -19,7 +20,7 @@ internal sealed unsafe class ParallelGemm<T> : WorkItem
     private GemmKernel _kernel;
     private bool _transposeA, _transposeB, _accumulate, _byColumns;
     private readonly int[] _claimed = new int[WorkSplit.MaximumStrips];
-    private int _m, _n, _k, _lda, _ldb, _ldc, _strip, _strips;
+    private int _m, _n, _k, _lda, _ldb, _ldc, _strip, _strips, _cut;
     private T* _a, _b, _c;
 
     /// <summary>Runs the product on two cores when it is large enough and the second core is free; else on this thread.</summary>
@@ -52,6 +53,7 @@ internal sealed unsafe class ParallelGemm<T> : WorkItem
         job._c = c;
         job._strip = ((length + strips - 1) / strips + unit - 1) / unit * unit;
         job._strips = strips;
+        job._cut = split == ProductSplit.Halves ? WorkSplit.SharedCut(length, unit) : 0; // 0: strips of equal size
         Array.Clear(job._claimed);
         SecondCore.Start(job);
         try
@@ -70,6 +72,7 @@ internal sealed unsafe class ParallelGemm<T> : WorkItem
     /// <summary>Takes the strips no other thread has taken, in order from one end.</summary>
     private void Claim(bool fromEnd)
     {
+        long begin = Stopwatch.GetTimestamp(), work = 0;
         for (int i = 0; i < _strips; i++)
         {
             int strip = fromEnd ? _strips - 1 - i : i;
@@ -78,10 +81,13 @@ internal sealed unsafe class ParallelGemm<T> : WorkItem
                 continue;
             }
 
-            int start = strip * _strip;
+            // Halves: the first part ends at the cut the threads' speeds gave; strips: all of one size.
+            int start = _cut > 0 ? (strip == 0 ? 0 : _cut) : strip * _strip;
+            int size = _cut > 0 ? (strip == 0 ? _cut : int.MaxValue) : _strip;
             if (_byColumns)
             {
-                int columns = Math.Min(_strip, _n - start);
+                int columns = Math.Min(size, _n - start);
+                work += (long)Math.Max(columns, 0) * _m * _k;
                 if (columns > 0)
                 {
                     T* b = _transposeB ? _b + start : _b + ((nint)start * _ldb);
@@ -90,13 +96,19 @@ internal sealed unsafe class ParallelGemm<T> : WorkItem
             }
             else
             {
-                int rows = Math.Min(_strip, _m - start);
+                int rows = Math.Min(size, _m - start);
+                work += (long)Math.Max(rows, 0) * _n * _k;
                 if (rows > 0)
                 {
                     T* a = _transposeA ? _a + ((nint)start * _lda) : _a + start;
                     GemmDriver.Run(_kernel, _transposeA, _transposeB, rows, _n, _k, a, _lda, _b, _ldb, _c + start, _ldc, _accumulate);
                 }
             }
+        }
+
+        if (_cut > 0)
+        {
+            WorkSplit.RecordSpeed(fromEnd, work, Stopwatch.GetTimestamp() - begin);
         }
     }
 }

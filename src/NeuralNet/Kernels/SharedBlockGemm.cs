@@ -7,7 +7,7 @@ namespace NeuralNet.Kernels;
 
 /// <summary>
 /// Shares a large multiply between the calling thread and <see cref="SecondCore"/> with op(A) packed once:
-/// C is cut into two halves of columns, one per thread, and each block of op(A) (<see cref="GemmDriver.BlockRows"/>
+/// C is cut into two parts of columns, one per thread (where <see cref="WorkSplit.SharedCut"/> says), and each block of op(A) (<see cref="GemmDriver.BlockRows"/>
 /// rows × <see cref="GemmDriver.BlockDepth"/> steps) is packed into a shared buffer, each thread packing half of
 /// its panels; both then multiply the whole packed block by their own packed columns of op(B).
 /// </summary>
@@ -25,8 +25,9 @@ namespace NeuralNet.Kernels;
 /// blocks of depth, same tiles, same kernel), so the result is the same bits whichever way it ran.
 /// </para>
 /// <para>
-/// Unlike strips, the halves are fixed: when another process takes turns on one of the cores, the other thread
-/// waits at the meetings.
+/// Unlike strips, the parts are fixed once the product starts: when another process takes turns on one of the cores,
+/// the other thread waits at the meetings. Each thread therefore reports how fast it did its own part, waits left out
+/// (<see cref="WorkSplit.RecordSpeed"/>), and the next product is cut in proportion.
 /// </para>
 /// </remarks>
 /// <typeparam name="T">float or double.</typeparam>
@@ -67,9 +68,10 @@ internal sealed unsafe class SharedBlockGemm<T> : WorkItem
         job._c = c;
         job._mc = GemmDriver.Balanced(m, GemmDriver.BlockRows, mr);
         job._kc = GemmDriver.Balanced(k, GemmDriver.BlockDepth, 1);
-        job._split = GemmDriver.RoundUp(n / 2, nr);
-        job._nc = Math.Min(GemmDriver.BlockColumns / nr * nr, job._split);
-        job._chunks = (job._split + job._nc - 1) / job._nc; // the first half is the wider one
+        job._split = WorkSplit.SharedCut(n, nr);
+        int wider = Math.Max(job._split, n - job._split);
+        job._nc = Math.Min(GemmDriver.BlockColumns / nr * nr, GemmDriver.RoundUp(wider, nr));
+        job._chunks = (wider + job._nc - 1) / job._nc; // both threads meet at every block of the wider part
         job._packed[0] = 0;
         job._packed[16] = 0;
         job._abandoned = false;
@@ -105,7 +107,7 @@ internal sealed unsafe class SharedBlockGemm<T> : WorkItem
         GemmDriver.Run(kernel, transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
     }
 
-    /// <summary>The second half of the columns (on the helper thread).</summary>
+    /// <summary>The second part of the columns (on the helper thread).</summary>
     public override void Execute()
     {
         try
@@ -120,7 +122,7 @@ internal sealed unsafe class SharedBlockGemm<T> : WorkItem
     }
 
     /// <summary>
-    /// Does one thread's half: its columns of C, and its half of the panels of every block of op(A). Returns false,
+    /// Does one thread's part: its columns of C, and its half of the panels of every block of op(A). Returns false,
     /// having written nothing to C, when the caller found no helper and withdrew the work.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -128,6 +130,7 @@ internal sealed unsafe class SharedBlockGemm<T> : WorkItem
     {
         int side = second ? 16 : 0, other = second ? 0 : 16;
         int first = second ? _split : 0, end = second ? _n : _split;
+        long begin = Stopwatch.GetTimestamp(), waited = 0;
         T* packedB = PackingBuffers<T>.B(_kc * _nc);
         T* tile = PackingBuffers<T>.Tile(_mr * _nr);
         fixed (T* buffers = _blocks)
@@ -163,7 +166,7 @@ internal sealed unsafe class SharedBlockGemm<T> : WorkItem
                         }
 
                         Volatile.Write(ref _packed[side], block + 1);
-                        if (!AwaitOther(other, block + 1, mayWithdraw: !second && block == 0))
+                        if (!AwaitOther(other, block + 1, mayWithdraw: !second && block == 0, ref waited))
                         {
                             return false;
                         }
@@ -177,11 +180,12 @@ internal sealed unsafe class SharedBlockGemm<T> : WorkItem
             }
         }
 
+        WorkSplit.RecordSpeed(second, (long)(end - first) * _m * _k, Stopwatch.GetTimestamp() - begin - waited);
         return true;
     }
 
     /// <summary>Waits until the other thread has packed <paramref name="blocks"/> blocks; false when the caller withdrew the unstarted helper instead.</summary>
-    private bool AwaitOther(int other, int blocks, bool mayWithdraw)
+    private bool AwaitOther(int other, int blocks, bool mayWithdraw, ref long waited)
     {
         if (Volatile.Read(ref _packed[other]) >= blocks)
         {
@@ -205,9 +209,11 @@ internal sealed unsafe class SharedBlockGemm<T> : WorkItem
             spin.SpinOnce(sleep1Threshold: -1);
         }
 
+        long ticks = Stopwatch.GetTimestamp() - start;
+        waited += ticks;
         if (other == 16)
         {
-            SecondCore.WaitTicks += Stopwatch.GetTimestamp() - start; // the caller's waits only (the helper's would race)
+            SecondCore.WaitTicks += ticks; // the caller's waits only (the helper's would race)
         }
 
         return true;

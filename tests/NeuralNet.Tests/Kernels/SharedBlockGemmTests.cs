@@ -59,6 +59,92 @@ public unsafe class SharedBlockGemmTests
         shared.Should().Equal(oneCore);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Run_WithTheCutMovedByTheThreadsSpeeds_GivesTheSameBits(bool callerFaster)
+    {
+        (float[] a, float[] b, float[] start, int lda, int ldb) = Operands(false, false);
+        float[] oneCore = (float[])start.Clone();
+        fixed (float* pa = a, pb = b, pc = oneCore)
+        {
+            GemmDriver.Run(GemmKernels.Best, false, false, M, N, K, pa, lda, pb, ldb, pc, M, accumulate: true);
+        }
+
+        try
+        {
+            // One thread measured a thousand times as fast as the other: the cut goes as far as it may.
+            WorkSplit.ForgetSpeeds();
+            WorkSplit.RecordSpeed(helper: false, callerFaster ? 1000 : 1, 1);
+            WorkSplit.RecordSpeed(helper: true, callerFaster ? 1 : 1000, 1);
+            WorkSplit.CallerShare.Should().Be(callerFaster ? 1 - WorkSplit.MinimumShare : WorkSplit.MinimumShare);
+            int cut = WorkSplit.SharedCut(N, GemmKernels.ColumnsPerTile(GemmKernels.Best));
+            (callerFaster ? cut > N / 2 : cut < N / 2).Should().BeTrue();
+
+            float[] shared = (float[])start.Clone();
+            SpinWait.SpinUntil(SecondCore.TryReserve);
+            Run(false, false, a, lda, b, ldb, shared);
+            shared.Should().Equal(oneCore);
+        }
+        finally
+        {
+            WorkSplit.ForgetSpeeds();
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void LargeProduct_InTwoPartsCutByTheThreadsSpeeds_GivesTheSameBitsAsOneCore(bool callerFaster)
+    {
+        // op(A) of 2048 × 1024 floats (8 MB): two parts, each packing its own panels, cut along the rows here (n is small).
+        const int m = 2048, k = 1024, n = 40;
+        float[] a = GemmTests.Fill<float>(m * k, 27), b = GemmTests.Fill<float>(k * n, 28);
+        float[] oneCore = new float[m * n], shared = new float[m * n];
+        int mr = GemmKernels.RowsPerTile<float>(GemmKernels.Best), nr = GemmKernels.ColumnsPerTile(GemmKernels.Best);
+        WorkSplit.Product(m, n, k, mr, nr, sizeof(float), out _, out _).Should().Be(WorkSplit.TwoCores ? ProductSplit.Halves : ProductSplit.OneCore);
+        try
+        {
+            WorkSplit.ForgetSpeeds();
+            WorkSplit.RecordSpeed(helper: false, callerFaster ? 1000 : 1, 1);
+            WorkSplit.RecordSpeed(helper: true, callerFaster ? 1 : 1000, 1);
+            fixed (float* pa = a, pb = b, po = oneCore, ps = shared)
+            {
+                GemmDriver.Run(GemmKernels.Best, false, false, m, n, k, pa, m, pb, k, po, m, accumulate: false);
+                ParallelGemm<float>.Run(GemmKernels.Best, false, false, m, n, k, pa, m, pb, k, ps, m, accumulate: false);
+            }
+
+            shared.Should().Equal(oneCore);
+        }
+        finally
+        {
+            WorkSplit.ForgetSpeeds();
+        }
+    }
+
+    [Fact]
+    public void SharedCut_IsHalfUntilMeasured_InWholeUnits_AndLeavesEachThreadAUnit()
+    {
+        try
+        {
+            WorkSplit.ForgetSpeeds();
+            WorkSplit.CallerShare.Should().Be(0.5);
+            WorkSplit.SharedCut(1024, 12).Should().Be(516);
+            WorkSplit.SharedCut(24, 12).Should().Be(12);
+            WorkSplit.RecordSpeed(helper: false, 3, 1);
+            WorkSplit.RecordSpeed(helper: true, 1, 1);
+            WorkSplit.CallerShare.Should().Be(1 - WorkSplit.MinimumShare);
+            WorkSplit.SharedCut(1024, 12).Should().Be(60 * 12); // 86 tiles × 0.7, rounded
+            WorkSplit.SharedCut(24, 12).Should().Be(12);
+            WorkSplit.RecordSpeed(helper: true, 0, 1); // nothing done: not a measurement
+            WorkSplit.CallerShare.Should().Be(1 - WorkSplit.MinimumShare);
+        }
+        finally
+        {
+            WorkSplit.ForgetSpeeds();
+        }
+    }
+
     [Fact]
     public void Run_WhenTheHelperNeverStarts_DoesTheWholeProductAlone()
     {
