@@ -1,0 +1,179 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace NeuralNet.Kernels;
+
+/// <summary>
+/// The training step's updates: the element-wise update with the step's undo copy of the old values and the finiteness
+/// check of the new ones riding in the same pass (a large copy streamed past the caches).
+/// </summary>
+internal static partial class Elementwise
+{
+    /// <summary>
+    /// <see cref="Update{T, TOperator}"/> as the training step runs it: each old value is first copied to
+    /// <paramref name="backup"/> (as long as <paramref name="values"/>; empty for no copy) and the new values are checked
+    /// finite in the same pass, so the step's undo copy and its finiteness check cost no passes of their own. A large copy
+    /// is written with streaming stores (<see cref="StreamsCopy{T}(int)"/>).
+    /// </summary>
+    /// <returns>Whether every updated value is finite.</returns>
+    public static unsafe bool UpdateChecked<T, TOperator>(Span<T> values, Span<T> state, ReadOnlySpan<T> gradients, TOperator op, Span<T> backup)
+        where T : struct, IFloatingPointIeee754<T>
+        where TOperator : struct, IUpdateOperator<T>
+    {
+        bool copy = !backup.IsEmpty;
+        int i = 0;
+        bool finite = true;
+        fixed (byte* copyStart = MemoryMarshal.AsBytes(backup)) // pinned for the streaming stores' addresses
+        {
+            if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+            {
+                bool streaming = copy && StreamsCopy<T>(values.Length);
+                for (int head = streaming ? ElementsToAlignment<T>(copyStart, values.Length) : 0; i < head; i++)
+                {
+                    backup[i] = values[i];
+                    op.Invoke(ref values[i], ref state[i], gradients[i]);
+                    finite &= T.IsFinite(values[i]);
+                }
+
+                ref T rp = ref MemoryMarshal.GetReference(values), rs = ref MemoryMarshal.GetReference(state);
+                ref T rg = ref MemoryMarshal.GetReference(gradients), rb = ref MemoryMarshal.GetReference(backup);
+                Vector<T> check = Vector<T>.Zero; // p − p: 0 for finite p, NaN for ±∞ and NaN
+                for (; i <= values.Length - Vector<T>.Count; i += Vector<T>.Count)
+                {
+                    Vector<T> p = Vector.LoadUnsafe(ref rp, (nuint)i), s = Vector.LoadUnsafe(ref rs, (nuint)i);
+                    if (streaming)
+                    {
+                        Stream(p, copyStart + ((nuint)i * (nuint)Unsafe.SizeOf<T>()));
+                    }
+                    else if (copy)
+                    {
+                        p.StoreUnsafe(ref rb, (nuint)i);
+                    }
+
+                    op.Invoke(ref p, ref s, Vector.LoadUnsafe(ref rg, (nuint)i));
+                    s.StoreUnsafe(ref rs, (nuint)i);
+                    p.StoreUnsafe(ref rp, (nuint)i);
+                    check += p - p;
+                }
+
+                if (streaming)
+                {
+                    Sse.StoreFence(); // the streamed copy is in memory before the step goes on (another core may restore from it)
+                }
+
+                finite &= Vector.EqualsAll(check, Vector<T>.Zero);
+            }
+        }
+
+        for (; i < values.Length; i++)
+        {
+            if (copy)
+            {
+                backup[i] = values[i];
+            }
+
+            op.Invoke(ref values[i], ref state[i], gradients[i]);
+            finite &= T.IsFinite(values[i]);
+        }
+
+        return finite;
+    }
+
+    /// <summary>
+    /// <c>values[i] = op(values[i], gradients[i])</c> (an update without state) as the training step runs it: old values
+    /// copied to <paramref name="backup"/> (empty for no copy; streamed when large, <see cref="StreamsCopy{T}(int)"/>) and
+    /// new ones checked finite in the same pass. Spans shorter than <paramref name="vectorsFrom"/> take the scalar form
+    /// throughout.
+    /// </summary>
+    /// <returns>Whether every updated value is finite.</returns>
+    public static unsafe bool StepChecked<T, TOperator>(Span<T> values, ReadOnlySpan<T> gradients, TOperator op, Span<T> backup, int vectorsFrom = 0)
+        where T : struct, IFloatingPointIeee754<T>
+        where TOperator : struct, IBinaryOperator<T>
+    {
+        bool copy = !backup.IsEmpty;
+        int i = 0;
+        bool finite = true;
+        fixed (byte* copyStart = MemoryMarshal.AsBytes(backup)) // pinned for the streaming stores' addresses
+        {
+            if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported && values.Length >= vectorsFrom)
+            {
+                bool streaming = copy && StreamsCopy<T>(values.Length);
+                for (int head = streaming ? ElementsToAlignment<T>(copyStart, values.Length) : 0; i < head; i++)
+                {
+                    T old = values[i];
+                    backup[i] = old;
+                    values[i] = op.Invoke(old, gradients[i]);
+                    finite &= T.IsFinite(values[i]);
+                }
+
+                ref T rp = ref MemoryMarshal.GetReference(values), rg = ref MemoryMarshal.GetReference(gradients);
+                ref T rb = ref MemoryMarshal.GetReference(backup);
+                Vector<T> check = Vector<T>.Zero;
+                for (; i <= values.Length - Vector<T>.Count; i += Vector<T>.Count)
+                {
+                    Vector<T> p = Vector.LoadUnsafe(ref rp, (nuint)i);
+                    if (streaming)
+                    {
+                        Stream(p, copyStart + ((nuint)i * (nuint)Unsafe.SizeOf<T>()));
+                    }
+                    else if (copy)
+                    {
+                        p.StoreUnsafe(ref rb, (nuint)i);
+                    }
+
+                    p = op.Invoke(p, Vector.LoadUnsafe(ref rg, (nuint)i));
+                    p.StoreUnsafe(ref rp, (nuint)i);
+                    check += p - p;
+                }
+
+                if (streaming)
+                {
+                    Sse.StoreFence(); // the streamed copy is in memory before the step goes on (another core may restore from it)
+                }
+
+                finite &= Vector.EqualsAll(check, Vector<T>.Zero);
+            }
+        }
+
+        for (; i < values.Length; i++)
+        {
+            T p = values[i];
+            if (copy)
+            {
+                backup[i] = p;
+            }
+
+            p = op.Invoke(p, gradients[i]);
+            values[i] = p;
+            finite &= T.IsFinite(p);
+        }
+
+        return finite;
+    }
+
+    /// <summary>
+    /// Whether an undo copy of <paramref name="length"/> values is written with streaming (non-temporal) stores: when it
+    /// fills at least half the L2 cache a core reports (<see cref="MachineProfile.L2Bytes"/>) and the processor has
+    /// 32-byte streaming stores matching <c>Vector&lt;T&gt;</c>. Such a copy is read back only when a step diverges, so
+    /// it goes straight to memory: its lines are not first read (no read-for-ownership) and the parameter and gradient
+    /// stay in the caches. The values copied are the same either way.
+    /// </summary>
+    internal static bool StreamsCopy<T>(int length)
+        where T : struct
+        => Avx.IsSupported && Vector<byte>.Count == Vector256<byte>.Count
+            && (long)length * Unsafe.SizeOf<T>() >= MachineProfile.L2Bytes / 2;
+
+    /// <summary>Elements before <paramref name="start"/> + i is 32-byte aligned (at most <paramref name="length"/>).</summary>
+    private static unsafe int ElementsToAlignment<T>(byte* start, int length)
+        where T : struct
+        => Math.Min(length, (int)((32 - ((nuint)start & 31)) & 31) / Unsafe.SizeOf<T>());
+
+    /// <summary>One vector to a 32-byte aligned address, past the caches (the bits as they are, whatever T).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Stream<T>(Vector<T> value, byte* destination)
+        where T : struct
+        => Avx.StoreAlignedNonTemporal((float*)destination, value.AsVector256().AsSingle());
+}
