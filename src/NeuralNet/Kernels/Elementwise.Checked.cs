@@ -44,14 +44,7 @@ internal static partial class Elementwise
                 for (; i <= values.Length - Vector<T>.Count; i += Vector<T>.Count)
                 {
                     Vector<T> p = Vector.LoadUnsafe(ref rp, (nuint)i), s = Vector.LoadUnsafe(ref rs, (nuint)i);
-                    if (streaming)
-                    {
-                        Stream(p, copyStart + ((nuint)i * (nuint)Unsafe.SizeOf<T>()));
-                    }
-                    else if (copy)
-                    {
-                        p.StoreUnsafe(ref rb, (nuint)i);
-                    }
+                    CopyOld(p, copy, streaming, copyStart, ref rb, i);
 
                     op.Invoke(ref p, ref s, Vector.LoadUnsafe(ref rg, (nuint)i));
                     s.StoreUnsafe(ref rs, (nuint)i);
@@ -59,12 +52,7 @@ internal static partial class Elementwise
                     check += p - p;
                 }
 
-                if (streaming)
-                {
-                    Sse.StoreFence(); // the streamed copy is in memory before the step goes on (another core may restore from it)
-                }
-
-                finite &= Vector.EqualsAll(check, Vector<T>.Zero);
+                finite &= EndOfVectors(check, streaming);
             }
         }
 
@@ -115,26 +103,14 @@ internal static partial class Elementwise
                 for (; i <= values.Length - Vector<T>.Count; i += Vector<T>.Count)
                 {
                     Vector<T> p = Vector.LoadUnsafe(ref rp, (nuint)i);
-                    if (streaming)
-                    {
-                        Stream(p, copyStart + ((nuint)i * (nuint)Unsafe.SizeOf<T>()));
-                    }
-                    else if (copy)
-                    {
-                        p.StoreUnsafe(ref rb, (nuint)i);
-                    }
+                    CopyOld(p, copy, streaming, copyStart, ref rb, i);
 
                     p = op.Invoke(p, Vector.LoadUnsafe(ref rg, (nuint)i));
                     p.StoreUnsafe(ref rp, (nuint)i);
                     check += p - p;
                 }
 
-                if (streaming)
-                {
-                    Sse.StoreFence(); // the streamed copy is in memory before the step goes on (another core may restore from it)
-                }
-
-                finite &= Vector.EqualsAll(check, Vector<T>.Zero);
+                finite &= EndOfVectors(check, streaming);
             }
         }
 
@@ -170,6 +146,37 @@ internal static partial class Elementwise
     private static unsafe int ElementsToAlignment<T>(byte* start, int length)
         where T : struct
         => Math.Min(length, (int)((32 - ((nuint)start & 31)) & 31) / Unsafe.SizeOf<T>());
+
+    /// <summary>The undo copy of one vector of old values at element <paramref name="i"/>: streamed, stored, or none.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void CopyOld<T>(Vector<T> old, bool copy, bool streaming, byte* copyStart, ref T backup, int i)
+        where T : struct
+    {
+        if (streaming)
+        {
+            Stream(old, copyStart + ((nuint)i * (nuint)Unsafe.SizeOf<T>()));
+        }
+        else if (copy)
+        {
+            old.StoreUnsafe(ref backup, (nuint)i);
+        }
+    }
+
+    /// <summary>
+    /// After the vectors: fences a streamed copy (in memory before the step goes on: another core may restore from it)
+    /// and returns whether the vectors' check sum (p − p summed) says every value was finite.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool EndOfVectors<T>(Vector<T> check, bool streaming)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        if (streaming)
+        {
+            Sse.StoreFence();
+        }
+
+        return Vector.EqualsAll(check, Vector<T>.Zero);
+    }
 
     /// <summary>One vector to a 32-byte aligned address, past the caches (the bits as they are, whatever T).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
