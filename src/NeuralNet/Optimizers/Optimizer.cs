@@ -220,13 +220,9 @@ public abstract class Optimizer<T>
         return at >= 0 && values[at] < T.Zero ? $"{what} holds {values[at]} at index {at}, but it is an average of squares and never negative" : null;
     }
 
+    /// <summary>The state of each parameter of a list other than the last one stepped (its only caller checks that), remembered for the next step.</summary>
     private OptimizerState<T>[] StatesFor(IReadOnlyList<Parameter<T>> parameters)
     {
-        if (ReferenceEquals(parameters, _lastParameters))
-        {
-            return _lastStates;
-        }
-
         var states = new OptimizerState<T>[parameters.Count];
         var array = new Parameter<T>[parameters.Count];
         for (int i = 0; i < parameters.Count; i++)
