@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Numerics;
 using NeuralNet.Kernels;
 
@@ -45,6 +46,8 @@ internal static class GemmWorkload
         int repeats = (int)Math.Max(1, 2e9 / flops);
         Gemm.Multiply<T>(false, false, m, n, k, a, m, b, k, c, m, accumulate: false); // warm-up
         double best = double.MaxValue;
+        var samples = new List<string>();
+        long handOffs = SecondCore.HandOffs, takenBack = SecondCore.TakenBack, waits = SecondCore.WaitTicks, steal = StealTicks();
         for (int sample = 0; sample < Samples; sample++)
         {
             long start = Stopwatch.GetTimestamp();
@@ -53,11 +56,27 @@ internal static class GemmWorkload
                 Gemm.Multiply<T>(false, false, m, n, k, a, m, b, k, c, m, accumulate: false);
             }
 
-            best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalSeconds / repeats);
+            double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds / repeats;
+            best = Math.Min(best, seconds);
+            samples.Add(string.Create(CultureInfo.InvariantCulture, $"{flops / seconds / 1e9:0}@{WorkSplit.CallerShare:0.00}"));
         }
 
         WorkloadOutput.Metric($"gemm_{type}_{label}", "gflops", flops / best / 1e9);
-        WorkloadOutput.Note($"gemm_{type}_{label}: the calling thread's share of the last two-core cut {WorkSplit.CallerShare:0.00}");
+        WorkloadOutput.Note($"gemm_{type}_{label}: samples (GFLOP/s @ caller's share after it) {string.Join(' ', samples)}; hand-offs {SecondCore.HandOffs - handOffs}, taken back {SecondCore.TakenBack - takenBack}, caller waited {Stopwatch.GetElapsedTime(0, SecondCore.WaitTicks - waits).TotalMilliseconds:0.0} ms, host steal {StealTicks() - steal} ticks");
+    }
+
+    /// <summary>The machine's steal time so far (<c>/proc/stat</c>, clock ticks; time the host gave the virtual CPUs to others), -1 when unknown.</summary>
+    private static long StealTicks()
+    {
+        try
+        {
+            string[] fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            return fields.Length > 8 ? long.Parse(fields[8], CultureInfo.InvariantCulture) : -1;
+        }
+        catch (IOException)
+        {
+            return -1;
+        }
     }
 
     private static T[] Normal<T>(int length, RandomSource random)

@@ -236,6 +236,10 @@ internal static unsafe class Gemm
             {
                 DirectGemm.Run(transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate);
             }
+            else if (kernel == GemmKernel.Auto && DirectGemm.TakesOnTwoCores(transposeA, m, n, k))
+            {
+                ParallelGemm<T>.RunDirect(transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate);
+            }
             else
             {
                 ParallelGemm<T>.Run(GemmKernels.Resolve(kernel), transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate);

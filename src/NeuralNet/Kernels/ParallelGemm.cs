@@ -8,7 +8,8 @@ namespace NeuralNet.Kernels;
 /// in shared packed blocks (<see cref="SharedBlockGemm{T}"/>) or in strips of C that both threads claim until none is
 /// left, the caller from the first strip up, the helper from the last strip down, each strip packing its own panels.
 /// Claiming from opposite ends gives each core the same part of C every time (with two strips: the caller the first
-/// half), so that data a core wrote stays in its cache for the next step.
+/// half), so that data a core wrote stays in its cache for the next step. Products of few rows go as two halves of
+/// columns multiplied without packing (<see cref="RunDirect"/>).
 /// </summary>
 /// <typeparam name="T">float or double.</typeparam>
 internal sealed unsafe class ParallelGemm<T> : WorkItem
@@ -18,7 +19,7 @@ internal sealed unsafe class ParallelGemm<T> : WorkItem
     private static readonly ParallelGemm<T> Job = new();
 
     private GemmKernel _kernel;
-    private bool _transposeA, _transposeB, _accumulate, _byColumns;
+    private bool _transposeA, _transposeB, _accumulate, _byColumns, _direct;
     private readonly int[] _claimed = new int[WorkSplit.MaximumStrips];
     private int _m, _n, _k, _lda, _ldb, _ldc, _strip, _strips, _cut;
     private T* _a, _b, _c;
@@ -44,6 +45,33 @@ internal sealed unsafe class ParallelGemm<T> : WorkItem
         }
 
         int length = byColumns ? n : m, unit = byColumns ? nr : mr;
+        Share(kernel, transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, byColumns, direct: false, strips,
+            ((length + strips - 1) / strips + unit - 1) / unit * unit,
+            split == ProductSplit.Halves ? WorkSplit.SharedCut(length, unit) : 0); // cut 0: strips of equal size
+    }
+
+    /// <summary>
+    /// Runs a product of <see cref="DirectGemm"/>'s kind on two cores: C cut into two halves of columns, each thread
+    /// multiplying its half without packing; else on this thread.
+    /// </summary>
+    public static void RunDirect(
+        bool transposeA, bool transposeB, int m, int n, int k,
+        T* a, int lda, T* b, int ldb, T* c, int ldc, bool accumulate)
+    {
+        if (!SecondCore.TryReserve())
+        {
+            DirectGemm.Run(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+            return;
+        }
+
+        int half = (n + 1) / 2;
+        Share(GemmKernel.Vector512, transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, byColumns: true, direct: true, strips: 2, half, cut: 0);
+    }
+
+    private static void Share(
+        GemmKernel kernel, bool transposeA, bool transposeB, int m, int n, int k,
+        T* a, int lda, T* b, int ldb, T* c, int ldc, bool accumulate, bool byColumns, bool direct, int strips, int strip, int cut)
+    {
         ParallelGemm<T> job = Job;
         job._kernel = kernel;
         (job._transposeA, job._transposeB, job._accumulate, job._byColumns) = (transposeA, transposeB, accumulate, byColumns);
@@ -51,9 +79,10 @@ internal sealed unsafe class ParallelGemm<T> : WorkItem
         job._a = a;
         job._b = b;
         job._c = c;
-        job._strip = ((length + strips - 1) / strips + unit - 1) / unit * unit;
+        job._direct = direct;
+        job._strip = strip;
         job._strips = strips;
-        job._cut = split == ProductSplit.Halves ? WorkSplit.SharedCut(length, unit) : 0; // 0: strips of equal size
+        job._cut = cut;
         Array.Clear(job._claimed);
         SecondCore.Start(job);
         try
@@ -91,7 +120,14 @@ internal sealed unsafe class ParallelGemm<T> : WorkItem
                 if (columns > 0)
                 {
                     T* b = _transposeB ? _b + start : _b + ((nint)start * _ldb);
-                    GemmDriver.Run(_kernel, _transposeA, _transposeB, _m, columns, _k, _a, _lda, b, _ldb, _c + ((nint)start * _ldc), _ldc, _accumulate);
+                    if (_direct)
+                    {
+                        DirectGemm.Run(_transposeA, _transposeB, _m, columns, _k, _a, _lda, b, _ldb, _c + ((nint)start * _ldc), _ldc, _accumulate);
+                    }
+                    else
+                    {
+                        GemmDriver.Run(_kernel, _transposeA, _transposeB, _m, columns, _k, _a, _lda, b, _ldb, _c + ((nint)start * _ldc), _ldc, _accumulate);
+                    }
                 }
             }
             else

@@ -41,6 +41,8 @@ internal enum ProductSplit
 /// share the packing of op(A) instead (<see cref="ProductSplit.SharedBlocks"/> from <see cref="SharedBlocksWork"/> multiply-adds), unless op(A) is so large
 /// (<see cref="LargeOperandBytes"/>) that it comes from memory either way, where two parts, each packing its own
 /// panels, do best (<see cref="ProductSplit.Halves"/>).</item>
+/// <item>A product of few rows (<see cref="DirectRowsLimit"/>) is cut into two halves of columns multiplied without
+/// packing (<see cref="DirectOnTwoCores"/>).</item>
 /// <item>Where a cut is fixed before the work starts (shared blocks, the two parts of a large product), it follows how
 /// fast each thread did its own part of the recent shared products (<see cref="CallerShare"/>): on a virtual machine one
 /// core is often slower than the other for seconds at a time, and fixed halves made the faster one wait. (A weight
@@ -66,6 +68,9 @@ internal static class WorkSplit
 
     /// <summary>From this many multiply-adds on, a product cut by columns shares packed blocks of op(A).</summary>
     public const long SharedBlocksWork = 1L << 26;
+
+    /// <summary>Up to this many rows of C, a product shared by the cores is multiplied without packing (<see cref="DirectOnTwoCores"/>).</summary>
+    public const int DirectRowsLimit = 64;
 
     /// <summary>From this size of op(A) (bytes) on, a product is cut in two parts (<see cref="ProductSplit.Halves"/>): op(A) no longer stays in the shared cache between strips.</summary>
     public const long LargeOperandBytes = 8L << 20;
@@ -171,6 +176,18 @@ internal static class WorkSplit
     /// </summary>
     public static int GatherSplit(int rows, int features)
         => (long)rows * features >= MinimumUpdateLength && features >= 2 && TwoCores ? features / 2 : 0;
+
+    /// <summary>
+    /// Whether a product C (m × n, depth k) of at most <see cref="DirectRowsLimit"/> rows, too small for shared blocks, is
+    /// shared without packing (<see cref="DirectGemm.TakesOnTwoCores"/>): C cut into two halves of columns, each thread
+    /// reading the operands where they lie. With so few rows every packed panel of op(B) serves one or two tiles, so
+    /// packing costs about what it saves, and a cut in whole 12-column tiles leaves the halves unequal (72 and 56 of 128).
+    /// </summary>
+    public static bool DirectOnTwoCores(int m, int n, int k)
+    {
+        long work = (long)m * n * k;
+        return TwoCores && m <= DirectRowsLimit && n >= 2 && work >= MinimumProductWork && work < SharedBlocksWork;
+    }
 
     /// <summary>
     /// How a product C (m × n, depth k) is shared, for micro-tiles of <paramref name="mr"/> × <paramref name="nr"/> and

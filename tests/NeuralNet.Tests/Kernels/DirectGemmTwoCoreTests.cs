@@ -1,0 +1,93 @@
+using System.Numerics;
+using NeuralNet.Kernels;
+using Xunit;
+
+namespace NeuralNet.Tests.Kernels;
+
+/// <summary>
+/// Products of few rows shared by the cores without packing (<see cref="ParallelGemm{T}.RunDirect"/>): the same bits
+/// as the packed Vector512 path on one core, whether the helper takes its half or is late and the caller does both.
+/// They hold the second core (<see cref="SecondCore.Paused"/>), so they run alone.
+/// </summary>
+[Collection(nameof(SecondCoreHeld))]
+public class DirectGemmTwoCoreTests
+{
+    // W2's first layer forward (64 × 128 × 784, four depth blocks of 196); odd rows, columns and depth (masked rows,
+    // halves of 29 and 28 columns, two blocks of 300); one vector of rows with a depth of one block.
+    private static readonly (int M, int N, int K)[] Shapes = [(64, 128, 784), (37, 57, 600), (16, 300, 256)];
+
+    [Fact]
+    public void TakesOnTwoCores_FewRowsWithWorkForTwoCoresBelowSharedBlocks()
+    {
+        if (!DirectGemm.Supported || !WorkSplit.TwoCores)
+        {
+            Assert.False(DirectGemm.TakesOnTwoCores(false, 64, 128, 784));
+            return;
+        }
+
+        Assert.True(DirectGemm.TakesOnTwoCores(false, 64, 128, 784));
+        Assert.True(DirectGemm.TakesOnTwoCores(true, 64, 128, 784));
+        Assert.False(DirectGemm.TakesOnTwoCores(false, 65, 128, 784)); // more rows: packed, in strips
+        Assert.False(DirectGemm.TakesOnTwoCores(false, 64, 10, 128)); // one core's work (DirectGemm.Takes)
+        Assert.False(DirectGemm.TakesOnTwoCores(false, 64, 1024, 1024)); // 2^26 multiply-adds: shared packed blocks
+        Assert.False(DirectGemm.TakesOnTwoCores(true, 64, 16, 2048)); // op(A) too large to transpose into the scratch panel
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Multiply_GivesThePackedVector512PathsBits_WithTheHelperOnTimeOrLate(bool helperLate)
+    {
+        if (!DirectGemm.Supported || !WorkSplit.TwoCores)
+        {
+            return; // Gemm never takes the path here (GemmTests cover what it takes instead)
+        }
+
+        SecondCore.Paused = helperLate; // a paused helper never picks its half up: the caller takes it back
+        try
+        {
+            foreach (bool transposeA in new[] { false, true })
+            {
+                foreach (bool transposeB in new[] { false, true })
+                {
+                    Check<float>(transposeA, transposeB, accumulate: transposeA);
+                    Check<double>(transposeA, transposeB, accumulate: !transposeA);
+                }
+            }
+        }
+        finally
+        {
+            SecondCore.Paused = false;
+        }
+    }
+
+    private static unsafe void Check<T>(bool transposeA, bool transposeB, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ulong seed = 60;
+        foreach ((int m, int n, int k) in Shapes)
+        {
+            Assert.True(DirectGemm.TakesOnTwoCores(transposeA, m, n, k));
+            (int aRows, int aColumns) = transposeA ? (k, m) : (m, k);
+            (int bRows, int bColumns) = transposeB ? (n, k) : (k, n);
+            int lda = aRows + 1, ldb = bRows + 2, ldc = m + 3; // rows of C's storage past m must keep their values
+            T[] a = GemmTests.Fill<T>((lda * aColumns) - (lda - aRows), seed++);
+            T[] b = GemmTests.Fill<T>((ldb * bColumns) - (ldb - bRows), seed++);
+            T[] shared = GemmTests.Fill<T>((ldc * n) + 5, seed++);
+            T[] packed = (T[])shared.Clone();
+            Gemm.Multiply<T>(transposeA, transposeB, m, n, k, a, lda, b, ldb, shared, ldc, accumulate);
+            fixed (T* pa = a, pb = b, pp = packed)
+            {
+                GemmDriver.Run(GemmKernel.Vector512, transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pp, ldc, accumulate);
+            }
+
+            for (int i = 0; i < shared.Length; i++)
+            {
+                if (shared[i] != packed[i])
+                {
+                    Assert.Fail($"{typeof(T).Name} tA={transposeA} tB={transposeB} acc={accumulate} {m}×{n}×{k}: value {i} (C[{i % ldc},{i / ldc}]) is {shared[i]}, the packed path gives {packed[i]}");
+                }
+            }
+        }
+    }
+}
