@@ -15,7 +15,7 @@ internal static class Program
     public static int Main(string[] args)
     {
         string? workload = args.FirstOrDefault()?.ToUpperInvariant();
-        if (workload is "W1" or "W2" or "W3" or "GEMM" or "W2-PROFILE")
+        if (workload is "W1" or "W2" or "W3" or "GEMM" or "W2-PROFILE" or "W3-PROFILE")
         {
             WorkloadOutput.Note($"machine: {NeuralNet.Kernels.MachineProfile.Describe()}");
         }
@@ -33,6 +33,9 @@ internal static class Program
                 return 0;
             case "W2-PROFILE":
                 FashionProfile.Run();
+                return 0;
+            case "W3-PROFILE":
+                WideProfile.Run();
                 return 0;
             case "GEMM":
                 GemmWorkload.Run(args.Skip(1).ToArray());

@@ -18,33 +18,9 @@ internal static class WideWorkload
 
     public static void Run()
     {
-        // The batches are consecutive rows, so each is cut out once here (a view in numpy terms).
-        int batches = Samples / BatchSize;
-        var inputs = new Matrix<float>[batches];
-        var targets = new Matrix<float>[batches];
-        for (int b = 0; b < batches; b++)
-        {
-            inputs[b] = Matrix<float>.Build.Dense(BatchSize, Features);
-            targets[b] = Matrix<float>.Build.Dense(BatchSize, 1);
-            float[] x = DenseStorage.Of(inputs[b]);
-            for (int r = 0; r < BatchSize; r++)
-            {
-                int i = (b * BatchSize) + r;
-                for (int j = 0; j < Features; j++)
-                {
-                    x[r + (j * BatchSize)] = (float)((2 * DeterministicNumbers.U(7, (uint)((i * Features) + j))) - 1);
-                }
-
-                targets[b][r, 0] = DeterministicNumbers.Rnd(8, (uint)i) % 10;
-            }
-        }
-
-        var layers = new[]
-        {
-            new DenseLayer<float>(Features, 1024, new ReLU<float>()),
-            new DenseLayer<float>(1024, 1024, new ReLU<float>()),
-            new DenseLayer<float>(1024, 10),
-        };
+        (Matrix<float>[] inputs, Matrix<float>[] targets) = Data();
+        int batches = inputs.Length;
+        DenseLayer<float>[] layers = Layers();
         var network = new Network<float>(1, layers);
         for (int l = 0; l < layers.Length; l++)
         {
@@ -73,4 +49,38 @@ internal static class WideWorkload
         WorkloadOutput.Metric("W3", "gflops", 6 * Weights * samplesPerSecond / 1e9);
         WorkloadOutput.Note($"W3 threads: up to 2 (GEMM on both cores)");
     }
+
+    /// <summary>W3's 32 batches of 256 consecutive rows (inputs, class indices), each cut out once (a view in numpy terms).</summary>
+    internal static (Matrix<float>[] Inputs, Matrix<float>[] Targets) Data()
+    {
+        int batches = Samples / BatchSize;
+        var inputs = new Matrix<float>[batches];
+        var targets = new Matrix<float>[batches];
+        for (int b = 0; b < batches; b++)
+        {
+            inputs[b] = Matrix<float>.Build.Dense(BatchSize, Features);
+            targets[b] = Matrix<float>.Build.Dense(BatchSize, 1);
+            float[] x = DenseStorage.Of(inputs[b]);
+            for (int r = 0; r < BatchSize; r++)
+            {
+                int i = (b * BatchSize) + r;
+                for (int j = 0; j < Features; j++)
+                {
+                    x[r + (j * BatchSize)] = (float)((2 * DeterministicNumbers.U(7, (uint)((i * Features) + j))) - 1);
+                }
+
+                targets[b][r, 0] = DeterministicNumbers.Rnd(8, (uint)i) % 10;
+            }
+        }
+
+        return (inputs, targets);
+    }
+
+    /// <summary>W3's layers, 1024 → 1024 ReLU → 1024 ReLU → 10 (not yet initialised).</summary>
+    internal static DenseLayer<float>[] Layers() =>
+    [
+        new DenseLayer<float>(Features, 1024, new ReLU<float>()),
+        new DenseLayer<float>(1024, 1024, new ReLU<float>()),
+        new DenseLayer<float>(1024, 10),
+    ];
 }
