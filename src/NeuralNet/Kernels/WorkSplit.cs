@@ -34,7 +34,8 @@ internal enum ProductSplit
 /// taking the first. For a weight matrix (column-major, <c>outputs × inputs</c>) the cut falls between input columns
 /// (<see cref="WeightColumnSplit"/>); the forward pass <c>Z = X·Wᵀ</c> is cut along its depth at the same column
 /// (<see cref="ForwardDepthSplit"/>, <see cref="SplitDepthGemm{T}"/>) and the weight gradient's column strips go to the
-/// same cores (first strip to the caller), so the weights never move between the cores' caches.</item>
+/// same cores (first strip to the caller), so the weights never move between the cores' caches. A layer too large for
+/// that (<see cref="LargeLayerWeights"/>) shares its forward product like any other.</item>
 /// <item>A product is cut along the longer side of C, in whole micro-tiles; strips rather than fixed halves let a
 /// core slowed by another process take less. Every strip packs all of op(A) again, so at most
 /// <see cref="MaximumStrips"/>, about <see cref="WorkPerStrip"/> multiply-adds each; large products cut by columns
@@ -74,6 +75,16 @@ internal static class WorkSplit
 
     /// <summary>From this size of op(A) (bytes) on, a product is cut in two parts (<see cref="ProductSplit.Halves"/>): op(A) no longer stays in the shared cache between strips.</summary>
     public const long LargeOperandBytes = 8L << 20;
+
+    /// <summary>
+    /// From this many weights on (2 MB of floats), a dense layer's forward product is not cut along its depth
+    /// (<see cref="ForwardDepthSplit"/>) but shared like any other product: each core's half of the weights no longer stays in
+    /// its L2 cache (1-2 MB on current cores) beside the packed blocks, so the depth cut keeps nothing in a cache, while its
+    /// fixed halves make the faster core wait for the slower (W3's 1024 × 1024 layers: the caller waited up to 1.6 ms of a
+    /// 4.5 ms forward pass on the Intel Xeon of the README) and its sum of the two halves costs a pass over the output.
+    /// A constant, not the running machine's cache size, so that a layer sums in the same order on every machine.
+    /// </summary>
+    public const long LargeLayerWeights = 1L << 19;
 
     /// <summary>The least share of a product's columns either thread takes when the cut follows their speeds.</summary>
     public const double MinimumShare = 0.3;
@@ -155,13 +166,19 @@ internal static class WorkSplit
 
     /// <summary>
     /// The depth at which a dense layer's forward product <c>Z = X·Wᵀ</c> (<paramref name="rows"/> × outputs, depth =
-    /// inputs) is cut, the same column as <see cref="WeightColumnSplit"/>; 0 for one ordinary product.
+    /// inputs) is cut, the same column as <see cref="WeightColumnSplit"/>; 0 for one ordinary product (a small product, or
+    /// a layer of <see cref="LargeLayerWeights"/> weights or more).
     /// </summary>
     public static int ForwardDepthSplit(int rows, int inputs, int outputs)
     {
         if (rows <= 1 || (long)rows * outputs * inputs < MinimumProductWork)
         {
             return 0; // one sample, or a small product: no split (decided before the split is computed: per-sample training)
+        }
+
+        if ((long)inputs * outputs >= LargeLayerWeights)
+        {
+            return 0; // each core's half of the weights would not stay in its cache anyway: an ordinary product, cut by the threads' speeds
         }
 
         return WeightColumnSplit(inputs, outputs);
