@@ -29,7 +29,7 @@ internal static class Program
                 FashionWorkload.Run();
                 return 0;
             case "W3":
-                WideWorkload.Run();
+                WideWorkload.Run(int.TryParse(args.ElementAtOrDefault(1), out int epochs) ? epochs : 2);
                 return 0;
             case "W2-PROFILE":
                 FashionProfile.Run();

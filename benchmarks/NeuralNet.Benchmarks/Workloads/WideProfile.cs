@@ -106,8 +106,12 @@ internal static class WideProfile
         float[] z = DenseStorage.Of(layers[1].LastWeightedSum), a = DenseStorage.Of(layers[1].LastOutput);
         float[] dz = layers[1].PreActivationGradient.ToArray(), scratch = new float[n * f];
         double flops = 2.0 * n * f * f;
-        Time("fwd product, depth split (as the layer)", flops, () => Gemm.MultiplySplitDepth<float>(false, true, n, f, f, WorkSplit.ForwardDepthSplit(n, f, f), x, n, w, f, z, n, accumulate: true));
-        Time("fwd product, plain X·Wᵀ", flops, () => Gemm.Multiply<float>(false, true, n, f, f, x, n, w, f, z, n, accumulate: true));
+        for (int round = 0; round < 3; round++) // alternating: the host moves single figures by ±30 %
+        {
+            Time("fwd product, depth cut at the weights' cut", flops, () => Gemm.MultiplySplitDepth<float>(false, true, n, f, f, WorkSplit.WeightColumnSplit(f, f), x, n, w, f, z, n, accumulate: true));
+            Time("fwd product, shared as any product", flops, () => Gemm.Multiply<float>(false, true, n, f, f, x, n, w, f, z, n, accumulate: true));
+        }
+
         Time("dW = dZᵀ·X", flops, () => Gemm.Multiply<float>(true, false, f, f, n, dz, n, x, n, dw, f, accumulate: false));
         Time("dX = dZ·W", flops, () => Gemm.Multiply<float>(false, false, n, f, f, dz, n, w, f, scratch, n, accumulate: false));
         Time("gemm 256x1024x1024 NN (compare.sh w3fwd)", flops, () => Gemm.Multiply<float>(false, false, n, f, f, x, n, w, f, scratch, n, accumulate: false));
@@ -124,8 +128,13 @@ internal static class WideProfile
                 z.AsSpan(j * n, n).Fill(bias[j]);
             }
         });
-        Time("ReLU forward", 0, () => layers[1].Activation.Forward(z, a, n, f));
-        Time("ReLU backward", 0, () => layers[1].Activation.Backward(z, a, x, scratch, n, f));
+        for (int round = 0; round < 3; round++)
+        {
+            Time("ReLU forward (as the layer)", 0, () => layers[1].Activation.Forward(z, a, n, f));
+            Time("max(z, 0) on one core (TensorPrimitives)", 0, () => System.Numerics.Tensors.TensorPrimitives.Max(z, 0f, a));
+            Time("ReLU backward (as the layer)", 0, () => layers[1].Activation.Backward(z, a, x, scratch, n, f));
+        }
+
         Time("db = column sums of dZ", 0, () =>
         {
             float[] db = layers[1].Parameters[1].GradientArray;
