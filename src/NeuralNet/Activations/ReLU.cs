@@ -28,14 +28,22 @@ public sealed class ReLU<T> : ElementwiseActivationFunction<T>
     /// <inheritdoc />
     private protected override bool ForwardBatch(ReadOnlySpan<T> z, Span<T> a)
     {
-        Elementwise.Map(z, a, default(Rectify));
+        if (!SharedMap<T, Rectify>.TryRun(z, a, default)) // a large batch on both cores
+        {
+            Elementwise.Map(z, a, default(Rectify));
+        }
+
         return true;
     }
 
     /// <inheritdoc />
     private protected override bool BackwardBatch(ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> outputGradient, Span<T> inputGradient)
     {
-        Elementwise.Map(z, outputGradient, inputGradient, default(PassWherePositive));
+        if (!SharedMap2<T, PassWherePositive>.TryRun(z, outputGradient, inputGradient, default))
+        {
+            Elementwise.Map(z, outputGradient, inputGradient, default(PassWherePositive));
+        }
+
         return true;
     }
 

@@ -1,0 +1,129 @@
+using System.Numerics;
+using FluentAssertions;
+using NeuralNet.Activations;
+using NeuralNet.Kernels;
+using Xunit;
+
+namespace NeuralNet.Tests.Kernels;
+
+/// <summary>
+/// ReLU over a large batch cut between the cores (<see cref="SharedMap{T, TOperator}"/>): every value as the one-value
+/// rule gives it, whether the helper does its part, is late (the caller takes the part back) or is held by another caller.
+/// </summary>
+[Collection(nameof(SecondCoreHeld))]
+public class SharedMapTests
+{
+    // 37 × 1001 = 37,037 values: shared (≥ 2^15), and not a whole number of vectors, so the second part ends in the scalar tail.
+    private const int Rows = 37, Columns = 1001;
+
+    public enum Helper { OnTime, Late, Busy }
+
+    [Theory]
+    [InlineData(Helper.OnTime)]
+    [InlineData(Helper.Late)]
+    [InlineData(Helper.Busy)]
+    public void ReLU_LargeBatch_CutBetweenTheCores_GivesEveryValueAsTheOneValueRule(Helper helper)
+    {
+        Check<float>(helper);
+        Check<double>(helper);
+
+        static void Check<T>(Helper helper)
+            where T : struct, IFloatingPointIeee754<T>
+        {
+            int length = Rows * Columns;
+            T[] z = GemmTests.Fill<T>(length, 11), g = GemmTests.Fill<T>(length, 12);
+            z[0] = T.Zero;
+            z[1] = T.NegativeZero;
+            z[^1] = T.NaN; // the scalar tail: ReLU'(NaN) passes nothing, as z > 0 is false
+            z[length / 2] = T.Epsilon;
+            var relu = new ReLU<T>();
+            T[] a = Enumerable.Repeat(T.NaN, length).ToArray(), dz = Enumerable.Repeat(T.NaN, length).ToArray();
+            (long handOffs, long takenBack) = Run(helper, () =>
+            {
+                relu.Forward(z, a, Rows, Columns);
+                relu.Backward(z, a, g, dz, Rows, Columns);
+            });
+
+            for (int i = 0; i < length; i++)
+            {
+                a[i].Should().Be(relu.Value(z[i]), $"value {i} of {typeof(T).Name}");
+                dz[i].Should().Be(z[i] > T.Zero ? g[i] : T.Zero, $"gradient {i} of {typeof(T).Name}");
+            }
+
+            if (WorkSplit.TwoCores)
+            {
+                handOffs.Should().Be(helper == Helper.Busy ? 0 : 2, "the forward and the backward pass are each cut in two unless another caller holds the helper");
+                if (helper == Helper.Late)
+                {
+                    takenBack.Should().Be(2, "a paused helper never starts its parts, so the caller takes them back"); // on time, a busy machine may make it late too
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void ReLU_SmallBatch_StaysOnOneCore()
+    {
+        var relu = new ReLU<float>();
+        float[] z = GemmTests.Fill<float>(64 * 128, 13), a = new float[z.Length];
+        long handOffs = SecondCore.HandOffs;
+
+        relu.Forward(z, a, 64, 128);
+
+        (SecondCore.HandOffs - handOffs).Should().Be(0, "8,192 values are below WorkSplit.MinimumUpdateLength");
+        a.Should().Equal(z.Select(v => v > 0 ? v : 0));
+    }
+
+    /// <summary>Runs <paramref name="action"/> with the helper as <paramref name="helper"/> says; returns the hand-offs and take-backs it made.</summary>
+    private static (long HandOffs, long TakenBack) Run(Helper helper, Action action)
+    {
+        long handOffs, takenBack;
+        switch (helper)
+        {
+            case Helper.Late:
+                SecondCore.Paused = true;
+                try
+                {
+                    (handOffs, takenBack) = Counted(action);
+                }
+                finally
+                {
+                    SecondCore.Paused = false;
+                }
+
+                break;
+            case Helper.Busy:
+                SpinWait.SpinUntil(SecondCore.TryReserve);
+                try
+                {
+                    (handOffs, takenBack) = Counted(action);
+                }
+                finally
+                {
+                    SecondCore.Start(new NoWork());
+                    SecondCore.Wait(); // releases the reservation
+                }
+
+                break;
+            default:
+                (handOffs, takenBack) = Counted(action);
+                break;
+        }
+
+        return (handOffs, takenBack);
+
+        static (long, long) Counted(Action action)
+        {
+            long handOffs = SecondCore.HandOffs, takenBack = SecondCore.TakenBack;
+            action();
+            return (SecondCore.HandOffs - handOffs, SecondCore.TakenBack - takenBack);
+        }
+    }
+
+    private sealed class NoWork : WorkItem
+    {
+        public override void Execute()
+        {
+        }
+    }
+}
