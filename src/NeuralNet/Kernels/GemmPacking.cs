@@ -10,6 +10,9 @@ namespace NeuralNet.Kernels;
 /// </summary>
 internal static unsafe class GemmPacking
 {
+    /// <summary>Panels of op(A) written in one pass over the columns of a block (fewer than the L1 cache's ways).</summary>
+    internal const int PanelsPerPass = 8;
+
     /// <summary>
     /// Packs the block of op(A) with rows <c>[0, mc)</c> and columns <c>[0, kc)</c> (the pointer already
     /// offset to the block's first element) into panels of <paramref name="mr"/> rows: panel after panel,
@@ -23,18 +26,26 @@ internal static unsafe class GemmPacking
         {
             // op(A)[i, p] = a[i + p·lda]: each column of the block is read once, top to bottom, and its
             // pieces go to the panels. (Panel by panel instead, every step jumps to another column, and for a
-            // large A each such jump is a new page: packing took ~1.5× as long.)
-            for (int p = 0; p < kc; p++)
+            // large A each such jump is a new page: packing took ~1.5× as long.) The panels are written
+            // PanelsPerPass at a time: they lie kc · mr values apart (32 KB for a full block of 256 steps), so
+            // their lines fall into the same sets of the L1 cache, and more streams than a set has ways (16 double
+            // panels of a 256-row block) evict each other's lines at every step.
+            int group = PanelsPerPass * mr;
+            for (int g0 = 0; g0 < mc; g0 += group)
             {
-                T* column = a + ((nint)p * lda);
-                for (int i0 = 0; i0 < mc; i0 += mr)
+                int g1 = Math.Min(mc, g0 + group);
+                for (int p = 0; p < kc; p++)
                 {
-                    int rows = Math.Min(mr, mc - i0);
-                    T* destination = packed + (i0 * kc) + (p * mr);
-                    CopyShort((byte*)destination, (byte*)(column + i0), rows * sizeof(T));
-                    for (int r = rows; r < mr; r++)
+                    T* column = a + ((nint)p * lda);
+                    for (int i0 = g0; i0 < g1; i0 += mr)
                     {
-                        destination[r] = default;
+                        int rows = Math.Min(mr, mc - i0);
+                        T* destination = packed + (i0 * kc) + (p * mr);
+                        CopyShort((byte*)destination, (byte*)(column + i0), rows * sizeof(T));
+                        for (int r = rows; r < mr; r++)
+                        {
+                            destination[r] = default;
+                        }
                     }
                 }
             }
