@@ -159,7 +159,10 @@ public sealed class DenseLayer<T> : Layer<T>
         T[] db = _biases.GradientArray;
         if (rows == 1)
         {
-            dz.AsSpan(0, OutputSize).CopyTo(db);
+            for (int j = 0; j < db.Length; j++)
+            {
+                db[j] = dz[j]; // one sample's few values: a loop, not a span and a memmove call
+            }
         }
         else
         {
@@ -254,7 +257,10 @@ public sealed class DenseLayer<T> : Layer<T>
         T[] b = _biases.ValueArray;
         if (rows == 1)
         {
-            b.CopyTo(z);
+            for (int j = 0; j < b.Length; j++)
+            {
+                z[j] = b[j]; // one sample's few values: a loop, not a memmove call
+            }
         }
         else
         {
