@@ -5,83 +5,116 @@ using System.Runtime.InteropServices;
 namespace NeuralNet.Kernels;
 
 /// <summary>
-/// An element-wise map over a large batch (an activation or its gradient over <c>rows × units</c> values) in two parts,
-/// the second on <see cref="SecondCore"/>, cut where <see cref="WorkSplit.UpdateSplit"/> cuts an update: such a pass
-/// moves a value per few instructions, so one core's memory bandwidth bounds it and two go about twice as fast.
+/// An element-wise map over a large batch (an activation or its gradient over <c>rows × units</c> values) shared by the
+/// calling thread and <see cref="SecondCore"/>: such a pass moves a value per few instructions, so one core's memory
+/// bandwidth bounds it and two go about twice as fast.
 /// </summary>
 /// <remarks>
-/// The cut falls on a whole cache line (a multiple of every vector width), so each part runs the same vector loop over
-/// the same values and only the last part has the scalar tail the whole span would have had: the same bits as one
-/// <see cref="Elementwise"/> map. When the helper is busy (another caller's work, or this map runs inside a shared
-/// multiply) the caller maps everything itself.
+/// The values are cut into chunks of whole cache lines (<see cref="WorkSplit.MapChunk"/>) that both threads claim in
+/// turn, so a helper slowed or stopped by another process on its core (common on a virtual machine) takes fewer of them
+/// instead of making the caller wait for a fixed half. Every chunk starts on a multiple of every vector width, so each
+/// runs the same vector loop over the same values and only the last has the scalar tail the whole span would have
+/// had: the same bits as one <see cref="Elementwise"/> map, whoever maps which chunk. When the helper is busy (another
+/// caller's work) the caller maps everything itself.
 /// </remarks>
+internal abstract unsafe class SharedMap : WorkItem
+{
+    private int _length, _chunk, _next;
+
+    /// <summary>Maps the values <c>[start, start + count)</c>.</summary>
+    protected abstract void Map(int start, int count);
+
+    /// <summary>Reserves the helper and maps all <paramref name="length"/> values on both threads; false (nothing done) when it is busy.</summary>
+    protected bool TryShare(int length)
+    {
+        if (!SecondCore.TryReserve())
+        {
+            return false;
+        }
+
+        (_length, _chunk, _next) = (length, WorkSplit.MapChunk(length), 0);
+        SecondCore.Start(this);
+        try
+        {
+            Claim();
+        }
+        finally
+        {
+            SecondCore.Wait(); // releases the reservation: the job is not touched after it
+        }
+
+        return true;
+    }
+
+    /// <summary>Claims chunks (on the helper thread).</summary>
+    public override void Execute() => Claim();
+
+    /// <summary>Maps the next unclaimed chunk until none is left.</summary>
+    private void Claim()
+    {
+        for (int chunk; (chunk = Interlocked.Increment(ref _next) - 1) * (long)_chunk < _length;)
+        {
+            int start = chunk * _chunk;
+            Map(start, Math.Min(_chunk, _length - start));
+        }
+    }
+}
+
+/// <summary><c>destination[i] = op(x[i])</c> over a large span on both cores (<see cref="SharedMap"/>).</summary>
 /// <typeparam name="T">The element type.</typeparam>
 /// <typeparam name="TOperator">The unary operator.</typeparam>
-internal sealed unsafe class SharedMap<T, TOperator> : WorkItem
+internal sealed unsafe class SharedMap<T, TOperator> : SharedMap
     where T : struct, IFloatingPointIeee754<T>
     where TOperator : struct, IUnaryOperator<T>
 {
     // One job object per element type and operator: SecondCore is reserved before it is filled, so it is never shared.
     private static readonly SharedMap<T, TOperator> Job = new();
 
-    private void* _x;
-    private void* _destination;
-    private int _length;
+    private byte* _x;
+    private byte* _destination;
     private TOperator _op;
 
     /// <summary>
     /// <c>destination[i] = op(x[i])</c> on two cores and true, or false (having done nothing) when the span is too small
-    /// to share or the helper is busy. The spans are of equal length (destination may be x).
+    /// to share (<see cref="WorkSplit.SharesUpdate"/>) or the helper is busy. The spans are of equal length (destination may be x).
     /// </summary>
     public static bool TryRun(ReadOnlySpan<T> x, Span<T> destination, TOperator op)
     {
-        if (!WorkSplit.SharesUpdate(x.Length) || !SecondCore.TryReserve())
+        if (!WorkSplit.SharesUpdate(x.Length))
         {
             return false;
         }
 
-        int split = WorkSplit.UpdateSplit(x.Length);
-        fixed (byte* px = MemoryMarshal.AsBytes(x), pd = MemoryMarshal.AsBytes(destination)) // pinned until the helper is done
+        fixed (byte* px = MemoryMarshal.AsBytes(x), pd = MemoryMarshal.AsBytes(destination)) // pinned until both threads are done
         {
             SharedMap<T, TOperator> job = Job;
-            job._x = px + ((nint)split * Unsafe.SizeOf<T>());
-            job._destination = pd + ((nint)split * Unsafe.SizeOf<T>());
-            job._length = x.Length - split;
+            job._x = px;
+            job._destination = pd;
             job._op = op;
-            SecondCore.Start(job);
-            try
-            {
-                Elementwise.Map(x[..split], destination[..split], op);
-            }
-            finally
-            {
-                SecondCore.Wait(); // releases the reservation: the job is not touched after it
-            }
+            return job.TryShare(x.Length);
         }
-
-        return true;
     }
 
-    /// <summary>Maps the second part (on the helper thread).</summary>
-    public override void Execute() => Elementwise.Map(new ReadOnlySpan<T>(_x, _length), new Span<T>(_destination, _length), _op);
+    /// <inheritdoc />
+    protected override void Map(int start, int count)
+    {
+        nint offset = (nint)start * Unsafe.SizeOf<T>();
+        Elementwise.Map(new ReadOnlySpan<T>(_x + offset, count), new Span<T>(_destination + offset, count), _op);
+    }
 }
 
-/// <summary>
-/// <see cref="SharedMap{T, TOperator}"/> for a binary operator: <c>destination[i] = op(x[i], y[i])</c> (an activation's
-/// gradient from the weighted sums and the gradient of its output), the same cut and the same bits as one map.
-/// </summary>
+/// <summary><c>destination[i] = op(x[i], y[i])</c> over large spans on both cores (<see cref="SharedMap"/>): an activation's gradient.</summary>
 /// <typeparam name="T">The element type.</typeparam>
 /// <typeparam name="TOperator">The binary operator.</typeparam>
-internal sealed unsafe class SharedMap2<T, TOperator> : WorkItem
+internal sealed unsafe class SharedMap2<T, TOperator> : SharedMap
     where T : struct, IFloatingPointIeee754<T>
     where TOperator : struct, IBinaryOperator<T>
 {
     private static readonly SharedMap2<T, TOperator> Job = new();
 
-    private void* _x;
-    private void* _y;
-    private void* _destination;
-    private int _length;
+    private byte* _x;
+    private byte* _y;
+    private byte* _destination;
     private TOperator _op;
 
     /// <summary>
@@ -90,35 +123,26 @@ internal sealed unsafe class SharedMap2<T, TOperator> : WorkItem
     /// </summary>
     public static bool TryRun(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination, TOperator op)
     {
-        if (!WorkSplit.SharesUpdate(x.Length) || !SecondCore.TryReserve())
+        if (!WorkSplit.SharesUpdate(x.Length))
         {
             return false;
         }
 
-        int split = WorkSplit.UpdateSplit(x.Length);
         fixed (byte* px = MemoryMarshal.AsBytes(x), py = MemoryMarshal.AsBytes(y), pd = MemoryMarshal.AsBytes(destination))
         {
             SharedMap2<T, TOperator> job = Job;
-            job._x = px + ((nint)split * Unsafe.SizeOf<T>());
-            job._y = py + ((nint)split * Unsafe.SizeOf<T>());
-            job._destination = pd + ((nint)split * Unsafe.SizeOf<T>());
-            job._length = x.Length - split;
+            job._x = px;
+            job._y = py;
+            job._destination = pd;
             job._op = op;
-            SecondCore.Start(job);
-            try
-            {
-                Elementwise.Map(x[..split], y[..split], destination[..split], op);
-            }
-            finally
-            {
-                SecondCore.Wait();
-            }
+            return job.TryShare(x.Length);
         }
-
-        return true;
     }
 
-    /// <summary>Maps the second part (on the helper thread).</summary>
-    public override void Execute()
-        => Elementwise.Map(new ReadOnlySpan<T>(_x, _length), new ReadOnlySpan<T>(_y, _length), new Span<T>(_destination, _length), _op);
+    /// <inheritdoc />
+    protected override void Map(int start, int count)
+    {
+        nint offset = (nint)start * Unsafe.SizeOf<T>();
+        Elementwise.Map(new ReadOnlySpan<T>(_x + offset, count), new ReadOnlySpan<T>(_y + offset, count), new Span<T>(_destination + offset, count), _op);
+    }
 }

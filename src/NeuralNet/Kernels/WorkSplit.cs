@@ -150,6 +150,13 @@ internal static class WorkSplit
     /// <summary>Where an element-wise update of <paramref name="length"/> values is cut: the caller takes the values before it, the helper the rest (whole cache lines each).</summary>
     public static int UpdateSplit(int length) => length / 2 / 64 * 64;
 
+    /// <summary>
+    /// The chunk in which an element-wise map of <paramref name="length"/> values is shared (<see cref="SharedMap"/>): about
+    /// a sixteenth of it in whole cache lines (a multiple of every vector width), so a thread slowed by another process
+    /// takes fewer chunks and the other waits at most for one.
+    /// </summary>
+    public static int MapChunk(int length) => Math.Max(64, ((length / 16) + 63) / 64 * 64);
+
     /// <summary>Whether an element-wise update of <paramref name="length"/> values is shared between the cores.</summary>
     public static bool SharesUpdate(int length) => length >= MinimumUpdateLength && TwoCores;
 

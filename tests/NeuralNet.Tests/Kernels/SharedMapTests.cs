@@ -7,8 +7,8 @@ using Xunit;
 namespace NeuralNet.Tests.Kernels;
 
 /// <summary>
-/// ReLU over a large batch cut between the cores (<see cref="SharedMap{T, TOperator}"/>): every value as the one-value
-/// rule gives it, whether the helper does its part, is late (the caller takes the part back) or is held by another caller.
+/// ReLU over a large batch shared by the cores in chunks (<see cref="SharedMap{T, TOperator}"/>): every value as the
+/// one-value rule gives it, whether the helper takes its chunks, is late (the caller maps them all) or is held by another caller.
 /// </summary>
 [Collection(nameof(SecondCoreHeld))]
 public class SharedMapTests
@@ -52,13 +52,24 @@ public class SharedMapTests
 
             if (WorkSplit.TwoCores)
             {
-                handOffs.Should().Be(helper == Helper.Busy ? 0 : 2, "the forward and the backward pass are each cut in two unless another caller holds the helper");
+                handOffs.Should().Be(helper == Helper.Busy ? 0 : 2, "the forward and the backward pass are each shared unless another caller holds the helper");
                 if (helper == Helper.Late)
                 {
-                    takenBack.Should().Be(2, "a paused helper never starts its parts, so the caller takes them back"); // on time, a busy machine may make it late too
+                    takenBack.Should().Be(2, "a paused helper never starts, so the caller takes its work back (and finds every chunk done)"); // on time, a busy machine may make it late too
                 }
             }
         }
+    }
+
+    [Theory]
+    [InlineData(1 << 15)]
+    [InlineData(37 * 1001)]
+    [InlineData(256 * 1024)]
+    public void MapChunks_AreWholeCacheLines_AndCutASpanIntoAboutSixteen(int length)
+    {
+        int chunk = WorkSplit.MapChunk(length);
+        (chunk % 64).Should().Be(0, "every chunk then starts on a multiple of every vector width: the same vector loop as one map");
+        ((length + chunk - 1) / chunk).Should().BeInRange(15, 16);
     }
 
     [Fact]
