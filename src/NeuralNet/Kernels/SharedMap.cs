@@ -24,14 +24,16 @@ internal abstract unsafe class SharedMap : WorkItem
     /// <summary>Maps the values <c>[start, start + count)</c>.</summary>
     protected abstract void Map(int start, int count);
 
-    /// <summary>Reserves the helper and maps all <paramref name="length"/> values on both threads; false (nothing done) when it is busy.</summary>
-    protected bool TryShare(int length)
-    {
-        if (!SecondCore.TryReserve())
-        {
-            return false;
-        }
+    /// <summary>
+    /// Whether <paramref name="length"/> values are worth sharing and the helper could be reserved for them. The caller
+    /// fills the job only after this (the job object is one per element type and operator: another thread's caller may
+    /// be using it until the reservation is ours), then calls <see cref="Share"/>.
+    /// </summary>
+    protected static bool TryReserve(int length) => WorkSplit.SharesUpdate(length) && SecondCore.TryReserve();
 
+    /// <summary>Maps all <paramref name="length"/> values on both threads, the helper reserved by <see cref="TryReserve"/>.</summary>
+    protected void Share(int length)
+    {
         (_length, _chunk, _next) = (length, WorkSplit.MapChunk(length), 0);
         SecondCore.Start(this);
         try
@@ -42,8 +44,6 @@ internal abstract unsafe class SharedMap : WorkItem
         {
             SecondCore.Wait(); // releases the reservation: the job is not touched after it
         }
-
-        return true;
     }
 
     /// <summary>Claims chunks (on the helper thread).</summary>
@@ -67,7 +67,7 @@ internal sealed unsafe class SharedMap<T, TOperator> : SharedMap
     where T : struct, IFloatingPointIeee754<T>
     where TOperator : struct, IUnaryOperator<T>
 {
-    // One job object per element type and operator: SecondCore is reserved before it is filled, so it is never shared.
+    // One job object per element type and operator: SecondCore is reserved before it is filled (TryReserve), so two callers never share it.
     private static readonly SharedMap<T, TOperator> Job = new();
 
     private byte* _x;
@@ -80,7 +80,7 @@ internal sealed unsafe class SharedMap<T, TOperator> : SharedMap
     /// </summary>
     public static bool TryRun(ReadOnlySpan<T> x, Span<T> destination, TOperator op)
     {
-        if (!WorkSplit.SharesUpdate(x.Length))
+        if (!TryReserve(x.Length))
         {
             return false;
         }
@@ -91,8 +91,10 @@ internal sealed unsafe class SharedMap<T, TOperator> : SharedMap
             job._x = px;
             job._destination = pd;
             job._op = op;
-            return job.TryShare(x.Length);
+            job.Share(x.Length);
         }
+
+        return true;
     }
 
     /// <inheritdoc />
@@ -123,7 +125,7 @@ internal sealed unsafe class SharedMap2<T, TOperator> : SharedMap
     /// </summary>
     public static bool TryRun(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination, TOperator op)
     {
-        if (!WorkSplit.SharesUpdate(x.Length))
+        if (!TryReserve(x.Length))
         {
             return false;
         }
@@ -135,8 +137,10 @@ internal sealed unsafe class SharedMap2<T, TOperator> : SharedMap
             job._y = py;
             job._destination = pd;
             job._op = op;
-            return job.TryShare(x.Length);
+            job.Share(x.Length);
         }
+
+        return true;
     }
 
     /// <inheritdoc />

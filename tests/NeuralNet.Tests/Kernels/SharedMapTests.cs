@@ -85,6 +85,39 @@ public class SharedMapTests
         a.Should().Equal(z.Select(v => v > 0 ? v : 0));
     }
 
+    [Fact]
+    public void ReLU_LargeBatches_FromTwoThreadsAtOnce_EachGetsItsOwnValues()
+    {
+        // Two networks trained on two threads share the one helper and the one job object per operator: a caller that
+        // filled the job before reserving the helper overwrote the other caller's spans while its chunks were mapped.
+        const int Length = 1 << 16, Rounds = 400;
+        var relu = new ReLU<float>();
+        using var start = new Barrier(2);
+        long handOffs = SecondCore.HandOffs;
+        int[] wrong = new int[2];
+        Parallel.For(0, 2, new ParallelOptions { MaxDegreeOfParallelism = 2 }, caller =>
+        {
+            float[] z = GemmTests.Fill<float>(Length, 20UL + (ulong)caller), a = new float[Length];
+            float[] expected = z.Select(v => v > 0 ? v : 0).ToArray();
+            start.SignalAndWait();
+            for (int round = 0; round < Rounds; round++)
+            {
+                Array.Fill(a, float.NaN);
+                relu.Forward(z, a, 64, Length / 64);
+                if (!a.AsSpan().SequenceEqual(expected))
+                {
+                    wrong[caller]++;
+                }
+            }
+        });
+
+        wrong.Should().Equal([0, 0], "each caller's output comes from its own input, whoever held the helper");
+        if (WorkSplit.TwoCores)
+        {
+            (SecondCore.HandOffs - handOffs).Should().BePositive("some of the passes were shared, or this test tested nothing");
+        }
+    }
+
     /// <summary>Runs <paramref name="action"/> with the helper as <paramref name="helper"/> says; returns the hand-offs and take-backs it made.</summary>
     private static (long HandOffs, long TakenBack) Run(Helper helper, Action action)
     {
