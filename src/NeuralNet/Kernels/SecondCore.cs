@@ -18,9 +18,9 @@ internal abstract class WorkItem
 internal static class SecondCore
 {
     // 1 ms: W3's step (1024-wide layers, batches of 256) has one-core stretches of a few hundred µs between its shared
-    // products (layer 3, the loss); with 200 µs the helper fell asleep 4.5 times a step and waking it cost 0.19-0.29 ms a
-    // step, with 1 ms it sleeps 0.03-0.25 times a step and picks work up 0.01-0.05 ms a step after it is handed over
-    // (W3-profile, 2026-11-30). Spinning costs nothing the step needs: the core would otherwise idle.
+    // products (layer 3, the loss); with 200 µs the helper fell asleep several times a step and waking it cost more than
+    // the spin (the measurements, by W3-profile, are in the README's performance section). Spinning costs nothing the step
+    // needs: the core would otherwise idle.
     private static readonly long IdleSpinTicks = Stopwatch.Frequency / 1000;
     // The helper sleeps on an event whose Set takes no lock, so that the caller's side of a hand-off allocates nothing
     // whatever the helper is doing: ManualResetEventSlim.Set enters a Monitor when a thread waits on it, and a contended

@@ -80,8 +80,8 @@ internal static class WorkSplit
     /// From this many weights on (2 MB of floats), a dense layer's forward product is not cut along its depth
     /// (<see cref="ForwardDepthSplit"/>) but shared like any other product: each core's half of the weights no longer stays in
     /// its L2 cache (1-2 MB on current cores) beside the packed blocks, so the depth cut keeps nothing in a cache, while its
-    /// fixed halves make the faster core wait for the slower (W3's 1024 × 1024 layers: the caller waited up to 1.6 ms of a
-    /// 4.5 ms forward pass on the Intel Xeon of the README) and its sum of the two halves costs a pass over the output.
+    /// fixed halves make the faster core wait for the slower (W3's 1024 × 1024 layers; the measurement is in the README's
+    /// performance section) and its sum of the two halves costs a pass over the output.
     /// A constant, not the running machine's cache size, so that a layer sums in the same order on every machine.
     /// </summary>
     public const long LargeLayerWeights = 1L << 19;
