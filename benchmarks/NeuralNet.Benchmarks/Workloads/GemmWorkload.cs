@@ -58,11 +58,11 @@ internal static class GemmWorkload
 
             double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds / repeats;
             best = Math.Min(best, seconds);
-            samples.Add(string.Create(CultureInfo.InvariantCulture, $"{flops / seconds / 1e9:0}@{WorkSplit.CallerShare:0.00}"));
+            samples.Add(string.Create(CultureInfo.InvariantCulture, $"{flops / seconds / 1e9:0}"));
         }
 
         WorkloadOutput.Metric($"gemm_{type}_{label}", "gflops", flops / best / 1e9);
-        WorkloadOutput.Note($"gemm_{type}_{label}: samples (GFLOP/s @ caller's share after it) {string.Join(' ', samples)}; hand-offs {SecondCore.HandOffs - handOffs}, taken back {SecondCore.TakenBack - takenBack}, caller waited {Stopwatch.GetElapsedTime(0, SecondCore.WaitTicks - waits).TotalMilliseconds:0.0} ms, host steal {StealTicks() - steal} ticks");
+        WorkloadOutput.Note($"gemm_{type}_{label}: samples (GFLOP/s) {string.Join(' ', samples)}; hand-offs {SecondCore.HandOffs - handOffs}, taken back {SecondCore.TakenBack - takenBack}, caller waited {Stopwatch.GetElapsedTime(0, SecondCore.WaitTicks - waits).TotalMilliseconds:0.0} ms, host steal {StealTicks() - steal} ticks");
     }
 
     /// <summary>The machine's steal time so far (<c>/proc/stat</c>, clock ticks; time the host gave the virtual CPUs to others), -1 when unknown.</summary>

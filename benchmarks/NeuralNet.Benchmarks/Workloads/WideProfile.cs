@@ -90,7 +90,7 @@ internal static class WideProfile
             string phases = string.Join(" ", ticks.Select(t => $"{Ms(t),6:0.000}"));
             double gflops = 6.0 * WideWorkload.Weights * WideWorkload.Samples / seconds / 1e9;
             WorkloadOutput.Note($"{epoch + 1,5} {gflops,8:0.0} {seconds * 1e3 / batches,6:0.000} {phases} {Ms(SecondCore.WaitTicks - waitTicks),6:0.000} {(SecondCore.HandOffs - handOffs) / (double)batches,8:0.0} {(SecondCore.TakenBack - takenBack) / (double)batches,8:0.00}");
-            WorkloadOutput.Note($"      waits {string.Join(" ", waits.Select(t => $"{Ms(t),6:0.000}"))} (the caller's, per phase as above); the helper picked work up {Ms(SecondCore.PickUpTicks - pickUp):0.000} ms a step after it was handed over, worked {Ms(SecondCore.HelperTicks - helper):0.000} ms a step, fell asleep {(SecondCore.Sleeps - sleeps) / (double)batches:0.00} times a step; the caller's share of cuts that follow the speeds: {WorkSplit.CallerShare:0.000}");
+            WorkloadOutput.Note($"      waits {string.Join(" ", waits.Select(t => $"{Ms(t),6:0.000}"))} (the caller's, per phase as above); the helper picked work up {Ms(SecondCore.PickUpTicks - pickUp):0.000} ms a step after it was handed over, worked {Ms(SecondCore.HelperTicks - helper):0.000} ms a step, fell asleep {(SecondCore.Sleeps - sleeps) / (double)batches:0.00} times a step");
             WorkloadOutput.Note($"      mean training loss {lossSum / batches:0.000000} (W3's: epoch 1 2.304656, epoch 2 2.303286)");
         }
 

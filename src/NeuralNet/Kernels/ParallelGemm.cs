@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Numerics;
 
 namespace NeuralNet.Kernels;
@@ -21,7 +20,7 @@ internal sealed unsafe class ParallelGemm<T> : WorkItem
     private GemmKernel _kernel;
     private bool _transposeA, _transposeB, _accumulate, _byColumns, _direct;
     private readonly int[] _claimed = new int[WorkSplit.MaximumStrips];
-    private int _m, _n, _k, _lda, _ldb, _ldc, _strip, _strips, _cut;
+    private int _m, _n, _k, _lda, _ldb, _ldc, _strip, _strips;
     private T* _a, _b, _c;
 
     /// <summary>Runs the product on two cores when it is large enough and the second core is free; else on this thread.</summary>
@@ -31,7 +30,7 @@ internal sealed unsafe class ParallelGemm<T> : WorkItem
     {
         int mr = GemmKernels.RowsPerTile<T>(kernel);
         int nr = GemmKernels.ColumnsPerTile(kernel);
-        ProductSplit split = WorkSplit.Product(m, n, k, mr, nr, sizeof(T), out bool byColumns, out int strips);
+        ProductSplit split = WorkSplit.Product(m, n, k, mr, nr, out bool byColumns, out int strips);
         if (split == ProductSplit.OneCore || !SecondCore.TryReserve())
         {
             GemmDriver.Run(kernel, transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
@@ -46,8 +45,7 @@ internal sealed unsafe class ParallelGemm<T> : WorkItem
 
         int length = byColumns ? n : m, unit = byColumns ? nr : mr;
         Share(kernel, transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, byColumns, direct: false, strips,
-            ((length + strips - 1) / strips + unit - 1) / unit * unit,
-            split == ProductSplit.Halves ? WorkSplit.SharedCut(length, unit) : 0); // cut 0: strips of equal size
+            ((length + strips - 1) / strips + unit - 1) / unit * unit);
     }
 
     /// <summary>
@@ -65,12 +63,12 @@ internal sealed unsafe class ParallelGemm<T> : WorkItem
         }
 
         int half = (n + 1) / 2;
-        Share(GemmKernel.Vector512, transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, byColumns: true, direct: true, strips: 2, half, cut: 0);
+        Share(GemmKernel.Vector512, transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, byColumns: true, direct: true, strips: 2, half);
     }
 
     private static void Share(
         GemmKernel kernel, bool transposeA, bool transposeB, int m, int n, int k,
-        T* a, int lda, T* b, int ldb, T* c, int ldc, bool accumulate, bool byColumns, bool direct, int strips, int strip, int cut)
+        T* a, int lda, T* b, int ldb, T* c, int ldc, bool accumulate, bool byColumns, bool direct, int strips, int strip)
     {
         ParallelGemm<T> job = Job;
         job._kernel = kernel;
@@ -82,7 +80,6 @@ internal sealed unsafe class ParallelGemm<T> : WorkItem
         job._direct = direct;
         job._strip = strip;
         job._strips = strips;
-        job._cut = cut;
         Array.Clear(job._claimed);
         SecondCore.Start(job);
         try
@@ -101,7 +98,6 @@ internal sealed unsafe class ParallelGemm<T> : WorkItem
     /// <summary>Takes the strips no other thread has taken, in order from one end.</summary>
     private void Claim(bool fromEnd)
     {
-        long begin = Stopwatch.GetTimestamp(), work = 0;
         for (int i = 0; i < _strips; i++)
         {
             int strip = fromEnd ? _strips - 1 - i : i;
@@ -110,13 +106,10 @@ internal sealed unsafe class ParallelGemm<T> : WorkItem
                 continue;
             }
 
-            // Halves: the first part ends at the cut the threads' speeds gave; strips: all of one size.
-            int start = _cut > 0 ? (strip == 0 ? 0 : _cut) : strip * _strip;
-            int size = _cut > 0 ? (strip == 0 ? _cut : int.MaxValue) : _strip;
+            int start = strip * _strip, size = _strip;
             if (_byColumns)
             {
                 int columns = Math.Min(size, _n - start);
-                work += (long)Math.Max(columns, 0) * _m * _k;
                 if (columns > 0)
                 {
                     T* b = _transposeB ? _b + start : _b + ((nint)start * _ldb);
@@ -133,18 +126,12 @@ internal sealed unsafe class ParallelGemm<T> : WorkItem
             else
             {
                 int rows = Math.Min(size, _m - start);
-                work += (long)Math.Max(rows, 0) * _n * _k;
                 if (rows > 0)
                 {
                     T* a = _transposeA ? _a + ((nint)start * _lda) : _a + start;
                     GemmDriver.Run(_kernel, _transposeA, _transposeB, rows, _n, _k, a, _lda, _b, _ldb, _c + start, _ldc, _accumulate);
                 }
             }
-        }
-
-        if (_cut > 0)
-        {
-            WorkSplit.RecordSpeed(fromEnd, work, Stopwatch.GetTimestamp() - begin);
         }
     }
 }

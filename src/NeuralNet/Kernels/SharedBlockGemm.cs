@@ -1,54 +1,58 @@
-using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace NeuralNet.Kernels;
 
 /// <summary>
-/// Shares a large multiply between the calling thread and <see cref="SecondCore"/> with op(A) packed once:
-/// C is cut into two parts of columns, one per thread (where <see cref="WorkSplit.SharedCut"/> says), and each block of op(A) (<see cref="GemmDriver.BlockRows"/>
-/// rows × <see cref="GemmDriver.BlockDepth"/> steps) is packed into a shared buffer, each thread packing half of
-/// its panels; both then multiply the whole packed block by their own packed columns of op(B).
+/// Shares a large multiply between the calling thread and <see cref="SecondCore"/> with every packed block used by both:
+/// the blocked GEMM of <see cref="GemmDriver"/> cut into phases (pack a block of op(B), pack a block of op(A), multiply
+/// the two), and each phase into pieces that both threads claim until none is left, the caller from the first piece up,
+/// the helper from the last piece down.
 /// </summary>
 /// <remarks>
 /// <para>
-/// In strips (<see cref="ParallelGemm{T}"/>) every strip packs all of op(A) again; here each block is packed once, half
-/// by each core. <see cref="WorkSplit.Product"/> decides when this pays (large products cut by columns).
+/// Nothing is cut in advance, so neither thread waits for the other at a cut that turned out wrong: on a virtual
+/// machine one core is often slower than the other for seconds at a time, and the faster one then takes more pieces.
+/// Claiming from opposite ends gives each thread mostly the same columns at every block, so the columns of op(B) it
+/// packed and the part of C it wrote stay in its own caches. Each packed block is packed once, whichever thread packs
+/// it, and a thread that has no piece left in one phase goes on to the next: it packs the next block of op(A) while the
+/// other still multiplies.
 /// </para>
 /// <para>
-/// The threads meet once per block: a thread starts multiplying block t when the other has packed its half of
-/// it, and packs block t + 2 into the buffer block t used (two buffers alternate) only after the other has
-/// packed block t + 1, which it does only after multiplying block t. When the helper thread has not started
-/// within <see cref="JoinTicks"/> (its core busy with another process), the caller withdraws the work and does
-/// the whole product alone. Every tile of C is computed exactly as <see cref="GemmDriver"/> computes it (same
-/// blocks of depth, same tiles, same kernel), so the result is the same bits whichever way it ran.
-/// </para>
-/// <para>
-/// Unlike strips, the parts are fixed once the product starts: when another process takes turns on one of the cores,
-/// the other thread waits at the meetings. Each thread therefore reports how fast it did its own part, waits left out
-/// (<see cref="WorkSplit.RecordSpeed"/>), and the next product is cut in proportion.
+/// A phase waits only for what it reads or overwrites: a multiply for its two packed blocks and for the multiply of the
+/// previous depth block into the same part of C (so each element of C is summed over the depth blocks in order); a
+/// packing for the multiplies that read the buffer two blocks ago (two buffers of each kind alternate). Pieces are
+/// claimed only once their phase may start, and a claimed piece never waits, so every wait ends. When the helper starts
+/// late or not at all, the caller claims every piece itself. Every tile of C is computed exactly as
+/// <see cref="GemmDriver"/> computes it (same depth blocks in the same order, same tiles, same kernel), so the result
+/// is the same bits whichever thread did which piece.
 /// </para>
 /// </remarks>
 /// <typeparam name="T">float or double.</typeparam>
 internal sealed unsafe class SharedBlockGemm<T> : WorkItem
     where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>How long the caller waits for the helper thread to pick the work up before doing it alone (100 µs).</summary>
-    private static readonly long JoinTicks = Stopwatch.Frequency / 10_000;
+    /// <summary>Pieces a multiply phase is cut into, at most (and a packing of op(B), which follows the same columns).</summary>
+    internal const int PiecesPerBlock = 16;
 
-    /// <summary>Elements of one shared block buffer: the largest packed block of op(A).</summary>
-    private static readonly int BlockLength = GemmDriver.BlockRows * GemmDriver.BlockDepth;
+    /// <summary>Pieces a packing of op(A) is cut into, at most.</summary>
+    private const int PackingPieces = 4;
+
+    private const int PackB = 0, PackA = 1, Multiply = 2;
+
+    /// <summary>Elements of one buffer of packed op(A) (the largest block), and of one of packed op(B) (whole panels of the widest kernel).</summary>
+    private static readonly int ALength = GemmDriver.BlockRows * GemmDriver.BlockDepth,
+        BLength = GemmDriver.BlockDepth * GemmDriver.RoundUp(GemmDriver.BlockColumns, MicroKernel512.Columns);
 
     // One job object per element type: SecondCore is reserved before it is filled, so it is never shared.
     private static readonly SharedBlockGemm<T> Job = new();
 
-    // Progress of each thread (blocks packed so far), a cache line apart so that the two counters never share one.
-    private readonly int[] _packed = new int[32];
-    private T[]? _blocks;
+    private T[]? _buffers;
+    private long[] _claims = [];
+    private int[] _done = [], _pieces = [];
     private GemmKernel _kernel;
     private bool _transposeA, _transposeB, _accumulate;
-    private int _m, _n, _k, _lda, _ldb, _ldc, _mr, _nr, _mc, _kc, _nc, _split, _chunks;
+    private int _m, _n, _k, _lda, _ldb, _ldc, _mr, _nr, _mc, _kc, _nc, _rowBlocks, _depthBlocks, _phasesPerStep, _phases;
     private volatile bool _abandoned;
     private T* _a, _b, _c;
 
@@ -58,164 +62,240 @@ internal sealed unsafe class SharedBlockGemm<T> : WorkItem
         T* a, int lda, T* b, int ldb, T* c, int ldc, bool accumulate)
     {
         SharedBlockGemm<T> job = Job;
-        int mr = GemmKernels.RowsPerTile<T>(kernel), nr = GemmKernels.ColumnsPerTile(kernel);
-        job._blocks ??= GC.AllocateUninitializedArray<T>((2 * BlockLength) + (64 / sizeof(T)), pinned: true);
-        job._kernel = kernel;
-        (job._transposeA, job._transposeB, job._accumulate) = (transposeA, transposeB, accumulate);
-        (job._m, job._n, job._k, job._lda, job._ldb, job._ldc, job._mr, job._nr) = (m, n, k, lda, ldb, ldc, mr, nr);
-        job._a = a;
-        job._b = b;
-        job._c = c;
-        job._mc = GemmDriver.Balanced(m, GemmDriver.BlockRows, mr);
-        job._kc = GemmDriver.Balanced(k, GemmDriver.BlockDepth, 1);
-        job._split = WorkSplit.SharedCut(n, nr);
-        int wider = Math.Max(job._split, n - job._split);
-        job._nc = Math.Min(GemmDriver.BlockColumns / nr * nr, GemmDriver.RoundUp(wider, nr));
-        job._chunks = (wider + job._nc - 1) / job._nc; // both threads meet at every block of the wider part
-        job._packed[0] = 0;
-        job._packed[16] = 0;
-        job._abandoned = false;
+        job.Prepare(kernel, transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
         SecondCore.Start(job);
-        bool shared = false;
         try
         {
-            shared = job.Share(second: false);
+            job.Work(fromEnd: false);
         }
         catch
         {
-            job._abandoned = true; // lets the helper out of its wait
+            job._abandoned = true; // lets the helper out of its waits
             throw;
         }
         finally
         {
-            // After a failure here the helper may not have started: then the work is taken back, not run by Wait.
-            if (shared || (job._abandoned && !SecondCore.TryWithdraw()))
-            {
-                SecondCore.Wait();
-            }
-
-            // Wait and TryWithdraw release the reservation: the shared job is not touched after them (another caller
-            // may already have refilled it), so its fields keep the last operands until the next product.
+            SecondCore.Wait(); // after the caller's part every piece is claimed: an unstarted helper finds nothing to do
         }
-
-        if (shared)
-        {
-            return;
-        }
-
-        // The helper never started and the work was withdrawn: the whole product here, C still untouched.
-        GemmDriver.Run(kernel, transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
     }
 
-    /// <summary>The second part of the columns (on the helper thread).</summary>
+    /// <summary>The pieces claimed from the end (on the helper thread).</summary>
     public override void Execute()
     {
         try
         {
-            Share(second: true);
+            Work(fromEnd: true);
         }
         catch
         {
-            _abandoned = true; // lets the caller out of its wait
+            _abandoned = true; // lets the caller out of its waits
             throw;
         }
     }
 
-    /// <summary>
-    /// Does one thread's part: its columns of C, and its half of the panels of every block of op(A). Returns false,
-    /// having written nothing to C, when the caller found no helper and withdrew the work.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool Share(bool second)
+    /// <summary>Fills the job for a product and counts the pieces of each phase (the tests run one side alone after it).</summary>
+    internal void Prepare(
+        GemmKernel kernel, bool transposeA, bool transposeB, int m, int n, int k,
+        T* a, int lda, T* b, int ldb, T* c, int ldc, bool accumulate)
     {
-        int side = second ? 16 : 0, other = second ? 0 : 16;
-        int first = second ? _split : 0, end = second ? _n : _split;
-        long begin = Stopwatch.GetTimestamp(), waited = 0;
-        T* packedB = PackingBuffers<T>.B(_kc * _nc);
-        T* tile = PackingBuffers<T>.Tile(_mr * _nr);
-        fixed (T* buffers = _blocks)
+        _kernel = kernel;
+        (_transposeA, _transposeB, _accumulate) = (transposeA, transposeB, accumulate);
+        (_m, _n, _k, _lda, _ldb, _ldc) = (m, n, k, lda, ldb, ldc);
+        _a = a;
+        _b = b;
+        _c = c;
+        _mr = GemmKernels.RowsPerTile<T>(kernel);
+        _nr = GemmKernels.ColumnsPerTile(kernel);
+        _mc = GemmDriver.Balanced(m, GemmDriver.BlockRows, _mr);
+        _kc = GemmDriver.Balanced(k, GemmDriver.BlockDepth, 1);
+        _nc = GemmDriver.Balanced(n, GemmDriver.RoundUp(GemmDriver.BlockColumns, _nr), _nr); // 2048 columns: one block of 2052, not 2040 and 12
+        _rowBlocks = (m + _mc - 1) / _mc;
+        _depthBlocks = (k + _kc - 1) / _kc;
+        _phasesPerStep = 1 + (2 * _rowBlocks);
+        _phases = (n + _nc - 1) / _nc * _depthBlocks * _phasesPerStep;
+        _buffers ??= GC.AllocateUninitializedArray<T>((2 * (ALength + BLength)) + (2 * 64 / sizeof(T)), pinned: true);
+        if (_claims.Length < _phases)
         {
-            T* shared0 = (T*)(((nint)buffers + 63) & ~(nint)63);
-            int block = 0;
-            for (int chunk = 0; chunk < _chunks; chunk++)
+            _claims = new long[_phases];
+            _done = new int[_phases];
+            _pieces = new int[_phases];
+        }
+
+        Array.Clear(_claims, 0, _phases);
+        Array.Clear(_done, 0, _phases);
+        for (int phase = 0; phase < _phases; phase++)
+        {
+            (int step, int kind, int rowBlock) = Decode(phase);
+            int columns = Math.Min(_nc, _n - (step / _depthBlocks * _nc));
+            int rows = Math.Min(_mc, _m - (rowBlock * _mc));
+            (int rowPieces, int columnPieces) = MultiplyPieces(rows, columns);
+            _pieces[phase] = kind switch
             {
-                int jc = first + (chunk * _nc);
-                int nc = Math.Max(0, Math.Min(_nc, end - jc));
-                for (int pc = 0; pc < _k; pc += _kc)
+                PackB => columnPieces,
+                PackA => Math.Min(PackingPieces, (rows + _mr - 1) / _mr),
+                _ => rowPieces * columnPieces,
+            };
+        }
+
+        _abandoned = false;
+    }
+
+    /// <summary>Does the pieces this thread claims, phase by phase, from the first piece of each or from the last.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal void Work(bool fromEnd)
+    {
+        T* tile = PackingBuffers<T>.Tile(_mr * _nr);
+        fixed (T* buffers = _buffers)
+        {
+            T* aligned = (T*)(((nint)buffers + 63) & ~(nint)63);
+            for (int phase = 0; phase < _phases; phase++)
+            {
+                if (AllClaimed(phase))
                 {
-                    int kc = Math.Min(_kc, _k - pc);
-                    if (nc > 0)
+                    continue;
+                }
+
+                (int step, int kind, int rowBlock) = Decode(phase);
+                int jc = step / _depthBlocks * _nc, pc = step % _depthBlocks * _kc;
+                int nc = Math.Min(_nc, _n - jc), kc = Math.Min(_kc, _k - pc), ic = rowBlock * _mc, mc = Math.Min(_mc, _m - ic);
+                int block = (step * _rowBlocks) + rowBlock;
+                T* packedB = aligned + (2 * ALength) + ((step & 1) * BLength);
+                T* packedA = aligned + ((block & 1) * ALength);
+                AwaitInputs(phase, step, kind, rowBlock, fromEnd);
+                for (int piece; (piece = Claim(phase, fromEnd)) >= 0; Interlocked.Increment(ref _done[phase]))
+                {
+                    if (kind == PackB)
                     {
-                        T* bBlock = _transposeB ? _b + jc + ((nint)pc * _ldb) : _b + pc + ((nint)jc * _ldb);
-                        GemmPacking.PackB(_transposeB, bBlock, _ldb, kc, nc, _nr, packedB);
+                        (int j0, int j1) = Range(piece, _pieces[phase], nc, _nr);
+                        T* bBlock = _transposeB ? _b + jc + j0 + ((nint)pc * _ldb) : _b + pc + ((nint)(jc + j0) * _ldb);
+                        GemmPacking.PackB(_transposeB, bBlock, _ldb, kc, j1 - j0, _nr, packedB + (j0 * kc));
                     }
-
-                    for (int ic = 0; ic < _m; ic += _mc, block++)
+                    else if (kind == PackA)
                     {
-                        int mc = Math.Min(_mc, _m - ic);
-                        T* packedA = shared0 + ((block & 1) * BlockLength);
-
-                        // This thread's half of the block's panels: the first half of them, or the rest.
-                        int half = ((mc + _mr - 1) / _mr + 1) / 2 * _mr;
-                        int r0 = second ? half : 0, r1 = second ? mc : Math.Min(half, mc);
-                        if (r1 > r0)
-                        {
-                            int row = ic + r0;
-                            T* aBlock = _transposeA ? _a + pc + ((nint)row * _lda) : _a + row + ((nint)pc * _lda);
-                            GemmPacking.PackA(_transposeA, aBlock, _lda, r1 - r0, kc, _mr, packedA + (r0 * kc));
-                        }
-
-                        Volatile.Write(ref _packed[side], block + 1);
-                        if (!AwaitOther(other, block + 1, mayWithdraw: !second && block == 0, ref waited))
-                        {
-                            return false;
-                        }
-
-                        if (nc > 0)
-                        {
-                            GemmDriver.MultiplyBlock(_kernel, mc, nc, kc, _mr, _nr, packedA, packedB, _c + ic + ((nint)jc * _ldc), _ldc, _accumulate || pc > 0, tile);
-                        }
+                        (int r0, int r1) = Range(piece, _pieces[phase], mc, _mr);
+                        int row = ic + r0;
+                        T* aBlock = _transposeA ? _a + pc + ((nint)row * _lda) : _a + row + ((nint)pc * _lda);
+                        GemmPacking.PackA(_transposeA, aBlock, _lda, r1 - r0, kc, _mr, packedA + (r0 * kc));
+                    }
+                    else
+                    {
+                        (int rowPieces, int columnPieces) = MultiplyPieces(mc, nc);
+                        (int r0, int r1) = Range(piece % rowPieces, rowPieces, mc, _mr);
+                        (int j0, int j1) = Range(piece / rowPieces, columnPieces, nc, _nr);
+                        T* cPiece = _c + ic + r0 + ((nint)(jc + j0) * _ldc);
+                        GemmDriver.MultiplyBlock(_kernel, r1 - r0, j1 - j0, kc, _mr, _nr, packedA + (r0 * kc), packedB + (j0 * kc), cPiece, _ldc, _accumulate || pc > 0, tile);
                     }
                 }
             }
         }
-
-        WorkSplit.RecordSpeed(second, (long)(end - first) * _m * _k, Stopwatch.GetTimestamp() - begin - waited);
-        return true;
     }
 
-    /// <summary>Waits until the other thread has packed <paramref name="blocks"/> blocks; false when the caller withdrew the unstarted helper instead.</summary>
-    private bool AwaitOther(int other, int blocks, bool mayWithdraw, ref long waited)
+    /// <summary>A phase's step (one block of columns and of depth, in the order of <see cref="GemmDriver"/>), its kind, and its block of rows.</summary>
+    private (int Step, int Kind, int RowBlock) Decode(int phase)
     {
-        if (Volatile.Read(ref _packed[other]) >= blocks)
+        int step = phase / _phasesPerStep, offset = phase % _phasesPerStep;
+        return offset == 0 ? (step, PackB, 0) : (step, offset % 2 == 1 ? PackA : Multiply, (offset - 1) / 2);
+    }
+
+    private int PhaseOf(int step, int kind, int rowBlock) => (step * _phasesPerStep) + (kind == PackB ? 0 : 1 + (2 * rowBlock) + (kind == Multiply ? 1 : 0));
+
+    /// <summary>
+    /// How a multiply of a block of <paramref name="rows"/> × <paramref name="columns"/> is cut: along the columns, in whole
+    /// panels, into up to <see cref="PiecesPerBlock"/> pieces; a block of few panels of columns also along the rows.
+    /// </summary>
+    private (int RowPieces, int ColumnPieces) MultiplyPieces(int rows, int columns)
+    {
+        int columnPanels = (columns + _nr - 1) / _nr, rowPanels = (rows + _mr - 1) / _mr;
+        int columnPieces = Math.Min(columnPanels, PiecesPerBlock);
+        return (Math.Clamp(PiecesPerBlock / columnPieces / 2, 1, rowPanels), columnPieces);
+    }
+
+    /// <summary>Piece <paramref name="piece"/> of <paramref name="pieces"/> nearly equal ranges of whole units covering <paramref name="length"/>.</summary>
+    private static (int Start, int End) Range(int piece, int pieces, int length, int unit)
+    {
+        int units = (length + unit - 1) / unit;
+        return (Math.Min(length, piece * units / pieces * unit), Math.Min(length, (piece + 1) * units / pieces * unit));
+    }
+
+    /// <summary>Waits until the phases that <paramref name="phase"/> reads, or whose buffer it overwrites, are done.</summary>
+    private void AwaitInputs(int phase, int step, int kind, int rowBlock, bool helper)
+    {
+        if (kind == PackB)
         {
-            return true;
+            // The buffer of step − 2: every multiply that read it.
+            for (int r = 0; step >= 2 && r < _rowBlocks; r++)
+            {
+                AwaitDone(PhaseOf(step - 2, Multiply, r), helper);
+            }
+        }
+        else if (kind == PackA)
+        {
+            // The buffer of the block two blocks before: its multiply.
+            int block = (step * _rowBlocks) + rowBlock - 2;
+            if (block >= 0)
+            {
+                AwaitDone(PhaseOf(block / _rowBlocks, Multiply, block % _rowBlocks), helper);
+            }
+        }
+        else
+        {
+            AwaitDone(PhaseOf(step, PackB, 0), helper);
+            AwaitDone(phase - 1, helper); // this block's packing of op(A)
+            if (step % _depthBlocks > 0)
+            {
+                AwaitDone(PhaseOf(step - 1, Multiply, rowBlock), helper); // the same part of C, one depth block before
+            }
+        }
+    }
+
+    private void AwaitDone(int phase, bool helper)
+    {
+        if (Volatile.Read(ref _done[phase]) >= _pieces[phase])
+        {
+            return;
         }
 
-        long start = Stopwatch.GetTimestamp();
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
         SpinWait spin = default;
-        while (Volatile.Read(ref _packed[other]) < blocks)
+        while (Volatile.Read(ref _done[phase]) < _pieces[phase])
         {
             if (_abandoned)
             {
                 throw new OperationCanceledException("The other thread of a shared multiply failed.");
             }
 
-            if (mayWithdraw && Stopwatch.GetTimestamp() - start > JoinTicks && SecondCore.TryWithdraw())
-            {
-                return false;
-            }
-
             spin.SpinOnce(sleep1Threshold: -1);
         }
 
-        long ticks = Stopwatch.GetTimestamp() - start;
-        waited += ticks;
-        if (other == 16)
+        if (!helper)
         {
-            SecondCore.WaitTicks += ticks; // the caller's waits only (the helper's would race)
+            SecondCore.WaitTicks += System.Diagnostics.Stopwatch.GetTimestamp() - start; // the caller's waits only (the helper's would race)
         }
+    }
 
-        return true;
+    private bool AllClaimed(int phase)
+    {
+        long word = Volatile.Read(ref _claims[phase]);
+        return (int)word + (int)(word >> 32) >= _pieces[phase];
+    }
+
+    /// <summary>Claims the next piece of a phase from its start or its end; -1 when none is left.</summary>
+    private int Claim(int phase, bool fromEnd)
+    {
+        int pieces = _pieces[phase];
+        while (true)
+        {
+            long word = Volatile.Read(ref _claims[phase]);
+            int low = (int)word, high = (int)(word >> 32);
+            if (low + high >= pieces)
+            {
+                return -1;
+            }
+
+            if (Interlocked.CompareExchange(ref _claims[phase], fromEnd ? word + (1L << 32) : word + 1, word) == word)
+            {
+                return fromEnd ? pieces - 1 - high : low;
+            }
+        }
     }
 }

@@ -9,11 +9,8 @@ internal enum ProductSplit
     /// <summary>C cut into strips that both threads claim (<see cref="ParallelGemm{T}"/>); each strip packs its own panels.</summary>
     Strips,
 
-    /// <summary>C cut into two parts of columns with each block of op(A) packed once for both (<see cref="SharedBlockGemm{T}"/>).</summary>
+    /// <summary>Each packed block of op(A) and op(B) packed once for both threads, every packing and multiply cut into pieces that both claim (<see cref="SharedBlockGemm{T}"/>).</summary>
     SharedBlocks,
-
-    /// <summary>C cut into two parts, one per thread, each packing its own panels (<see cref="ParallelGemm{T}"/>): op(A) too large to stay in the shared cache between strips.</summary>
-    Halves,
 }
 
 /// <summary>
@@ -37,18 +34,13 @@ internal enum ProductSplit
 /// same cores (first strip to the caller), so the weights never move between the cores' caches. A layer too large for
 /// that (<see cref="LargeLayerWeights"/>) shares its forward product like any other.</item>
 /// <item>A product is cut along the longer side of C, in whole micro-tiles; strips rather than fixed halves let a
-/// core slowed by another process take less. Every strip packs all of op(A) again, so at most
-/// <see cref="MaximumStrips"/>, about <see cref="WorkPerStrip"/> multiply-adds each; large products cut by columns
-/// share the packing of op(A) instead (<see cref="ProductSplit.SharedBlocks"/> from <see cref="SharedBlocksWork"/> multiply-adds), unless op(A) is so large
-/// (<see cref="LargeOperandBytes"/>) that it comes from memory either way, where two parts, each packing its own
-/// panels, do best (<see cref="ProductSplit.Halves"/>).</item>
+/// core slowed by another process take less. Every strip cut by columns packs all of op(A) again, so at most
+/// <see cref="MaximumStrips"/>, about <see cref="WorkPerStrip"/> multiply-adds each. From <see cref="SharedBlocksWork"/>
+/// multiply-adds on, every packed block serves both threads and each packing and multiply is cut into pieces that
+/// both claim (<see cref="ProductSplit.SharedBlocks"/>): nothing is cut in advance, so a core slowed by the host for a
+/// while (common on a virtual machine) takes fewer pieces and neither waits at a cut that turned out wrong.</item>
 /// <item>A product of few rows (<see cref="DirectRowsLimit"/>) is cut into two halves of columns multiplied without
 /// packing (<see cref="DirectOnTwoCores"/>).</item>
-/// <item>Where a cut is fixed before the work starts (shared blocks, the two parts of a large product), it follows how
-/// fast each thread did its own part of the recent shared products (<see cref="CallerShare"/>): on a virtual machine one
-/// core is often slower than the other for seconds at a time, and fixed halves made the faster one wait. (A weight
-/// gradient large enough for shared blocks then leaves some of its columns to the core that does not update them: a
-/// small cost beside the wait.)</item>
 /// <item>Every rule gives the same bits whichever thread does which part, and when the helper is busy or late the
 /// caller does its part the same way: results depend on the shapes only, never on timing.</item>
 /// </list>
@@ -67,14 +59,11 @@ internal static class WorkSplit
     /// <summary>At most this many strips per product (each packs all of op(A)).</summary>
     public const int MaximumStrips = 4;
 
-    /// <summary>From this many multiply-adds on, a product cut by columns shares packed blocks of op(A).</summary>
+    /// <summary>From this many multiply-adds on, a product shares its packed blocks and both threads claim its pieces (<see cref="SharedBlockGemm{T}"/>).</summary>
     public const long SharedBlocksWork = 1L << 26;
 
     /// <summary>Up to this many rows of C, a product shared by the cores is multiplied without packing (<see cref="DirectOnTwoCores"/>).</summary>
     public const int DirectRowsLimit = 64;
-
-    /// <summary>From this size of op(A) (bytes) on, a product is cut in two parts (<see cref="ProductSplit.Halves"/>): op(A) no longer stays in the shared cache between strips.</summary>
-    public const long LargeOperandBytes = 8L << 20;
 
     /// <summary>
     /// From this many weights on (2 MB of floats), a dense layer's forward product is not cut along its depth
@@ -86,66 +75,8 @@ internal static class WorkSplit
     /// </summary>
     public const long LargeLayerWeights = 1L << 19;
 
-    /// <summary>The least share of a product's columns either thread takes when the cut follows their speeds.</summary>
-    public const double MinimumShare = 0.3;
-
-    // Each thread's recent speed in a shared product: multiply-adds per stopwatch tick of its own work (its waits for
-    // the other left out), a moving average (each product weighs a quarter); 0 until measured.
-    private static double s_callerSpeed, s_helperSpeed;
-
     /// <summary>Whether there is a second core to hand work to.</summary>
     public static bool TwoCores => SecondCore.Exists;
-
-    /// <summary>
-    /// The share of a product the calling thread takes where the cut is fixed before the work starts (shared packed
-    /// blocks, and the two halves of a product with a large op(A)): in proportion to how fast each thread did its own part
-    /// of the recent shared products, within <see cref="MinimumShare"/> and 1 − <see cref="MinimumShare"/>; one half
-    /// until both were measured. The two cores of a virtual machine often run at different speeds for seconds at a
-    /// time (the host runs other work on them), and with fixed halves the faster one waits for the slower at every
-    /// meeting. Where the cut falls changes no bit of the result (every tile is computed the same way by either thread).
-    /// </summary>
-    public static double CallerShare
-    {
-        get
-        {
-            double caller = Volatile.Read(ref s_callerSpeed), helper = Volatile.Read(ref s_helperSpeed);
-            return caller > 0 && helper > 0 ? Math.Clamp(caller / (caller + helper), MinimumShare, 1 - MinimumShare) : 0.5;
-        }
-    }
-
-    /// <summary>
-    /// Records that one thread (the caller, or the helper when <paramref name="helper"/>) did <paramref name="work"/>
-    /// multiply-adds of a shared product in <paramref name="ticks"/> stopwatch ticks of its own time, waits excluded.
-    /// </summary>
-    public static void RecordSpeed(bool helper, long work, long ticks)
-    {
-        if (work <= 0 || ticks <= 0)
-        {
-            return;
-        }
-
-        ref double speed = ref (helper ? ref s_helperSpeed : ref s_callerSpeed);
-        double measured = (double)work / ticks, last = Volatile.Read(ref speed);
-        Volatile.Write(ref speed, last > 0 ? (3 * last + measured) / 4 : measured);
-    }
-
-    /// <summary>Forgets the measured speeds (tests): the next cut is one half again.</summary>
-    internal static void ForgetSpeeds()
-    {
-        Volatile.Write(ref s_callerSpeed, 0);
-        Volatile.Write(ref s_helperSpeed, 0);
-    }
-
-    /// <summary>
-    /// Where a length of <paramref name="length"/> is cut in whole units of <paramref name="unit"/> for the calling
-    /// thread's share (<see cref="CallerShare"/>): the caller takes <c>[0, cut)</c>, the helper the rest; each gets at least one unit when there are two.
-    /// </summary>
-    public static int SharedCut(int length, int unit)
-    {
-        int units = (length + unit - 1) / unit;
-        int callerUnits = (int)Math.Round(units * CallerShare);
-        return Math.Clamp(callerUnits, Math.Min(1, units), Math.Max(units - 1, 1)) * unit;
-    }
 
     /// <summary>Where an element-wise update of <paramref name="length"/> values is cut: the caller takes the values before it, the helper the rest (whole cache lines each).</summary>
     public static int UpdateSplit(int length) => length / 2 / 64 * 64;
@@ -185,7 +116,7 @@ internal static class WorkSplit
 
         if ((long)inputs * outputs >= LargeLayerWeights)
         {
-            return 0; // each core's half of the weights would not stay in its cache anyway: an ordinary product, cut by the threads' speeds
+            return 0; // each core's half of the weights would not stay in its cache anyway: an ordinary product, its pieces claimed by both threads
         }
 
         return WeightColumnSplit(inputs, outputs);
@@ -214,31 +145,23 @@ internal static class WorkSplit
     }
 
     /// <summary>
-    /// How a product C (m × n, depth k) is shared, for micro-tiles of <paramref name="mr"/> × <paramref name="nr"/> and
-    /// elements of <paramref name="elementBytes"/>: with <see cref="ProductSplit.Strips"/>, whether C is cut by columns
-    /// and into how many strips.
+    /// How a product C (m × n, depth k) is shared, for micro-tiles of <paramref name="mr"/> × <paramref name="nr"/>: with
+    /// <see cref="ProductSplit.Strips"/>, whether C is cut by columns and into how many strips.
     /// </summary>
-    public static ProductSplit Product(int m, int n, int k, int mr, int nr, int elementBytes, out bool byColumns, out int strips)
+    public static ProductSplit Product(int m, int n, int k, int mr, int nr, out bool byColumns, out int strips)
     {
         long work = (long)m * n * k;
         byColumns = n >= 2 * nr && (n >= m || m < 2 * mr);
         bool byRows = !byColumns && m >= 2 * mr;
         strips = 0;
+        if (work >= SharedBlocksWork && TwoCores)
+        {
+            return ProductSplit.SharedBlocks; // its pieces are cut along the columns, or the rows where there are few columns
+        }
+
         if (work < MinimumProductWork || !TwoCores || !(byColumns || byRows))
         {
             return ProductSplit.OneCore;
-        }
-
-        bool large = (long)m * k * elementBytes >= LargeOperandBytes;
-        if (byColumns && work >= SharedBlocksWork && !large)
-        {
-            return ProductSplit.SharedBlocks;
-        }
-
-        if (large)
-        {
-            strips = 2;
-            return ProductSplit.Halves;
         }
 
         int length = byColumns ? n : m, unit = byColumns ? nr : mr;

@@ -11,8 +11,8 @@ namespace NeuralNet.Tests.Kernels;
 [Collection(nameof(SecondCoreHeld))]
 public unsafe class SharedBlockGemmTests
 {
-    // 300 × 520 × 600: 94 M multiply-adds, cut into column halves of 264 and 256; 300 rows make one block of
-    // 152 and one of 148 rows (both with a short last panel), 600 steps three depth blocks of 200.
+    // 300 × 520 × 600: 94 M multiply-adds; 520 columns make 44 panels (the last of 4 columns) in 16 pieces, 300 rows one
+    // block of 152 and one of 148 rows (both with a short last panel), 600 steps three depth blocks of 200.
     private const int M = 300, N = 520, K = 600;
 
     [Theory]
@@ -62,87 +62,39 @@ public unsafe class SharedBlockGemmTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void Run_WithTheCutMovedByTheThreadsSpeeds_GivesTheSameBits(bool callerFaster)
+    public void EachSideAlone_ClaimingEveryPiece_GivesTheSameBitsAsOneCore(bool fromEnd)
     {
-        (float[] a, float[] b, float[] start, int lda, int ldb) = Operands(false, false);
-        float[] oneCore = (float[])start.Clone();
-        fixed (float* pa = a, pb = b, pc = oneCore)
+        // One thread claiming every piece, from the first piece of each phase up or from the last down, is the extreme
+        // of any division of the pieces between two threads: either way every tile is computed as on one core.
+        (float[] a, float[] b, float[] start, int lda, int ldb) = Operands(true, false);
+        float[] oneCore = (float[])start.Clone(), alone = (float[])start.Clone();
+        SharedBlockGemm<float> job = new();
+        fixed (float* pa = a, pb = b, po = oneCore, ps = alone)
         {
-            GemmDriver.Run(GemmKernels.Best, false, false, M, N, K, pa, lda, pb, ldb, pc, M, accumulate: true);
+            GemmDriver.Run(GemmKernels.Best, true, false, M, N, K, pa, lda, pb, ldb, po, M, accumulate: true);
+            job.Prepare(GemmKernels.Best, true, false, M, N, K, pa, lda, pb, ldb, ps, M, accumulate: true);
+            job.Work(fromEnd);
         }
 
-        try
-        {
-            // One thread measured a thousand times as fast as the other: the cut goes as far as it may.
-            WorkSplit.ForgetSpeeds();
-            WorkSplit.RecordSpeed(helper: false, callerFaster ? 1000 : 1, 1);
-            WorkSplit.RecordSpeed(helper: true, callerFaster ? 1 : 1000, 1);
-            WorkSplit.CallerShare.Should().Be(callerFaster ? 1 - WorkSplit.MinimumShare : WorkSplit.MinimumShare);
-            int cut = WorkSplit.SharedCut(N, GemmKernels.ColumnsPerTile(GemmKernels.Best));
-            (callerFaster ? cut > N / 2 : cut < N / 2).Should().BeTrue();
-
-            float[] shared = (float[])start.Clone();
-            SpinWait.SpinUntil(SecondCore.TryReserve);
-            Run(false, false, a, lda, b, ldb, shared);
-            shared.Should().Equal(oneCore);
-        }
-        finally
-        {
-            WorkSplit.ForgetSpeeds();
-        }
+        alone.Should().Equal(oneCore);
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void LargeProduct_InTwoPartsCutByTheThreadsSpeeds_GivesTheSameBitsAsOneCore(bool callerFaster)
+    [InlineData(2048, 40, 1024)] // op(A) of 8 MB, few columns: the pieces are cut along the rows too
+    [InlineData(70, 2100, 500)] // more columns than one block: two blocks of columns, each of two depth blocks
+    public void LargeProducts_OnBothCores_GiveTheSameBitsAsOneCore(int m, int n, int k)
     {
-        // op(A) of 2048 × 1024 floats (8 MB): two parts, each packing its own panels, cut along the rows here (n is small).
-        const int m = 2048, k = 1024, n = 40;
         float[] a = GemmTests.Fill<float>(m * k, 27), b = GemmTests.Fill<float>(k * n, 28);
         float[] oneCore = new float[m * n], shared = new float[m * n];
         int mr = GemmKernels.RowsPerTile<float>(GemmKernels.Best), nr = GemmKernels.ColumnsPerTile(GemmKernels.Best);
-        WorkSplit.Product(m, n, k, mr, nr, sizeof(float), out _, out _).Should().Be(WorkSplit.TwoCores ? ProductSplit.Halves : ProductSplit.OneCore);
-        try
+        WorkSplit.Product(m, n, k, mr, nr, out _, out _).Should().Be(WorkSplit.TwoCores ? ProductSplit.SharedBlocks : ProductSplit.OneCore);
+        fixed (float* pa = a, pb = b, po = oneCore, ps = shared)
         {
-            WorkSplit.ForgetSpeeds();
-            WorkSplit.RecordSpeed(helper: false, callerFaster ? 1000 : 1, 1);
-            WorkSplit.RecordSpeed(helper: true, callerFaster ? 1 : 1000, 1);
-            fixed (float* pa = a, pb = b, po = oneCore, ps = shared)
-            {
-                GemmDriver.Run(GemmKernels.Best, false, false, m, n, k, pa, m, pb, k, po, m, accumulate: false);
-                ParallelGemm<float>.Run(GemmKernels.Best, false, false, m, n, k, pa, m, pb, k, ps, m, accumulate: false);
-            }
+            GemmDriver.Run(GemmKernels.Best, false, false, m, n, k, pa, m, pb, k, po, m, accumulate: false);
+            ParallelGemm<float>.Run(GemmKernels.Best, false, false, m, n, k, pa, m, pb, k, ps, m, accumulate: false);
+        }
 
-            shared.Should().Equal(oneCore);
-        }
-        finally
-        {
-            WorkSplit.ForgetSpeeds();
-        }
-    }
-
-    [Fact]
-    public void SharedCut_IsHalfUntilMeasured_InWholeUnits_AndLeavesEachThreadAUnit()
-    {
-        try
-        {
-            WorkSplit.ForgetSpeeds();
-            WorkSplit.CallerShare.Should().Be(0.5);
-            WorkSplit.SharedCut(1024, 12).Should().Be(516);
-            WorkSplit.SharedCut(24, 12).Should().Be(12);
-            WorkSplit.RecordSpeed(helper: false, 3, 1);
-            WorkSplit.RecordSpeed(helper: true, 1, 1);
-            WorkSplit.CallerShare.Should().Be(1 - WorkSplit.MinimumShare);
-            WorkSplit.SharedCut(1024, 12).Should().Be(60 * 12); // 86 tiles × 0.7, rounded
-            WorkSplit.SharedCut(24, 12).Should().Be(12);
-            WorkSplit.RecordSpeed(helper: true, 0, 1); // nothing done: not a measurement
-            WorkSplit.CallerShare.Should().Be(1 - WorkSplit.MinimumShare);
-        }
-        finally
-        {
-            WorkSplit.ForgetSpeeds();
-        }
+        shared.Should().Equal(oneCore);
     }
 
     [Fact]
@@ -155,7 +107,7 @@ public unsafe class SharedBlockGemmTests
             GemmDriver.Run(GemmKernels.Best, false, false, M, N, K, pa, lda, pb, ldb, pc, M, accumulate: true);
         }
 
-        // The helper thread is kept busy, so the shared product's half waits unstarted and must be withdrawn.
+        // The helper thread is kept busy, so the caller claims every piece, and the helper's unstarted part finds none.
         using var gate = new ManualResetEventSlim();
         var blocker = new Blocker(gate);
         SpinWait.SpinUntil(SecondCore.TryReserve);
