@@ -1,0 +1,75 @@
+using FluentAssertions;
+using NeuralNet.Kernels;
+using Xunit;
+
+namespace NeuralNet.Tests.Kernels;
+
+/// <summary>The packed panels of op(B) hold exactly op(B)'s values, in panel order, zero-padded at the edge, for every panel width and odd block.</summary>
+public class GemmPackingTests
+{
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void PackB_Float_WritesEachPanelInOrderWithZeroPadding(bool transpose) => CheckPackB<float>(transpose);
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void PackB_Double_WritesEachPanelInOrderWithZeroPadding(bool transpose) => CheckPackB<double>(transpose);
+
+    /// <summary>
+    /// Every panel width of the micro-kernels (4, 6, 12 columns), depths around the packing's steps per pass (8) and
+    /// widths around whole panels, from a block that starts inside a larger stored matrix (leading dimension above the block).
+    /// </summary>
+    private static unsafe void CheckPackB<T>(bool transpose)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        foreach (int nr in new[] { 4, 6, 12 })
+        {
+            foreach (int kc in new[] { 1, 7, 8, 9, 17, 256 })
+            {
+                foreach (int nc in new[] { 1, 5, 12, 13, 25, 100 })
+                {
+                    // op(B) is kc × nc; stored as nc × kc (transpose) or kc × nc, inside a matrix 3 rows taller, at row 2.
+                    int storedRows = (transpose ? nc : kc) + 3, storedColumns = transpose ? kc : nc;
+                    var b = new T[storedRows * storedColumns];
+                    for (int i = 0; i < b.Length; i++)
+                    {
+                        b[i] = T.CreateChecked(i + 1); // every value distinct and nonzero
+                    }
+
+                    int panels = (nc + nr - 1) / nr;
+                    var packed = new T[(panels * nr * kc) + 64];
+                    Array.Fill(packed, T.CreateChecked(-1)); // what the packing does not write stays -1
+                    fixed (T* pb = b, pp = packed)
+                    {
+                        GemmPacking.PackB(transpose, pb + 2, storedRows, kc, nc, nr, pp);
+                    }
+
+                    var expected = new T[packed.Length];
+                    Array.Fill(expected, T.CreateChecked(-1));
+                    for (int q = 0; q < panels; q++)
+                    {
+                        for (int p = 0; p < kc; p++)
+                        {
+                            for (int j = 0; j < nr; j++)
+                            {
+                                int column = (q * nr) + j; // op(B)[p, column], 0 past the last column
+                                expected[(q * nr * kc) + (p * nr) + j] = column >= nc ? T.Zero
+                                    : transpose ? b[2 + column + (p * storedRows)] : b[2 + p + (column * storedRows)];
+                            }
+                        }
+                    }
+
+                    int wrong = 0;
+                    while (wrong < packed.Length && packed[wrong] == expected[wrong])
+                    {
+                        wrong++;
+                    }
+
+                    wrong.Should().Be(packed.Length, $"the packed block equals op(B) panel by panel (nr {nr}, kc {kc}, nc {nc}; first difference at index {wrong}, nothing written past the last panel)");
+                }
+            }
+        }
+    }
+}
