@@ -96,6 +96,8 @@ public sealed partial class Network<T>
 
         _owners = OwnersOf(_layers, _parameters);
         _widestLayer = _layers.Max(l => Math.Max(l.InputSize, l.OutputSize));
+        InputSize = _layers[0].InputSize; // kept, not asked of the layers at every step (a virtual call each)
+        OutputSize = _layers[^1].OutputSize;
         WeightsAndState = Array.AsReadOnly([.. _parameters, .. _layers.SelectMany(l => l.State)]);
         Random = random;
         foreach (Layer<T> layer in _layers)
@@ -120,10 +122,10 @@ public sealed partial class Network<T>
     public IReadOnlyList<Parameter<T>> Parameters { get; }
 
     /// <summary>Features per input row.</summary>
-    public int InputSize => _layers[0].InputSize;
+    public int InputSize { get; }
 
     /// <summary>Features per output row.</summary>
-    public int OutputSize => _layers[^1].OutputSize;
+    public int OutputSize { get; }
 
     /// <summary>
     /// Number of trainable scalars: those of every parameter that is not <see cref="Parameter{T}.Frozen"/> (at most

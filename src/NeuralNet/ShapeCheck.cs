@@ -67,14 +67,20 @@ internal static class ShapeCheck
     /// Refuses a batch whose rows times the widest layer would not fit in one array: the network's buffers for
     /// that batch (and the matrix <c>Predict</c> returns) could not be allocated, nor their sizes multiplied.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void BatchFits<T>(int rows, Layers.Layer<T>[] layers, int widest, string parameterName)
         where T : struct, IFloatingPointIeee754<T>
     {
-        if ((long)rows * widest <= Array.MaxLength)
+        if ((long)rows * widest > Array.MaxLength)
         {
-            return; // the common case in one comparison: widest is the largest width of any layer
+            BatchTooLarge(rows, layers, parameterName); // the common case is one comparison, inlined: widest is the largest width of any layer
         }
+    }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void BatchTooLarge<T>(int rows, Layers.Layer<T>[] layers, string parameterName)
+        where T : struct, IFloatingPointIeee754<T>
+    {
         for (int i = 0; i < layers.Length; i++)
         {
             int width = Math.Max(layers[i].InputSize, layers[i].OutputSize);
@@ -211,6 +217,7 @@ internal static class ShapeCheck
     private static void ThrowShape(int receivedRows, int receivedColumns, int rows, int columns, string parameterName) =>
         throw new ArgumentException($"{parameterName} must be {rows}×{columns} (received {receivedRows}×{receivedColumns}).", parameterName);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Finite<T>(Matrix<T> matrix, string parameterName)
         where T : struct, IFloatingPointIeee754<T>
         => Finite<T>(DenseStorage.Of(matrix), matrix.RowCount, parameterName);

@@ -29,14 +29,13 @@ public abstract class ElementwiseActivationFunction<T> : ActivationFunction<T>
         ForwardOwnBuffers(z, a, rows, columns);
     }
 
-    /// <summary>The forward pass without <see cref="Forward"/>'s checks, for a layer's own buffers (see the base class).</summary>
-    internal sealed override void ForwardOwnBuffers(ReadOnlySpan<T> z, Span<T> a, int rows, int columns)
+    /// <summary>
+    /// The forward pass without <see cref="Forward"/>'s checks, for a layer's own buffers (see the base class): <see cref="Value"/>
+    /// element by element. A built-in function overrides it with its vectorised pass (the same formula, SIMD), so that a
+    /// layer's pass is one virtual call into code of the sealed function's own (which precompiled code holds too).
+    /// </summary>
+    internal override void ForwardOwnBuffers(ReadOnlySpan<T> z, Span<T> a, int rows, int columns)
     {
-        if (ForwardBatch(z, a))
-        {
-            return;
-        }
-
         for (int i = 0; i < z.Length; i++)
         {
             a[i] = Value(z[i]);
@@ -55,27 +54,16 @@ public abstract class ElementwiseActivationFunction<T> : ActivationFunction<T>
         BackwardOwnBuffers(z, a, outputGradient, inputGradient, rows, columns);
     }
 
-    /// <summary>The backward pass without <see cref="Backward"/>'s checks, for a layer's own buffers (see the base class).</summary>
-    internal sealed override void BackwardOwnBuffers(
+    /// <summary>
+    /// The backward pass without <see cref="Backward"/>'s checks, for a layer's own buffers (see the base class): <see cref="Derivative"/>
+    /// element by element, or a built-in function's vectorised pass (the formula of <see cref="Derivative"/>).
+    /// </summary>
+    internal override void BackwardOwnBuffers(
         ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> outputGradient, Span<T> inputGradient, int rows, int columns)
     {
-        if (BackwardBatch(z, a, outputGradient, inputGradient))
-        {
-            return;
-        }
-
         for (int i = 0; i < z.Length; i++)
         {
             inputGradient[i] = outputGradient[i] * Derivative(z[i], a[i]);
         }
     }
-
-    /// <summary>
-    /// A built-in function's vectorised forward pass over the whole batch (the same formula as
-    /// <see cref="Value"/>, SIMD); false to have <see cref="Value"/> applied element by element.
-    /// </summary>
-    private protected virtual bool ForwardBatch(ReadOnlySpan<T> z, Span<T> a) => false;
-
-    /// <summary>A built-in function's vectorised backward pass (the formula of <see cref="Derivative"/>); false for the element loop.</summary>
-    private protected virtual bool BackwardBatch(ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> outputGradient, Span<T> inputGradient) => false;
 }

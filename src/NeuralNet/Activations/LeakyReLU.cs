@@ -45,17 +45,16 @@ public sealed class LeakyReLU<T> : ElementwiseActivationFunction<T>
     public override T Derivative(T z, T a) => z > T.Zero ? T.One : _alpha; // 1 or α
 
     /// <inheritdoc />
-    private protected override bool ForwardBatch(ReadOnlySpan<T> z, Span<T> a)
+    internal override void ForwardOwnBuffers(ReadOnlySpan<T> z, Span<T> a, int rows, int columns)
     {
         Elementwise.Map(z, a, new Leak(_alpha));
-        return true;
     }
 
     /// <inheritdoc />
-    private protected override bool BackwardBatch(ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> outputGradient, Span<T> inputGradient)
+    internal override void BackwardOwnBuffers(
+        ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> outputGradient, Span<T> inputGradient, int rows, int columns)
     {
         Elementwise.Map(z, outputGradient, inputGradient, new LeakGradient(_alpha));
-        return true;
     }
 
     /// <summary>z where z &gt; 0, else αz.</summary>

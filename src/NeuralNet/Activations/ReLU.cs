@@ -26,25 +26,22 @@ public sealed class ReLU<T> : ElementwiseActivationFunction<T>
     public override T Derivative(T z, T a) => z > T.Zero ? T.One : T.Zero; // 1 for z > 0, else 0
 
     /// <inheritdoc />
-    private protected override bool ForwardBatch(ReadOnlySpan<T> z, Span<T> a)
+    internal override void ForwardOwnBuffers(ReadOnlySpan<T> z, Span<T> a, int rows, int columns)
     {
         if (!SharedMap<T, Rectify>.TryRun(z, a, default)) // a large batch on both cores
         {
             Elementwise.Map(z, a, default(Rectify));
         }
-
-        return true;
     }
 
     /// <inheritdoc />
-    private protected override bool BackwardBatch(ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> outputGradient, Span<T> inputGradient)
+    internal override void BackwardOwnBuffers(
+        ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> outputGradient, Span<T> inputGradient, int rows, int columns)
     {
         if (!SharedMap2<T, PassWherePositive>.TryRun(z, outputGradient, inputGradient, default))
         {
             Elementwise.Map(z, outputGradient, inputGradient, default(PassWherePositive));
         }
-
-        return true;
     }
 
     /// <summary>max(0, z).</summary>

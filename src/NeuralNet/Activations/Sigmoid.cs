@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using NeuralNet.Kernels;
 using NeuralNet.Onnx;
 
@@ -24,16 +25,15 @@ public sealed class Sigmoid<T> : ElementwiseActivationFunction<T>
     public override T Derivative(T z, T a) => a * (T.One - a); // σ'(z) = σ(z)(1 − σ(z))
 
     /// <inheritdoc />
-    private protected override bool ForwardBatch(ReadOnlySpan<T> z, Span<T> a)
+    internal override void ForwardOwnBuffers(ReadOnlySpan<T> z, Span<T> a, int rows, int columns)
     {
         Elementwise.Map(z, a, default(LogisticOperator), ShortSpan);
-        return true;
     }
 
-    private protected override bool BackwardBatch(ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> outputGradient, Span<T> inputGradient)
+    internal override void BackwardOwnBuffers(
+        ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> outputGradient, Span<T> inputGradient, int rows, int columns)
     {
         Elementwise.Map(a, outputGradient, inputGradient, default(SigmoidGradient));
-        return true;
     }
 
     /// <summary>σ(z): the scalar form as <see cref="Logistic"/>, the SIMD form 1/(1 + e^−z) (e^−z = ∞ gives 0).</summary>
@@ -56,14 +56,15 @@ public sealed class Sigmoid<T> : ElementwiseActivationFunction<T>
     }
 
     /// <summary>σ(z) = 1/(1 + e^−z), evaluated so that e^x never overflows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static T Logistic(T z)
     {
         if (z >= T.Zero)
         {
-            return T.One / (T.One + T.Exp(-z));
+            return T.One / (T.One + VectorMath.Exp(-z));
         }
 
-        T e = T.Exp(z); // z < 0: σ(z) = e^z / (1 + e^z)
+        T e = VectorMath.Exp(z); // z < 0: σ(z) = e^z / (1 + e^z)
         return e / (T.One + e);
     }
 

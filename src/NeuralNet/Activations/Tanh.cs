@@ -24,17 +24,16 @@ public sealed class Tanh<T> : ElementwiseActivationFunction<T>
     public override T Derivative(T z, T a) => T.One - a * a; // tanh'(z) = 1 − tanh²(z)
 
     /// <inheritdoc />
-    private protected override bool ForwardBatch(ReadOnlySpan<T> z, Span<T> a)
+    internal override void ForwardOwnBuffers(ReadOnlySpan<T> z, Span<T> a, int rows, int columns)
     {
         Elementwise.Map(z, a, default(TanhOperator), ShortSpan);
-        return true;
     }
 
     /// <inheritdoc />
-    private protected override bool BackwardBatch(ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> outputGradient, Span<T> inputGradient)
+    internal override void BackwardOwnBuffers(
+        ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> outputGradient, Span<T> inputGradient, int rows, int columns)
     {
         Elementwise.Map(a, outputGradient, inputGradient, default(TanhGradient));
-        return true;
     }
 
     /// <summary>

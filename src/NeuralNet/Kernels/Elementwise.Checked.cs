@@ -135,12 +135,19 @@ internal static partial class Elementwise
     /// fills at least half the L2 cache a core reports (<see cref="MachineProfile.L2Bytes"/>) and the processor has
     /// 32-byte streaming stores matching <c>Vector&lt;T&gt;</c>. Such a copy is read back only when a step diverges, so
     /// it goes straight to memory: its lines are not first read (no read-for-ownership) and the parameter and gradient
-    /// stay in the caches. The values copied are the same either way.
+    /// stay in the caches. The values copied are the same either way. A copy under 32 KB is refused before the cache size
+    /// is read (no L2 cache is smaller than 64 KB): a one-sample step asks for each of its tiny parameters, and a static
+    /// property of another class costs precompiled (ReadyToRun) code a helper call per read.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static bool StreamsCopy<T>(int length)
         where T : struct
         => Avx.IsSupported && Vector<byte>.Count == Vector256<byte>.Count
+            && (long)length * Unsafe.SizeOf<T>() >= SmallestStreamedCopyBytes
             && (long)length * Unsafe.SizeOf<T>() >= MachineProfile.L2Bytes / 2;
+
+    /// <summary>The smallest undo copy <see cref="StreamsCopy{T}(int)"/> may stream, whatever the cache.</summary>
+    private const long SmallestStreamedCopyBytes = 1 << 15;
 
     /// <summary>Elements before <paramref name="start"/> + i is 32-byte aligned (at most <paramref name="length"/>).</summary>
     private static unsafe int ElementsToAlignment<T>(byte* start, int length)

@@ -32,4 +32,28 @@ internal static class VectorMath
 
         return new Vector<T>(values);
     }
+
+    /// <summary>
+    /// e^x of one value: <see cref="Math.Exp"/> for double, <see cref="MathF.Exp"/> for float (what <c>T.Exp</c> calls for
+    /// them, so the same bits), named directly. Precompiled (ReadyToRun) code cannot inline <c>double.Exp</c> from
+    /// another assembly and would make a call into it, and from there into <see cref="Math.Exp"/>, for every value.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Exp<T>(T x)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(double))
+        {
+            double e = Math.Exp(Unsafe.As<T, double>(ref x));
+            return Unsafe.As<double, T>(ref e);
+        }
+
+        if (typeof(T) == typeof(float))
+        {
+            float e = MathF.Exp(Unsafe.As<T, float>(ref x));
+            return Unsafe.As<float, T>(ref e);
+        }
+
+        return T.Exp(x);
+    }
 }

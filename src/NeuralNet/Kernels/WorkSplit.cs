@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace NeuralNet.Kernels;
 
 /// <summary>How a multiply is shared between the two cores (<see cref="WorkSplit.Product"/>).</summary>
@@ -107,6 +109,7 @@ internal static class WorkSplit
     /// inputs) is cut, the same column as <see cref="WeightColumnSplit"/>; 0 for one ordinary product (a small product, or
     /// a layer of <see cref="LargeLayerWeights"/> weights or more).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // its first test, which per-sample training always meets, in the caller
     public static int ForwardDepthSplit(int rows, int inputs, int outputs)
     {
         if (rows <= 1 || (long)rows * outputs * inputs < MinimumProductWork)

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace NeuralNet.Layers;
@@ -23,13 +24,17 @@ internal sealed class BatchBuffers<T>
     }
 
     /// <summary>The buffers for <paramref name="rows"/> rows, made on first use of that size.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Matrix<T>[] For(int rows)
     {
-        if (_current is not null && _current.Rows == rows)
-        {
-            return _current.Matrices;
-        }
+        Set? current = _current;
+        return current is not null && current.Rows == rows ? current.Matrices : Other(rows); // a step's usual case, inlined
+    }
 
+    /// <summary>The other set, or a new one for a batch size not seen yet (the last set but one is dropped).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private Matrix<T>[] Other(int rows)
+    {
         if (_previous is not null && _previous.Rows == rows)
         {
             (_current, _previous) = (_previous, _current);

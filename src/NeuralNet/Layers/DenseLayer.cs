@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using NeuralNet.Activations;
@@ -88,7 +89,10 @@ public sealed class DenseLayer<T> : Layer<T>
     /// <summary>The activations of the last forward batch.</summary>
     internal Matrix<T> LastOutput => Last[A];
 
-    private Matrix<T>[] Last => _last ?? throw new InvalidOperationException("Backward was called before Forward: run a forward pass on a batch first.");
+    private Matrix<T>[] Last => _last ?? NoForwardYet(); // the throw out of line, so that the property inlines
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Matrix<T>[] NoForwardYet() => throw new InvalidOperationException("Backward was called before Forward: run a forward pass on a batch first.");
 
     /// <inheritdoc />
     public override Matrix<T> Forward(Matrix<T> input, bool training)
