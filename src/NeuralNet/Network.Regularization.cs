@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using NeuralNet.Layers;
 using Tp = System.Numerics.Tensors.TensorPrimitives;
 
@@ -75,14 +76,20 @@ public sealed partial class Network<T>
     /// or any parameter's <see cref="Parameter{T}.Frozen"/> changed since the last time (one comparison per call otherwise:
     /// the one-sample training step runs millions of times a second).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Refresh()
     {
         int version = TrainingSettings.Version;
-        if (version == _settingsVersion)
+        if (version != _settingsVersion)
         {
-            return;
+            Recompute(version);
         }
+    }
 
+    /// <summary>The work of <see cref="Refresh"/> after a setting changed, out of line.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Recompute(int version)
+    {
         var regularized = new List<(int, T, T)>();
         for (int i = 0; i < _parameters.Length; i++)
         {

@@ -103,13 +103,19 @@ public sealed partial class Network<T>
     /// Throws <see cref="ArgumentException"/> when <paramref name="loss"/> cannot work on this network's
     /// output (a probability loss on an output that is not a probability); remembers the last loss that fits.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void CheckLossFits(LossFunction<T> loss, string parameterName)
     {
-        if (ReferenceEquals(loss, _fittingLoss))
+        if (!ReferenceEquals(loss, _fittingLoss))
         {
-            return;
+            CheckNewLossFits(loss, parameterName);
         }
+    }
 
+    /// <summary><see cref="CheckLossFits"/> for a loss not checked yet, out of line.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void CheckNewLossFits(LossFunction<T> loss, string parameterName)
+    {
         if (loss.OutputMismatch(_layers[^1]) is string problem)
         {
             throw new ArgumentException(problem, parameterName);
@@ -134,6 +140,7 @@ public sealed partial class Network<T>
     }
 
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the step: a call less per step
     private Matrix<T> ForwardCore(Matrix<T> input, bool training)
     {
         Matrix<T> current = input;
@@ -142,16 +149,20 @@ public sealed partial class Network<T>
             current = layer.Forward(current, training);
         }
 
-        _lastOutput = current;
+        if (!ReferenceEquals(_lastOutput, current))
+        {
+            _lastOutput = current; // only when it changes: a reference store costs a write-barrier call
+        }
         return current;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the step, as ForwardCore
     private void BackwardCore(Matrix<T> output, Matrix<T> target, LossFunction<T> loss, ReadOnlySpan<T> sampleWeights)
     {
         int rows = output.RowCount;
         int last = _layers.Length - 1;
         Layer<T> outputLayer = _layers[last];
-        int columns = outputLayer.OutputSize;
+        int columns = OutputSize;
         Matrix<T>? gradient;
         Matrix<T> lossGradient = _lossGradientBuffers.For(rows)[0];
         T[] outputs = DenseStorage.Of(output), targets = DenseStorage.Of(target), lossGradients = DenseStorage.Of(lossGradient); // once for both paths

@@ -105,8 +105,16 @@ public sealed class DenseLayer<T> : Layer<T>
         T[] z = DenseStorage.Of(buffers[Z]);
         WeightedSum(DenseStorage.Of(input), rows, z);
         Activation.ForwardOwnBuffers(z, DenseStorage.Of(buffers[A]), rows, OutputSize); // the layer's own buffers, rows × outputs each
-        _last = buffers;
-        _lastInput = input;
+        // Stored only when they change (a reference store costs a write-barrier call; a run of steps stores the same ones).
+        if (!ReferenceEquals(_last, buffers))
+        {
+            _last = buffers;
+        }
+
+        if (!ReferenceEquals(_lastInput, input))
+        {
+            _lastInput = input;
+        }
         return buffers[A];
     }
 
@@ -153,7 +161,10 @@ public sealed class DenseLayer<T> : Layer<T>
     /// </summary>
     private Matrix<T>? BackwardFrom(T[] dz, int rows, bool computeInputGradient)
     {
-        _lastActivationInputGradient = dz;
+        if (!ReferenceEquals(_lastActivationInputGradient, dz))
+        {
+            _lastActivationInputGradient = dz; // only when it changes, as in Forward
+        }
         T[] x = DenseStorage.Of(_lastInput!);
 
         // ∂L/∂W = (∂L/∂Z)ᵀ·X: [out × batch]·[batch × in]

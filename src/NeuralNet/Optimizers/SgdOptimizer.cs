@@ -97,6 +97,11 @@ public sealed class SgdOptimizer<T> : Optimizer<T>
     {
         if (Momentum == 0)
         {
+            if (values.Length < ShortSpan && backup.Length == values.Length)
+            {
+                return Elementwise.ShortStepChecked(values, gradients, new PlainStep(learningRate), backup); // a small layer's biases, say
+            }
+
             // Vectors from the first whole one: both forms are the same unfused multiply and add, so the same bits whichever
             // runs, and a one-sample step's parameters (a layer's weights, its biases) mostly fill a few vectors.
             return Elementwise.StepChecked(values, gradients, new PlainStep(learningRate), backup);
