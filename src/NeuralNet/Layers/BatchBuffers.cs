@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using MathNet.Numerics.LinearAlgebra;
+using NeuralNet.Kernels;
 
 namespace NeuralNet.Layers;
 
@@ -31,6 +32,23 @@ internal sealed class BatchBuffers<T>
         return current is not null && current.Rows == rows ? current.Matrices : Other(rows); // a step's usual case, inlined
     }
 
+    /// <summary>
+    /// The storage arrays (column-major) of the buffers <see cref="For"/> gives for <paramref name="rows"/> rows, in the same
+    /// order: a layer's pass reads them here instead of asking each matrix for its storage (several times a step).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public T[][] ArraysFor(int rows)
+    {
+        Set? current = _current;
+        if (current is null || current.Rows != rows)
+        {
+            Other(rows);
+            current = _current!;
+        }
+
+        return current.Arrays;
+    }
+
     /// <summary>The other set, or a new one for a batch size not seen yet (the last set but one is dropped).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private Matrix<T>[] Other(int rows)
@@ -49,9 +67,9 @@ internal sealed class BatchBuffers<T>
         }
 
         _previous = _current;
-        _current = new Set(rows, matrices);
+        _current = new Set(rows, matrices, Array.ConvertAll(matrices, m => DenseStorage.Of(m)));
         return matrices;
     }
 
-    private sealed record Set(int Rows, Matrix<T>[] Matrices);
+    private sealed record Set(int Rows, Matrix<T>[] Matrices, T[][] Arrays);
 }

@@ -31,6 +31,7 @@ public sealed class DenseLayer<T> : Layer<T>
     private readonly BatchBuffers<T> _outputBuffers;
     private readonly BatchBuffers<T> _inputGradientBuffers;
     private Matrix<T>[]? _last;
+    private T[][]? _lastArrays;
     private T[]? _lastActivationInputGradient;
     private Matrix<T>? _lastInput;
 
@@ -102,13 +103,15 @@ public sealed class DenseLayer<T> : Layer<T>
         int rows = input.RowCount;
         ShapeCheck.Product(rows, OutputSize, "the layer's output buffers hold rows × outputs", nameof(input));
         Matrix<T>[] buffers = _outputBuffers.For(rows);
-        T[] z = DenseStorage.Of(buffers[Z]);
+        T[][] arrays = _outputBuffers.ArraysFor(rows);
+        T[] z = arrays[Z];
         WeightedSum(DenseStorage.Of(input), rows, z);
-        Activation.ForwardOwnBuffers(z, DenseStorage.Of(buffers[A]), rows, OutputSize); // the layer's own buffers, rows × outputs each
+        Activation.ForwardOwnBuffers(z, arrays[A], rows, OutputSize); // the layer's own buffers, rows × outputs each
         // Stored only when they change (a reference store costs a write-barrier call; a run of steps stores the same ones).
         if (!ReferenceEquals(_last, buffers))
         {
             _last = buffers;
+            _lastArrays = arrays;
         }
 
         if (!ReferenceEquals(_lastInput, input))
@@ -127,8 +130,9 @@ public sealed class DenseLayer<T> : Layer<T>
         int rows = buffers[A].RowCount;
         T[] gradient = DenseStorage.Of(outputGradient);
         ShapeCheck.BatchSpans(rows, OutputSize, gradient.Length, nameof(outputGradient)); // its array too, not just its shape
-        Activation.BackwardOwnBuffers(DenseStorage.Of(buffers[Z]), DenseStorage.Of(buffers[A]), gradient, DenseStorage.Of(buffers[DZ]), rows, OutputSize); // own buffers
-        return BackwardFrom(DenseStorage.Of(buffers[DZ]), rows, computeInputGradient);
+        T[][] arrays = _lastArrays!; // the storage of Last, set with it
+        Activation.BackwardOwnBuffers(arrays[Z], arrays[A], gradient, arrays[DZ], rows, OutputSize); // own buffers
+        return BackwardFrom(arrays[DZ], rows, computeInputGradient);
     }
 
     /// <inheritdoc />
@@ -159,6 +163,7 @@ public sealed class DenseLayer<T> : Layer<T>
     /// The backward pass from <c>∂L/∂Z</c> in <paramref name="dz"/> (written by the activation's backward
     /// pass or by a fused loss): the parameter gradients and <c>∂L/∂X</c>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into both backward passes: a call less per layer and step
     private Matrix<T>? BackwardFrom(T[] dz, int rows, bool computeInputGradient)
     {
         if (!ReferenceEquals(_lastActivationInputGradient, dz))
@@ -194,7 +199,7 @@ public sealed class DenseLayer<T> : Layer<T>
 
         // ∂L/∂X = (∂L/∂Z)·W: [batch × out]·[out × in]
         Matrix<T> dx = _inputGradientBuffers.For(rows)[0];
-        Gemm.Multiply<T>(false, false, rows, InputSize, OutputSize, dz, rows, _weights.ValueArray, OutputSize, DenseStorage.Of(dx), rows, accumulate: false);
+        Gemm.Multiply<T>(false, false, rows, InputSize, OutputSize, dz, rows, _weights.ValueArray, OutputSize, _inputGradientBuffers.ArraysFor(rows)[0], rows, accumulate: false);
         return dx;
     }
 
@@ -267,6 +272,7 @@ public sealed class DenseLayer<T> : Layer<T>
     /// Z = X·Wᵀ + b, into <paramref name="z"/> (<c>rows × outputs</c>, column-major): Z starts as the
     /// bias and the product is accumulated onto it, which saves a pass over Z.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into Forward and Predict: a call less per layer and step
     private void WeightedSum(ReadOnlySpan<T> x, int rows, Span<T> z)
     {
         T[] b = _biases.ValueArray;

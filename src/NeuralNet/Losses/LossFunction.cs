@@ -1,4 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using NeuralNet.Activations;
 using NeuralNet.Kernels;
 using NeuralNet.Layers;
@@ -115,16 +117,24 @@ public abstract class LossFunction<T>
     }
 
     /// <summary>Checks a target against the prediction's shape (used by the network and the trainer too).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the training step (its message out of line)
     internal void ValidateTarget(ReadOnlySpan<T> target, int targetRows, int targetColumns, int rows, int outputs, string parameterName)
     {
         if (targetRows != rows || !AcceptsTargetColumns(outputs, targetColumns))
         {
-            string expected = AcceptsTargetColumns(outputs, 1) && outputs != 1 ? $"{rows}×{outputs} or {rows}×1 (class indices)" : $"{rows}×{outputs}";
-            throw new ArgumentException($"{Name} expects a target of shape {expected}, one row per sample (received {targetRows}×{targetColumns}).", parameterName);
+            ThrowTargetShape(targetRows, targetColumns, rows, outputs, parameterName);
         }
 
         ShapeCheck.Finite(target, targetRows, parameterName);
         ValidateTargetValues(target, rows, outputs, targetColumns, parameterName);
+    }
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowTargetShape(int targetRows, int targetColumns, int rows, int outputs, string parameterName)
+    {
+        string expected = AcceptsTargetColumns(outputs, 1) && outputs != 1 ? $"{rows}×{outputs} or {rows}×1 (class indices)" : $"{rows}×{outputs}";
+        throw new ArgumentException($"{Name} expects a target of shape {expected}, one row per sample (received {targetRows}×{targetColumns}).", parameterName);
     }
 
     internal static void ValidateSampleWeights(ReadOnlySpan<T> weights, int rows, string parameterName)

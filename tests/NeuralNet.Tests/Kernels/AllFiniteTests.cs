@@ -5,8 +5,9 @@ using Xunit;
 namespace NeuralNet.Tests.Kernels;
 
 /// <summary>
-/// The finiteness check (four vector sums at a time, then one, then values one by one) finds a NaN or an infinity at
-/// every position of every length around its block sizes, float and double, and passes finite values of any size.
+/// The finiteness check (up to four values inlined one by one; otherwise four vector sums at a time, then one, then values
+/// one by one) finds a NaN or an infinity at every position of every length around its block sizes, float and double, and
+/// passes finite values of any size.
 /// </summary>
 public class AllFiniteTests
 {
@@ -19,7 +20,7 @@ public class AllFiniteTests
         static void Check<T>()
             where T : struct, IFloatingPointIeee754<T>
         {
-            foreach (int length in new[] { 0, 1, 7, 8, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 129, 200 })
+            foreach (int length in new[] { 0, 1, 2, 3, 4, 5, 7, 8, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 129, 200 })
             {
                 T[] values = GemmTests.Fill<T>(length, (ulong)length + 1);
                 values.AsSpan(0, length / 2).Fill(T.CreateChecked(3e38)); // x − x = 0 even near the largest finite float
