@@ -9,8 +9,8 @@ namespace NeuralNet.Kernels;
 /// Products on one core too small for packing to pay (below <see cref="WorkSplit.MinimumProductWork"/>), such as a
 /// small output layer's (a training batch of 64 through 128 → 10: C of 64 × 10, or 10 × 128 for the weight gradient):
 /// the Vector512 micro-kernel's arithmetic on the operands where they lie, without packing and without padding C to
-/// the micro-kernel's whole tiles. Products of few rows large enough for two cores take it too, each core multiplying
-/// half of C's columns (<see cref="TakesOnTwoCores"/>): there packing would cost about as much as it saves.
+/// the micro-kernel's whole tiles. Products of few rows or few columns large enough for two cores take it too, each core
+/// multiplying half of C's columns (<see cref="TakesOnTwoCores"/>): there packing would cost about as much as it saves.
 /// </summary>
 /// <remarks>
 /// A tile of C is up to two vectors of rows by up to eight columns (the width balanced over the columns, so 10
@@ -37,7 +37,7 @@ internal static unsafe partial class DirectGemm
 
     /// <summary>
     /// Whether a product of m × n × k runs this path on both cores, each thread multiplying half of C's columns
-    /// (<see cref="ParallelGemm{T}.RunDirect"/>): a product of few rows that <see cref="WorkSplit.DirectOnTwoCores"/>
+    /// (<see cref="ParallelGemm{T}.RunDirect"/>): a product of few rows or columns that <see cref="WorkSplit.DirectOnTwoCores"/>
     /// shares, on a processor that runs the path, with a transposed op(A) small enough for the scratch panel.
     /// </summary>
     public static bool TakesOnTwoCores(bool transposeA, int m, int n, int k)

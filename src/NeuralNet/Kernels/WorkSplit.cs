@@ -41,8 +41,8 @@ internal enum ProductSplit
 /// multiply-adds on, every packed block serves both threads and each packing and multiply is cut into pieces that
 /// both claim (<see cref="ProductSplit.SharedBlocks"/>): nothing is cut in advance, so a core slowed by the host for a
 /// while (common on a virtual machine) takes fewer pieces and neither waits at a cut that turned out wrong.</item>
-/// <item>A product of few rows (<see cref="DirectRowsLimit"/>) is cut into two halves of columns multiplied without
-/// packing (<see cref="DirectOnTwoCores"/>).</item>
+/// <item>A product of few rows (<see cref="DirectRowsLimit"/>) or few columns (<see cref="DirectColumnsLimit"/>) is cut
+/// into two halves of columns multiplied without packing (<see cref="DirectOnTwoCores"/>).</item>
 /// <item>Every rule gives the same bits whichever thread does which part, and when the helper is busy or late the
 /// caller does its part the same way: results depend on the shapes only, never on timing.</item>
 /// </list>
@@ -66,6 +66,9 @@ internal static class WorkSplit
 
     /// <summary>Up to this many rows of C, a product shared by the cores is multiplied without packing (<see cref="DirectOnTwoCores"/>).</summary>
     public const int DirectRowsLimit = 64;
+
+    /// <summary>Up to this many columns of C, a product shared by the cores is multiplied without packing too (<see cref="DirectOnTwoCores"/>).</summary>
+    public const int DirectColumnsLimit = 16;
 
     /// <summary>
     /// From this many weights on (2 MB of floats), a dense layer's forward product is not cut along its depth
@@ -136,15 +139,18 @@ internal static class WorkSplit
         => (long)rows * features >= MinimumUpdateLength && features >= 2 && TwoCores ? features / 2 : 0;
 
     /// <summary>
-    /// Whether a product C (m × n, depth k) of at most <see cref="DirectRowsLimit"/> rows, too small for shared blocks, is
-    /// shared without packing (<see cref="DirectGemm.TakesOnTwoCores"/>): C cut into two halves of columns, each thread
-    /// reading the operands where they lie. With so few rows every packed panel of op(B) serves one or two tiles, so
-    /// packing costs about what it saves, and a cut in whole 12-column tiles leaves the halves unequal (72 and 56 of 128).
+    /// Whether a product C (m × n, depth k) of at most <see cref="DirectRowsLimit"/> rows or <see cref="DirectColumnsLimit"/>
+    /// columns, too small for shared blocks, is shared without packing (<see cref="DirectGemm.TakesOnTwoCores"/>): C cut into
+    /// two halves of columns, each thread reading the operands where they lie. With so few rows every packed panel of op(B)
+    /// serves one or two tiles, so packing costs about what it saves, and a cut in whole 12-column tiles leaves the halves
+    /// unequal (72 and 56 of 128). With so few columns (a small output layer's forward product, such as 256 × 10 of depth
+    /// 1024) each half is one tile of the direct path, which reads op(A) once where it lies, while packed strips would pack
+    /// all of op(A) to multiply it by a single panel.
     /// </summary>
     public static bool DirectOnTwoCores(int m, int n, int k)
     {
         long work = (long)m * n * k;
-        return TwoCores && m <= DirectRowsLimit && n >= 2 && work >= MinimumProductWork && work < SharedBlocksWork;
+        return TwoCores && (m <= DirectRowsLimit || n <= DirectColumnsLimit) && n >= 2 && work >= MinimumProductWork && work < SharedBlocksWork;
     }
 
     /// <summary>

@@ -5,7 +5,7 @@ using Xunit;
 namespace NeuralNet.Tests.Kernels;
 
 /// <summary>
-/// Products of few rows shared by the cores without packing (<see cref="ParallelGemm{T}.RunDirect"/>): the same bits
+/// Products of few rows or columns shared by the cores without packing (<see cref="ParallelGemm{T}.RunDirect"/>): the same bits
 /// as the packed Vector512 path on one core, whether the helper takes its half or is late and the caller does both.
 /// They hold the second core (<see cref="SecondCore.Paused"/>), so they run alone.
 /// </summary>
@@ -13,11 +13,16 @@ namespace NeuralNet.Tests.Kernels;
 public class DirectGemmTwoCoreTests
 {
     // W2's first layer forward (64 × 128 × 784, four depth blocks of 196); odd rows, columns and depth (masked rows,
-    // halves of 29 and 28 columns, two blocks of 300); one vector of rows with a depth of one block.
-    private static readonly (int M, int N, int K)[] Shapes = [(64, 128, 784), (37, 57, 600), (16, 300, 256)];
+    // halves of 29 and 28 columns, two blocks of 300); one vector of rows with a depth of one block; few columns (halves
+    // of 8) with many rows, op(A) just small enough to transpose into the scratch panel.
+    private static readonly (int M, int N, int K)[] Shapes = [(64, 128, 784), (37, 57, 600), (16, 300, 256), (256, 16, 256)];
+
+    // Few columns with an op(A) too large to transpose into the scratch panel, so as stored only: W3's output layer
+    // forward (256 × 10 × 1024, halves of 5 columns); many odd rows (halves of 7 and 6 columns).
+    private static readonly (int M, int N, int K)[] StoredAShapes = [(256, 10, 1024), (1001, 13, 97)];
 
     [Fact]
-    public void TakesOnTwoCores_FewRowsWithWorkForTwoCoresBelowSharedBlocks()
+    public void TakesOnTwoCores_FewRowsOrColumnsWithWorkForTwoCoresBelowSharedBlocks()
     {
         if (!DirectGemm.Supported || !WorkSplit.TwoCores)
         {
@@ -27,7 +32,10 @@ public class DirectGemmTwoCoreTests
 
         Assert.True(DirectGemm.TakesOnTwoCores(false, 64, 128, 784));
         Assert.True(DirectGemm.TakesOnTwoCores(true, 64, 128, 784));
-        Assert.False(DirectGemm.TakesOnTwoCores(false, 65, 128, 784)); // more rows: packed, in strips
+        Assert.False(DirectGemm.TakesOnTwoCores(false, 65, 128, 784)); // more rows and columns: packed, in strips
+        Assert.True(DirectGemm.TakesOnTwoCores(false, 256, 10, 1024)); // few columns (W3's output layer forward)
+        Assert.True(DirectGemm.TakesOnTwoCores(false, 4096, 16, 256));
+        Assert.False(DirectGemm.TakesOnTwoCores(false, 4096, 17, 256)); // more columns: packed, in strips
         Assert.False(DirectGemm.TakesOnTwoCores(false, 64, 10, 128)); // one core's work (DirectGemm.Takes)
         Assert.False(DirectGemm.TakesOnTwoCores(false, 64, 1024, 1024)); // 2^26 multiply-adds: shared packed blocks
         Assert.False(DirectGemm.TakesOnTwoCores(true, 64, 16, 2048)); // op(A) too large to transpose into the scratch panel
@@ -65,7 +73,7 @@ public class DirectGemmTwoCoreTests
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ulong seed = 60;
-        foreach ((int m, int n, int k) in Shapes)
+        foreach ((int m, int n, int k) in transposeA ? Shapes : [.. Shapes, .. StoredAShapes])
         {
             Assert.True(DirectGemm.TakesOnTwoCores(transposeA, m, n, k));
             (int aRows, int aColumns) = transposeA ? (k, m) : (m, k);
