@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace NeuralNet.Kernels;
 
@@ -30,7 +31,106 @@ internal static unsafe class MicroKernel512
         Vector512<T> c06 = default; Vector512<T> c16 = default; Vector512<T> c07 = default; Vector512<T> c17 = default;
         Vector512<T> c08 = default; Vector512<T> c18 = default; Vector512<T> c09 = default; Vector512<T> c19 = default;
         Vector512<T> c0a = default; Vector512<T> c1a = default; Vector512<T> c0b = default; Vector512<T> c1b = default;
-        for (int p = 0; p < kc; p++)
+        // Two steps of k per iteration: the loop's own counter, compare and branch then take half as many slots beside
+        // the 48 multiply-adds. Each accumulator still adds the steps in order, so every sum is as before.
+        int p = 0;
+        for (; p + 2 <= kc; p += 2)
+        {
+            if (typeof(T) == typeof(float) && Sse.IsSupported)
+            {
+                // The lines of Â eight steps ahead (4 of them per two steps of 32 floats): Â streams from L2, and this
+                // keeps its lines arriving before the loads need them. (Measured to help float; double was level.)
+                Sse.Prefetch0((byte*)a + 1024);
+                Sse.Prefetch0((byte*)a + 1088);
+                Sse.Prefetch0((byte*)a + 1152);
+                Sse.Prefetch0((byte*)a + 1216);
+            }
+
+            Vector512<T> a0 = Vector512.Load(a);
+            Vector512<T> a1 = Vector512.Load(a + w);
+            Vector512<T> bj;
+            bj = Vector512.Create(b[0]);
+            c00 = VectorFma.Fma(a0, bj, c00);
+            c10 = VectorFma.Fma(a1, bj, c10);
+            bj = Vector512.Create(b[1]);
+            c01 = VectorFma.Fma(a0, bj, c01);
+            c11 = VectorFma.Fma(a1, bj, c11);
+            bj = Vector512.Create(b[2]);
+            c02 = VectorFma.Fma(a0, bj, c02);
+            c12 = VectorFma.Fma(a1, bj, c12);
+            bj = Vector512.Create(b[3]);
+            c03 = VectorFma.Fma(a0, bj, c03);
+            c13 = VectorFma.Fma(a1, bj, c13);
+            bj = Vector512.Create(b[4]);
+            c04 = VectorFma.Fma(a0, bj, c04);
+            c14 = VectorFma.Fma(a1, bj, c14);
+            bj = Vector512.Create(b[5]);
+            c05 = VectorFma.Fma(a0, bj, c05);
+            c15 = VectorFma.Fma(a1, bj, c15);
+            bj = Vector512.Create(b[6]);
+            c06 = VectorFma.Fma(a0, bj, c06);
+            c16 = VectorFma.Fma(a1, bj, c16);
+            bj = Vector512.Create(b[7]);
+            c07 = VectorFma.Fma(a0, bj, c07);
+            c17 = VectorFma.Fma(a1, bj, c17);
+            bj = Vector512.Create(b[8]);
+            c08 = VectorFma.Fma(a0, bj, c08);
+            c18 = VectorFma.Fma(a1, bj, c18);
+            bj = Vector512.Create(b[9]);
+            c09 = VectorFma.Fma(a0, bj, c09);
+            c19 = VectorFma.Fma(a1, bj, c19);
+            bj = Vector512.Create(b[10]);
+            c0a = VectorFma.Fma(a0, bj, c0a);
+            c1a = VectorFma.Fma(a1, bj, c1a);
+            bj = Vector512.Create(b[11]);
+            c0b = VectorFma.Fma(a0, bj, c0b);
+            c1b = VectorFma.Fma(a1, bj, c1b);
+
+            Vector512<T> e0 = Vector512.Load(a + (2 * w));
+            Vector512<T> e1 = Vector512.Load(a + (3 * w));
+            Vector512<T> bk;
+            bk = Vector512.Create(b[12]);
+            c00 = VectorFma.Fma(e0, bk, c00);
+            c10 = VectorFma.Fma(e1, bk, c10);
+            bk = Vector512.Create(b[13]);
+            c01 = VectorFma.Fma(e0, bk, c01);
+            c11 = VectorFma.Fma(e1, bk, c11);
+            bk = Vector512.Create(b[14]);
+            c02 = VectorFma.Fma(e0, bk, c02);
+            c12 = VectorFma.Fma(e1, bk, c12);
+            bk = Vector512.Create(b[15]);
+            c03 = VectorFma.Fma(e0, bk, c03);
+            c13 = VectorFma.Fma(e1, bk, c13);
+            bk = Vector512.Create(b[16]);
+            c04 = VectorFma.Fma(e0, bk, c04);
+            c14 = VectorFma.Fma(e1, bk, c14);
+            bk = Vector512.Create(b[17]);
+            c05 = VectorFma.Fma(e0, bk, c05);
+            c15 = VectorFma.Fma(e1, bk, c15);
+            bk = Vector512.Create(b[18]);
+            c06 = VectorFma.Fma(e0, bk, c06);
+            c16 = VectorFma.Fma(e1, bk, c16);
+            bk = Vector512.Create(b[19]);
+            c07 = VectorFma.Fma(e0, bk, c07);
+            c17 = VectorFma.Fma(e1, bk, c17);
+            bk = Vector512.Create(b[20]);
+            c08 = VectorFma.Fma(e0, bk, c08);
+            c18 = VectorFma.Fma(e1, bk, c18);
+            bk = Vector512.Create(b[21]);
+            c09 = VectorFma.Fma(e0, bk, c09);
+            c19 = VectorFma.Fma(e1, bk, c19);
+            bk = Vector512.Create(b[22]);
+            c0a = VectorFma.Fma(e0, bk, c0a);
+            c1a = VectorFma.Fma(e1, bk, c1a);
+            bk = Vector512.Create(b[23]);
+            c0b = VectorFma.Fma(e0, bk, c0b);
+            c1b = VectorFma.Fma(e1, bk, c1b);
+
+            a += 4 * w;
+            b += 2 * Columns;
+        }
+
+        for (; p < kc; p++) // an odd last step
         {
             Vector512<T> a0 = Vector512.Load(a);
             Vector512<T> a1 = Vector512.Load(a + w);
@@ -71,6 +171,7 @@ internal static unsafe class MicroKernel512
             bj = Vector512.Create(b[11]);
             c0b = VectorFma.Fma(a0, bj, c0b);
             c1b = VectorFma.Fma(a1, bj, c1b);
+
             a += 2 * w;
             b += Columns;
         }
