@@ -50,6 +50,7 @@ public sealed class Sigmoid<T> : ElementwiseActivationFunction<T>
     /// </summary>
     private readonly struct SigmoidGradient : IBinaryOperator<T>
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] // precompiled code called it per value otherwise
         public T Invoke(T a, T g) => g * (a * (T.One - a));
 
         public Vector<T> Invoke(Vector<T> a, Vector<T> g) => g * a * (Vector<T>.One - a);

@@ -17,10 +17,21 @@ public sealed class MeanSquaredError<T> : LossFunction<T>
     protected internal override T Value(ReadOnlySpan<T> prediction, ReadOnlySpan<T> target, ReadOnlySpan<T> sampleWeights, int rows, int columns)
     {
         T sum = T.Zero;
-        for (int i = 0; i < prediction.Length; i++)
+        if (sampleWeights.IsEmpty)
         {
-            T d = prediction[i] - target[i];
-            sum += WeightOf(sampleWeights, i % rows) * d * d; // (y − t)²
+            for (int i = 0; i < prediction.Length; i++)
+            {
+                T d = prediction[i] - target[i];
+                sum += d * d; // (y − t)², as below with weight 1 (the same bits, without a row division per value)
+            }
+        }
+        else
+        {
+            for (int i = 0; i < prediction.Length; i++)
+            {
+                T d = prediction[i] - target[i];
+                sum += WeightOf(sampleWeights, i % rows) * d * d; // w·(y − t)²
+            }
         }
 
         return sum / T.CreateChecked(prediction.Length);
@@ -30,9 +41,19 @@ public sealed class MeanSquaredError<T> : LossFunction<T>
     protected internal override void Gradient(ReadOnlySpan<T> prediction, ReadOnlySpan<T> target, ReadOnlySpan<T> sampleWeights, Span<T> gradient, int rows, int columns)
     {
         T scale = Constant(2.0) / T.CreateChecked(prediction.Length);
+        if (sampleWeights.IsEmpty)
+        {
+            for (int i = 0; i < prediction.Length; i++)
+            {
+                gradient[i] = scale * (prediction[i] - target[i]); // 2(y − t)/(N·C): the weighted form with weight 1, the same bits
+            }
+
+            return;
+        }
+
         for (int i = 0; i < prediction.Length; i++)
         {
-            gradient[i] = scale * WeightOf(sampleWeights, i % rows) * (prediction[i] - target[i]); // 2(y − t)/(N·C)
+            gradient[i] = scale * WeightOf(sampleWeights, i % rows) * (prediction[i] - target[i]); // 2w(y − t)/(N·C)
         }
     }
 }
