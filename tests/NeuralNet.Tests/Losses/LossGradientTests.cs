@@ -90,6 +90,23 @@ public sealed class LossGradientTests
     }
 
     [Fact]
+    public void MeanSquaredError_WithoutWeights_TheBitsOfWeightsOfOne()
+    {
+        // Without weights the loss skips the weight lookup (and its row division): the same products, the same bits.
+        for (ulong seed = 1; seed <= 5; seed++)
+        {
+            var random = new RandomSource(seed);
+            int rows = 1 + (int)(seed % 4), columns = 1 + (int)(seed % 3);
+            Matrix<double> p = RandomMatrices.Uniform<double>(random, rows, columns, -3, 3);
+            Matrix<double> t = RandomMatrices.Uniform<double>(random, rows, columns, -3, 3);
+            var ones = Vector<double>.Build.Dense(rows, 1.0);
+            var mse = new MeanSquaredError<double>();
+            mse.Loss(p, t).Should().Be(mse.Loss(p, t, ones), $"seed {seed}");
+            mse.Gradient(p, t).ToColumnMajorArray().Should().Equal(mse.Gradient(p, t, ones).ToColumnMajorArray(), $"seed {seed}");
+        }
+    }
+
+    [Fact]
     public void BadTargets_AreRejectedWithTheArgumentNamed()
     {
         var p = Matrix<double>.Build.Dense(3, 2, 0.5);
