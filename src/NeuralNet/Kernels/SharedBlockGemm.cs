@@ -32,12 +32,6 @@ namespace NeuralNet.Kernels;
 internal sealed unsafe class SharedBlockGemm<T> : WorkItem
     where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>Pieces a multiply phase is cut into, at most (and a packing of op(B), which follows the same columns).</summary>
-    internal const int PiecesPerBlock = 16;
-
-    /// <summary>Pieces a packing of op(A) is cut into, at most.</summary>
-    private const int PackingPieces = 4;
-
     private const int PackB = 0, PackA = 1, Multiply = 2;
 
     /// <summary>Elements of one buffer of packed op(A) (the largest block), and of one of packed op(B) (whole panels of the widest kernel).</summary>
@@ -128,11 +122,11 @@ internal sealed unsafe class SharedBlockGemm<T> : WorkItem
             (int step, int kind, int rowBlock) = Decode(phase);
             int columns = Math.Min(_nc, _n - (step / _depthBlocks * _nc));
             int rows = Math.Min(_mc, _m - (rowBlock * _mc));
-            (int rowPieces, int columnPieces) = MultiplyPieces(rows, columns);
+            (int rowPieces, int columnPieces) = WorkSplit.SharedMultiplyPieces(RowPanels(rows), ColumnPanels(columns));
             _pieces[phase] = kind switch
             {
                 PackB => columnPieces,
-                PackA => Math.Min(PackingPieces, (rows + _mr - 1) / _mr),
+                PackA => WorkSplit.SharedPackingPieces(RowPanels(rows)),
                 _ => rowPieces * columnPieces,
             };
         }
@@ -179,7 +173,7 @@ internal sealed unsafe class SharedBlockGemm<T> : WorkItem
                     }
                     else
                     {
-                        (int rowPieces, int columnPieces) = MultiplyPieces(mc, nc);
+                        (int rowPieces, int columnPieces) = WorkSplit.SharedMultiplyPieces(RowPanels(mc), ColumnPanels(nc));
                         (int r0, int r1) = Range(piece % rowPieces, rowPieces, mc, _mr);
                         (int j0, int j1) = Range(piece / rowPieces, columnPieces, nc, _nr);
                         T* cPiece = _c + ic + r0 + ((nint)(jc + j0) * _ldc);
@@ -199,16 +193,11 @@ internal sealed unsafe class SharedBlockGemm<T> : WorkItem
 
     private int PhaseOf(int step, int kind, int rowBlock) => (step * _phasesPerStep) + (kind == PackB ? 0 : 1 + (2 * rowBlock) + (kind == Multiply ? 1 : 0));
 
-    /// <summary>
-    /// How a multiply of a block of <paramref name="rows"/> × <paramref name="columns"/> is cut: along the columns, in whole
-    /// panels, into up to <see cref="PiecesPerBlock"/> pieces; a block of few panels of columns also along the rows.
-    /// </summary>
-    private (int RowPieces, int ColumnPieces) MultiplyPieces(int rows, int columns)
-    {
-        int columnPanels = (columns + _nr - 1) / _nr, rowPanels = (rows + _mr - 1) / _mr;
-        int columnPieces = Math.Min(columnPanels, PiecesPerBlock);
-        return (Math.Clamp(PiecesPerBlock / columnPieces / 2, 1, rowPanels), columnPieces);
-    }
+    /// <summary>Panels of <see cref="GemmKernels.RowsPerTile{T}"/> rows covering <paramref name="rows"/>.</summary>
+    private int RowPanels(int rows) => (rows + _mr - 1) / _mr;
+
+    /// <summary>Panels of <see cref="GemmKernels.ColumnsPerTile"/> columns covering <paramref name="columns"/>.</summary>
+    private int ColumnPanels(int columns) => (columns + _nr - 1) / _nr;
 
     /// <summary>Piece <paramref name="piece"/> of <paramref name="pieces"/> nearly equal ranges of whole units covering <paramref name="length"/>.</summary>
     private static (int Start, int End) Range(int piece, int pieces, int length, int unit)

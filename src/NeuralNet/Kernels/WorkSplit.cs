@@ -39,8 +39,9 @@ internal enum ProductSplit
 /// core slowed by another process take less. Every strip cut by columns packs all of op(A) again, so at most
 /// <see cref="MaximumStrips"/>, about <see cref="WorkPerStrip"/> multiply-adds each. From <see cref="SharedBlocksWork"/>
 /// multiply-adds on, every packed block serves both threads and each packing and multiply is cut into pieces that
-/// both claim (<see cref="ProductSplit.SharedBlocks"/>): nothing is cut in advance, so a core slowed by the host for a
-/// while (common on a virtual machine) takes fewer pieces and neither waits at a cut that turned out wrong.</item>
+/// both claim (<see cref="ProductSplit.SharedBlocks"/>, <see cref="SharedMultiplyPieces"/>): nothing is cut in advance, so
+/// a core slowed by the host for a while (common on a virtual machine) takes fewer pieces and neither waits at a cut that
+/// turned out wrong.</item>
 /// <item>A product of few rows (<see cref="DirectRowsLimit"/>) or few columns (<see cref="DirectColumnsLimit"/>) is cut
 /// into two halves of columns multiplied without packing (<see cref="DirectOnTwoCores"/>).</item>
 /// <item>Every rule gives the same bits whichever thread does which part, and when the helper is busy or late the
@@ -80,6 +81,16 @@ internal static class WorkSplit
     /// </summary>
     public const long LargeLayerWeights = 1L << 19;
 
+    /// <summary>
+    /// Pieces a shared multiply of a packed block is cut into, at most (<see cref="SharedMultiplyPieces"/>; the packing of
+    /// its op(B) block follows the same columns): enough that a core slowed by the host takes fewer pieces while the
+    /// other waits for at most one, few enough that each piece still multiplies whole panels many times over.
+    /// </summary>
+    public const int SharedBlockPieces = 16;
+
+    /// <summary>Pieces a shared packing of an op(A) block is cut into, at most (<see cref="SharedPackingPieces"/>).</summary>
+    public const int SharedPackingPieceLimit = 4;
+
     /// <summary>Whether there is a second core to hand work to.</summary>
     public static bool TwoCores => SecondCore.Exists;
 
@@ -92,6 +103,21 @@ internal static class WorkSplit
     /// takes fewer chunks and the other waits at most for one.
     /// </summary>
     public static int MapChunk(int length) => Math.Max(64, ((length / 16) + 63) / 64 * 64);
+
+    /// <summary>
+    /// How a shared multiply of a packed block of <paramref name="rowPanels"/> × <paramref name="columnPanels"/>
+    /// micro-panels is cut (<see cref="SharedBlockGemm{T}"/>): along the columns, in whole panels, into up to
+    /// <see cref="SharedBlockPieces"/> pieces, so each thread keeps mostly the same columns of op(B) and C from block to
+    /// block; a block of few panels of columns is cut along its rows too.
+    /// </summary>
+    public static (int RowPieces, int ColumnPieces) SharedMultiplyPieces(int rowPanels, int columnPanels)
+    {
+        int columnPieces = Math.Min(columnPanels, SharedBlockPieces);
+        return (Math.Clamp(SharedBlockPieces / columnPieces / 2, 1, rowPanels), columnPieces);
+    }
+
+    /// <summary>Pieces a shared packing of an op(A) block of <paramref name="rowPanels"/> micro-panels is cut into.</summary>
+    public static int SharedPackingPieces(int rowPanels) => Math.Min(SharedPackingPieceLimit, rowPanels);
 
     /// <summary>Whether an element-wise update of <paramref name="length"/> values is shared between the cores.</summary>
     public static bool SharesUpdate(int length) => length >= MinimumUpdateLength && TwoCores;
