@@ -120,6 +120,7 @@ internal static class WideProfile
         OneCore("one core: dW = dZᵀ·X, half the columns", f, f / 2, n, true, false, dz, n, x, n, dw, f, false);
         OneCore("one core: dX = dZ·W, half the columns", n, f / 2, f, false, false, dz, n, w, f, scratch, n, false);
         KernelAlone(x, w, z);
+        ColdPacks();
         Time("bias fill of Z", 0, () =>
         {
             float[] bias = layers[1].Parameters[1].ValueArray;
@@ -175,6 +176,45 @@ internal static class WideProfile
             Time("one core: packing X block 256x256", 0, () => GemmPacking.PackA(false, xx, WideWorkload.BatchSize, mc, kc, mr, aa));
             Time("one core: packing Wt block 256x1008", 0, () => GemmPacking.PackB(true, ww, WideWorkload.Features, kc, nc, nr, bb));
             Time("one core: kernel alone, 256x1008x256", 2.0 * mc * nc * kc, () => GemmDriver.MultiplyBlock(kernel, mc, nc, kc, mr, nr, aa, bb, zz, WideWorkload.BatchSize, true, tt));
+        }
+    }
+
+    /// <summary>
+    /// Packing a whole 1024 × 1024 weight matrix on one core as a step finds it, from L3 (four copies in turn, 16 MB, so
+    /// none is in L2): as Wᵀ for the forward product and as W for ∂L/∂X, in the driver's blocks of 256 steps × 1008 columns.
+    /// The block figures above pack data already in L2, which a step's weights are not.
+    /// </summary>
+    private static unsafe void ColdPacks()
+    {
+        const int f = WideWorkload.Features, kc = 256, nc = 1008;
+        int nr = GemmKernels.ColumnsPerTile(GemmKernels.Best);
+        float[][] copies = new float[4][];
+        for (int i = 0; i < copies.Length; i++)
+        {
+            copies[i] = GC.AllocateUninitializedArray<float>(f * f, pinned: true);
+            copies[i].AsSpan().Fill(i + 1);
+        }
+
+        float[] packed = GC.AllocateUninitializedArray<float>((kc * (nc + nr)) + 16, pinned: true);
+        int next = 0;
+        foreach (bool transposed in new[] { true, false })
+        {
+            Time(transposed ? "one core: packing all of Wt, from L3 (4 MB)" : "one core: packing all of W for dX, from L3 (4 MB)", 0, () =>
+            {
+                fixed (float* w = copies[next++ & 3], p = packed)
+                {
+                    float* b = (float*)(((nint)p + 63) & ~(nint)63);
+                    for (int pc = 0; pc < f; pc += kc)
+                    {
+                        for (int jc = 0; jc < f; jc += nc)
+                        {
+                            int columns = Math.Min(nc, f - jc);
+                            float* block = transposed ? w + jc + ((nint)pc * f) : w + pc + ((nint)jc * f);
+                            GemmPacking.PackB(transposed, block, f, kc, columns, nr, b);
+                        }
+                    }
+                }
+            });
         }
     }
 
