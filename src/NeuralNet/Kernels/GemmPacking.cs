@@ -8,7 +8,7 @@ namespace NeuralNet.Kernels;
 /// Copies blocks of op(A) and op(B) into the panel order the micro-kernels read: consecutive,
 /// aligned to the tile, zero-padded at the edges, so the kernel's inner loop walks two contiguous streams.
 /// </summary>
-internal static unsafe class GemmPacking
+internal static unsafe partial class GemmPacking
 {
     /// <summary>Panels of op(A) written in one pass over the columns of a block (fewer than the L1 cache's ways).</summary>
     internal const int PanelsPerPass = 8;
@@ -176,94 +176,6 @@ internal static unsafe class GemmPacking
                     destination[j] = default;
                 }
             }
-        }
-    }
-
-    /// <summary>
-    /// Packs 8 stored columns (stride <paramref name="ldb"/>, contiguous in k) into 8 adjacent lanes of a
-    /// panel whose steps are <paramref name="stride"/> apart, 8 steps of k at a time by an in-register 8×8
-    /// transpose; returns how many steps it packed (the rest, fewer than 8, remain).
-    /// </summary>
-    private static int TransposeEights(float* source, int ldb, int kc, float* panel, int stride)
-    {
-        int p = 0;
-        for (; p + 8 <= kc; p += 8)
-        {
-            float* s = source + p;
-            Vector256<float> r0 = Avx.LoadVector256(s), r1 = Avx.LoadVector256(s + ldb);
-            Vector256<float> r2 = Avx.LoadVector256(s + (2 * (nint)ldb)), r3 = Avx.LoadVector256(s + (3 * (nint)ldb));
-            Vector256<float> r4 = Avx.LoadVector256(s + (4 * (nint)ldb)), r5 = Avx.LoadVector256(s + (5 * (nint)ldb));
-            Vector256<float> r6 = Avx.LoadVector256(s + (6 * (nint)ldb)), r7 = Avx.LoadVector256(s + (7 * (nint)ldb));
-            Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
-            Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5), t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
-            Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE), u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
-            Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE), u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
-            float* d = panel + ((nint)p * stride);
-            Avx.Store(d, Avx.Permute2x128(u0, u4, 0x20));
-            Avx.Store(d + stride, Avx.Permute2x128(u1, u5, 0x20));
-            Avx.Store(d + (2 * stride), Avx.Permute2x128(u2, u6, 0x20));
-            Avx.Store(d + (3 * stride), Avx.Permute2x128(u3, u7, 0x20));
-            Avx.Store(d + (4 * stride), Avx.Permute2x128(u0, u4, 0x31));
-            Avx.Store(d + (5 * stride), Avx.Permute2x128(u1, u5, 0x31));
-            Avx.Store(d + (6 * stride), Avx.Permute2x128(u2, u6, 0x31));
-            Avx.Store(d + (7 * stride), Avx.Permute2x128(u3, u7, 0x31));
-        }
-
-        return p;
-    }
-
-    /// <summary>
-    /// Packs 4 stored columns (stride <paramref name="ldb"/>, contiguous in k) into 4 adjacent lanes of a panel whose
-    /// steps are <paramref name="stride"/> apart, by in-register 4×4 transposes, 8 steps of k at a time like
-    /// <see cref="TransposeEights"/>, so both leave the same steps for the scalar loop; returns how many it packed.
-    /// </summary>
-    private static int TransposeFours(float* source, int ldb, int kc, float* panel, int stride)
-    {
-        int p = 0;
-        for (; p + 8 <= kc; p += 8)
-        {
-            Four(source + p, ldb, panel + ((nint)p * stride), stride);
-            Four(source + p + 4, ldb, panel + ((nint)(p + 4) * stride), stride);
-        }
-
-        return p;
-
-        static void Four(float* s, int ldb, float* d, int stride)
-        {
-            Vector128<float> r0 = Sse.LoadVector128(s), r1 = Sse.LoadVector128(s + ldb);
-            Vector128<float> r2 = Sse.LoadVector128(s + (2 * (nint)ldb)), r3 = Sse.LoadVector128(s + (3 * (nint)ldb));
-            Vector128<float> t0 = Sse.UnpackLow(r0, r1), t1 = Sse.UnpackHigh(r0, r1), t2 = Sse.UnpackLow(r2, r3), t3 = Sse.UnpackHigh(r2, r3);
-            Sse.Store(d, Sse.MoveLowToHigh(t0, t2));
-            Sse.Store(d + stride, Sse.MoveHighToLow(t2, t0));
-            Sse.Store(d + (2 * stride), Sse.MoveLowToHigh(t1, t3));
-            Sse.Store(d + (3 * stride), Sse.MoveHighToLow(t3, t1));
-        }
-    }
-
-    /// <summary>
-    /// The double counterpart of <see cref="TransposeFours(float*, int, int, float*, int)"/>: 4 stored columns into 4
-    /// adjacent lanes of a panel, by in-register 4×4 transposes of Vector256, 8 steps of k at a time.
-    /// </summary>
-    private static int TransposeFours(double* source, int ld, int kc, double* panel, int stride)
-    {
-        int p = 0;
-        for (; p + 8 <= kc; p += 8)
-        {
-            Four(source + p, ld, panel + ((nint)p * stride), stride);
-            Four(source + p + 4, ld, panel + ((nint)(p + 4) * stride), stride);
-        }
-
-        return p;
-
-        static void Four(double* s, int ld, double* d, int stride)
-        {
-            Vector256<double> r0 = Avx.LoadVector256(s), r1 = Avx.LoadVector256(s + ld);
-            Vector256<double> r2 = Avx.LoadVector256(s + (2 * (nint)ld)), r3 = Avx.LoadVector256(s + (3 * (nint)ld));
-            Vector256<double> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
-            Avx.Store(d, Avx.Permute2x128(t0, t2, 0x20));
-            Avx.Store(d + stride, Avx.Permute2x128(t1, t3, 0x20));
-            Avx.Store(d + (2 * stride), Avx.Permute2x128(t0, t2, 0x31));
-            Avx.Store(d + (3 * stride), Avx.Permute2x128(t1, t3, 0x31));
         }
     }
 
