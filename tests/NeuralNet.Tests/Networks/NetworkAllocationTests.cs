@@ -88,6 +88,38 @@ public class NetworkAllocationTests
         network.Parameters.SelectMany(p => p.Values.ToArray()).Should().Equal(onTime.Parameters.SelectMany(p => p.Values.ToArray()), "the result does not depend on which thread did the work");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void TrainStep_WithSharedBlockProducts_AllocatesNothingOnceWarm(bool helperLate)
+    {
+        // Batch 256 through 512 → 512 → 512 → 10: the weight gradients and the hidden layer's ∂L/∂X are 2^26
+        // multiply-adds each, the products whose packed blocks both cores share and whose pieces both claim.
+        int mr = GemmKernels.RowsPerTile<float>(GemmKernels.Best), nr = GemmKernels.ColumnsPerTile(GemmKernels.Best);
+        if (WorkSplit.TwoCores)
+        {
+            WorkSplit.Product(512, 512, 256, mr, nr, out _, out _).Should().Be(ProductSplit.SharedBlocks);
+            WorkSplit.Product(256, 512, 512, mr, nr, out _, out _).Should().Be(ProductSplit.SharedBlocks);
+        }
+
+        var network = new Network<float>(4, new DenseLayer<float>(512, 512, new ReLU<float>()), new DenseLayer<float>(512, 512, new ReLU<float>()), new DenseLayer<float>(512, 10));
+        var loss = new CategoricalCrossEntropy<float>(fromLogits: true);
+        var optimizer = new SgdOptimizer<float>(0.01, momentum: 0.9);
+        (Matrix<float> x, Matrix<float> t) = Batch(256, 512, 10, 11);
+        long allocated;
+        SecondCore.Paused = helperLate;
+        try
+        {
+            allocated = AllocatedBy(() => network.TrainStep(x, t, loss, optimizer));
+        }
+        finally
+        {
+            SecondCore.Paused = false;
+        }
+
+        allocated.Should().Be(0);
+    }
+
     [Fact]
     public void OptimizerStep_OnAParameterWhoseTwoPartsDiffer_AllocatesNothingOnceWarm()
     {
