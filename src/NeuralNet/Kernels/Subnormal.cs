@@ -15,11 +15,32 @@ namespace NeuralNet.Kernels;
 internal static class Subnormal<T>
     where T : struct, IFloatingPointIeee754<T>
 {
-    /// <summary>The smallest positive normal value: 2^−126 for float, 2^−1022 for double (ε · 2^mantissa bits).</summary>
-    public static readonly T MinNormal =
-        typeof(T) == typeof(float) ? T.CreateTruncating(1.1754943508222875e-38)
-        : typeof(T) == typeof(double) ? T.CreateTruncating(2.2250738585072014e-308)
-        : T.Zero;
+    /// <summary>
+    /// The smallest positive normal value: 2^−126 for float, 2^−1022 for double (0 for other types: nothing is flushed).
+    /// A constant the compiler folds, not a static field: precompiled (ReadyToRun) code reads a generic class's static
+    /// field through a helper call, which inside an update's vector loop cost a call and the spill of every vector
+    /// register per vector.
+    /// </summary>
+    public static T MinNormal
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get
+        {
+            if (typeof(T) == typeof(float))
+            {
+                float value = BitConverter.Int32BitsToSingle(0x0080_0000);
+                return Unsafe.As<float, T>(ref value);
+            }
+
+            if (typeof(T) == typeof(double))
+            {
+                double value = BitConverter.Int64BitsToDouble(0x0010_0000_0000_0000);
+                return Unsafe.As<double, T>(ref value);
+            }
+
+            return T.Zero;
+        }
+    }
 
     /// <summary><paramref name="x"/>, or a zero of its sign when it is subnormal.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
