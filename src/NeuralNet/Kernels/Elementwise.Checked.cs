@@ -72,9 +72,10 @@ internal static partial class Elementwise
     }
 
     /// <summary>
-    /// <see cref="StepChecked{T, TOperator}"/> for a few values, each copied to <paramref name="backup"/>: the scalar form in a plain
-    /// loop inlined into the caller, without the vector loop's set-up (which costs more than a one-sample step's biases'
-    /// update). Only for an operator whose scalar and SIMD forms give the same bits, so that the length never changes a result.
+    /// <see cref="StepChecked{T, TOperator}"/> for a few values, each copied to <paramref name="backup"/>, inlined into the
+    /// caller: whole vectors without the streaming and alignment set-up of the long loop (which costs more than a
+    /// one-sample step's update of a small layer), then the scalar form for the rest. Only for an operator whose scalar and
+    /// SIMD forms give the same bits, so that the length never changes a result.
     /// </summary>
     /// <returns>Whether every updated value is finite.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -89,17 +90,33 @@ internal static partial class Elementwise
 
         ref T rp = ref MemoryMarshal.GetReference(values), rg = ref MemoryMarshal.GetReference(gradients);
         ref T rb = ref MemoryMarshal.GetReference(backup);
-        T check = T.Zero; // p − p: 0 for finite p, NaN for ±∞ and NaN
-        for (nint i = 0; i < values.Length; i++)
+        nint i = 0, length = values.Length;
+        bool finite = true; // each scalar value's own test (integer operations on its bits): no chain of float additions
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        {
+            Vector<T> check = Vector<T>.Zero; // p − p: 0 for finite p, NaN for ±∞ and NaN
+            for (; i <= length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                Vector<T> p = Vector.LoadUnsafe(ref rp, (nuint)i);
+                p.StoreUnsafe(ref rb, (nuint)i);
+                p = op.Invoke(p, Vector.LoadUnsafe(ref rg, (nuint)i));
+                p.StoreUnsafe(ref rp, (nuint)i);
+                check += p - p;
+            }
+
+            finite = Vector.EqualsAll(check, Vector<T>.Zero);
+        }
+
+        for (; i < length; i++)
         {
             T p = Unsafe.Add(ref rp, i);
             Unsafe.Add(ref rb, i) = p;
             p = op.Invoke(p, Unsafe.Add(ref rg, i));
             Unsafe.Add(ref rp, i) = p;
-            check += p - p;
+            finite &= T.IsFinite(p);
         }
 
-        return check == T.Zero;
+        return finite;
     }
 
     [DoesNotReturn]

@@ -22,6 +22,7 @@ public abstract class Optimizer<T>
     private IReadOnlyList<Parameter<T>>? _lastParameters;
     private OptimizerState<T>[] _lastStates = [];
     private Parameter<T>[] _lastArray = [];
+    private bool _allShort; // every parameter of _lastArray is shorter than ShortParameter
     private double _learningRate;
     private double _weightDecay;
     private double? _clipNorm;
@@ -104,10 +105,15 @@ public abstract class Optimizer<T>
 
         T lr = T.CreateChecked(_learningRate);
         bool decays = _weightDecay > 0;
+        Parameter<T>[] list = _lastArray; // the same parameters, as an array: no interface call per parameter
+        if (_allShort && backup is not null && !decays && TryStepShortChecked(list, states, backup, lr, out bool allFinite))
+        {
+            return allFinite; // a one-sample step's few tiny parameters, in one loop of the optimizer's own
+        }
+
         T decay = decays ? T.CreateChecked(_weightDecay) : T.Zero;
         bool elementwise = UpdatesElementwise;
         bool finite = true;
-        Parameter<T>[] list = _lastArray; // the same parameters, as an array: no interface call per parameter
         for (int i = 0; i < list.Length; i++)
         {
             Parameter<T> p = list[i];
@@ -150,6 +156,22 @@ public abstract class Optimizer<T>
         return finite;
     }
 
+    /// <summary>Parameters shorter than this are <see cref="TryStepShortChecked"/>'s (a small layer's weights and biases).</summary>
+    private protected const int ShortParameter = 16;
+
+    /// <summary>
+    /// The checked step of parameters that are all shorter than <see cref="ShortParameter"/> (per-sample training of a
+    /// small network, where calling <see cref="UpdateChecked"/> for each costs more than its arithmetic) without weight
+    /// decay, in one loop: each parameter's state counts the step, its old values go to <paramref name="backup"/> and the
+    /// new ones are checked finite, with the same bits as <see cref="UpdateChecked"/>. Returns false, having done nothing,
+    /// when the optimizer has no such loop for its settings (the base has none).
+    /// </summary>
+    private protected virtual bool TryStepShortChecked(Parameter<T>[] parameters, OptimizerState<T>[] states, T[][] backup, T learningRate, out bool finite)
+    {
+        finite = true;
+        return false;
+    }
+
     /// <summary>
     /// Whether <see cref="Update"/> treats each value on its own (true for the built-in optimizers), so that a
     /// large parameter may be updated in two parts on two cores.
@@ -190,6 +212,7 @@ public abstract class Optimizer<T>
         _lastParameters = null;
         _lastStates = [];
         _lastArray = [];
+        _allShort = false;
         Iterations = 0;
     }
 
@@ -241,6 +264,7 @@ public abstract class Optimizer<T>
         _lastParameters = parameters;
         _lastStates = states;
         _lastArray = array;
+        _allShort = Array.TrueForAll(array, p => p.Length < ShortParameter);
         return states;
     }
 

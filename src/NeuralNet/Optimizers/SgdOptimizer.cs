@@ -16,7 +16,7 @@ namespace NeuralNet.Optimizers;
 public sealed class SgdOptimizer<T> : Optimizer<T>
     where T : struct, IFloatingPointIeee754<T>
 {
-    private const int ShortSpan = 16;
+    private const int ShortSpan = ShortParameter;
     private readonly T _momentum;
 
     /// <summary>Creates an SGD optimizer.</summary>
@@ -111,6 +111,29 @@ public sealed class SgdOptimizer<T> : Optimizer<T>
         return Nesterov
             ? Elementwise.UpdateChecked(values, velocity, gradients, new NesterovStep(_momentum, learningRate), backup)
             : Elementwise.UpdateChecked(values, velocity, gradients, new MomentumStep(_momentum, learningRate), backup);
+    }
+
+    /// <summary>
+    /// Without momentum: every parameter by <see cref="Elementwise.ShortStepChecked"/>, inlined here (the rule
+    /// <see cref="UpdateChecked"/> gives a short parameter, so the same bits).
+    /// </summary>
+    private protected override bool TryStepShortChecked(Parameter<T>[] parameters, OptimizerState<T>[] states, T[][] backup, T learningRate, out bool finite)
+    {
+        finite = true;
+        if (_momentum != T.Zero || states.Length != parameters.Length || backup.Length < parameters.Length)
+        {
+            return false;
+        }
+
+        var step = new PlainStep(learningRate);
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            states[i].Steps++;
+            T[] values = parameters[i].ValueArray;
+            finite &= Elementwise.ShortStepChecked(values, parameters[i].GradientArray, step, backup[i]);
+        }
+
+        return true;
     }
 
     /// <summary><c>p ← p − ηg</c>, computed as <c>p + g·(−η)</c> (unfused; the same bits as <c>p − η·g</c>).</summary>

@@ -6,7 +6,7 @@ using Xunit;
 namespace NeuralNet.Tests.Kernels;
 
 /// <summary>
-/// The checked update of a few values in a plain scalar loop (<see cref="Elementwise.ShortStepChecked{T, TOperator}"/>, a
+/// The checked update of a few values inlined into its caller (<see cref="Elementwise.ShortStepChecked{T, TOperator}"/>, a
 /// one-sample step's small parameters): for every length under 16 it gives the bits of the vector loop
 /// (<see cref="Elementwise.StepChecked{T, TOperator}"/>) for an operator whose two forms agree, copies every old value and
 /// nothing past them, and reports a NaN or an infinity at any position.

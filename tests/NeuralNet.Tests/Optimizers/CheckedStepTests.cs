@@ -31,6 +31,8 @@ public sealed class CheckedStepTests
         return data;
     }
 
+    public static TheoryData<string> Names() => new(Cases().Select(c => (string)c[0]).Distinct());
+
     [Theory]
     [MemberData(nameof(Cases))]
     public void StepChecked_GivesTheStepsValues_KeepsTheOldOnes_AndFindsANonFiniteValueAnywhere(string name, bool helperLate)
@@ -66,6 +68,61 @@ public sealed class CheckedStepTests
                 copies[i].Should().Equal(same[i].Values.ToArray(), $"{name}: parameter {i} can be put back");
             }
         }
+    }
+
+    /// <summary>
+    /// Parameters all shorter than 16 values (a small network trained one sample at a time) take the optimizer's one loop
+    /// over them all (plain SGD has one): the same bits and undo copies as <see cref="Optimizer{T}.Step"/>, each
+    /// parameter's state counting its steps, and a NaN in any of them reported.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void StepChecked_AllShortParameters_GivesTheStepsValues_CountsSteps_AndFindsANonFiniteValue(string name)
+    {
+        int[] lengths = [12, 4, 4, 1, 15, 8, 3];
+        var random = new RandomSource(23);
+        Parameter<float>[] plain = lengths.Select((length, i) => Filled(random, $"p{i}", length)).ToArray(), checkedOnes = Clone(plain);
+        Optimizer<float> reference = Create(name), optimizer = Create(name);
+        float[][] backup = checkedOnes.Select(p => new float[p.Length]).ToArray();
+        for (int step = 1; step <= 3; step++)
+        {
+            float[][] old = checkedOnes.Select(p => p.Values.ToArray()).ToArray();
+            reference.Step(plain);
+            optimizer.StepChecked(checkedOnes, backup).Should().BeTrue($"step {step}: every value is finite");
+            for (int i = 0; i < plain.Length; i++)
+            {
+                checkedOnes[i].Values.ToArray().Should().Equal(plain[i].Values.ToArray(), $"{name}, parameter {i}: the same bits as Step");
+                backup[i].Should().Equal(old[i], $"{name}, parameter {i}: the undo copy holds the values from before the step");
+                optimizer.StateOf(checkedOnes[i])!.Steps.Should().Be(step, $"{name}, parameter {i} counts its steps");
+            }
+        }
+
+        for (int parameter = 0; parameter < lengths.Length; parameter++)
+        {
+            foreach (float bad in new[] { float.NaN, float.PositiveInfinity })
+            {
+                Parameter<float>[] poisoned = Clone(plain);
+                poisoned[parameter].Gradients[lengths[parameter] - 1] = bad;
+                float[][] copies = poisoned.Select(p => new float[p.Length]).ToArray();
+                Create(name).StepChecked(poisoned, copies).Should().BeFalse($"{name}: {bad} in parameter {parameter}");
+                for (int i = 0; i < poisoned.Length; i++)
+                {
+                    copies[i].Should().Equal(plain[i].Values.ToArray(), $"{name}: parameter {i} can be put back");
+                }
+            }
+        }
+    }
+
+    private static Parameter<float> Filled(RandomSource random, string name, int length)
+    {
+        var parameter = new Parameter<float>(name, length, 1);
+        for (int j = 0; j < length; j++)
+        {
+            parameter.Values[j] = (float)random.NextGaussian();
+            parameter.Gradients[j] = (float)random.NextGaussian();
+        }
+
+        return parameter;
     }
 
     private static bool Run(bool helperLate, Func<bool> step)
