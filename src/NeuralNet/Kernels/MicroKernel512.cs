@@ -19,6 +19,14 @@ internal static unsafe class MicroKernel512
     /// <summary>Columns of C per tile.</summary>
     public const int Columns = 12;
 
+    /// <summary>
+    /// Steps of k before the end of a tile at which its lines of C are requested: 48 steps are ~600 cycles of
+    /// multiply-adds, more than L3's latency, and few enough that the Â panel streaming through L1 meanwhile does not
+    /// evict the lines again. (Requesting them at the tile's start, into L1 or L2, or 16-192 steps before the end, or
+    /// one column per iteration, measured no better.)
+    /// </summary>
+    internal const int CPrefetchSteps = 48;
+
     /// <summary>Multiplies the packed panels into the full tile at <paramref name="c"/> (column stride <paramref name="ldc"/>); adds to it when <paramref name="add"/> is set, else overwrites it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<T>(int kc, T* a, T* b, T* c, int ldc, bool add)
@@ -33,110 +41,130 @@ internal static unsafe class MicroKernel512
         Vector512<T> c0a = default; Vector512<T> c1a = default; Vector512<T> c0b = default; Vector512<T> c1b = default;
         // Two steps of k per iteration: the loop's own counter, compare and branch then take half as many slots beside
         // the 48 multiply-adds. Each accumulator still adds the steps in order, so every sum is as before.
+        // The steps run in two passes: all but the last CPrefetchSteps, then (once C's lines are requested) the rest.
         int p = 0;
-        for (; p + 2 <= kc; p += 2)
+        int stop = kc - CPrefetchSteps;
+        for (int pass = 0; pass < 2; pass++)
         {
-            if (typeof(T) == typeof(float) && Sse.IsSupported)
+            for (; p + 2 <= stop; p += 2)
             {
-                // The lines of Â eight steps ahead (4 of them per two steps of 32 floats): Â streams from L2, and this
-                // keeps its lines arriving before the loads need them. (Measured to help float; for double it was level.)
-                Sse.Prefetch0((byte*)a + 1024);
-                Sse.Prefetch0((byte*)a + 1088);
-                Sse.Prefetch0((byte*)a + 1152);
-                Sse.Prefetch0((byte*)a + 1216);
+                if (typeof(T) == typeof(float) && Sse.IsSupported)
+                {
+                    // The lines of Â eight steps ahead (4 of them per two steps of 32 floats): Â streams from L2, and this
+                    // keeps its lines arriving before the loads need them. (Measured to help float; for double it was level.)
+                    Sse.Prefetch0((byte*)a + 1024);
+                    Sse.Prefetch0((byte*)a + 1088);
+                    Sse.Prefetch0((byte*)a + 1152);
+                    Sse.Prefetch0((byte*)a + 1216);
+                }
+                else if (typeof(T) == typeof(double) && Sse.IsSupported)
+                {
+                    // The lines of B̂ eight steps ahead (3 per two steps of 12 doubles): a double B̂ panel (12 × kc values)
+                    // and the Â panel streaming past it are more than an L1 data cache of 48 KB holds, so B̂'s lines are
+                    // often evicted between tiles and come back from L2. (Measured to help double.)
+                    Sse.Prefetch0((byte*)b + 768);
+                    Sse.Prefetch0((byte*)b + 832);
+                    Sse.Prefetch0((byte*)b + 896);
+                }
+
+                Vector512<T> a0 = Vector512.Load(a);
+                Vector512<T> a1 = Vector512.Load(a + w);
+                Vector512<T> bj;
+                bj = Vector512.Create(b[0]);
+                c00 = VectorFma.Fma(a0, bj, c00);
+                c10 = VectorFma.Fma(a1, bj, c10);
+                bj = Vector512.Create(b[1]);
+                c01 = VectorFma.Fma(a0, bj, c01);
+                c11 = VectorFma.Fma(a1, bj, c11);
+                bj = Vector512.Create(b[2]);
+                c02 = VectorFma.Fma(a0, bj, c02);
+                c12 = VectorFma.Fma(a1, bj, c12);
+                bj = Vector512.Create(b[3]);
+                c03 = VectorFma.Fma(a0, bj, c03);
+                c13 = VectorFma.Fma(a1, bj, c13);
+                bj = Vector512.Create(b[4]);
+                c04 = VectorFma.Fma(a0, bj, c04);
+                c14 = VectorFma.Fma(a1, bj, c14);
+                bj = Vector512.Create(b[5]);
+                c05 = VectorFma.Fma(a0, bj, c05);
+                c15 = VectorFma.Fma(a1, bj, c15);
+                bj = Vector512.Create(b[6]);
+                c06 = VectorFma.Fma(a0, bj, c06);
+                c16 = VectorFma.Fma(a1, bj, c16);
+                bj = Vector512.Create(b[7]);
+                c07 = VectorFma.Fma(a0, bj, c07);
+                c17 = VectorFma.Fma(a1, bj, c17);
+                bj = Vector512.Create(b[8]);
+                c08 = VectorFma.Fma(a0, bj, c08);
+                c18 = VectorFma.Fma(a1, bj, c18);
+                bj = Vector512.Create(b[9]);
+                c09 = VectorFma.Fma(a0, bj, c09);
+                c19 = VectorFma.Fma(a1, bj, c19);
+                bj = Vector512.Create(b[10]);
+                c0a = VectorFma.Fma(a0, bj, c0a);
+                c1a = VectorFma.Fma(a1, bj, c1a);
+                bj = Vector512.Create(b[11]);
+                c0b = VectorFma.Fma(a0, bj, c0b);
+                c1b = VectorFma.Fma(a1, bj, c1b);
+
+                Vector512<T> e0 = Vector512.Load(a + (2 * w));
+                Vector512<T> e1 = Vector512.Load(a + (3 * w));
+                Vector512<T> bk;
+                bk = Vector512.Create(b[12]);
+                c00 = VectorFma.Fma(e0, bk, c00);
+                c10 = VectorFma.Fma(e1, bk, c10);
+                bk = Vector512.Create(b[13]);
+                c01 = VectorFma.Fma(e0, bk, c01);
+                c11 = VectorFma.Fma(e1, bk, c11);
+                bk = Vector512.Create(b[14]);
+                c02 = VectorFma.Fma(e0, bk, c02);
+                c12 = VectorFma.Fma(e1, bk, c12);
+                bk = Vector512.Create(b[15]);
+                c03 = VectorFma.Fma(e0, bk, c03);
+                c13 = VectorFma.Fma(e1, bk, c13);
+                bk = Vector512.Create(b[16]);
+                c04 = VectorFma.Fma(e0, bk, c04);
+                c14 = VectorFma.Fma(e1, bk, c14);
+                bk = Vector512.Create(b[17]);
+                c05 = VectorFma.Fma(e0, bk, c05);
+                c15 = VectorFma.Fma(e1, bk, c15);
+                bk = Vector512.Create(b[18]);
+                c06 = VectorFma.Fma(e0, bk, c06);
+                c16 = VectorFma.Fma(e1, bk, c16);
+                bk = Vector512.Create(b[19]);
+                c07 = VectorFma.Fma(e0, bk, c07);
+                c17 = VectorFma.Fma(e1, bk, c17);
+                bk = Vector512.Create(b[20]);
+                c08 = VectorFma.Fma(e0, bk, c08);
+                c18 = VectorFma.Fma(e1, bk, c18);
+                bk = Vector512.Create(b[21]);
+                c09 = VectorFma.Fma(e0, bk, c09);
+                c19 = VectorFma.Fma(e1, bk, c19);
+                bk = Vector512.Create(b[22]);
+                c0a = VectorFma.Fma(e0, bk, c0a);
+                c1a = VectorFma.Fma(e1, bk, c1a);
+                bk = Vector512.Create(b[23]);
+                c0b = VectorFma.Fma(e0, bk, c0b);
+                c1b = VectorFma.Fma(e1, bk, c1b);
+
+                a += 4 * w;
+                b += 2 * Columns;
             }
-            else if (typeof(T) == typeof(double) && Sse.IsSupported)
+
+            if (pass == 0 && Sse.IsSupported)
             {
-                // The lines of B̂ eight steps ahead (3 per two steps of 12 doubles): a double B̂ panel (12 × kc values)
-                // and the Â panel streaming past it are more than an L1 data cache of 48 KB holds, so B̂'s lines are
-                // often evicted between tiles and come back from L2. (Measured to help double.)
-                Sse.Prefetch0((byte*)b + 768);
-                Sse.Prefetch0((byte*)b + 832);
-                Sse.Prefetch0((byte*)b + 896);
+                // The tile of C, which the stores below read back (add) or overwrite: for a large C its 24 lines are in L3
+                // (the tile was last touched a whole depth block ago), and requested only when the loop ends they stalled
+                // every tile for L3's latency. Requested now, they arrive while the last steps run.
+                for (int j = 0; j < Columns; j++)
+                {
+                    byte* column = (byte*)(c + ((nint)j * ldc));
+                    Sse.Prefetch0(column);
+                    Sse.Prefetch0(column + 64);
+                }
             }
 
-            Vector512<T> a0 = Vector512.Load(a);
-            Vector512<T> a1 = Vector512.Load(a + w);
-            Vector512<T> bj;
-            bj = Vector512.Create(b[0]);
-            c00 = VectorFma.Fma(a0, bj, c00);
-            c10 = VectorFma.Fma(a1, bj, c10);
-            bj = Vector512.Create(b[1]);
-            c01 = VectorFma.Fma(a0, bj, c01);
-            c11 = VectorFma.Fma(a1, bj, c11);
-            bj = Vector512.Create(b[2]);
-            c02 = VectorFma.Fma(a0, bj, c02);
-            c12 = VectorFma.Fma(a1, bj, c12);
-            bj = Vector512.Create(b[3]);
-            c03 = VectorFma.Fma(a0, bj, c03);
-            c13 = VectorFma.Fma(a1, bj, c13);
-            bj = Vector512.Create(b[4]);
-            c04 = VectorFma.Fma(a0, bj, c04);
-            c14 = VectorFma.Fma(a1, bj, c14);
-            bj = Vector512.Create(b[5]);
-            c05 = VectorFma.Fma(a0, bj, c05);
-            c15 = VectorFma.Fma(a1, bj, c15);
-            bj = Vector512.Create(b[6]);
-            c06 = VectorFma.Fma(a0, bj, c06);
-            c16 = VectorFma.Fma(a1, bj, c16);
-            bj = Vector512.Create(b[7]);
-            c07 = VectorFma.Fma(a0, bj, c07);
-            c17 = VectorFma.Fma(a1, bj, c17);
-            bj = Vector512.Create(b[8]);
-            c08 = VectorFma.Fma(a0, bj, c08);
-            c18 = VectorFma.Fma(a1, bj, c18);
-            bj = Vector512.Create(b[9]);
-            c09 = VectorFma.Fma(a0, bj, c09);
-            c19 = VectorFma.Fma(a1, bj, c19);
-            bj = Vector512.Create(b[10]);
-            c0a = VectorFma.Fma(a0, bj, c0a);
-            c1a = VectorFma.Fma(a1, bj, c1a);
-            bj = Vector512.Create(b[11]);
-            c0b = VectorFma.Fma(a0, bj, c0b);
-            c1b = VectorFma.Fma(a1, bj, c1b);
-
-            Vector512<T> e0 = Vector512.Load(a + (2 * w));
-            Vector512<T> e1 = Vector512.Load(a + (3 * w));
-            Vector512<T> bk;
-            bk = Vector512.Create(b[12]);
-            c00 = VectorFma.Fma(e0, bk, c00);
-            c10 = VectorFma.Fma(e1, bk, c10);
-            bk = Vector512.Create(b[13]);
-            c01 = VectorFma.Fma(e0, bk, c01);
-            c11 = VectorFma.Fma(e1, bk, c11);
-            bk = Vector512.Create(b[14]);
-            c02 = VectorFma.Fma(e0, bk, c02);
-            c12 = VectorFma.Fma(e1, bk, c12);
-            bk = Vector512.Create(b[15]);
-            c03 = VectorFma.Fma(e0, bk, c03);
-            c13 = VectorFma.Fma(e1, bk, c13);
-            bk = Vector512.Create(b[16]);
-            c04 = VectorFma.Fma(e0, bk, c04);
-            c14 = VectorFma.Fma(e1, bk, c14);
-            bk = Vector512.Create(b[17]);
-            c05 = VectorFma.Fma(e0, bk, c05);
-            c15 = VectorFma.Fma(e1, bk, c15);
-            bk = Vector512.Create(b[18]);
-            c06 = VectorFma.Fma(e0, bk, c06);
-            c16 = VectorFma.Fma(e1, bk, c16);
-            bk = Vector512.Create(b[19]);
-            c07 = VectorFma.Fma(e0, bk, c07);
-            c17 = VectorFma.Fma(e1, bk, c17);
-            bk = Vector512.Create(b[20]);
-            c08 = VectorFma.Fma(e0, bk, c08);
-            c18 = VectorFma.Fma(e1, bk, c18);
-            bk = Vector512.Create(b[21]);
-            c09 = VectorFma.Fma(e0, bk, c09);
-            c19 = VectorFma.Fma(e1, bk, c19);
-            bk = Vector512.Create(b[22]);
-            c0a = VectorFma.Fma(e0, bk, c0a);
-            c1a = VectorFma.Fma(e1, bk, c1a);
-            bk = Vector512.Create(b[23]);
-            c0b = VectorFma.Fma(e0, bk, c0b);
-            c1b = VectorFma.Fma(e1, bk, c1b);
-
-            a += 4 * w;
-            b += 2 * Columns;
+            stop = kc;
         }
 
         for (; p < kc; p++) // an odd last step

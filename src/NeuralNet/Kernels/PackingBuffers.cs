@@ -25,7 +25,7 @@ internal static unsafe class PackingBuffers<T>
     public static T* A(int length) => Pointer(ref t_a, Math.Max(length, GemmDriver.BlockRows * GemmDriver.BlockDepth));
 
     /// <summary>This thread's buffer for packed B, at least <paramref name="length"/> elements.</summary>
-    public static T* B(int length) => Pointer(ref t_b, Math.Max(length, GemmDriver.BlockDepth * GemmDriver.BlockColumns));
+    public static T* B(int length) => Pointer(ref t_b, Math.Max(length, GemmDriver.BlockDepth * GemmDriver.RoundUp(GemmDriver.BlockColumns, MicroKernel512.Columns)));
 
     /// <summary>This thread's scratch tile for the edges of C, at least <paramref name="length"/> elements.</summary>
     public static T* Tile(int length) => Pointer(ref t_tile, Math.Max(length, 512));
