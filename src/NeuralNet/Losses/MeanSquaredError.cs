@@ -1,4 +1,6 @@
 using System.Numerics;
+using NeuralNet.Activations;
+using NeuralNet.Layers;
 
 namespace NeuralNet.Losses;
 
@@ -12,6 +14,26 @@ public sealed class MeanSquaredError<T> : LossFunction<T>
 {
     /// <inheritdoc />
     public override string Name => "mse";
+
+    // The base class's answers, given again here so that precompiled code (ReadyToRun) holds them: the image has the
+    // methods of the instantiations a program names (MeanSquaredError<double>), not the inherited virtual methods of
+    // the generic base, which the JIT then compiled inside a training run's first step (W1's timed region).
+
+    /// <inheritdoc />
+    protected internal override bool AcceptsTargetColumns(int outputs, int targetColumns) => targetColumns == outputs;
+
+    /// <inheritdoc />
+    protected internal override void ValidateTargetValues(ReadOnlySpan<T> target, int rows, int outputs, int targetColumns, string parameterName)
+    {
+    }
+
+    /// <inheritdoc />
+    protected internal override string? OutputMismatch(Layer<T> outputLayer) => null;
+
+    /// <inheritdoc />
+    internal override bool TryFusedGradient(
+        ActivationFunction<T> activation, ReadOnlySpan<T> output, ReadOnlySpan<T> target, ReadOnlySpan<T> sampleWeights,
+        Span<T> preActivationGradient, int rows, int columns) => false;
 
     /// <inheritdoc />
     protected internal override T Value(ReadOnlySpan<T> prediction, ReadOnlySpan<T> target, ReadOnlySpan<T> sampleWeights, int rows, int columns)

@@ -28,6 +28,21 @@ public sealed class LossContractTests
     }
 
     [Fact]
+    public void MeanSquaredError_AnswersAsTheBaseLoss_TargetShapeAndValues_NoFusedGradient_AnyOutput()
+    {
+        // MeanSquaredError repeats the base class's answers (so that precompiled code holds them); they must stay the base's.
+        var mse = new MeanSquaredError<double>();
+        mse.AcceptsTargetColumns(3, 3).Should().BeTrue();
+        mse.AcceptsTargetColumns(3, 1).Should().BeFalse("a class-index column is cross-entropy's, not MSE's");
+        mse.AcceptsTargetColumns(1, 2).Should().BeFalse();
+        FluentActions.Invoking(() => mse.ValidateTargetValues([-5.0, 1e300], 2, 1, 1, "target")).Should().NotThrow("any finite target is a regression target");
+        mse.OutputMismatch(new DenseLayer<double>(2, 3, new Softmax<double>())).Should().BeNull();
+        double[] gradient = [7, 7];
+        mse.TryFusedGradient(new Sigmoid<double>(), [0.5, 0.25], [1.0, 0.0], default, gradient, 2, 1).Should().BeFalse();
+        gradient.Should().Equal([7.0, 7.0], "nothing is written when there is no fused gradient");
+    }
+
+    [Fact]
     public void MeanAbsoluteError_GradientIsZeroWherePredictionEqualsTarget_ElseTheSign()
     {
         var p = Matrix<double>.Build.DenseOfArray(new double[,] { { 1, 2, -3 } });
