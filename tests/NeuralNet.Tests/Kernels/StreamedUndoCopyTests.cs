@@ -7,7 +7,7 @@ using Xunit;
 namespace NeuralNet.Tests.Kernels;
 
 /// <summary>
-/// The training step's undo copy written with streaming stores (a parameter of at least half a core's L2 cache): at every
+/// The training step's undo copy written with streaming stores (a parameter of at least a sixteenth of a core's L2 cache): at every
 /// alignment of the copy the update gives the same bits as the update without a copy, the copy holds every old value
 /// (the elements before the first aligned vector and after the last whole one included), and a non-finite value
 /// anywhere is reported.
@@ -15,12 +15,16 @@ namespace NeuralNet.Tests.Kernels;
 public class StreamedUndoCopyTests
 {
     [Fact]
-    public void StreamsCopy_OnlyForCopiesOfHalfTheL2CacheOrMore()
+    public void StreamsCopy_OnlyForCopiesOfASixteenthOfTheL2CacheOrMore_AndNeverUnder32KB()
     {
-        int floats = MachineProfile.L2Bytes / 2 / sizeof(float);
-        Elementwise.StreamsCopy<float>(floats - 1).Should().BeFalse("a copy smaller than half the L2 cache stays in the cache");
-        Elementwise.StreamsCopy<float>(floats).Should().Be(Avx.IsSupported && Vector<byte>.Count == 32);
-        Elementwise.StreamsCopy<double>(floats / 2).Should().Be(Avx.IsSupported && Vector<byte>.Count == 32);
+        int floats = (int)Math.Max(Elementwise.SmallestStreamedCopyBytes, MachineProfile.L2Bytes / Elementwise.StreamedShareOfL2) / sizeof(float);
+        bool streams = Avx.IsSupported && Vector<byte>.Count == 32;
+        Elementwise.StreamsCopy<float>(floats - 1).Should().BeFalse("a smaller copy is stored through the cache");
+        Elementwise.StreamsCopy<float>(floats).Should().Be(streams);
+        Elementwise.StreamsCopy<double>(floats / 2).Should().Be(streams);
+        Elementwise.StreamsCopy<double>((floats / 2) - 1).Should().BeFalse();
+        Elementwise.StreamsCopy<float>((int)(Elementwise.SmallestStreamedCopyBytes / sizeof(float)) - 1).Should().BeFalse("never under 32 KB, whatever the cache");
+        Elementwise.StreamsCopy<float>(MachineProfile.L2Bytes / 2 / sizeof(float)).Should().Be(streams, "half the L2 cache is streamed, as before");
     }
 
     [Theory]
