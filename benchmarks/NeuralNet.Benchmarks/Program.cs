@@ -43,6 +43,9 @@ internal static class Program
             case "STREAM-CSV":
                 StreamingCsvWorkload.Run(args.ElementAtOrDefault(1));
                 return 0;
+            case "OPTIM-PROBE":
+                OptimizerProbe.Run();
+                return 0;
             case "CHECKS":
                 DeterministicNumbers.ReportChecks();
                 return 0;
