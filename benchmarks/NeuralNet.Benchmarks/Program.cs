@@ -46,6 +46,9 @@ internal static class Program
             case "OPTIM-PROBE":
                 OptimizerProbe.Run();
                 return 0;
+            case "SHARED-AB":
+                SharedPathsAB.Run(args.ElementAtOrDefault(1) == "f64");
+                return 0;
             case "CHECKS":
                 DeterministicNumbers.ReportChecks();
                 return 0;

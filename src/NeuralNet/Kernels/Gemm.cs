@@ -115,6 +115,54 @@ internal static unsafe class Gemm
     }
 
     /// <summary>
+    /// <c>C = v·1ᵀ + op(A)·op(B)</c>: each column j of C becomes <paramref name="columnValues"/>[j] (a layer's bias), and the
+    /// product is added to it, with the bits of filling C and then multiplying with <c>accumulate</c>. A product shared by
+    /// both cores in column groups (<see cref="ColumnGroupGemm{T}"/>) fills each panel of C just before it multiplies it,
+    /// where the fill costs no pass over C of its own; other products fill C first.
+    /// </summary>
+    public static void MultiplyOntoColumnValues<T>(
+        bool transposeA, bool transposeB, int m, int n, int k,
+        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb,
+        Span<T> c, int ldc, ReadOnlySpan<T> columnValues)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        CheckBounds(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc);
+        ArgumentOutOfRangeException.ThrowIfLessThan(columnValues.Length, Math.Max(n, 0), nameof(columnValues));
+        if (m == 0 || n == 0)
+        {
+            return;
+        }
+
+        if (k > 0 && typeof(T) == typeof(float))
+        {
+            RunOntoColumnValues(transposeA, transposeB, m, n, k, MemoryMarshal.Cast<T, float>(a), lda, MemoryMarshal.Cast<T, float>(b), ldb, MemoryMarshal.Cast<T, float>(c), ldc, MemoryMarshal.Cast<T, float>(columnValues));
+        }
+        else if (k > 0 && typeof(T) == typeof(double))
+        {
+            RunOntoColumnValues(transposeA, transposeB, m, n, k, MemoryMarshal.Cast<T, double>(a), lda, MemoryMarshal.Cast<T, double>(b), ldb, MemoryMarshal.Cast<T, double>(c), ldc, MemoryMarshal.Cast<T, double>(columnValues));
+        }
+        else
+        {
+            for (int j = 0; j < n; j++)
+            {
+                c.Slice(j * ldc, m).Fill(columnValues[j]);
+            }
+
+            Multiply(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate: true, GemmKernel.Auto);
+        }
+    }
+
+    /// <summary>Each column j of the m × n block at <paramref name="c"/> (column stride <paramref name="ldc"/>) set to <paramref name="values"/>[j].</summary>
+    internal static void FillColumns<T>(T* c, int ldc, int m, int n, T* values)
+        where T : unmanaged
+    {
+        for (int j = 0; j < n; j++)
+        {
+            new Span<T>(c + ((nint)j * ldc), m).Fill(values[j]);
+        }
+    }
+
+    /// <summary>
     /// Multiplies into <paramref name="c"/> with the depth cut at <paramref name="split"/> (0 &lt; split &lt; k), the
     /// two halves summed afterwards (<see cref="SplitDepthGemm{T}"/>): the result depends on the split, not on
     /// how many cores were free.
@@ -221,29 +269,63 @@ internal static unsafe class Gemm
         Span<T> c, int ldc, bool accumulate, GemmKernel kernel)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        long work = (long)m * n * k;
         fixed (T* pa = a, pb = b, pc = c)
         {
-            if (work <= SmallGemm.TinyWork && kernel == GemmKernel.Auto)
-            {
-                SmallGemm.Tiny(transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate);
-            }
-            else if (m <= SmallGemm.FewRowsLimit && kernel == GemmKernel.Auto)
-            {
-                SmallGemm.FewRows(transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate);
-            }
-            else if (kernel == GemmKernel.Auto && DirectGemm.Takes(transposeA, m, n, k))
-            {
-                DirectGemm.Run(transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate);
-            }
-            else if (kernel == GemmKernel.Auto && DirectGemm.TakesOnTwoCores(transposeA, m, n, k))
-            {
-                ParallelGemm<T>.RunDirect(transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate);
-            }
-            else
-            {
-                ParallelGemm<T>.Run(GemmKernels.Resolve(kernel), transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate);
-            }
+            Dispatch(kernel, transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate, columnStart: null);
+        }
+    }
+
+    /// <summary>A float or double product onto column values (<see cref="MultiplyOntoColumnValues{T}"/>), its bounds checked.</summary>
+    private static void RunOntoColumnValues<T>(
+        bool transposeA, bool transposeB, int m, int n, int k,
+        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb,
+        Span<T> c, int ldc, ReadOnlySpan<T> columnValues)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        fixed (T* pa = a, pb = b, pc = c, pv = columnValues)
+        {
+            Dispatch(GemmKernel.Auto, transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate: true, pv);
+        }
+    }
+
+    /// <summary>
+    /// Picks the path of a float or double product (k ≥ 1). With <paramref name="columnStart"/> (or null), each column j
+    /// of C first becomes <c>columnStart[j]</c>: the two-core paths pass it on, the others fill C first.
+    /// </summary>
+    private static void Dispatch<T>(
+        GemmKernel kernel, bool transposeA, bool transposeB, int m, int n, int k,
+        T* pa, int lda, T* pb, int ldb, T* pc, int ldc, bool accumulate, T* columnStart)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        long work = (long)m * n * k;
+        bool auto = kernel == GemmKernel.Auto;
+        if (!auto || (work > SmallGemm.TinyWork && m > SmallGemm.FewRowsLimit && !DirectGemm.Takes(transposeA, m, n, k) && !DirectGemm.TakesOnTwoCores(transposeA, m, n, k)))
+        {
+            ParallelGemm<T>.Run(GemmKernels.Resolve(kernel), transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate, columnStart);
+            return;
+        }
+
+        if (columnStart != null)
+        {
+            FillColumns(pc, ldc, m, n, columnStart);
+            accumulate = true;
+        }
+
+        if (work <= SmallGemm.TinyWork)
+        {
+            SmallGemm.Tiny(transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate);
+        }
+        else if (m <= SmallGemm.FewRowsLimit)
+        {
+            SmallGemm.FewRows(transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate);
+        }
+        else if (DirectGemm.Takes(transposeA, m, n, k))
+        {
+            DirectGemm.Run(transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate);
+        }
+        else
+        {
+            ParallelGemm<T>.RunDirect(transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate);
         }
     }
 }

@@ -27,11 +27,35 @@ internal sealed unsafe class ParallelGemm<T> : WorkItem
     public static void Run(
         GemmKernel kernel, bool transposeA, bool transposeB, int m, int n, int k,
         T* a, int lda, T* b, int ldb, T* c, int ldc, bool accumulate)
+        => Run(kernel, transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, columnStart: null);
+
+    /// <summary>
+    /// As <see cref="Run(GemmKernel, bool, bool, int, int, int, T*, int, T*, int, T*, int, bool)"/>; with
+    /// <paramref name="columnStart"/> (n values, or null), each column j of C first becomes <c>columnStart[j]</c> and the
+    /// product is added to it (<see cref="ColumnGroupGemm{T}"/> fills each panel just before it multiplies it; the other
+    /// paths fill C first).
+    /// </summary>
+    public static void Run(
+        GemmKernel kernel, bool transposeA, bool transposeB, int m, int n, int k,
+        T* a, int lda, T* b, int ldb, T* c, int ldc, bool accumulate, T* columnStart)
     {
         int mr = GemmKernels.RowsPerTile<T>(kernel);
         int nr = GemmKernels.ColumnsPerTile(kernel);
         ProductSplit split = WorkSplit.Product(m, n, k, mr, nr, out bool byColumns, out int strips);
-        if (split == ProductSplit.OneCore || !SecondCore.TryReserve())
+        bool reserved = split != ProductSplit.OneCore && SecondCore.TryReserve();
+        if (reserved && split == ProductSplit.SharedBlocks && ColumnGroupGemm<T>.Takes(m, k, mr))
+        {
+            ColumnGroupGemm<T>.Run(kernel, transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, columnStart);
+            return;
+        }
+
+        if (columnStart != null)
+        {
+            Gemm.FillColumns(c, ldc, m, n, columnStart);
+            accumulate = true;
+        }
+
+        if (!reserved)
         {
             GemmDriver.Run(kernel, transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
             return;

@@ -215,6 +215,14 @@ public sealed partial class DenseLayer<T> : Layer<T>
     private void WeightedSum(ReadOnlySpan<T> x, int rows, Span<T> z)
     {
         T[] b = _biases.ValueArray;
+        if (rows > 1 && (long)rows * OutputSize * InputSize >= WorkSplit.SharedBlocksWork && WorkSplit.ForwardDepthSplit(rows, InputSize, OutputSize) == 0)
+        {
+            // A large product: Z starts as the bias inside it, each panel filled by the core that multiplies it just before
+            // it does (no pass over Z of its own); the same bits as the fill below and an accumulating product.
+            Gemm.MultiplyOntoColumnValues<T>(false, true, rows, OutputSize, InputSize, x, rows, _weights.ValueArray, OutputSize, z, rows, b);
+            return;
+        }
+
         if (rows == 1)
         {
             for (int j = 0; j < b.Length; j++)

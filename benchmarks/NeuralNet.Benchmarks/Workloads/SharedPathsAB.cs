@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using NeuralNet.Kernels;
+
+namespace NeuralNet.Benchmarks.Workloads;
+
+/// <summary>
+/// <c>shared-ab [f64]</c>: the ways of sharing one large product between the cores, alternated in one process on the same
+/// operands, the order reversed each round (the host moves single runs by ±30 %, so only alternation compares them):
+/// shared packed blocks (<see cref="SharedBlockGemm{T}"/>) against op(A) packed once and column groups claimed
+/// (<see cref="ColumnGroupGemm{T}"/>), at W3's shapes; for the forward product also with Z filled with the bias first
+/// (as before) or inside the product. Prints, per shape and path, the median and best GFLOP/s over the rounds.
+/// </summary>
+internal static unsafe class SharedPathsAB
+{
+    private const int Rounds = 15, Repeats = 6;
+
+    public static void Run(bool dbl)
+    {
+        if (dbl)
+        {
+            Shapes<double>();
+        }
+        else
+        {
+            Shapes<float>();
+        }
+    }
+
+    private static void Shapes<T>()
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        (string Name, bool Ta, bool Tb, int M, int N, int K)[] shapes =
+        [
+            ("fwd b + X·Wt 256x1024x1024", false, true, 256, 1024, 1024),
+            ("NN 256x1024x1024 (w3fwd, dX)", false, false, 256, 1024, 1024),
+            ("dW dZt·X 1024x1024x256", true, false, 1024, 1024, 256),
+            ("NN 1024x1024x256 (w3dW)", false, false, 1024, 1024, 256),
+        ];
+        string type = typeof(T) == typeof(float) ? "f32" : "f64";
+        foreach (var s in shapes)
+        {
+            T[] a = Fill<T>(s.M * s.K, 1), b = Fill<T>(s.K * s.N, 2), c = new T[s.M * s.N], bias = Fill<T>(s.N, 3);
+            int lda = s.Ta ? s.K : s.M, ldb = s.Tb ? s.N : s.K;
+            bool forward = s.Tb;
+            string[] names = forward
+                ? ["blocks, fill first", "groups, fill first", "groups, fill inside"]
+                : ["shared blocks", "column groups"];
+            int variants = names.Length;
+            var times = new List<double>[variants];
+            for (int v = 0; v < variants; v++)
+            {
+                times[v] = [];
+            }
+
+            fixed (T* pa = a, pb = b, pc = c, pv = bias)
+            {
+                T* xa = pa, xb = pb, xc = pc, xv = pv;
+                void Product(int path)
+                {
+                    if (forward && path < 2)
+                    {
+                        Gemm.FillColumns(xc, s.M, s.M, s.N, xv);
+                    }
+
+                    SpinWait.SpinUntil(SecondCore.TryReserve);
+                    if (path == 0)
+                    {
+                        SharedBlockGemm<T>.Run(GemmKernels.Best, s.Ta, s.Tb, s.M, s.N, s.K, xa, lda, xb, ldb, xc, s.M, forward);
+                    }
+                    else
+                    {
+                        ColumnGroupGemm<T>.Run(GemmKernels.Best, s.Ta, s.Tb, s.M, s.N, s.K, xa, lda, xb, ldb, xc, s.M, forward && path == 1, forward && path >= 2 ? xv : null);
+                    }
+                }
+
+                for (int round = 0; round < Rounds; round++)
+                {
+                    for (int i = 0; i < variants; i++)
+                    {
+                        int path = (round & 1) == 0 ? i : variants - 1 - i;
+                        Product(path);
+                        long t0 = Stopwatch.GetTimestamp();
+                        for (int r = 0; r < Repeats; r++)
+                        {
+                            Product(path);
+                        }
+
+                        times[path].Add(Stopwatch.GetElapsedTime(t0).TotalSeconds / Repeats);
+                    }
+                }
+            }
+
+            double flops = 2.0 * s.M * s.N * s.K;
+            for (int path = 0; path < variants; path++)
+            {
+                times[path].Sort();
+                WorkloadOutput.Note($"{type} {s.Name,-30} {names[path],-22} {flops / times[path][Rounds / 2] / 1e9,6:0.0} median {flops / times[path][0] / 1e9,6:0.0} best GFLOP/s");
+            }
+        }
+    }
+
+    private static T[] Fill<T>(int length, int seed)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        var random = new Random(seed);
+        var values = new T[length];
+        for (int i = 0; i < length; i++)
+        {
+            values[i] = T.CreateTruncating((random.NextDouble() * 2) - 1);
+        }
+
+        return values;
+    }
+}

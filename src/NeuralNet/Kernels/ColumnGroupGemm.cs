@@ -1,0 +1,258 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace NeuralNet.Kernels;
+
+/// <summary>
+/// Shares a large multiply whose op(A) is small (a layer's product over a batch: 256 rows × 1024 steps) between the
+/// calling thread and <see cref="SecondCore"/>: op(A) is packed once, every depth block of it, into one buffer both
+/// threads read; then C is cut into groups of whole column panels that the threads claim from opposite ends, and each
+/// group is computed over all the depth blocks by the thread that claimed it, its panels of op(B) packed into that
+/// thread's own buffer just before it multiplies them.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Against <see cref="SharedBlockGemm{T}"/> (whose phases both threads finish before the next depth block starts) the
+/// threads meet only once, when op(A) is packed: a group's part of C needs nobody else's work, so each element of C is
+/// summed over the depth blocks in order by one thread. Groups are claimed in shrinking sizes (a quarter of what is
+/// left, at most <see cref="MaximumGroupPanels"/> panels, at least one), so that the thread finishing first waits for at
+/// most one panel of the other's, and a core slowed by the host takes fewer groups. A group's panels of op(B) and its
+/// part of C stay in that core's caches over the depth blocks.
+/// </para>
+/// <para>
+/// Every tile of C is computed exactly as <see cref="GemmDriver"/> computes it: the same depth blocks in the same order,
+/// the same tiles, the same kernel, the same packing. Only which thread multiplies a tile and when differ, so the result
+/// is the same bits whichever thread claims what, and when the helper starts late or not at all the caller does all.
+/// </para>
+/// </remarks>
+/// <typeparam name="T">float or double.</typeparam>
+internal sealed unsafe class ColumnGroupGemm<T> : WorkItem
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Most panels of columns one claim takes (a thread's buffer for packed op(B) holds this many, for one depth block).</summary>
+    internal const int MaximumGroupPanels = 16;
+
+    /// <summary>Pieces the packing of each depth block of op(A) is cut into, at most.</summary>
+    private const int PackingPieces = 4;
+
+    // One job object per element type: SecondCore is reserved before it is filled, so it is never shared.
+    private static readonly ColumnGroupGemm<T> Job = new();
+
+    private T[]? _packedA, _packedB0, _packedB1;
+    private int[] _aDone = [];
+    private long _aClaims, _groupClaims;
+    private GemmKernel _kernel;
+    private bool _transposeA, _transposeB, _accumulate;
+    private int _m, _n, _k, _lda, _ldb, _ldc, _mr, _nr, _kc, _depthBlocks, _rowsPadded, _aPieces, _panels;
+    private volatile bool _abandoned;
+    private T* _a, _b, _c, _columnStart;
+
+    /// <summary>
+    /// Whether a product of m × n, depth k takes this path: its packed op(A) (every depth block, rows rounded up to whole
+    /// panels of <paramref name="mr"/>) fills at most half of this core's L2 cache, beside the group's part of C and its
+    /// panels of op(B). (Whichever path a product takes, its bits are the same.)
+    /// </summary>
+    public static bool Takes(int m, int k, int mr) => WorkSplit.ColumnGroups(m, k, mr, sizeof(T));
+
+    /// <summary>
+    /// Runs the product on this thread and the reserved <see cref="SecondCore"/>, which is released on return. With
+    /// <paramref name="columnStart"/> (n values) each column j of C first becomes <c>columnStart[j]</c> and the product is
+    /// added to it, as an accumulating product adds to a C filled before (a layer's bias): each panel of C is filled just
+    /// before its first multiply, by the thread that multiplies it, so the fill costs no pass of its own.
+    /// </summary>
+    public static void Run(
+        GemmKernel kernel, bool transposeA, bool transposeB, int m, int n, int k,
+        T* a, int lda, T* b, int ldb, T* c, int ldc, bool accumulate, T* columnStart)
+    {
+        ColumnGroupGemm<T> job = Job;
+        job.Prepare(kernel, transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, columnStart);
+        SecondCore.Start(job);
+        try
+        {
+            job.Work(fromEnd: false);
+        }
+        catch
+        {
+            job._abandoned = true; // lets the helper out of its wait
+            throw;
+        }
+        finally
+        {
+            SecondCore.Wait(); // after the caller's part every group is claimed: an unstarted helper finds nothing to do
+        }
+    }
+
+    /// <summary>The groups claimed from the end (on the helper thread).</summary>
+    public override void Execute()
+    {
+        try
+        {
+            Work(fromEnd: true);
+        }
+        catch
+        {
+            _abandoned = true; // lets the caller out of its wait
+            throw;
+        }
+    }
+
+    /// <summary>Fills the job for a product (the tests run one side alone after it).</summary>
+    internal void Prepare(
+        GemmKernel kernel, bool transposeA, bool transposeB, int m, int n, int k,
+        T* a, int lda, T* b, int ldb, T* c, int ldc, bool accumulate, T* columnStart)
+    {
+        _columnStart = columnStart;
+        _kernel = kernel;
+        (_transposeA, _transposeB, _accumulate) = (transposeA, transposeB, accumulate);
+        (_m, _n, _k, _lda, _ldb, _ldc) = (m, n, k, lda, ldb, ldc);
+        _a = a;
+        _b = b;
+        _c = c;
+        _mr = GemmKernels.RowsPerTile<T>(kernel);
+        _nr = GemmKernels.ColumnsPerTile(kernel);
+        _kc = GemmDriver.Balanced(k, GemmDriver.BlockDepth, 1); // the driver's depth blocks: the same sums in the same order
+        _depthBlocks = (k + _kc - 1) / _kc;
+        _rowsPadded = GemmDriver.RoundUp(m, _mr);
+        _aPieces = Math.Min(PackingPieces, _rowsPadded / _mr);
+        _panels = (n + _nr - 1) / _nr;
+
+        // Every buffer at once for the largest product this path takes (Takes), so nothing is allocated after the first one.
+        int aLength = Math.Max(MachineProfile.L2Bytes / 2 / sizeof(T), _rowsPadded * k);
+        int bLength = GemmDriver.BlockDepth * MaximumGroupPanels * MicroKernel512.Columns;
+        if (_packedA is null || _packedA.Length < aLength + 64 + (64 / sizeof(T)))
+        {
+            _packedA = GC.AllocateUninitializedArray<T>(aLength + 64 + (64 / sizeof(T)), pinned: true); // 64 elements of slack, and room to start on a cache line
+        }
+
+        _packedB0 ??= GC.AllocateUninitializedArray<T>(bLength + 64 + (64 / sizeof(T)), pinned: true);
+        _packedB1 ??= GC.AllocateUninitializedArray<T>(bLength + 64 + (64 / sizeof(T)), pinned: true);
+        if (_aDone.Length < _depthBlocks)
+        {
+            _aDone = new int[Math.Max(_depthBlocks, 16)];
+        }
+
+        Array.Clear(_aDone, 0, _depthBlocks);
+        _aClaims = 0;
+        _groupClaims = 0;
+        _abandoned = false;
+    }
+
+    /// <summary>Packs the pieces of op(A) this thread claims, then multiplies the groups of columns it claims, from the first or from the last.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal void Work(bool fromEnd)
+    {
+        T* tile = PackingBuffers<T>.Tile(_mr * _nr);
+        fixed (T* pa = _packedA, pb = fromEnd ? _packedB1 : _packedB0)
+        {
+            T* packedA = Aligned(pa), packedB = Aligned(pb);
+            int aPieces = _depthBlocks * _aPieces;
+            for (int piece; (piece = Claim(ref _aClaims, aPieces, fromEnd)) >= 0;)
+            {
+                int block = piece / _aPieces, pc = block * _kc, kc = Math.Min(_kc, _k - pc);
+                (int r0, int r1) = PanelRange(piece % _aPieces, _aPieces, _m, _mr);
+                T* aBlock = _transposeA ? _a + pc + ((nint)r0 * _lda) : _a + r0 + ((nint)pc * _lda);
+                GemmPacking.PackA(_transposeA, aBlock, _lda, r1 - r0, kc, _mr, packedA + ((nint)_rowsPadded * pc) + (r0 * kc));
+                Interlocked.Increment(ref _aDone[block]);
+            }
+
+            int start;
+            while ((start = ClaimGroup(fromEnd, out int count)) >= 0)
+            {
+                int j0 = start * _nr, columns = Math.Min(count * _nr, _n - j0);
+                for (int block = 0; block < _depthBlocks; block++)
+                {
+                    int pc = block * _kc, kc = Math.Min(_kc, _k - pc);
+                    T* bBlock = _transposeB ? _b + j0 + ((nint)pc * _ldb) : _b + pc + ((nint)j0 * _ldb);
+                    GemmPacking.PackB(_transposeB, bBlock, _ldb, kc, columns, _nr, packedB);
+                    AwaitPackedA(block);
+                    int panels = (columns + _nr - 1) / _nr;
+                    for (int q = 0; q < panels; q++)
+                    {
+                        // Panel by panel (the same tiles as the whole block): a panel of C filled with its start values
+                        // is still in L1 when the kernel adds to it.
+                        int c0 = q * _nr, width = Math.Min(_nr, columns - c0);
+                        T* cPanel = _c + ((nint)(j0 + c0) * _ldc);
+                        if (pc == 0 && _columnStart != null)
+                        {
+                            for (int j = 0; j < width; j++)
+                            {
+                                new Span<T>(cPanel + ((nint)j * _ldc), _m).Fill(_columnStart[j0 + c0 + j]);
+                            }
+                        }
+
+                        GemmDriver.MultiplyBlock(_kernel, _m, width, kc, _mr, _nr, packedA + ((nint)_rowsPadded * pc), packedB + (c0 * kc), cPanel, _ldc, _accumulate || pc > 0 || _columnStart != null, tile);
+                    }
+                }
+            }
+        }
+    }
+
+    private static T* Aligned(T* pointer) => (T*)(((nint)pointer + 63) & ~(nint)63);
+
+    /// <summary>Piece <paramref name="piece"/> of <paramref name="pieces"/> nearly equal ranges of whole panels covering <paramref name="length"/>.</summary>
+    private static (int Start, int End) PanelRange(int piece, int pieces, int length, int unit)
+    {
+        int units = (length + unit - 1) / unit;
+        return (Math.Min(length, piece * units / pieces * unit), Math.Min(length, (piece + 1) * units / pieces * unit));
+    }
+
+    /// <summary>Waits until every piece of depth block <paramref name="block"/> of op(A) is packed (only the first group ever waits).</summary>
+    private void AwaitPackedA(int block)
+    {
+        if (Volatile.Read(ref _aDone[block]) >= _aPieces)
+        {
+            return;
+        }
+
+        SpinWait spin = default;
+        while (Volatile.Read(ref _aDone[block]) < _aPieces)
+        {
+            if (_abandoned)
+            {
+                throw new OperationCanceledException("The other thread of a shared multiply failed.");
+            }
+
+            spin.SpinOnce(sleep1Threshold: -1);
+        }
+    }
+
+    /// <summary>Claims the next group of panels from the first or the last not yet claimed: a quarter of those left, 1 to <see cref="MaximumGroupPanels"/>; -1 when none is left.</summary>
+    private int ClaimGroup(bool fromEnd, out int count)
+    {
+        while (true)
+        {
+            long word = Volatile.Read(ref _groupClaims);
+            int low = (int)word, high = (int)(word >> 32), left = _panels - low - high;
+            if (left <= 0)
+            {
+                count = 0;
+                return -1;
+            }
+
+            count = Math.Clamp(left / 4, 1, MaximumGroupPanels);
+            if (Interlocked.CompareExchange(ref _groupClaims, fromEnd ? word + ((long)count << 32) : word + count, word) == word)
+            {
+                return fromEnd ? _panels - high - count : low;
+            }
+        }
+    }
+
+    /// <summary>Claims one of <paramref name="pieces"/> pieces from the start or the end of a two-ended counter; -1 when none is left.</summary>
+    private static int Claim(ref long claims, int pieces, bool fromEnd)
+    {
+        while (true)
+        {
+            long word = Volatile.Read(ref claims);
+            int low = (int)word, high = (int)(word >> 32);
+            if (low + high >= pieces)
+            {
+                return -1;
+            }
+
+            if (Interlocked.CompareExchange(ref claims, fromEnd ? word + (1L << 32) : word + 1, word) == word)
+            {
+                return fromEnd ? pieces - 1 - high : low;
+            }
+        }
+    }
+}
