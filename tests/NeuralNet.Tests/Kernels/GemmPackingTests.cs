@@ -4,7 +4,7 @@ using Xunit;
 
 namespace NeuralNet.Tests.Kernels;
 
-/// <summary>The packed panels of op(B) hold exactly op(B)'s values, in panel order, zero-padded at the edge, for every panel width and odd block.</summary>
+/// <summary>The packed panels of op(A) and op(B) hold exactly their values, in panel order, zero-padded at the edge, for every panel size and odd block.</summary>
 public class GemmPackingTests
 {
     [Theory]
@@ -68,6 +68,74 @@ public class GemmPackingTests
                     }
 
                     wrong.Should().Be(packed.Length, $"the packed block equals op(B) panel by panel (nr {nr}, kc {kc}, nc {nc}; first difference at index {wrong}, nothing written past the last panel)");
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void PackA_Float_WritesEachPanelInOrderWithZeroPadding(bool transpose) => CheckPackA<float>(transpose, [8, 16, 32]);
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void PackA_Double_WritesEachPanelInOrderWithZeroPadding(bool transpose) => CheckPackA<double>(transpose, [4, 8, 16]);
+
+    /// <summary>
+    /// Every panel height of the micro-kernels, depths around the source prefetch's distance (<see cref="GemmPacking.ColumnsAhead"/>)
+    /// and the transposes' 8 steps, heights around whole panels and past one pass of <see cref="GemmPacking.PanelsPerPass"/> panels,
+    /// from a block that starts inside a larger stored matrix.
+    /// </summary>
+    private static unsafe void CheckPackA<T>(bool transpose, int[] panelRows)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        int ahead = GemmPacking.ColumnsAhead;
+        foreach (int mr in panelRows)
+        {
+            foreach (int kc in new[] { 1, 7, 8, ahead, ahead + 1, 17, 256 })
+            {
+                foreach (int mc in new[] { 1, 5, mr, mr + 1, (GemmPacking.PanelsPerPass * mr) + 3 })
+                {
+                    // op(A) is mc × kc; stored as kc × mc (transpose) or mc × kc, inside a matrix 3 rows taller, at row 2.
+                    int storedRows = (transpose ? kc : mc) + 3, storedColumns = transpose ? mc : kc;
+                    var a = new T[storedRows * storedColumns];
+                    for (int i = 0; i < a.Length; i++)
+                    {
+                        a[i] = T.CreateChecked(i + 1); // every value distinct and nonzero
+                    }
+
+                    int panels = (mc + mr - 1) / mr;
+                    var packed = new T[(panels * mr * kc) + 64];
+                    Array.Fill(packed, T.CreateChecked(-1)); // what the packing does not write stays -1
+                    fixed (T* pa = a, pp = packed)
+                    {
+                        GemmPacking.PackA(transpose, pa + 2, storedRows, mc, kc, mr, pp);
+                    }
+
+                    var expected = new T[packed.Length];
+                    Array.Fill(expected, T.CreateChecked(-1));
+                    for (int q = 0; q < panels; q++)
+                    {
+                        for (int p = 0; p < kc; p++)
+                        {
+                            for (int r = 0; r < mr; r++)
+                            {
+                                int row = (q * mr) + r; // op(A)[row, p], 0 past the last row
+                                expected[(q * mr * kc) + (p * mr) + r] = row >= mc ? T.Zero
+                                    : transpose ? a[2 + p + (row * storedRows)] : a[2 + row + (p * storedRows)];
+                            }
+                        }
+                    }
+
+                    int wrong = 0;
+                    while (wrong < packed.Length && packed[wrong] == expected[wrong])
+                    {
+                        wrong++;
+                    }
+
+                    wrong.Should().Be(packed.Length, $"the packed block equals op(A) panel by panel (mr {mr}, kc {kc}, mc {mc}; first difference at index {wrong}, nothing written past the last panel)");
                 }
             }
         }
