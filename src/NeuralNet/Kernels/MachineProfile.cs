@@ -36,7 +36,7 @@ internal static class MachineProfile
     public static string Describe()
         => string.Create(
             CultureInfo.InvariantCulture,
-            $"{ProcessorName}; {Cores} cores, {VectorBits}-bit vectors, L1d {L1DataBytes >> 10} KB, L2 {L2Bytes >> 10} KB, L3 {L3Bytes >> 20} MB; chosen: {GemmKernels.Best} micro-kernel, blocks kc {GemmDriver.BlockDepth} mc {GemmDriver.BlockRows} nc {GemmDriver.BlockColumns}, {(WorkSplit.TwoCores ? "two cores from 2^20 multiply-adds / 2^15 updated values, shared packed blocks from 2^26" : "one core")}");
+            $"{ProcessorName}; {Cores} cores, {VectorBits}-bit vectors, L1d {L1DataBytes >> 10} KB, L2 {L2Bytes >> 10} KB, L3 {L3Bytes >> 20} MB; chosen: {GemmKernels.Best} micro-kernel, blocks kc {GemmDriver.BlockDepth} mc {GemmDriver.BlockRows} (float {GemmDriver.RowsPerBlock<float>()}) nc {GemmDriver.BlockColumns}, {(WorkSplit.TwoCores ? "two cores from 2^20 multiply-adds / 2^15 updated values, shared packed blocks from 2^26" : "one core")}");
 
     private static string ReadProcessorName()
     {

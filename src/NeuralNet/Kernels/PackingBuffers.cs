@@ -22,7 +22,7 @@ internal static unsafe class PackingBuffers<T>
     private static T[]? t_tile;
 
     /// <summary>This thread's buffer for packed A, at least <paramref name="length"/> elements.</summary>
-    public static T* A(int length) => Pointer(ref t_a, Math.Max(length, GemmDriver.BlockRows * GemmDriver.BlockDepth));
+    public static T* A(int length) => Pointer(ref t_a, Math.Max(length, GemmDriver.RowsPerBlock<T>() * GemmDriver.BlockDepth));
 
     /// <summary>This thread's buffer for packed B, at least <paramref name="length"/> elements.</summary>
     public static T* B(int length) => Pointer(ref t_b, Math.Max(length, GemmDriver.BlockDepth * GemmDriver.RoundUp(GemmDriver.BlockColumns, MicroKernel512.Columns)));

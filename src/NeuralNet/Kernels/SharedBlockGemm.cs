@@ -35,7 +35,7 @@ internal sealed unsafe class SharedBlockGemm<T> : WorkItem
     private const int PackB = 0, PackA = 1, Multiply = 2;
 
     /// <summary>Elements of one buffer of packed op(A) (the largest block), and of one of packed op(B) (whole panels of the widest kernel).</summary>
-    private static readonly int ALength = GemmDriver.BlockRows * GemmDriver.BlockDepth,
+    private static readonly int ALength = GemmDriver.RowsPerBlock<T>() * GemmDriver.BlockDepth,
         BLength = GemmDriver.BlockDepth * GemmDriver.RoundUp(GemmDriver.BlockColumns, MicroKernel512.Columns);
 
     // One job object per element type: SecondCore is reserved before it is filled, so it is never shared.
@@ -100,7 +100,7 @@ internal sealed unsafe class SharedBlockGemm<T> : WorkItem
         _c = c;
         _mr = GemmKernels.RowsPerTile<T>(kernel);
         _nr = GemmKernels.ColumnsPerTile(kernel);
-        _mc = GemmDriver.Balanced(m, GemmDriver.BlockRows, _mr);
+        _mc = GemmDriver.Balanced(m, GemmDriver.RowsPerBlock<T>(), _mr);
         _kc = GemmDriver.Balanced(k, GemmDriver.BlockDepth, 1);
         _nc = GemmDriver.Balanced(n, GemmDriver.RoundUp(GemmDriver.BlockColumns, _nr), _nr); // 2048 columns: one block of 2052, not 2040 and 12
         _rowBlocks = (m + _mc - 1) / _mc;

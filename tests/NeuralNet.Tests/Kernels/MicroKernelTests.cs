@@ -49,6 +49,15 @@ public class MicroKernelTests
         CheckDriver<double>(m: 19, n, k: 300, accumulate: extraColumns % 2 == 1);
     }
 
+    [Fact]
+    public void GemmDriver_RowsPastOneBlockOfEachType_GiveTheBitsOfOrderedFusedSums()
+    {
+        // Float blocks of op(A) hold twice the rows of double ones (the same bytes); a few rows past one block of each.
+        GemmDriver.RowsPerBlock<float>().Should().Be(2 * GemmDriver.RowsPerBlock<double>());
+        CheckDriver<float>(GemmDriver.RowsPerBlock<float>() + 37, n: 29, k: 300, accumulate: false);
+        CheckDriver<double>(GemmDriver.RowsPerBlock<double>() + 21, n: 29, k: 300, accumulate: true);
+    }
+
     private static unsafe void CheckKernel<T>(int kc)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
