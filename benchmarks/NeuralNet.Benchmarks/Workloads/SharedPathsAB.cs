@@ -35,6 +35,7 @@ internal static unsafe class SharedPathsAB
             ("NN 256x1024x1024 (w3fwd, dX)", false, false, 256, 1024, 1024),
             ("dW dZt·X 1024x1024x256", true, false, 1024, 1024, 256),
             ("NN 1024x1024x256 (w3dW)", false, false, 1024, 1024, 256),
+            ("NN 1024x1024x1024 (sq1024)", false, false, 1024, 1024, 1024),
         ];
         string type = typeof(T) == typeof(float) ? "f32" : "f64";
         foreach (var s in shapes)

@@ -5,16 +5,16 @@ namespace NeuralNet.Kernels;
 
 /// <summary>
 /// Shares a large multiply whose op(A) is small (a layer's product over a batch: 256 rows × 1024 steps) between the
-/// calling thread and <see cref="SecondCore"/>: op(A) is packed once, every depth block of it, into one buffer both
-/// threads read; then C is cut into groups of whole column panels that the threads claim from opposite ends, and each
-/// group is computed over all the depth blocks by the thread that claimed it, its panels of op(B) packed into that
-/// thread's own buffer just before it multiplies them.
+/// calling thread and <see cref="SecondCore"/>: op(A) is packed once, every depth block of it (or as many as fit in half
+/// of L2 at a time: a part), into one buffer both threads read; then C is cut into groups of whole column panels that the
+/// threads claim from opposite ends, and each group is computed over all the depth blocks of the part by the thread that
+/// claimed it, its panels of op(B) packed into that thread's own buffer just before it multiplies them.
 /// </summary>
 /// <remarks>
 /// <para>
 /// Against <see cref="SharedBlockGemm{T}"/> (whose phases both threads finish before the next depth block starts) the
-/// threads meet only once, when op(A) is packed: a group's part of C needs nobody else's work, so each element of C is
-/// summed over the depth blocks in order by one thread. Groups are claimed in shrinking sizes (a quarter of what is
+/// threads meet only once per part (usually once), when its op(A) is packed and before the next part's is: within a part
+/// a group's columns of C need nobody else's work, so each element of C is summed over the depth blocks in order. Groups are claimed in shrinking sizes (a quarter of what is
 /// left, at most <see cref="MaximumGroupPanels"/> panels, at least one), so that the thread finishing first waits for at
 /// most one panel of the other's, and a core slowed by the host takes fewer groups. A group's panels of op(B) and its
 /// part of C stay in that core's caches over the depth blocks.
@@ -39,11 +39,11 @@ internal sealed unsafe class ColumnGroupGemm<T> : WorkItem
     private static readonly ColumnGroupGemm<T> Job = new();
 
     private T[]? _packedA, _packedB0, _packedB1;
-    private int[] _aDone = [];
-    private long _aClaims, _groupClaims;
+    private int[] _aDone = [], _panelsDone = [];
+    private long[] _aClaims = [], _groupClaims = [];
     private GemmKernel _kernel;
     private bool _transposeA, _transposeB, _accumulate;
-    private int _m, _n, _k, _lda, _ldb, _ldc, _mr, _nr, _kc, _depthBlocks, _rowsPadded, _aPieces, _panels;
+    private int _m, _n, _k, _lda, _ldb, _ldc, _mr, _nr, _kc, _depthBlocks, _rowsPadded, _aPieces, _panels, _blocksPerPart, _parts;
     private volatile bool _abandoned;
     private T* _a, _b, _c, _columnStart;
 
@@ -115,9 +115,11 @@ internal sealed unsafe class ColumnGroupGemm<T> : WorkItem
         _rowsPadded = GemmDriver.RoundUp(m, _mr);
         _aPieces = Math.Min(PackingPieces, _rowsPadded / _mr);
         _panels = (n + _nr - 1) / _nr;
+        _blocksPerPart = Math.Max(1, WorkSplit.ColumnGroupDepthBlocks(m, k, _mr, sizeof(T)));
+        _parts = (_depthBlocks + _blocksPerPart - 1) / _blocksPerPart;
 
         // Every buffer at once for the largest product this path takes (Takes), so nothing is allocated after the first one.
-        int aLength = Math.Max(MachineProfile.L2Bytes / 2 / sizeof(T), _rowsPadded * k);
+        int aLength = Math.Max(MachineProfile.L2Bytes / 2 / sizeof(T), _rowsPadded * _kc * _blocksPerPart);
         int bLength = GemmDriver.BlockDepth * MaximumGroupPanels * MicroKernel512.Columns;
         if (_packedA is null || _packedA.Length < aLength + 64 + (64 / sizeof(T)))
         {
@@ -129,11 +131,15 @@ internal sealed unsafe class ColumnGroupGemm<T> : WorkItem
         if (_aDone.Length < _depthBlocks)
         {
             _aDone = new int[Math.Max(_depthBlocks, 16)];
+            _panelsDone = new int[_aDone.Length];
+            _aClaims = new long[_aDone.Length];
+            _groupClaims = new long[_aDone.Length];
         }
 
         Array.Clear(_aDone, 0, _depthBlocks);
-        _aClaims = 0;
-        _groupClaims = 0;
+        Array.Clear(_panelsDone, 0, _parts);
+        Array.Clear(_aClaims, 0, _parts);
+        Array.Clear(_groupClaims, 0, _parts);
         _abandoned = false;
     }
 
@@ -145,43 +151,56 @@ internal sealed unsafe class ColumnGroupGemm<T> : WorkItem
         fixed (T* pa = _packedA, pb = fromEnd ? _packedB1 : _packedB0)
         {
             T* packedA = Aligned(pa), packedB = Aligned(pb);
-            int aPieces = _depthBlocks * _aPieces;
-            for (int piece; (piece = Claim(ref _aClaims, aPieces, fromEnd)) >= 0;)
+            for (int part = 0; part < _parts; part++)
             {
-                int block = piece / _aPieces, pc = block * _kc, kc = Math.Min(_kc, _k - pc);
-                (int r0, int r1) = PanelRange(piece % _aPieces, _aPieces, _m, _mr);
-                T* aBlock = _transposeA ? _a + pc + ((nint)r0 * _lda) : _a + r0 + ((nint)pc * _lda);
-                GemmPacking.PackA(_transposeA, aBlock, _lda, r1 - r0, kc, _mr, packedA + ((nint)_rowsPadded * pc) + (r0 * kc));
-                Interlocked.Increment(ref _aDone[block]);
-            }
-
-            int start;
-            while ((start = ClaimGroup(fromEnd, out int count)) >= 0)
-            {
-                int j0 = start * _nr, columns = Math.Min(count * _nr, _n - j0);
-                for (int block = 0; block < _depthBlocks; block++)
+                // A part: as many depth blocks as op(A) packed whole keeps in half of L2 (usually all of them).
+                int first = part * _blocksPerPart, end = Math.Min(_depthBlocks, first + _blocksPerPart), partStart = first * _kc;
+                if (part > 0)
                 {
-                    int pc = block * _kc, kc = Math.Min(_kc, _k - pc);
-                    T* bBlock = _transposeB ? _b + j0 + ((nint)pc * _ldb) : _b + pc + ((nint)j0 * _ldb);
-                    GemmPacking.PackB(_transposeB, bBlock, _ldb, kc, columns, _nr, packedB);
-                    AwaitPackedA(block);
-                    int panels = (columns + _nr - 1) / _nr;
-                    for (int q = 0; q < panels; q++)
-                    {
-                        // Panel by panel (the same tiles as the whole block): a panel of C filled with its start values
-                        // is still in L1 when the kernel adds to it.
-                        int c0 = q * _nr, width = Math.Min(_nr, columns - c0);
-                        T* cPanel = _c + ((nint)(j0 + c0) * _ldc);
-                        if (pc == 0 && _columnStart != null)
-                        {
-                            for (int j = 0; j < width; j++)
-                            {
-                                new Span<T>(cPanel + ((nint)j * _ldc), _m).Fill(_columnStart[j0 + c0 + j]);
-                            }
-                        }
+                    // Every group of the part before is multiplied: its sums in C are complete and its op(A) buffer is free.
+                    AwaitDone(ref _panelsDone[part - 1], _panels);
+                }
 
-                        GemmDriver.MultiplyBlock(_kernel, _m, width, kc, _mr, _nr, packedA + ((nint)_rowsPadded * pc), packedB + (c0 * kc), cPanel, _ldc, _accumulate || pc > 0 || _columnStart != null, tile);
+                int aPieces = (end - first) * _aPieces;
+                for (int piece; (piece = Claim(ref _aClaims[part], aPieces, fromEnd)) >= 0;)
+                {
+                    int block = first + (piece / _aPieces), pc = block * _kc, kc = Math.Min(_kc, _k - pc);
+                    (int r0, int r1) = PanelRange(piece % _aPieces, _aPieces, _m, _mr);
+                    T* aBlock = _transposeA ? _a + pc + ((nint)r0 * _lda) : _a + r0 + ((nint)pc * _lda);
+                    GemmPacking.PackA(_transposeA, aBlock, _lda, r1 - r0, kc, _mr, packedA + ((nint)_rowsPadded * (pc - partStart)) + (r0 * kc));
+                    Interlocked.Increment(ref _aDone[block]);
+                }
+
+                int start;
+                while ((start = ClaimGroup(ref _groupClaims[part], fromEnd, out int count)) >= 0)
+                {
+                    int j0 = start * _nr, columns = Math.Min(count * _nr, _n - j0);
+                    for (int block = first; block < end; block++)
+                    {
+                        int pc = block * _kc, kc = Math.Min(_kc, _k - pc);
+                        T* bBlock = _transposeB ? _b + j0 + ((nint)pc * _ldb) : _b + pc + ((nint)j0 * _ldb);
+                        GemmPacking.PackB(_transposeB, bBlock, _ldb, kc, columns, _nr, packedB);
+                        AwaitDone(ref _aDone[block], _aPieces);
+                        int panels = (columns + _nr - 1) / _nr;
+                        for (int q = 0; q < panels; q++)
+                        {
+                            // Panel by panel (the same tiles as the whole block): a panel of C filled with its start values
+                            // is still in L1 when the kernel adds to it.
+                            int c0 = q * _nr, width = Math.Min(_nr, columns - c0);
+                            T* cPanel = _c + ((nint)(j0 + c0) * _ldc);
+                            if (pc == 0 && _columnStart != null)
+                            {
+                                for (int j = 0; j < width; j++)
+                                {
+                                    new Span<T>(cPanel + ((nint)j * _ldc), _m).Fill(_columnStart[j0 + c0 + j]);
+                                }
+                            }
+
+                            GemmDriver.MultiplyBlock(_kernel, _m, width, kc, _mr, _nr, packedA + ((nint)_rowsPadded * (pc - partStart)), packedB + (c0 * kc), cPanel, _ldc, _accumulate || pc > 0 || _columnStart != null, tile);
+                        }
                     }
+
+                    Interlocked.Add(ref _panelsDone[part], count);
                 }
             }
         }
@@ -196,16 +215,16 @@ internal sealed unsafe class ColumnGroupGemm<T> : WorkItem
         return (Math.Min(length, piece * units / pieces * unit), Math.Min(length, (piece + 1) * units / pieces * unit));
     }
 
-    /// <summary>Waits until every piece of depth block <paramref name="block"/> of op(A) is packed (only the first group ever waits).</summary>
-    private void AwaitPackedA(int block)
+    /// <summary>Waits until <paramref name="counter"/> reaches <paramref name="target"/>: pieces of op(A) packed, or panels multiplied (done by whichever thread claimed them).</summary>
+    private void AwaitDone(ref int counter, int target)
     {
-        if (Volatile.Read(ref _aDone[block]) >= _aPieces)
+        if (Volatile.Read(ref counter) >= target)
         {
             return;
         }
 
         SpinWait spin = default;
-        while (Volatile.Read(ref _aDone[block]) < _aPieces)
+        while (Volatile.Read(ref counter) < target)
         {
             if (_abandoned)
             {
@@ -217,11 +236,11 @@ internal sealed unsafe class ColumnGroupGemm<T> : WorkItem
     }
 
     /// <summary>Claims the next group of panels from the first or the last not yet claimed: a quarter of those left, 1 to <see cref="MaximumGroupPanels"/>; -1 when none is left.</summary>
-    private int ClaimGroup(bool fromEnd, out int count)
+    private int ClaimGroup(ref long claims, bool fromEnd, out int count)
     {
         while (true)
         {
-            long word = Volatile.Read(ref _groupClaims);
+            long word = Volatile.Read(ref claims);
             int low = (int)word, high = (int)(word >> 32), left = _panels - low - high;
             if (left <= 0)
             {
@@ -230,7 +249,7 @@ internal sealed unsafe class ColumnGroupGemm<T> : WorkItem
             }
 
             count = Math.Clamp(left / 4, 1, MaximumGroupPanels);
-            if (Interlocked.CompareExchange(ref _groupClaims, fromEnd ? word + ((long)count << 32) : word + count, word) == word)
+            if (Interlocked.CompareExchange(ref claims, fromEnd ? word + ((long)count << 32) : word + count, word) == word)
             {
                 return fromEnd ? _panels - high - count : low;
             }

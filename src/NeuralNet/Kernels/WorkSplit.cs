@@ -46,12 +46,14 @@ internal enum ProductSplit
 /// both claim (<see cref="ProductSplit.SharedBlocks"/>, <see cref="SharedMultiplyPieces"/>): nothing is cut in advance, so
 /// a core slowed by the host for a while (common on a virtual machine) takes fewer pieces and neither waits at a cut that
 /// turned out wrong.</item>
-/// <item>When the product's op(A) is small enough to stay packed, whole, in half of a core's L2 cache
+/// <item>When one depth block of the product's op(A) (all its rows) fits in half of a core's L2 cache
 /// (<see cref="ColumnGroups"/>; a layer's product over a batch of 256, the forward product and ∂L/∂X of a 1024-wide layer
-/// and its weight gradient), it is packed once and C is cut into groups of column panels that the threads claim from
-/// opposite ends in shrinking sizes, each computed over all depth blocks by one thread (<see cref="ColumnGroupGemm{T}"/>):
-/// the threads meet once, not at every depth block, and the last group is one panel, so neither waits for more than
-/// that (3-5 % faster than shared blocks at W3's shapes, alternated in one process: the runner's <c>shared-ab</c>).</item>
+/// and its weight gradient; float 1024 × 1024), op(A) is packed once, as many depth blocks at a time as fit there (a
+/// part; for W3's float products all of them), and C is cut into groups of column panels that the threads claim from
+/// opposite ends in shrinking sizes, each computed over the part's depth blocks by one thread
+/// (<see cref="ColumnGroupGemm{T}"/>): the threads meet once per part, not at every depth block, and the last group is
+/// one panel, so neither waits for more than that (2-5 % faster than shared blocks at W3's float and double forward
+/// shapes, its float weight gradient and float 1024 × 1024, alternated in one process: the runner's <c>shared-ab</c>).</item>
 /// <item>A product of few rows (<see cref="DirectRowsLimit"/>) or few columns (<see cref="DirectColumnsLimit"/>) is cut
 /// into two halves of columns multiplied without packing (<see cref="DirectOnTwoCores"/>).</item>
 /// <item>Every rule gives the same bits whichever thread does which part, and when the helper is busy or late the
@@ -128,13 +130,24 @@ internal static class WorkSplit
 
     /// <summary>
     /// Whether a shared product of m rows and depth k, for micro-tiles of <paramref name="mr"/> rows and elements of
-    /// <paramref name="elementBytes"/>, packs op(A) once whole and has C's column groups claimed (<see cref="ColumnGroupGemm{T}"/>):
-    /// its packed op(A), every depth block, fills at most half of this core's L2 cache, so it stays there beside a group's
-    /// part of C and panels of op(B). (Larger, each group would stream op(A) from L3 at every depth block: double W3 shapes
-    /// with 2 MB of op(A) were slower so.) Either path gives the same bits.
+    /// <paramref name="elementBytes"/>, packs op(A) once and has C's column groups claimed (<see cref="ColumnGroupGemm{T}"/>):
+    /// one depth block of its packed op(A) fills at most half of this core's L2 cache, so it stays there beside a group's
+    /// part of C and panels of op(B). (Larger, each group would stream op(A) from L3: double products with 2 MB of op(A)
+    /// per depth block were 10-20 % slower so.) Either path gives the same bits.
     /// </summary>
     public static bool ColumnGroups(int m, int k, int mr, int elementBytes)
-        => (long)GemmDriver.RoundUp(m, mr) * k * elementBytes <= MachineProfile.L2Bytes / 2;
+        => ColumnGroupDepthBlocks(m, k, mr, elementBytes) > 0;
+
+    /// <summary>
+    /// Depth blocks of op(A) a product shared in column groups packs at a time (all of them when they fit in half of L2; the
+    /// threads meet once per such part), or 0 when not even one does.
+    /// </summary>
+    public static int ColumnGroupDepthBlocks(int m, int k, int mr, int elementBytes)
+    {
+        int kc = GemmDriver.Balanced(k, GemmDriver.BlockDepth, 1), blocks = (k + kc - 1) / kc;
+        long perBlock = (long)GemmDriver.RoundUp(m, mr) * kc * elementBytes;
+        return (int)Math.Min(blocks, MachineProfile.L2Bytes / 2 / perBlock);
+    }
 
     /// <summary>Pieces a shared packing of an op(A) block of <paramref name="rowPanels"/> micro-panels is cut into.</summary>
     public static int SharedPackingPieces(int rowPanels) => Math.Min(SharedPackingPieceLimit, rowPanels);

@@ -172,6 +172,47 @@ public unsafe class ColumnGroupGemmTests
             .Should().Throw<ArgumentOutOfRangeException>();
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void InParts_OnBothCoresOrEachSideAlone_GivesTheSameBitsAsOneCore(bool? fromEnd)
+    {
+        // Double, 256 × 300 × 1100: five depth blocks of 220, each 440 KB of packed op(A), so with 2 MB of L2 op(A) is
+        // packed two blocks at a time (three parts, the threads meeting after each), the bias filled inside the first.
+        const int m = 256, n = 300, k = 1100;
+        int mr = GemmKernels.RowsPerTile<double>(GemmKernels.Best);
+        if (MachineProfile.L2Bytes <= 2 << 20)
+        {
+            WorkSplit.ColumnGroupDepthBlocks(m, k, mr, sizeof(double)).Should().BeLessThan(5);
+        }
+
+        double[] a = GemmTests.Fill<double>(m * k, 49), b = GemmTests.Fill<double>(k * n, 50), bias = GemmTests.Fill<double>(n, 51);
+        double[] expected = new double[m * n], actual = GemmTests.Fill<double>(m * n, 52);
+        for (int j = 0; j < n; j++)
+        {
+            expected.AsSpan(j * m, m).Fill(bias[j]);
+        }
+
+        fixed (double* pa = a, pb = b, pe = expected, pc = actual, pv = bias)
+        {
+            GemmDriver.Run(GemmKernels.Best, false, true, m, n, k, pa, m, pb, n, pe, m, accumulate: true);
+            if (fromEnd is bool end)
+            {
+                var job = new ColumnGroupGemm<double>();
+                job.Prepare(GemmKernels.Best, false, true, m, n, k, pa, m, pb, n, pc, m, accumulate: false, columnStart: pv);
+                job.Work(end);
+            }
+            else
+            {
+                SpinWait.SpinUntil(SecondCore.TryReserve);
+                ColumnGroupGemm<double>.Run(GemmKernels.Best, false, true, m, n, k, pa, m, pb, n, pc, m, accumulate: false, columnStart: pv);
+            }
+        }
+
+        actual.Should().Equal(expected);
+    }
+
     [Fact]
     public void Run_WhenTheHelperNeverStarts_DoesTheWholeProductAlone()
     {

@@ -93,30 +93,30 @@ public class NetworkAllocationTests
     [InlineData(true)]
     public void TrainStep_WithSharedBlockProducts_AllocatesNothingOnceWarm(bool helperLate)
     {
-        // Batch 256 through 1100 → 1024 → 512 → 10: every product of the hidden layers is 2^26 multiply-adds or more,
-        // shared by both cores. The first layer's forward product (op(A) the 1100-wide batch, 1.1 MB) takes shared packed
-        // blocks whose pieces both threads claim, Z filled with the bias first; the others (op(A) of at most 1 MB) pack
-        // op(A) once and have their column groups claimed, the second layer's forward product filling Z with the bias
-        // inside (on a core with 2 MB of L2, as this machine's; with 1 MB all take shared blocks).
+        // Batch 256 through 1100 → 1056 → 512 → 10: every product of the hidden layers is 2^26 multiply-adds or more,
+        // shared by both cores. The first layer's weight gradient (op(A) of 1056 rows: one depth block of it is over 1 MB)
+        // takes shared packed blocks whose pieces both threads claim; the others pack op(A) once and have their column
+        // groups claimed, the forward products of 1100 and 1056 inputs in two parts of depth blocks, filling Z with the
+        // bias inside (on a core with 2 MB of L2, as this machine's).
         int mr = GemmKernels.RowsPerTile<float>(GemmKernels.Best), nr = GemmKernels.ColumnsPerTile(GemmKernels.Best);
         if (WorkSplit.TwoCores)
         {
-            WorkSplit.Product(256, 1024, 1100, mr, nr, out _, out _).Should().Be(ProductSplit.SharedBlocks);
-            WorkSplit.Product(256, 512, 1024, mr, nr, out _, out _).Should().Be(ProductSplit.SharedBlocks);
-            WorkSplit.Product(1024, 1100, 256, mr, nr, out _, out _).Should().Be(ProductSplit.SharedBlocks);
-            WorkSplit.Product(256, 1024, 512, mr, nr, out _, out _).Should().Be(ProductSplit.SharedBlocks);
-            WorkSplit.ForwardDepthSplit(256, 1024, 512).Should().Be(0);
+            WorkSplit.Product(256, 1056, 1100, mr, nr, out _, out _).Should().Be(ProductSplit.SharedBlocks);
+            WorkSplit.Product(1056, 1100, 256, mr, nr, out _, out _).Should().Be(ProductSplit.SharedBlocks);
+            WorkSplit.Product(256, 512, 1056, mr, nr, out _, out _).Should().Be(ProductSplit.SharedBlocks);
+            WorkSplit.Product(256, 1056, 512, mr, nr, out _, out _).Should().Be(ProductSplit.SharedBlocks);
+            WorkSplit.ForwardDepthSplit(256, 1056, 512).Should().Be(0);
         }
 
         if (MachineProfile.L2Bytes == 2 << 20)
         {
-            WorkSplit.ColumnGroups(256, 1100, mr, sizeof(float)).Should().BeFalse();
-            WorkSplit.ColumnGroups(256, 1024, mr, sizeof(float)).Should().BeTrue();
-            WorkSplit.ColumnGroups(1024, 256, mr, sizeof(float)).Should().BeTrue();
-            WorkSplit.ColumnGroups(256, 512, mr, sizeof(float)).Should().BeTrue();
+            WorkSplit.ColumnGroups(1056, 256, mr, sizeof(float)).Should().BeFalse();
+            WorkSplit.ColumnGroupDepthBlocks(256, 1100, mr, sizeof(float)).Should().Be(4); // of 5
+            WorkSplit.ColumnGroupDepthBlocks(256, 1056, mr, sizeof(float)).Should().Be(4); // of 5
+            WorkSplit.ColumnGroups(512, 256, mr, sizeof(float)).Should().BeTrue();
         }
 
-        var network = new Network<float>(4, new DenseLayer<float>(1100, 1024, new ReLU<float>()), new DenseLayer<float>(1024, 512, new ReLU<float>()), new DenseLayer<float>(512, 10));
+        var network = new Network<float>(4, new DenseLayer<float>(1100, 1056, new ReLU<float>()), new DenseLayer<float>(1056, 512, new ReLU<float>()), new DenseLayer<float>(512, 10));
         var loss = new CategoricalCrossEntropy<float>(fromLogits: true);
         var optimizer = new SgdOptimizer<float>(0.01, momentum: 0.9);
         (Matrix<float> x, Matrix<float> t) = Batch(256, 1100, 10, 11);
