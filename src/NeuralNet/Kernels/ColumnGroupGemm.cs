@@ -158,7 +158,7 @@ internal sealed unsafe class ColumnGroupGemm<T> : WorkItem
                 if (part > 0)
                 {
                     // Every group of the part before is multiplied: its sums in C are complete and its op(A) buffer is free.
-                    AwaitDone(ref _panelsDone[part - 1], _panels);
+                    AwaitDone(ref _panelsDone[part - 1], _panels, fromEnd);
                 }
 
                 int aPieces = (end - first) * _aPieces;
@@ -180,7 +180,7 @@ internal sealed unsafe class ColumnGroupGemm<T> : WorkItem
                         int pc = block * _kc, kc = Math.Min(_kc, _k - pc);
                         T* bBlock = _transposeB ? _b + j0 + ((nint)pc * _ldb) : _b + pc + ((nint)j0 * _ldb);
                         GemmPacking.PackB(_transposeB, bBlock, _ldb, kc, columns, _nr, packedB);
-                        AwaitDone(ref _aDone[block], _aPieces);
+                        AwaitDone(ref _aDone[block], _aPieces, fromEnd);
                         int panels = (columns + _nr - 1) / _nr;
                         for (int q = 0; q < panels; q++)
                         {
@@ -216,13 +216,14 @@ internal sealed unsafe class ColumnGroupGemm<T> : WorkItem
     }
 
     /// <summary>Waits until <paramref name="counter"/> reaches <paramref name="target"/>: pieces of op(A) packed, or panels multiplied (done by whichever thread claimed them).</summary>
-    private void AwaitDone(ref int counter, int target)
+    private void AwaitDone(ref int counter, int target, bool helper)
     {
         if (Volatile.Read(ref counter) >= target)
         {
             return;
         }
 
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
         SpinWait spin = default;
         while (Volatile.Read(ref counter) < target)
         {
@@ -232,6 +233,11 @@ internal sealed unsafe class ColumnGroupGemm<T> : WorkItem
             }
 
             spin.SpinOnce(sleep1Threshold: -1);
+        }
+
+        if (!helper)
+        {
+            SecondCore.WaitTicks += System.Diagnostics.Stopwatch.GetTimestamp() - start; // the caller's waits only (the helper's would race), as SharedBlockGemm counts them
         }
     }
 
