@@ -40,6 +40,8 @@ internal static class FashionWorkload
             int[] order = orders[epoch];
             double lossSum = 0;
             long sleeps = SecondCore.Sleeps, pickUp = SecondCore.PickUpTicks, helper = SecondCore.HelperTicks, wait = SecondCore.WaitTicks;
+            int gcs = GC.CollectionCount(0);
+            long allocated = GC.GetTotalAllocatedBytes(precise: true);
             long start = Stopwatch.GetTimestamp();
             for (int first = 0; first < n; first += BatchSize)
             {
@@ -50,9 +52,11 @@ internal static class FashionWorkload
             }
 
             seconds[epoch] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
+            gcs = GC.CollectionCount(0) - gcs;
             int steps = (n + BatchSize - 1) / BatchSize;
             double Us(long ticks) => ticks * 1e6 / Stopwatch.Frequency / steps;
-            WorkloadOutput.Note($"W2 epoch {epoch + 1}: mean training loss {lossSum / n:0.000000}, {seconds[epoch]:0.000} s, {n / seconds[epoch]:0} samples/s{(epoch == 0 ? " (warm-up)" : epoch == 1 ? " (timed)" : string.Empty)}; per step the second core picked work up after {Us(SecondCore.PickUpTicks - pickUp):0.0} µs, worked {Us(SecondCore.HelperTicks - helper):0.0} µs, slept {(SecondCore.Sleeps - sleeps) / (double)steps:0.00} times, the caller waited {Us(SecondCore.WaitTicks - wait):0.0} µs");
+            WorkloadOutput.Note($"W2 epoch {epoch + 1}: mean training loss {lossSum / n:0.000000}, {seconds[epoch]:0.000} s, {n / seconds[epoch]:0} samples/s{(epoch == 0 ? " (warm-up)" : epoch == 1 ? " (timed)" : string.Empty)}; per step the second core picked work up after {Us(SecondCore.PickUpTicks - pickUp):0.0} µs, worked {Us(SecondCore.HelperTicks - helper):0.0} µs, slept {(SecondCore.Sleeps - sleeps) / (double)steps:0.00} times, the caller waited {Us(SecondCore.WaitTicks - wait):0.0} µs; {gcs} collections and {allocated} bytes allocated in the epoch's steps");
         }
 
         double samplesPerSecond = n / seconds[1];
