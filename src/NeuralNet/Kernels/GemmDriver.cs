@@ -6,9 +6,15 @@ namespace NeuralNet.Kernels;
 /// <summary>
 /// The blocked GEMM on one thread (the loop order of Goto and van de Geijn): for each block of
 /// <see cref="BlockColumns"/> columns of C and <see cref="BlockDepth"/> steps of k, pack op(B) once
-/// (it stays in the L3/L2 cache); for each block of <see cref="BlockRows"/> rows pack op(A) (it stays
+/// (it stays in the L3/L2 cache); for each block of <see cref="RowsPerBlock{T}"/> rows pack op(A) (it stays
 /// in L2); then walk the micro-tiles, each B̂ panel staying in L1 while the Â panels stream past it.
 /// </summary>
+/// <remarks>
+/// Where the memory latency is hidden: the micro-kernel requests its tile of C (from L3 for a large C) before its last
+/// steps (<see cref="MicroKernel512.CPrefetchSteps"/>), and Â's lines (float) or B̂'s (double) a few steps ahead; packing
+/// an untransposed op(A) requests its source columns ahead (<see cref="GemmPacking.ColumnsAhead"/>). None of it changes
+/// which values are summed in which order.
+/// </remarks>
 internal static unsafe class GemmDriver
 {
     /// <summary>
@@ -19,9 +25,9 @@ internal static unsafe class GemmDriver
     public const int BlockDepth = 256;
 
     /// <summary>
-    /// Rows of C per packed Â block (mc), from the L2 cache this processor reports: an Â block of mc × kc doubles fills
-    /// at most half of it, in whole tiles of the widest kernel, and at most 256 rows (larger blocks were not measured to
-    /// help). Grouping rows does not change any sum, so results are the same for every mc.
+    /// Rows of C per packed Â block of doubles (mc; float's is <see cref="RowsPerBlock{T}"/>), from the L2 cache this
+    /// processor reports: an Â block of mc × kc doubles fills at most half of it, in whole tiles of the widest kernel, and
+    /// at most 256 rows (512 were slower for doubles). Grouping rows does not change any sum, so results are the same for every mc.
     /// </summary>
     public static readonly int BlockRows = RowsFor(MachineProfile.L2Bytes);
 
