@@ -26,7 +26,7 @@ namespace NeuralNet.Kernels;
 /// </para>
 /// </remarks>
 /// <typeparam name="T">float or double.</typeparam>
-internal sealed unsafe class ColumnGroupGemm<T> : WorkItem
+internal sealed unsafe class ColumnGroupGemm<T> : SharedProductJob
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Most panels of columns one claim takes (a thread's buffer for packed op(B) holds this many, for one depth block).</summary>
@@ -44,7 +44,6 @@ internal sealed unsafe class ColumnGroupGemm<T> : WorkItem
     private GemmKernel _kernel;
     private bool _transposeA, _transposeB, _accumulate;
     private int _m, _n, _k, _lda, _ldb, _ldc, _mr, _nr, _kc, _depthBlocks, _rowsPadded, _aPieces, _panels, _blocksPerPart, _parts;
-    private volatile bool _abandoned;
     private T* _a, _b, _c, _columnStart;
 
     /// <summary>
@@ -66,34 +65,7 @@ internal sealed unsafe class ColumnGroupGemm<T> : WorkItem
     {
         ColumnGroupGemm<T> job = Job;
         job.Prepare(kernel, transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, columnStart);
-        SecondCore.Start(job);
-        try
-        {
-            job.Work(fromEnd: false);
-        }
-        catch
-        {
-            job._abandoned = true; // lets the helper out of its wait
-            throw;
-        }
-        finally
-        {
-            SecondCore.Wait(); // after the caller's part every group is claimed: an unstarted helper finds nothing to do
-        }
-    }
-
-    /// <summary>The groups claimed from the end (on the helper thread).</summary>
-    public override void Execute()
-    {
-        try
-        {
-            Work(fromEnd: true);
-        }
-        catch
-        {
-            _abandoned = true; // lets the caller out of its wait
-            throw;
-        }
+        RunOnBothCores(job);
     }
 
     /// <summary>Fills the job for a product (the tests run one side alone after it).</summary>
@@ -140,12 +112,12 @@ internal sealed unsafe class ColumnGroupGemm<T> : WorkItem
         Array.Clear(_panelsDone, 0, _parts);
         Array.Clear(_aClaims, 0, _parts);
         Array.Clear(_groupClaims, 0, _parts);
-        _abandoned = false;
+        ClearFailure();
     }
 
     /// <summary>Packs the pieces of op(A) this thread claims, then multiplies the groups of columns it claims, from the first or from the last.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal void Work(bool fromEnd)
+    internal override void Work(bool fromEnd)
     {
         T* tile = PackingBuffers<T>.Tile(_mr * _nr);
         fixed (T* pa = _packedA, pb = fromEnd ? _packedB1 : _packedB0)
@@ -213,32 +185,6 @@ internal sealed unsafe class ColumnGroupGemm<T> : WorkItem
     {
         int units = (length + unit - 1) / unit;
         return (Math.Min(length, piece * units / pieces * unit), Math.Min(length, (piece + 1) * units / pieces * unit));
-    }
-
-    /// <summary>Waits until <paramref name="counter"/> reaches <paramref name="target"/>: pieces of op(A) packed, or panels multiplied (done by whichever thread claimed them).</summary>
-    private void AwaitDone(ref int counter, int target, bool helper)
-    {
-        if (Volatile.Read(ref counter) >= target)
-        {
-            return;
-        }
-
-        long start = System.Diagnostics.Stopwatch.GetTimestamp();
-        SpinWait spin = default;
-        while (Volatile.Read(ref counter) < target)
-        {
-            if (_abandoned)
-            {
-                throw new OperationCanceledException("The other thread of a shared multiply failed.");
-            }
-
-            spin.SpinOnce(sleep1Threshold: -1);
-        }
-
-        if (!helper)
-        {
-            SecondCore.WaitTicks += System.Diagnostics.Stopwatch.GetTimestamp() - start; // the caller's waits only (the helper's would race), as SharedBlockGemm counts them
-        }
     }
 
     /// <summary>Claims the next group of panels from the first or the last not yet claimed: a quarter of those left, 1 to <see cref="MaximumGroupPanels"/>; -1 when none is left.</summary>

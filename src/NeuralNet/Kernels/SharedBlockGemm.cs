@@ -29,7 +29,7 @@ namespace NeuralNet.Kernels;
 /// </para>
 /// </remarks>
 /// <typeparam name="T">float or double.</typeparam>
-internal sealed unsafe class SharedBlockGemm<T> : WorkItem
+internal sealed unsafe class SharedBlockGemm<T> : SharedProductJob
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     private const int PackB = 0, PackA = 1, Multiply = 2;
@@ -47,7 +47,6 @@ internal sealed unsafe class SharedBlockGemm<T> : WorkItem
     private GemmKernel _kernel;
     private bool _transposeA, _transposeB, _accumulate;
     private int _m, _n, _k, _lda, _ldb, _ldc, _mr, _nr, _mc, _kc, _nc, _rowBlocks, _depthBlocks, _phasesPerStep, _phases;
-    private volatile bool _abandoned;
     private T* _a, _b, _c;
 
     /// <summary>Runs the product on this thread and the reserved <see cref="SecondCore"/>, which is released on return.</summary>
@@ -57,34 +56,7 @@ internal sealed unsafe class SharedBlockGemm<T> : WorkItem
     {
         SharedBlockGemm<T> job = Job;
         job.Prepare(kernel, transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
-        SecondCore.Start(job);
-        try
-        {
-            job.Work(fromEnd: false);
-        }
-        catch
-        {
-            job._abandoned = true; // lets the helper out of its waits
-            throw;
-        }
-        finally
-        {
-            SecondCore.Wait(); // after the caller's part every piece is claimed: an unstarted helper finds nothing to do
-        }
-    }
-
-    /// <summary>The pieces claimed from the end (on the helper thread).</summary>
-    public override void Execute()
-    {
-        try
-        {
-            Work(fromEnd: true);
-        }
-        catch
-        {
-            _abandoned = true; // lets the caller out of its waits
-            throw;
-        }
+        RunOnBothCores(job);
     }
 
     /// <summary>Fills the job for a product and counts the pieces of each phase (the tests run one side alone after it).</summary>
@@ -131,12 +103,12 @@ internal sealed unsafe class SharedBlockGemm<T> : WorkItem
             };
         }
 
-        _abandoned = false;
+        ClearFailure();
     }
 
     /// <summary>Does the pieces this thread claims, phase by phase, from the first piece of each or from the last.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal void Work(bool fromEnd)
+    internal override void Work(bool fromEnd)
     {
         T* tile = PackingBuffers<T>.Tile(_mr * _nr);
         fixed (T* buffers = _buffers)
@@ -237,30 +209,7 @@ internal sealed unsafe class SharedBlockGemm<T> : WorkItem
         }
     }
 
-    private void AwaitDone(int phase, bool helper)
-    {
-        if (Volatile.Read(ref _done[phase]) >= _pieces[phase])
-        {
-            return;
-        }
-
-        long start = System.Diagnostics.Stopwatch.GetTimestamp();
-        SpinWait spin = default;
-        while (Volatile.Read(ref _done[phase]) < _pieces[phase])
-        {
-            if (_abandoned)
-            {
-                throw new OperationCanceledException("The other thread of a shared multiply failed.");
-            }
-
-            spin.SpinOnce(sleep1Threshold: -1);
-        }
-
-        if (!helper)
-        {
-            SecondCore.WaitTicks += System.Diagnostics.Stopwatch.GetTimestamp() - start; // the caller's waits only (the helper's would race)
-        }
-    }
+    private void AwaitDone(int phase, bool helper) => AwaitDone(ref _done[phase], _pieces[phase], helper);
 
     private bool AllClaimed(int phase)
     {
