@@ -15,7 +15,7 @@ namespace NeuralNet.Optimizers;
 /// it, decoupled (<c>p ← p − η·λ·p</c>, as in AdamW); (3) the optimizer's own update.
 /// </remarks>
 /// <typeparam name="T">The element type, <see cref="float"/> or <see cref="double"/>.</typeparam>
-public abstract class Optimizer<T>
+public abstract partial class Optimizer<T>
     where T : struct, IFloatingPointIeee754<T>
 {
     private readonly Dictionary<Parameter<T>, OptimizerState<T>> _states = new(ReferenceEqualityComparer.Instance);
@@ -266,37 +266,5 @@ public abstract class Optimizer<T>
         _lastArray = array;
         _allShort = Array.TrueForAll(array, p => p.Length < ShortParameter);
         return states;
-    }
-
-    private void ClipGradients(IReadOnlyList<Parameter<T>> parameters)
-    {
-        if (ClipValue is double clipValue)
-        {
-            T c = T.CreateChecked(clipValue);
-            for (int i = 0; i < parameters.Count; i++)
-            {
-                System.Numerics.Tensors.TensorPrimitives.Clamp(parameters[i].Gradients, -c, c, parameters[i].Gradients);
-            }
-        }
-
-        if (ClipNorm is double clipNorm)
-        {
-            double squares = 0;
-            for (int i = 0; i < parameters.Count; i++)
-            {
-                double norm = double.CreateChecked(System.Numerics.Tensors.TensorPrimitives.Norm<T>(parameters[i].Gradients));
-                squares += norm * norm;
-            }
-
-            double total = Math.Sqrt(squares);
-            if (total > clipNorm)
-            {
-                T scale = T.CreateChecked(clipNorm / total); // g ← g · c/‖g‖
-                for (int i = 0; i < parameters.Count; i++)
-                {
-                    System.Numerics.Tensors.TensorPrimitives.Multiply(parameters[i].Gradients, scale, parameters[i].Gradients);
-                }
-            }
-        }
     }
 }
