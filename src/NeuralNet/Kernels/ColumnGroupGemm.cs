@@ -26,7 +26,7 @@ namespace NeuralNet.Kernels;
 /// </para>
 /// </remarks>
 /// <typeparam name="T">float or double.</typeparam>
-internal sealed unsafe class ColumnGroupGemm<T> : SharedProductJob
+internal sealed unsafe class ColumnGroupGemm<T> : SharedProductJob<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Most panels of columns one claim takes (a thread's buffer for packed op(B) holds this many, for one depth block).</summary>
@@ -41,10 +41,8 @@ internal sealed unsafe class ColumnGroupGemm<T> : SharedProductJob
     private T[]? _packedA, _packedB0, _packedB1;
     private int[] _aDone = [], _panelsDone = [];
     private long[] _aClaims = [], _groupClaims = [];
-    private GemmKernel _kernel;
-    private bool _transposeA, _transposeB, _accumulate;
-    private int _m, _n, _k, _lda, _ldb, _ldc, _mr, _nr, _kc, _depthBlocks, _rowsPadded, _aPieces, _panels, _blocksPerPart, _parts;
-    private T* _a, _b, _c, _columnStart;
+    private int _rowsPadded, _aPieces, _panels, _blocksPerPart, _parts;
+    private T* _columnStart;
 
     /// <summary>
     /// Whether a product of m × n, depth k takes this path: its packed op(A) (every depth block, rows rounded up to whole
@@ -74,16 +72,7 @@ internal sealed unsafe class ColumnGroupGemm<T> : SharedProductJob
         T* a, int lda, T* b, int ldb, T* c, int ldc, bool accumulate, T* columnStart)
     {
         _columnStart = columnStart;
-        _kernel = kernel;
-        (_transposeA, _transposeB, _accumulate) = (transposeA, transposeB, accumulate);
-        (_m, _n, _k, _lda, _ldb, _ldc) = (m, n, k, lda, ldb, ldc);
-        _a = a;
-        _b = b;
-        _c = c;
-        _mr = GemmKernels.RowsPerTile<T>(kernel);
-        _nr = GemmKernels.ColumnsPerTile(kernel);
-        _kc = GemmDriver.Balanced(k, GemmDriver.BlockDepth, 1); // the driver's depth blocks: the same sums in the same order
-        _depthBlocks = (k + _kc - 1) / _kc;
+        SetProduct(kernel, transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
         _rowsPadded = GemmDriver.RoundUp(m, _mr);
         _aPieces = Math.Min(PackingPieces, _rowsPadded / _mr);
         _panels = (n + _nr - 1) / _nr;
@@ -112,7 +101,6 @@ internal sealed unsafe class ColumnGroupGemm<T> : SharedProductJob
         Array.Clear(_panelsDone, 0, _parts);
         Array.Clear(_aClaims, 0, _parts);
         Array.Clear(_groupClaims, 0, _parts);
-        ClearFailure();
     }
 
     /// <summary>Packs the pieces of op(A) this thread claims, then multiplies the groups of columns it claims, from the first or from the last.</summary>

@@ -29,7 +29,7 @@ namespace NeuralNet.Kernels;
 /// </para>
 /// </remarks>
 /// <typeparam name="T">float or double.</typeparam>
-internal sealed unsafe class SharedBlockGemm<T> : SharedProductJob
+internal sealed unsafe class SharedBlockGemm<T> : SharedProductJob<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     private const int PackB = 0, PackA = 1, Multiply = 2;
@@ -44,10 +44,7 @@ internal sealed unsafe class SharedBlockGemm<T> : SharedProductJob
     private T[]? _buffers;
     private long[] _claims = [];
     private int[] _done = [], _pieces = [];
-    private GemmKernel _kernel;
-    private bool _transposeA, _transposeB, _accumulate;
-    private int _m, _n, _k, _lda, _ldb, _ldc, _mr, _nr, _mc, _kc, _nc, _rowBlocks, _depthBlocks, _phasesPerStep, _phases;
-    private T* _a, _b, _c;
+    private int _mc, _nc, _rowBlocks, _phasesPerStep, _phases;
 
     /// <summary>Runs the product on this thread and the reserved <see cref="SecondCore"/>, which is released on return.</summary>
     public static void Run(
@@ -64,19 +61,10 @@ internal sealed unsafe class SharedBlockGemm<T> : SharedProductJob
         GemmKernel kernel, bool transposeA, bool transposeB, int m, int n, int k,
         T* a, int lda, T* b, int ldb, T* c, int ldc, bool accumulate)
     {
-        _kernel = kernel;
-        (_transposeA, _transposeB, _accumulate) = (transposeA, transposeB, accumulate);
-        (_m, _n, _k, _lda, _ldb, _ldc) = (m, n, k, lda, ldb, ldc);
-        _a = a;
-        _b = b;
-        _c = c;
-        _mr = GemmKernels.RowsPerTile<T>(kernel);
-        _nr = GemmKernels.ColumnsPerTile(kernel);
+        SetProduct(kernel, transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
         _mc = GemmDriver.Balanced(m, GemmDriver.RowsPerBlock<T>(), _mr);
-        _kc = GemmDriver.Balanced(k, GemmDriver.BlockDepth, 1);
         _nc = GemmDriver.Balanced(n, GemmDriver.RoundUp(GemmDriver.BlockColumns, _nr), _nr); // 2048 columns: one block of 2052, not 2040 and 12
         _rowBlocks = (m + _mc - 1) / _mc;
-        _depthBlocks = (k + _kc - 1) / _kc;
         _phasesPerStep = 1 + (2 * _rowBlocks);
         _phases = (n + _nc - 1) / _nc * _depthBlocks * _phasesPerStep;
         _buffers ??= GC.AllocateUninitializedArray<T>((2 * (ALength + BLength)) + (2 * 64 / sizeof(T)), pinned: true);
@@ -103,7 +91,6 @@ internal sealed unsafe class SharedBlockGemm<T> : SharedProductJob
             };
         }
 
-        ClearFailure();
     }
 
     /// <summary>Does the pieces this thread claims, phase by phase, from the first piece of each or from the last.</summary>

@@ -1,14 +1,25 @@
+using System.Numerics;
+
 namespace NeuralNet.Kernels;
 
 /// <summary>
 /// A product shared by the calling thread and <see cref="SecondCore"/>, each claiming its pieces from its own end (the
 /// caller from the first, the helper from the last) and waiting, where a piece needs another's result, for a counter of
 /// finished pieces: <see cref="SharedBlockGemm{T}"/> and <see cref="ColumnGroupGemm{T}"/>. This is the mechanism they
-/// share: the run on both cores, the waits, and the failure of one thread letting the other out of its waits.
+/// share: the product's operands and depth blocks, the run on both cores, the waits, and the failure of one thread
+/// letting the other out of its waits.
 /// </summary>
-internal abstract class SharedProductJob : WorkItem
+/// <typeparam name="T">float or double.</typeparam>
+internal abstract unsafe class SharedProductJob<T> : WorkItem
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
     private volatile bool _abandoned;
+
+    // The product C (+)= op(A)·op(B), m × n, depth k, as set by SetProduct; tiles of _mr × _nr; depth blocks of _kc, as GemmDriver's.
+    private protected GemmKernel _kernel;
+    private protected bool _transposeA, _transposeB, _accumulate;
+    private protected int _m, _n, _k, _lda, _ldb, _ldc, _mr, _nr, _kc, _depthBlocks;
+    private protected T* _a, _b, _c;
 
     /// <summary>Does the pieces this thread claims, from the first piece or from the last.</summary>
     internal abstract void Work(bool fromEnd);
@@ -28,7 +39,7 @@ internal abstract class SharedProductJob : WorkItem
     }
 
     /// <summary>Runs a prepared job on this thread and the reserved <see cref="SecondCore"/>, which is released on return.</summary>
-    protected static void RunOnBothCores(SharedProductJob job)
+    protected static void RunOnBothCores(SharedProductJob<T> job)
     {
         SecondCore.Start(job);
         try
@@ -46,8 +57,26 @@ internal abstract class SharedProductJob : WorkItem
         }
     }
 
-    /// <summary>Clears a failure of the previous product (when a job is prepared).</summary>
-    protected void ClearFailure() => _abandoned = false;
+    /// <summary>
+    /// Sets the product to share, its tile sizes and its depth blocks (GemmDriver's: the same sums in the same order), and
+    /// clears a failure of the previous product.
+    /// </summary>
+    private protected void SetProduct(
+        GemmKernel kernel, bool transposeA, bool transposeB, int m, int n, int k,
+        T* a, int lda, T* b, int ldb, T* c, int ldc, bool accumulate)
+    {
+        _kernel = kernel;
+        (_transposeA, _transposeB, _accumulate) = (transposeA, transposeB, accumulate);
+        (_m, _n, _k, _lda, _ldb, _ldc) = (m, n, k, lda, ldb, ldc);
+        _a = a;
+        _b = b;
+        _c = c;
+        _mr = GemmKernels.RowsPerTile<T>(kernel);
+        _nr = GemmKernels.ColumnsPerTile(kernel);
+        _kc = GemmDriver.Balanced(k, GemmDriver.BlockDepth, 1);
+        _depthBlocks = (k + _kc - 1) / _kc;
+        _abandoned = false;
+    }
 
     /// <summary>
     /// Waits until <paramref name="counter"/> reaches <paramref name="target"/> (pieces done by whichever thread claimed
