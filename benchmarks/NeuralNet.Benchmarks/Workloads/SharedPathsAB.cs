@@ -16,6 +16,13 @@ internal static unsafe class SharedPathsAB
 
     public static void Run(bool dbl)
     {
+        string? rows = Environment.GetEnvironmentVariable("NEURALNET_ROWS_AB");
+        if (rows is not null)
+        {
+            OwnRows(rows);
+            return;
+        }
+
         if (dbl)
         {
             Shapes<double>();
@@ -97,6 +104,92 @@ internal static unsafe class SharedPathsAB
                 times[path].Sort();
                 WorkloadOutput.Note($"{type} {s.Name,-30} {names[path],-22} {flops / times[path][Rounds / 2] / 1e9,6:0.0} median {flops / times[path][0] / 1e9,6:0.0} best GFLOP/s");
             }
+        }
+    }
+
+    /// <summary>
+    /// <c>NEURALNET_ROWS_AB=f64sq2048,f32sq1024,f64w3dW shared-ab</c>: <see cref="SharedBlockGemm{T}"/> with each block of op(A)
+    /// shared (<c>shared</c>) against own row blocks (<c>own</c>), and one core (<c>one</c>) when <c>NEURALNET_AB_VARIANTS</c>
+    /// names it, alternating product by product (<c>NEURALNET_AB_ROUNDS</c> rounds, 30 by default, the order rotated each
+    /// round); prints each variant's median and best GFLOP/s and its speed against the first variant, round by round.
+    /// </summary>
+    private static void OwnRows(string list)
+    {
+        foreach (string name in list.Split(','))
+        {
+            int size = name.Contains("sq2048", StringComparison.Ordinal) ? 2048 : 1024;
+            int depth = name.Contains("w3dW", StringComparison.Ordinal) ? 256 : size;
+            int rows = name.Contains("w3fwd", StringComparison.Ordinal) ? 256 : size;
+            if (name.StartsWith("f64", StringComparison.Ordinal))
+            {
+                OwnRows<double>(name, rows, size, depth);
+            }
+            else
+            {
+                OwnRows<float>(name, rows, size, depth);
+            }
+        }
+    }
+
+    private static void OwnRows<T>(string name, int m, int n, int k)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        int rounds = int.TryParse(Environment.GetEnvironmentVariable("NEURALNET_AB_ROUNDS"), out int r0) ? r0 : 30;
+        string[] variants = (Environment.GetEnvironmentVariable("NEURALNET_AB_VARIANTS") ?? "shared,own").Split(',');
+        T[] a = Fill<T>(m * k, 1), b = Fill<T>(k * n, 2), c = new T[m * n], check = new T[m * n];
+        var times = new double[variants.Length][];
+        for (int v = 0; v < variants.Length; v++)
+        {
+            times[v] = new double[rounds];
+        }
+
+        fixed (T* xa = a, xb = b, xc = c, pk = check)
+        {
+            T* pa = xa, pb = xb, pc = xc;
+            GemmDriver.Run(GemmKernels.Best, false, false, m, n, k, pa, m, pb, k, pk, m, accumulate: false);
+            void One(int v)
+            {
+                if (variants[v] == "one")
+                {
+                    GemmDriver.Run(GemmKernels.Best, false, false, m, n, k, pa, m, pb, k, pc, m, false);
+                    return;
+                }
+
+                SpinWait.SpinUntil(SecondCore.TryReserve);
+                SharedBlockGemm<T>.Run(GemmKernels.Best, false, false, m, n, k, pa, m, pb, k, pc, m, false, variants[v] == "own");
+            }
+
+            for (int v = 0; v < variants.Length; v++)
+            {
+                One(v);
+            }
+
+            for (int round = 0; round < rounds; round++)
+            {
+                for (int i = 0; i < variants.Length; i++)
+                {
+                    int v = (round + i) % variants.Length;
+                    v = (round / variants.Length % 2) == 0 ? v : variants.Length - 1 - v;
+                    long t0 = Stopwatch.GetTimestamp();
+                    One(v);
+                    times[v][round] = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+                }
+
+                if (round == 0 && !c.AsSpan().SequenceEqual(check))
+                {
+                    throw new InvalidOperationException("a variant differs from one core");
+                }
+            }
+        }
+
+        double flops = 2.0 * m * n * k;
+        static string F(double x) => x.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture);
+        for (int v = 0; v < variants.Length; v++)
+        {
+            var sorted = times[v].OrderBy(t => t).ToList();
+            var ratios = times[0].Zip(times[v], (t0, tv) => t0 / tv).OrderBy(x => x).ToList();
+            int faster = ratios.Count(x => x > 1);
+            WorkloadOutput.Note($"{name} {variants[v],-6}: median {flops / sorted[rounds / 2] / 1e9:0.0} best {flops / sorted[0] / 1e9:0.0} GFLOP/s; speed / variant 0, per round: median {F(ratios[rounds / 2])} quartiles {F(ratios[rounds / 4])}-{F(ratios[3 * rounds / 4])}, faster in {faster} of {rounds}");
         }
     }
 

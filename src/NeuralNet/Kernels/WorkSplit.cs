@@ -13,7 +13,8 @@ internal enum ProductSplit
 
     /// <summary>
     /// Each packed block of op(A) and op(B) packed once for both threads, every packing and multiply cut into pieces that
-    /// both claim (<see cref="SharedBlockGemm{T}"/>); when op(A) is small (<see cref="WorkSplit.ColumnGroups"/>) it is packed
+    /// both claim (<see cref="SharedBlockGemm{T}"/>; from two steps on each thread claims whole row blocks and packs their
+    /// op(A) itself, <see cref="WorkSplit.OwnRowBlocks"/>); when op(A) is small (<see cref="WorkSplit.ColumnGroups"/>) it is packed
     /// once whole and C's column groups are claimed instead (<see cref="ColumnGroupGemm{T}"/>).
     /// </summary>
     SharedBlocks,
@@ -45,7 +46,9 @@ internal enum ProductSplit
 /// multiply-adds on, every packed block serves both threads and each packing and multiply is cut into pieces that
 /// both claim (<see cref="ProductSplit.SharedBlocks"/>, <see cref="SharedMultiplyPieces"/>): nothing is cut in advance, so
 /// a core slowed by the host for a while (common on a virtual machine) takes fewer pieces and neither waits at a cut that
-/// turned out wrong.</item>
+/// turned out wrong. From two steps (blocks of columns × blocks of depth) on, the pieces are whole row blocks (cut in parts
+/// of the columns, <see cref="OwnRowPieces"/> a step), each thread packing the op(A) of the rows it claims into its own
+/// buffer (<see cref="OwnRowBlocks"/>): a core then reads only op(A) it packed itself.</item>
 /// <item>When one depth block of the product's op(A) (all its rows) fits in half of a core's L2 cache
 /// (<see cref="ColumnGroups"/>; a layer's product over a batch of 256, the forward product and ∂L/∂X of a 1024-wide layer
 /// and its weight gradient; float 1024 × 1024), op(A) is packed once, as many depth blocks at a time as fit there (a
@@ -103,6 +106,13 @@ internal static class WorkSplit
     /// <summary>Pieces a shared packing of an op(A) block is cut into, at most (<see cref="SharedPackingPieces"/>).</summary>
     public const int SharedPackingPieceLimit = 4;
 
+    /// <summary>
+    /// Pieces each step of a product shared in own row blocks (<see cref="OwnRowBlocks"/>) is cut into, about: every row
+    /// block into as many parts of the columns as make this many, so that the thread finishing first waits for at most a
+    /// thirty-second of a step of the other's (a whole row block of a 2048-column product is several milliseconds).
+    /// </summary>
+    public const int OwnRowPieces = 32;
+
     /// <summary>Whether there is a second core to hand work to.</summary>
     public static bool TwoCores => SecondCore.Exists;
 
@@ -148,6 +158,18 @@ internal static class WorkSplit
         long perBlock = (long)GemmDriver.RoundUp(m, mr) * kc * elementBytes;
         return (int)Math.Min(blocks, MachineProfile.L2Bytes / 2 / perBlock);
     }
+
+    /// <summary>
+    /// Whether a product shared in packed blocks (<see cref="SharedBlockGemm{T}"/>, not in column groups) of
+    /// <paramref name="steps"/> steps (blocks of columns × blocks of depth) has each thread claim whole row blocks, packing
+    /// their op(A) into its own buffer (own row blocks), rather than both threads packing each block of op(A) and sharing
+    /// its multiply: from two steps on. The packed block of op(B) is still packed by both and read by both. Then each core
+    /// multiplies only op(A) it packed itself, in its own L2, instead of reading the half the other core packed from that
+    /// core's cache, and the threads meet once per step instead of at every block of op(A) (the measurement is in the
+    /// README's performance section). With a single step (a weight gradient over a batch, depth 256) the row block where
+    /// the claims meet is packed by both threads and is a larger part of the work: there the shared multiply stays.
+    /// </summary>
+    public static bool OwnRowBlocks(int steps) => steps >= 2;
 
     /// <summary>Pieces a shared packing of an op(A) block of <paramref name="rowPanels"/> micro-panels is cut into.</summary>
     public static int SharedPackingPieces(int rowPanels) => Math.Min(SharedPackingPieceLimit, rowPanels);

@@ -12,15 +12,20 @@ namespace NeuralNet.Tests.Kernels;
 public unsafe class SharedBlockGemmTests
 {
     // 300 × 520 × 600: 94 M multiply-adds; 520 columns make 44 panels (the last of 4 columns) in 16 pieces, 300 rows one
-    // block of 152 and one of 148 rows (both with a short last panel), 600 steps three depth blocks of 200.
+    // block of 152 and one of 148 rows (both with a short last panel), 600 steps three depth blocks of 200 (so own row
+    // blocks by default: two row blocks × 16 parts of the columns a step).
     private const int M = 300, N = 520, K = 600;
 
     [Theory]
-    [InlineData(false, false)]
-    [InlineData(false, true)]
-    [InlineData(true, false)]
-    [InlineData(true, true)]
-    public void Run_MatchesReference_AndGivesTheSameBitsAsOneCore(bool transposeA, bool transposeB)
+    [InlineData(false, false, null)]
+    [InlineData(false, true, null)]
+    [InlineData(true, false, null)]
+    [InlineData(true, true, null)]
+    [InlineData(false, false, false)]
+    [InlineData(true, true, false)]
+    [InlineData(false, true, true)]
+    [InlineData(true, false, true)]
+    public void Run_MatchesReference_AndGivesTheSameBitsAsOneCore(bool transposeA, bool transposeB, bool? ownRows)
     {
         (float[] a, float[] b, float[] start, int lda, int ldb) = Operands(transposeA, transposeB);
         float[] expected = (float[])start.Clone();
@@ -28,7 +33,7 @@ public unsafe class SharedBlockGemmTests
 
         float[] shared = (float[])start.Clone();
         SpinWait.SpinUntil(SecondCore.TryReserve);
-        Run(transposeA, transposeB, a, lda, b, ldb, shared); // releases the reservation
+        Run(transposeA, transposeB, a, lda, b, ldb, shared, ownRows); // releases the reservation
         GemmTests.MaxRelativeError(shared, expected, a, b, M, N, K).Should().BeLessThan(1e-5);
 
         float[] oneCore = (float[])start.Clone();
@@ -40,8 +45,10 @@ public unsafe class SharedBlockGemmTests
         shared.Should().Equal(oneCore);
     }
 
-    [Fact]
-    public void Run_Double_MatchesReference_AndGivesTheSameBitsAsOneCore()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Run_Double_MatchesReference_AndGivesTheSameBitsAsOneCore(bool ownRows)
     {
         double[] a = GemmTests.Fill<double>(M * K, 24), b = GemmTests.Fill<double>(K * N, 25), start = GemmTests.Fill<double>(M * N, 26);
         double[] expected = (double[])start.Clone();
@@ -51,7 +58,7 @@ public unsafe class SharedBlockGemmTests
         SpinWait.SpinUntil(SecondCore.TryReserve);
         fixed (double* pa = a, pb = b, pc = shared, po = oneCore)
         {
-            SharedBlockGemm<double>.Run(GemmKernels.Best, true, false, M, N, K, pa, K, pb, K, pc, M, accumulate: true);
+            SharedBlockGemm<double>.Run(GemmKernels.Best, true, false, M, N, K, pa, K, pb, K, pc, M, accumulate: true, ownRows);
             GemmDriver.Run(GemmKernels.Best, true, false, M, N, K, pa, K, pb, K, po, M, accumulate: true);
         }
 
@@ -60,9 +67,11 @@ public unsafe class SharedBlockGemmTests
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void EachSideAlone_ClaimingEveryPiece_GivesTheSameBitsAsOneCore(bool fromEnd)
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public void EachSideAlone_ClaimingEveryPiece_GivesTheSameBitsAsOneCore(bool fromEnd, bool ownRows)
     {
         // One thread claiming every piece, from the first piece of each phase up or from the last down, is the extreme
         // of any division of the pieces between two threads: either way every tile is computed as on one core.
@@ -72,7 +81,7 @@ public unsafe class SharedBlockGemmTests
         fixed (float* pa = a, pb = b, po = oneCore, ps = alone)
         {
             GemmDriver.Run(GemmKernels.Best, true, false, M, N, K, pa, lda, pb, ldb, po, M, accumulate: true);
-            job.Prepare(GemmKernels.Best, true, false, M, N, K, pa, lda, pb, ldb, ps, M, accumulate: true);
+            job.Prepare(GemmKernels.Best, true, false, M, N, K, pa, lda, pb, ldb, ps, M, accumulate: true, ownRows);
             job.Work(fromEnd);
         }
 
@@ -105,7 +114,40 @@ public unsafe class SharedBlockGemmTests
     }
 
     [Fact]
-    public void Run_WhenTheHelperNeverStarts_DoesTheWholeProductAlone()
+    public void OwnRowBlocks_FromTwoSteps()
+    {
+        // One step (a single block of columns and of depth, e.g. a weight gradient over a batch of 256) keeps the shared
+        // multiply; more steps take own row blocks. Either gives the same bits (above).
+        WorkSplit.OwnRowBlocks(1).Should().BeFalse();
+        WorkSplit.OwnRowBlocks(2).Should().BeTrue();
+        WorkSplit.OwnRowBlocks(8).Should().BeTrue();
+    }
+
+    [Theory]
+    [InlineData(2100, 700, 200)] // one step: five row blocks of floats, 59 panels of columns
+    [InlineData(2100, 2500, 300)] // two blocks of columns × two depth blocks, each row block cut in parts of the columns
+    [InlineData(600, 40, 1500)] // few columns: each row block cut in as many parts as there are panels (4), six depth blocks
+    public void OwnRowBlocks_AndSharedBlocks_GiveTheSameBitsAsOneCore(int m, int n, int k)
+    {
+        float[] a = GemmTests.Fill<float>(m * k, 31), b = GemmTests.Fill<float>(k * n, 32), start = GemmTests.Fill<float>(m * n, 33);
+        float[] oneCore = (float[])start.Clone(), own = (float[])start.Clone(), shared = (float[])start.Clone();
+        fixed (float* pa = a, pb = b, po = oneCore, pw = own, ps = shared)
+        {
+            GemmDriver.Run(GemmKernels.Best, false, true, m, n, k, pa, m, pb, n, po, m, accumulate: true);
+            SpinWait.SpinUntil(SecondCore.TryReserve);
+            SharedBlockGemm<float>.Run(GemmKernels.Best, false, true, m, n, k, pa, m, pb, n, pw, m, accumulate: true, ownRows: true);
+            SpinWait.SpinUntil(SecondCore.TryReserve);
+            SharedBlockGemm<float>.Run(GemmKernels.Best, false, true, m, n, k, pa, m, pb, n, ps, m, accumulate: true, ownRows: false);
+        }
+
+        own.Should().Equal(oneCore);
+        shared.Should().Equal(oneCore);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Run_WhenTheHelperNeverStarts_DoesTheWholeProductAlone(bool ownRows)
     {
         (float[] a, float[] b, float[] start, int lda, int ldb) = Operands(false, false);
         float[] expected = (float[])start.Clone();
@@ -123,7 +165,7 @@ public unsafe class SharedBlockGemmTests
         float[] alone = (float[])start.Clone();
         try
         {
-            Run(false, false, a, lda, b, ldb, alone);
+            Run(false, false, a, lda, b, ldb, alone, ownRows);
         }
         finally
         {
@@ -134,11 +176,11 @@ public unsafe class SharedBlockGemmTests
         alone.Should().Equal(expected);
     }
 
-    private static void Run(bool transposeA, bool transposeB, float[] a, int lda, float[] b, int ldb, float[] c)
+    private static void Run(bool transposeA, bool transposeB, float[] a, int lda, float[] b, int ldb, float[] c, bool? ownRows)
     {
         fixed (float* pa = a, pb = b, pc = c)
         {
-            SharedBlockGemm<float>.Run(GemmKernels.Best, transposeA, transposeB, M, N, K, pa, lda, pb, ldb, pc, M, accumulate: true);
+            SharedBlockGemm<float>.Run(GemmKernels.Best, transposeA, transposeB, M, N, K, pa, lda, pb, ldb, pc, M, accumulate: true, ownRows);
         }
     }
 
