@@ -147,6 +147,25 @@ public unsafe class SharedBlockGemmTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
+    public void Run_AllocatesNothingOnceWarm(bool ownRows)
+    {
+        // The claims, counters and piece flags grow on demand (a larger product than any before) and only then.
+        (float[] a, float[] b, float[] c, int lda, int ldb) = Operands(false, false);
+        SpinWait.SpinUntil(SecondCore.TryReserve);
+        Run(false, false, a, lda, b, ldb, c, ownRows);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 3; i++)
+        {
+            SpinWait.SpinUntil(SecondCore.TryReserve);
+            Run(false, false, a, lda, b, ldb, c, ownRows);
+        }
+
+        (GC.GetAllocatedBytesForCurrentThread() - before).Should().Be(0);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
     public void Run_WhenTheHelperNeverStarts_DoesTheWholeProductAlone(bool ownRows)
     {
         (float[] a, float[] b, float[] start, int lda, int ldb) = Operands(false, false);
