@@ -7,7 +7,8 @@ namespace NeuralNet.Benchmarks;
 /// <summary>
 /// <c>W1</c>, <c>W2</c>, <c>W3</c> or <c>gemm</c> run that workload of WORKLOADS.md (metrics on stdout,
 /// checks on stderr, after a line naming the processor and the kernel choices made for it); <c>W2-profile</c>
-/// prints where W2's step time goes, per epoch; any other arguments go to BenchmarkDotNet's switcher (e.g. <c>--filter '*Gemm*'</c>).
+/// prints where W2's step time goes, per epoch; <c>W3-fused-ab</c> times W3's steps with the element-wise passes inside the
+/// products against separate passes, alternating; any other arguments go to BenchmarkDotNet's switcher (e.g. <c>--filter '*Gemm*'</c>).
 /// The exit code is non-zero when a benchmark fails, so CI can run them in dry mode.
 /// </summary>
 internal static class Program
@@ -15,7 +16,7 @@ internal static class Program
     public static int Main(string[] args)
     {
         string? workload = args.FirstOrDefault()?.ToUpperInvariant();
-        if (workload is "W1" or "W2" or "W3" or "GEMM" or "W2-PROFILE" or "W3-PROFILE")
+        if (workload is "W1" or "W2" or "W3" or "GEMM" or "W2-PROFILE" or "W3-PROFILE" or "W3-FUSED-AB")
         {
             WorkloadOutput.Note($"machine: {NeuralNet.Kernels.MachineProfile.Describe()}");
         }
@@ -35,7 +36,10 @@ internal static class Program
                 FashionProfile.Run();
                 return 0;
             case "W3-PROFILE":
-                WideProfile.Run();
+                WideProfile.Run(separatePasses: args.ElementAtOrDefault(1) == "separate");
+                return 0;
+            case "W3-FUSED-AB":
+                WideFusedAB.Run(int.TryParse(args.ElementAtOrDefault(1), out int rounds) ? rounds : 8);
                 return 0;
             case "GEMM":
                 GemmWorkload.Run(args.Skip(1).ToArray());

@@ -167,20 +167,21 @@ public sealed partial class Network<T>
         Matrix<T>? gradient;
         Matrix<T> lossGradient = _lossGradientBuffers.For(rows)[0];
         T[] outputs = DenseStorage.Of(output), targets = DenseStorage.Of(target), lossGradients = DenseStorage.Of(lossGradient); // once for both paths
+        Layer<T>? below = last > 0 ? _layers[last - 1] : null; // each layer knows the next one back (BackwardTo)
         if (outputLayer.OutputActivation is { } activation
             && loss.TryFusedGradient(activation, outputs, targets, sampleWeights, lossGradients, rows, columns))
         {
-            gradient = outputLayer.BackwardFromActivationInput(lossGradient, computeInputGradient: last > 0); // the fused ∂L/∂Z, for any layer that takes part
+            gradient = outputLayer.BackwardFromActivationInputTo(lossGradient, computeInputGradient: last > 0, below); // the fused ∂L/∂Z, for any layer that takes part
         }
         else
         {
             loss.Gradient(outputs, targets, sampleWeights, lossGradients, rows, columns);
-            gradient = outputLayer.Backward(lossGradient, computeInputGradient: last > 0);
+            gradient = outputLayer.BackwardTo(lossGradient, computeInputGradient: last > 0, below);
         }
 
         for (int i = last - 1; i >= 0; i--)
         {
-            gradient = _layers[i].Backward(gradient!, computeInputGradient: i > 0);
+            gradient = _layers[i].BackwardTo(gradient!, computeInputGradient: i > 0, i > 0 ? _layers[i - 1] : null);
         }
 
         if (HasRegularization)

@@ -21,10 +21,15 @@ internal static class WideProfile
 
     private enum Phase { Check, Forward1, Forward2, Forward3, Loss, Backward3, Backward2, Backward1, Optimizer, Count }
 
-    public static void Run()
+    public static void Run(bool separatePasses = false)
     {
         (Matrix<float>[] inputs, Matrix<float>[] targets) = WideWorkload.Data();
         DenseLayer<float>[] layers = WideWorkload.Layers();
+        foreach (DenseLayer<float> layer in layers)
+        {
+            layer.FusedPasses = !separatePasses; // 'separate': the element-wise passes on their own, not inside the products
+        }
+
         var network = new Network<float>(1, layers);
         for (int l = 0; l < layers.Length; l++)
         {
@@ -36,7 +41,7 @@ internal static class WideProfile
         var rollback = new ParameterSnapshot<float>(network.Parameters); // what Network.Step keeps to undo a non-finite update
         Matrix<float> dLogits = Matrix<float>.Build.Dense(WideWorkload.BatchSize, 10);
         int batches = inputs.Length;
-        WorkloadOutput.Note($"W3-profile: ms per step in each phase (fwd = bias, product, ReLU; bwd = ReLU', dW, db, dX); 'wait' is the caller waiting for the helper (inside the phases)");
+        WorkloadOutput.Note($"W3-profile{(separatePasses ? " separate" : string.Empty)}: ms per step in each phase (fwd = bias, product, ReLU; bwd = ReLU', dW, db, dX; with the passes inside the products unless 'separate': ReLU in fwd's product, the layer below's ReLU' and db in dX's); 'wait' is the caller waiting for the helper (inside the phases)");
         WorkloadOutput.Note($"{"epoch",5} {"GFLOP/s",8} {"step",6} {"check",6} {"fwd1",6} {"fwd2",6} {"fwd3",6} {"loss",6} {"bwd3",6} {"bwd2",6} {"bwd1",6} {"optim",6} {"wait",6} {"handoff",8} {"taken bk",8}");
         for (int epoch = 0; epoch < Epochs; epoch++)
         {
@@ -62,9 +67,9 @@ internal static class WideProfile
                 float value = loss.Value(DenseStorage.Of(logits), DenseStorage.Of(target), default, WideWorkload.BatchSize, 10);
                 loss.Gradient(DenseStorage.Of(logits), DenseStorage.Of(target), default, DenseStorage.Of(dLogits), WideWorkload.BatchSize, 10);
                 long t5 = Stopwatch.GetTimestamp(), w5 = SecondCore.WaitTicks;
-                Matrix<float> d2 = layers[2].Backward(dLogits)!;
+                Matrix<float> d2 = layers[2].BackwardTo(dLogits, computeInputGradient: true, below: layers[1])!; // as the network: the layer below's ∂L/∂Z made inside ∂L/∂X's product
                 long t6 = Stopwatch.GetTimestamp(), w6 = SecondCore.WaitTicks;
-                Matrix<float> d1 = layers[1].Backward(d2)!;
+                Matrix<float> d1 = layers[1].BackwardTo(d2, computeInputGradient: true, below: layers[0])!;
                 long t7 = Stopwatch.GetTimestamp(), w7 = SecondCore.WaitTicks;
                 layers[0].Backward(d1, computeInputGradient: false);
                 long t8 = Stopwatch.GetTimestamp(), w8 = SecondCore.WaitTicks;

@@ -84,6 +84,14 @@ public abstract class ActivationFunction<T>
     /// </summary>
     internal virtual void ForwardOwnBuffers(ReadOnlySpan<T> z, Span<T> a, int rows, int columns) => Forward(z, a, rows, columns);
 
+    /// <summary>
+    /// Whether <see cref="ForwardOwnBuffers"/> and <see cref="BackwardOwnBuffers"/> may run on any range of whole columns
+    /// (units) of a batch, on either core, with the same bits as on the whole batch: true for a function of each value
+    /// alone whose vector and scalar forms agree exactly (ReLU). A dense layer then applies it to each group of columns
+    /// as its product finishes them (<c>Kernels.ColumnFinisher</c>), while they are in that core's cache.
+    /// </summary>
+    internal virtual bool MapsColumnRanges => false;
+
     /// <summary><see cref="Backward"/> as a layer calls it on its own buffers (see <see cref="ForwardOwnBuffers"/>).</summary>
     internal virtual void BackwardOwnBuffers(
         ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> outputGradient, Span<T> inputGradient, int rows, int columns)

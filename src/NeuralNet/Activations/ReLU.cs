@@ -26,6 +26,9 @@ public sealed class ReLU<T> : ElementwiseActivationFunction<T>
     public override T Derivative(T z, T a) => z > T.Zero ? T.One : T.Zero; // 1 for z > 0, else 0
 
     /// <inheritdoc />
+    internal override bool MapsColumnRanges => true; // max(0, z) and its mask: each value alone, exact in both forms
+
+    /// <inheritdoc />
     internal override void ForwardOwnBuffers(ReadOnlySpan<T> z, Span<T> a, int rows, int columns)
     {
         if (!SharedMap<T, Rectify>.TryRun(z, a, default)) // a large batch on both cores

@@ -43,6 +43,7 @@ internal sealed unsafe class ColumnGroupGemm<T> : SharedProductJob<T>
     private long[] _aClaims = [], _groupClaims = [];
     private int _rowsPadded, _aPieces, _panels, _blocksPerPart, _parts;
     private T* _columnStart;
+    private ColumnFinisher? _finisher;
 
     /// <summary>
     /// Whether a product of m × n, depth k takes this path: its packed op(A) (every depth block, rows rounded up to whole
@@ -55,23 +56,25 @@ internal sealed unsafe class ColumnGroupGemm<T> : SharedProductJob<T>
     /// Runs the product on this thread and the reserved <see cref="SecondCore"/>, which is released on return. With
     /// <paramref name="columnStart"/> (n values) each column j of C first becomes <c>columnStart[j]</c> and the product is
     /// added to it, as an accumulating product adds to a C filled before (a layer's bias): each panel of C is filled just
-    /// before its first multiply, by the thread that multiplies it, so the fill costs no pass of its own.
+    /// before its first multiply, by the thread that multiplies it, so the fill costs no pass of its own. With
+    /// <paramref name="finisher"/>, each group's columns are handed to it by the thread that finished them, right after.
     /// </summary>
     public static void Run(
         GemmKernel kernel, bool transposeA, bool transposeB, int m, int n, int k,
-        T* a, int lda, T* b, int ldb, T* c, int ldc, bool accumulate, T* columnStart)
+        T* a, int lda, T* b, int ldb, T* c, int ldc, bool accumulate, T* columnStart, ColumnFinisher? finisher = null)
     {
         ColumnGroupGemm<T> job = Job;
-        job.Prepare(kernel, transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, columnStart);
+        job.Prepare(kernel, transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, columnStart, finisher);
         RunOnBothCores(job);
     }
 
     /// <summary>Fills the job for a product (the tests run one side alone after it).</summary>
     internal void Prepare(
         GemmKernel kernel, bool transposeA, bool transposeB, int m, int n, int k,
-        T* a, int lda, T* b, int ldb, T* c, int ldc, bool accumulate, T* columnStart)
+        T* a, int lda, T* b, int ldb, T* c, int ldc, bool accumulate, T* columnStart, ColumnFinisher? finisher = null)
     {
         _columnStart = columnStart;
+        _finisher = finisher;
         SetProduct(kernel, transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
         _rowsPadded = GemmDriver.RoundUp(m, _mr);
         _aPieces = Math.Min(PackingPieces, _rowsPadded / _mr);
@@ -158,6 +161,11 @@ internal sealed unsafe class ColumnGroupGemm<T> : SharedProductJob<T>
 
                             GemmDriver.MultiplyBlock(_kernel, _m, width, kc, _mr, _nr, packedA + ((nint)_rowsPadded * (pc - partStart)), packedB + (c0 * kc), cPanel, _ldc, _accumulate || pc > 0 || _columnStart != null, tile);
                         }
+                    }
+
+                    if (part == _parts - 1)
+                    {
+                        _finisher?.Finish(j0, columns); // the group's columns are final, and in this core's cache
                     }
 
                     Interlocked.Add(ref _panelsDone[part], count);

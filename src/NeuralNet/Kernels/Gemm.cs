@@ -118,12 +118,13 @@ internal static unsafe partial class Gemm
     /// <c>C = v·1ᵀ + op(A)·op(B)</c>: each column j of C becomes <paramref name="columnValues"/>[j] (a layer's bias), and the
     /// product is added to it, with the bits of filling C and then multiplying with <c>accumulate</c>. A product shared by
     /// both cores in column groups (<see cref="ColumnGroupGemm{T}"/>) fills each panel of C just before it multiplies it,
-    /// where the fill costs no pass over C of its own; other products fill C first.
+    /// where the fill costs no pass over C of its own; other products fill C first. With <paramref name="finisher"/>, every
+    /// column of C is handed to it once final (<see cref="ColumnFinisher"/>).
     /// </summary>
     public static void MultiplyOntoColumnValues<T>(
         bool transposeA, bool transposeB, int m, int n, int k,
         ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb,
-        Span<T> c, int ldc, ReadOnlySpan<T> columnValues)
+        Span<T> c, int ldc, ReadOnlySpan<T> columnValues, ColumnFinisher? finisher = null)
         where T : struct, IFloatingPointIeee754<T>
     {
         CheckBounds(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc);
@@ -135,11 +136,11 @@ internal static unsafe partial class Gemm
 
         if (k > 0 && typeof(T) == typeof(float))
         {
-            RunOntoColumnValues(transposeA, transposeB, m, n, k, MemoryMarshal.Cast<T, float>(a), lda, MemoryMarshal.Cast<T, float>(b), ldb, MemoryMarshal.Cast<T, float>(c), ldc, MemoryMarshal.Cast<T, float>(columnValues));
+            RunOntoColumnValues(transposeA, transposeB, m, n, k, MemoryMarshal.Cast<T, float>(a), lda, MemoryMarshal.Cast<T, float>(b), ldb, MemoryMarshal.Cast<T, float>(c), ldc, MemoryMarshal.Cast<T, float>(columnValues), finisher);
         }
         else if (k > 0 && typeof(T) == typeof(double))
         {
-            RunOntoColumnValues(transposeA, transposeB, m, n, k, MemoryMarshal.Cast<T, double>(a), lda, MemoryMarshal.Cast<T, double>(b), ldb, MemoryMarshal.Cast<T, double>(c), ldc, MemoryMarshal.Cast<T, double>(columnValues));
+            RunOntoColumnValues(transposeA, transposeB, m, n, k, MemoryMarshal.Cast<T, double>(a), lda, MemoryMarshal.Cast<T, double>(b), ldb, MemoryMarshal.Cast<T, double>(c), ldc, MemoryMarshal.Cast<T, double>(columnValues), finisher);
         }
         else
         {
@@ -149,6 +150,7 @@ internal static unsafe partial class Gemm
             }
 
             Multiply(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate: true, GemmKernel.Auto);
+            finisher?.Finish(0, n);
         }
     }
 
@@ -209,12 +211,12 @@ internal static unsafe partial class Gemm
     private static void Run<T>(
         bool transposeA, bool transposeB, int m, int n, int k,
         ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb,
-        Span<T> c, int ldc, bool accumulate, GemmKernel kernel)
+        Span<T> c, int ldc, bool accumulate, GemmKernel kernel, ColumnFinisher? finisher = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         fixed (T* pa = a, pb = b, pc = c)
         {
-            Dispatch(kernel, transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate, columnStart: null);
+            Dispatch(kernel, transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate, columnStart: null, finisher);
         }
     }
 
@@ -222,29 +224,30 @@ internal static unsafe partial class Gemm
     private static void RunOntoColumnValues<T>(
         bool transposeA, bool transposeB, int m, int n, int k,
         ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb,
-        Span<T> c, int ldc, ReadOnlySpan<T> columnValues)
+        Span<T> c, int ldc, ReadOnlySpan<T> columnValues, ColumnFinisher? finisher)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         fixed (T* pa = a, pb = b, pc = c, pv = columnValues)
         {
-            Dispatch(GemmKernel.Auto, transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate: true, pv);
+            Dispatch(GemmKernel.Auto, transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate: true, pv, finisher);
         }
     }
 
     /// <summary>
     /// Picks the path of a float or double product (k ≥ 1). With <paramref name="columnStart"/> (or null), each column j
-    /// of C first becomes <c>columnStart[j]</c>: the two-core paths pass it on, the others fill C first.
+    /// of C first becomes <c>columnStart[j]</c>: the two-core paths pass it on, the others fill C first. With
+    /// <paramref name="finisher"/>, the two-core paths hand it columns as they finish them, the others all columns after.
     /// </summary>
     private static void Dispatch<T>(
         GemmKernel kernel, bool transposeA, bool transposeB, int m, int n, int k,
-        T* pa, int lda, T* pb, int ldb, T* pc, int ldc, bool accumulate, T* columnStart)
+        T* pa, int lda, T* pb, int ldb, T* pc, int ldc, bool accumulate, T* columnStart, ColumnFinisher? finisher)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         long work = (long)m * n * k;
         bool auto = kernel == GemmKernel.Auto;
         if (!auto || (work > SmallGemm.TinyWork && m > SmallGemm.FewRowsLimit && !DirectGemm.Takes(transposeA, m, n, k) && !DirectGemm.TakesOnTwoCores(transposeA, m, n, k)))
         {
-            ParallelGemm<T>.Run(GemmKernels.Resolve(kernel), transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate, columnStart);
+            ParallelGemm<T>.Run(GemmKernels.Resolve(kernel), transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate, columnStart, finisher);
             return;
         }
 
@@ -270,5 +273,7 @@ internal static unsafe partial class Gemm
         {
             ParallelGemm<T>.RunDirect(transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate);
         }
+
+        finisher?.Finish(0, n);
     }
 }

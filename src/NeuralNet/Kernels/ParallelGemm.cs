@@ -22,6 +22,7 @@ internal sealed unsafe class ParallelGemm<T> : WorkItem
     private readonly int[] _claimed = new int[WorkSplit.MaximumStrips];
     private int _m, _n, _k, _lda, _ldb, _ldc, _strip, _strips;
     private T* _a, _b, _c;
+    private ColumnFinisher? _finisher;
 
     /// <summary>Runs the product on two cores when it is large enough and the second core is free; else on this thread.</summary>
     public static void Run(
@@ -33,11 +34,12 @@ internal sealed unsafe class ParallelGemm<T> : WorkItem
     /// As <see cref="Run(GemmKernel, bool, bool, int, int, int, T*, int, T*, int, T*, int, bool)"/>; with
     /// <paramref name="columnStart"/> (n values, or null), each column j of C first becomes <c>columnStart[j]</c> and the
     /// product is added to it (<see cref="ColumnGroupGemm{T}"/> fills each panel just before it multiplies it; the other
-    /// paths fill C first).
+    /// paths fill C first). With <paramref name="finisher"/>, every column of C is handed to it once finished
+    /// (<see cref="ColumnFinisher"/>: per column group or column strip, by the thread that computed it; else after the product).
     /// </summary>
     public static void Run(
         GemmKernel kernel, bool transposeA, bool transposeB, int m, int n, int k,
-        T* a, int lda, T* b, int ldb, T* c, int ldc, bool accumulate, T* columnStart)
+        T* a, int lda, T* b, int ldb, T* c, int ldc, bool accumulate, T* columnStart, ColumnFinisher? finisher = null)
     {
         int mr = GemmKernels.RowsPerTile<T>(kernel);
         int nr = GemmKernels.ColumnsPerTile(kernel);
@@ -45,7 +47,7 @@ internal sealed unsafe class ParallelGemm<T> : WorkItem
         bool reserved = split != ProductSplit.OneCore && SecondCore.TryReserve();
         if (reserved && split == ProductSplit.SharedBlocks && ColumnGroupGemm<T>.Takes(m, k, mr))
         {
-            ColumnGroupGemm<T>.Run(kernel, transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, columnStart);
+            ColumnGroupGemm<T>.Run(kernel, transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, columnStart, finisher);
             return;
         }
 
@@ -58,18 +60,24 @@ internal sealed unsafe class ParallelGemm<T> : WorkItem
         if (!reserved)
         {
             GemmDriver.Run(kernel, transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+            finisher?.Finish(0, n);
             return;
         }
 
         if (split == ProductSplit.SharedBlocks)
         {
             SharedBlockGemm<T>.Run(kernel, transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+            finisher?.Finish(0, n);
             return;
         }
 
         int length = byColumns ? n : m, unit = byColumns ? nr : mr;
         Share(kernel, transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, byColumns, direct: false, strips,
-            ((length + strips - 1) / strips + unit - 1) / unit * unit);
+            ((length + strips - 1) / strips + unit - 1) / unit * unit, byColumns ? finisher : null);
+        if (!byColumns)
+        {
+            finisher?.Finish(0, n); // row strips finish no column before both are done
+        }
     }
 
     /// <summary>
@@ -87,12 +95,12 @@ internal sealed unsafe class ParallelGemm<T> : WorkItem
         }
 
         int half = (n + 1) / 2;
-        Share(GemmKernel.Vector512, transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, byColumns: true, direct: true, strips: 2, half);
+        Share(GemmKernel.Vector512, transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, byColumns: true, direct: true, strips: 2, half, finisher: null);
     }
 
     private static void Share(
         GemmKernel kernel, bool transposeA, bool transposeB, int m, int n, int k,
-        T* a, int lda, T* b, int ldb, T* c, int ldc, bool accumulate, bool byColumns, bool direct, int strips, int strip)
+        T* a, int lda, T* b, int ldb, T* c, int ldc, bool accumulate, bool byColumns, bool direct, int strips, int strip, ColumnFinisher? finisher)
     {
         ParallelGemm<T> job = Job;
         job._kernel = kernel;
@@ -104,6 +112,7 @@ internal sealed unsafe class ParallelGemm<T> : WorkItem
         job._direct = direct;
         job._strip = strip;
         job._strips = strips;
+        job._finisher = finisher;
         Array.Clear(job._claimed);
         SecondCore.Start(job);
         try
@@ -145,6 +154,8 @@ internal sealed unsafe class ParallelGemm<T> : WorkItem
                     {
                         GemmDriver.Run(_kernel, _transposeA, _transposeB, _m, columns, _k, _a, _lda, b, _ldb, _c + ((nint)start * _ldc), _ldc, _accumulate);
                     }
+
+                    _finisher?.Finish(start, columns); // the strip's columns are final, and in this core's cache
                 }
             }
             else

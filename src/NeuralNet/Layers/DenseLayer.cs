@@ -30,6 +30,9 @@ public sealed partial class DenseLayer<T> : Layer<T>
     private T[][]? _lastArrays;
     private T[]? _lastActivationInputGradient;
     private Matrix<T>? _lastInput;
+    private ActivationColumns? _activationColumns;
+    private GradientColumns? _gradientColumns;
+    private T[]? _fusedGradientOf; // the ∂L/∂input of the layer above from which this layer's ∂L/∂Z and ∂L/∂b are made already
 
     /// <summary>Creates a dense layer; its weights are drawn when a <see cref="Network{T}"/> takes it.</summary>
     /// <param name="inputSize">Inputs per sample (≥ 1).</param>
@@ -101,8 +104,16 @@ public sealed partial class DenseLayer<T> : Layer<T>
         Matrix<T>[] buffers = _outputBuffers.For(rows);
         T[][] arrays = _outputBuffers.ArraysFor(rows);
         T[] z = arrays[Z];
-        WeightedSum(DenseStorage.Of(input), rows, z);
-        Activation.ForwardOwnBuffers(z, arrays[A], rows, OutputSize); // the layer's own buffers, rows × outputs each
+        if (!WeightedSum(DenseStorage.Of(input), rows, z, FusesColumns(rows) ? arrays[A] : null))
+        {
+            Activation.ForwardOwnBuffers(z, arrays[A], rows, OutputSize); // the layer's own buffers, rows × outputs each
+        }
+
+        if (_fusedGradientOf is not null)
+        {
+            _fusedGradientOf = null; // a new batch: no ∂L/∂Z of this layer is done yet
+        }
+
         // Stored only when they change (a reference store costs a write-barrier call; a run of steps stores the same ones).
         if (!ReferenceEquals(_last, buffers))
         {
@@ -119,6 +130,10 @@ public sealed partial class DenseLayer<T> : Layer<T>
 
     /// <inheritdoc />
     public override Matrix<T>? Backward(Matrix<T> outputGradient, bool computeInputGradient = true)
+        => BackwardTo(outputGradient, computeInputGradient, null);
+
+    /// <inheritdoc />
+    internal override Matrix<T>? BackwardTo(Matrix<T> outputGradient, bool computeInputGradient, Layer<T>? below)
     {
         ArgumentNullException.ThrowIfNull(outputGradient);
         Matrix<T>[] buffers = Last;
@@ -127,17 +142,30 @@ public sealed partial class DenseLayer<T> : Layer<T>
         T[] gradient = DenseStorage.Of(outputGradient);
         ShapeCheck.BatchSpans(rows, OutputSize, gradient.Length, nameof(outputGradient)); // its array too, not just its shape
         T[][] arrays = _lastArrays!; // the storage of Last, set with it
-        Activation.BackwardOwnBuffers(arrays[Z], arrays[A], gradient, arrays[DZ], rows, OutputSize); // own buffers
-        return BackwardFrom(arrays[DZ], rows, computeInputGradient);
+        bool done = _fusedGradientOf is not null && ReferenceEquals(_fusedGradientOf, gradient);
+        if (done)
+        {
+            _fusedGradientOf = null; // ∂L/∂Z and ∂L/∂b were made from this very gradient, column group by column group, by the layer above
+        }
+        else
+        {
+            Activation.BackwardOwnBuffers(arrays[Z], arrays[A], gradient, arrays[DZ], rows, OutputSize); // own buffers
+        }
+
+        return BackwardFrom(arrays[DZ], rows, computeInputGradient, below, biasGradientDone: done);
     }
 
     /// <inheritdoc />
     public override Matrix<T>? BackwardFromActivationInput(Matrix<T> activationInputGradient, bool computeInputGradient = true)
+        => BackwardFromActivationInputTo(activationInputGradient, computeInputGradient, null);
+
+    /// <inheritdoc />
+    internal override Matrix<T>? BackwardFromActivationInputTo(Matrix<T> activationInputGradient, bool computeInputGradient, Layer<T>? below)
     {
         ArgumentNullException.ThrowIfNull(activationInputGradient);
         Matrix<T>[] buffers = Last;
         ShapeCheck.Shape(activationInputGradient, buffers[A].RowCount, OutputSize, nameof(activationInputGradient));
-        return BackwardFrom(DenseStorage.Of(activationInputGradient), buffers[A].RowCount, computeInputGradient);
+        return BackwardFrom(DenseStorage.Of(activationInputGradient), buffers[A].RowCount, computeInputGradient, below, biasGradientDone: false);
     }
 
     /// <inheritdoc />
@@ -151,16 +179,19 @@ public sealed partial class DenseLayer<T> : Layer<T>
         ShapeCheck.NotShared(result, DenseStorage.Of(input), "input", nameof(output));
         ShapeCheck.NotShared(result, _weights.ValueArray, "this layer's weights", nameof(output));
         ShapeCheck.NotShared(result, _biases.ValueArray, "this layer's biases", nameof(output));
-        WeightedSum(DenseStorage.Of(input), input.RowCount, result);
+        WeightedSum(DenseStorage.Of(input), input.RowCount, result, activated: null);
         Activation.Forward(result, result, input.RowCount, OutputSize);
     }
 
     /// <summary>
     /// The backward pass from <c>∂L/∂Z</c> in <paramref name="dz"/> (written by the activation's backward
-    /// pass or by a fused loss): the parameter gradients and <c>∂L/∂X</c>.
+    /// pass or by a fused loss): the parameter gradients and <c>∂L/∂X</c>. With <paramref name="biasGradientDone"/> the bias
+    /// gradient is there already (made with <c>∂L/∂Z</c> by the layer above). A dense layer <paramref name="below"/> that
+    /// takes it (<see cref="TakesFusedGradient"/>) gets its <c>∂L/∂Z</c> and bias gradient made from <c>∂L/∂X</c> column
+    /// group by column group as the product finishes them.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // into both backward passes: a call less per layer and step
-    private Matrix<T>? BackwardFrom(T[] dz, int rows, bool computeInputGradient)
+    private Matrix<T>? BackwardFrom(T[] dz, int rows, bool computeInputGradient, Layer<T>? below, bool biasGradientDone)
     {
         if (!ReferenceEquals(_lastActivationInputGradient, dz))
         {
@@ -173,7 +204,10 @@ public sealed partial class DenseLayer<T> : Layer<T>
 
         // ∂L/∂b = Σ over the batch of ∂L/∂Z: each column of ∂L/∂Z is contiguous (one sample: ∂L/∂Z itself)
         T[] db = _biases.GradientArray;
-        if (rows == 1)
+        if (biasGradientDone)
+        {
+        }
+        else if (rows == 1)
         {
             for (int j = 0; j < db.Length; j++)
             {
@@ -195,7 +229,15 @@ public sealed partial class DenseLayer<T> : Layer<T>
 
         // ∂L/∂X = (∂L/∂Z)·W: [batch × out]·[out × in]
         Matrix<T> dx = _inputGradientBuffers.For(rows)[0];
-        Gemm.Multiply<T>(false, false, rows, InputSize, OutputSize, dz, rows, _weights.ValueArray, OutputSize, _inputGradientBuffers.ArraysFor(rows)[0], rows, accumulate: false);
+        T[] dxArray = _inputGradientBuffers.ArraysFor(rows)[0];
+        if (below is DenseLayer<T> lower && lower.TakesFusedGradient(dxArray, rows) is { } finisher)
+        {
+            Gemm.MultiplyThenFinish<T>(false, false, rows, InputSize, OutputSize, dz, rows, _weights.ValueArray, OutputSize, dxArray, rows, accumulate: false, finisher);
+            lower._fusedGradientOf = dxArray; // its Backward, next, finds ∂L/∂Z and ∂L/∂b made
+            return dx;
+        }
+
+        Gemm.Multiply<T>(false, false, rows, InputSize, OutputSize, dz, rows, _weights.ValueArray, OutputSize, dxArray, rows, accumulate: false);
         return dx;
     }
 
@@ -209,18 +251,20 @@ public sealed partial class DenseLayer<T> : Layer<T>
 
     /// <summary>
     /// Z = X·Wᵀ + b, into <paramref name="z"/> (<c>rows × outputs</c>, column-major): Z starts as the
-    /// bias and the product is accumulated onto it, which saves a pass over Z.
+    /// bias and the product is accumulated onto it, which saves a pass over Z. With <paramref name="activated"/>, a large
+    /// product also applies the activation into it, column group by column group as it finishes them, and returns true;
+    /// false when the caller must still apply it.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // into Forward and Predict: a call less per layer and step
-    private void WeightedSum(ReadOnlySpan<T> x, int rows, Span<T> z)
+    private bool WeightedSum(ReadOnlySpan<T> x, int rows, T[] z, T[]? activated)
     {
         T[] b = _biases.ValueArray;
         if (rows > 1 && (long)rows * OutputSize * InputSize >= WorkSplit.SharedBlocksWork && WorkSplit.ForwardDepthSplit(rows, InputSize, OutputSize) == 0)
         {
             // A large product: Z starts as the bias inside it, each panel filled by the core that multiplies it just before
             // it does (no pass over Z of its own); the same bits as the fill below and an accumulating product.
-            Gemm.MultiplyOntoColumnValues<T>(false, true, rows, OutputSize, InputSize, x, rows, _weights.ValueArray, OutputSize, z, rows, b);
-            return;
+            Gemm.MultiplyOntoColumnValues<T>(false, true, rows, OutputSize, InputSize, x, rows, _weights.ValueArray, OutputSize, z, rows, b, activated is null ? null : ActivationFinisherFor(z, activated, rows));
+            return activated is not null;
         }
 
         if (rows == 1)
@@ -234,7 +278,7 @@ public sealed partial class DenseLayer<T> : Layer<T>
         {
             for (int j = 0; j < OutputSize; j++)
             {
-                z.Slice(j * rows, rows).Fill(b[j]);
+                z.AsSpan(j * rows, rows).Fill(b[j]);
             }
         }
 
@@ -244,9 +288,10 @@ public sealed partial class DenseLayer<T> : Layer<T>
         if (split > 0)
         {
             Gemm.MultiplySplitDepth<T>(false, true, rows, OutputSize, InputSize, split, x, rows, _weights.ValueArray, OutputSize, z, rows, accumulate: true);
-            return;
+            return false;
         }
 
         Gemm.Multiply<T>(false, true, rows, OutputSize, InputSize, x, rows, _weights.ValueArray, OutputSize, z, rows, accumulate: true);
+        return false;
     }
 }

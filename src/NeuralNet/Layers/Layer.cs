@@ -161,6 +161,19 @@ public abstract class Layer<T>
         => throw new NotSupportedException($"{this} declares no OutputActivation, so it takes no fused gradient; override both OutputActivation and BackwardFromActivationInput to take part.");
 
     /// <summary>
+    /// <see cref="Backward"/> as the network runs it, knowing the layer whose backward pass comes next (<paramref name="below"/>,
+    /// the layer before this one; null for none): a layer may hand it work on <c>∂L/∂input</c> while computing it (a dense
+    /// layer below takes its activation's gradient and its bias gradient, column by column, as the product finishes them).
+    /// The same results as <see cref="Backward"/>, which the base calls.
+    /// </summary>
+    internal virtual Matrix<T>? BackwardTo(Matrix<T> outputGradient, bool computeInputGradient, Layer<T>? below)
+        => Backward(outputGradient, computeInputGradient);
+
+    /// <summary><see cref="BackwardFromActivationInput"/> as the network runs it, knowing the layer below (<see cref="BackwardTo"/>).</summary>
+    internal virtual Matrix<T>? BackwardFromActivationInputTo(Matrix<T> activationInputGradient, bool computeInputGradient, Layer<T>? below)
+        => BackwardFromActivationInput(activationInputGradient, computeInputGradient);
+
+    /// <summary>
     /// Called once by the network that takes this layer: draw initial parameters and keep whatever
     /// randomness the layer needs later (dropout masks) from <paramref name="random"/>.
     /// </summary>
