@@ -230,7 +230,7 @@ public sealed partial class DenseLayer<T> : Layer<T>
         // ∂L/∂X = (∂L/∂Z)·W: [batch × out]·[out × in]
         Matrix<T> dx = _inputGradientBuffers.For(rows)[0];
         T[] dxArray = _inputGradientBuffers.ArraysFor(rows)[0];
-        if (below is DenseLayer<T> lower && lower.TakesFusedGradient(dxArray, rows) is { } finisher)
+        if (rows > 1 && below is DenseLayer<T> lower && lower.TakesFusedGradient(dxArray, rows) is { } finisher)
         {
             Gemm.MultiplyThenFinish<T>(false, false, rows, InputSize, OutputSize, dz, rows, _weights.ValueArray, OutputSize, dxArray, rows, accumulate: false, finisher);
             lower._fusedGradientOf = dxArray; // its Backward, next, finds ∂L/∂Z and ∂L/∂b made
