@@ -109,19 +109,20 @@ internal static unsafe class GemmDriver
         {
             int columns = Math.Min(nr, nc - jr);
             T* bPanel = packedB + (jr * kc);
+            int width = TileWidth(kernel, columns, nr);
             for (int ir = 0; ir < mc; ir += mr)
             {
                 int rows = Math.Min(mr, mc - ir);
                 T* aPanel = packedA + (ir * kc);
                 T* cTile = c + ir + ((nint)jr * ldc);
-                if (rows == mr && columns == nr)
+                if (rows == mr && columns == width)
                 {
-                    Tile(kernel, kc, aPanel, bPanel, cTile, ldc, add);
+                    Tile(kernel, width, kc, aPanel, bPanel, cTile, ldc, add);
                     continue;
                 }
 
                 // An edge tile: the kernel writes a whole tile to scratch, and only its valid part reaches C.
-                Tile(kernel, kc, aPanel, bPanel, tile, mr, add: false);
+                Tile(kernel, width, kc, aPanel, bPanel, tile, mr, add: false);
                 for (int j = 0; j < columns; j++)
                 {
                     T* source = tile + (j * mr);
@@ -135,13 +136,27 @@ internal static unsafe class GemmDriver
         }
     }
 
-    private static void Tile<T>(GemmKernel kernel, int kc, T* a, T* b, T* c, int ldc, bool add)
+    /// <summary>
+    /// The columns a tile of a panel with <paramref name="columns"/> valid ones is multiplied in: the Vector512 kernel's last
+    /// panel of 4 or 8 columns or fewer runs its narrow tiles (1024 columns end in a panel of 4, 2048 in one of 8, where the
+    /// full tile multiplied 8 or 4 columns of zero padding: ~0.8 % of a 1024-column product); every other panel is a full tile.
+    /// </summary>
+    internal static int TileWidth(GemmKernel kernel, int columns, int nr)
+        => kernel != GemmKernel.Vector512 || columns > 8 ? nr : columns > 4 ? 8 : 4;
+
+    private static void Tile<T>(GemmKernel kernel, int width, int kc, T* a, T* b, T* c, int ldc, bool add)
         where T : unmanaged
     {
         switch (kernel)
         {
-            case GemmKernel.Vector512:
+            case GemmKernel.Vector512 when width == MicroKernel512.Columns:
                 MicroKernel512.Run(kc, a, b, c, ldc, add);
+                break;
+            case GemmKernel.Vector512 when width == 8:
+                MicroKernel512.RunEight(kc, a, b, c, ldc, add);
+                break;
+            case GemmKernel.Vector512:
+                MicroKernel512.RunFour(kc, a, b, c, ldc, add);
                 break;
             case GemmKernel.Vector256:
                 MicroKernel256.Run(kc, a, b, c, ldc, add);

@@ -14,7 +14,7 @@ namespace NeuralNet.Kernels;
 /// use 27 of the 32 vector registers. The tile's shape groups the sums differently but changes none of them: each
 /// element of C is still summed over the steps of k in order.
 /// </remarks>
-internal static unsafe class MicroKernel512
+internal static unsafe partial class MicroKernel512
 {
     /// <summary>Columns of C per tile.</summary>
     public const int Columns = 12;

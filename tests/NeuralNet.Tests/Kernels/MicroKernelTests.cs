@@ -35,6 +35,37 @@ public class MicroKernelTests
     public void MicroKernel512_Double_GivesTheBitsOfOrderedFusedSums(int kc) => CheckKernel<double>(kc);
 
     [Theory]
+    [MemberData(nameof(Depths))]
+    public void MicroKernel512_NarrowTiles_GiveTheBitsOfOrderedFusedSums(int kc)
+    {
+        // The last panel's tiles of 4 and 8 columns read the first columns of a full-width packed B̂ panel.
+        CheckKernel<float>(kc, 4);
+        CheckKernel<float>(kc, 8);
+        CheckKernel<double>(kc, 4);
+        CheckKernel<double>(kc, 8);
+    }
+
+    [Fact]
+    public void GemmDriver_EveryWidthOfTheLastPanel_GivesTheBitsOfOrderedFusedSums()
+    {
+        // Two full panels and a last one of 1-12 columns (narrow tiles of 4 and 8 columns, direct or through scratch),
+        // over rows of one full tile and an edge, and two depth blocks.
+        for (int last = 1; last <= MicroKernel512.Columns; last++)
+        {
+            int n = (2 * MicroKernel512.Columns) + last;
+            CheckDriver<float>(m: 35, n, k: 300, accumulate: last % 2 == 0);
+            CheckDriver<double>(m: 19, n, k: 300, accumulate: last % 2 == 1);
+            CheckDriver<float>(m: 64, n, k: 40, accumulate: last % 2 == 1);
+            CheckDriver<double>(m: 32, n, k: 40, accumulate: last % 2 == 0);
+        }
+
+        GemmDriver.TileWidth(GemmKernel.Vector512, 4, 12).Should().Be(4);
+        GemmDriver.TileWidth(GemmKernel.Vector512, 5, 12).Should().Be(8);
+        GemmDriver.TileWidth(GemmKernel.Vector512, 9, 12).Should().Be(12);
+        GemmDriver.TileWidth(GemmKernel.Vector256, 2, 6).Should().Be(6);
+    }
+
+    [Theory]
     [InlineData(0)]
     [InlineData(1)]
     [InlineData(8)]
@@ -58,16 +89,17 @@ public class MicroKernelTests
         CheckDriver<double>(GemmDriver.RowsPerBlock<double>() + 21, n: 29, k: 300, accumulate: true);
     }
 
-    private static unsafe void CheckKernel<T>(int kc)
+    private static unsafe void CheckKernel<T>(int kc, int width = MicroKernel512.Columns)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int rows = 2 * Vector512<T>.Count, columns = MicroKernel512.Columns, ldc = rows + 5;
         T[] a = GemmTests.Fill<T>((kc * rows) + 64, 31), b = GemmTests.Fill<T>((kc * columns) + 64, 32);
         foreach (bool add in new[] { false, true })
         {
-            T[] c = GemmTests.Fill<T>(ldc * columns, 33);
+            // One column more than the tile: it must stay as it was.
+            T[] c = GemmTests.Fill<T>(ldc * (width + 1), 33);
             var expected = (T[])c.Clone();
-            for (int j = 0; j < columns; j++)
+            for (int j = 0; j < width; j++)
             {
                 for (int i = 0; i < rows; i++)
                 {
@@ -83,10 +115,21 @@ public class MicroKernelTests
 
             fixed (T* pa = a, pb = b, pc = c)
             {
-                MicroKernel512.Run(kc, pa, pb, pc, ldc, add);
+                if (width == 4)
+                {
+                    MicroKernel512.RunFour(kc, pa, pb, pc, ldc, add);
+                }
+                else if (width == 8)
+                {
+                    MicroKernel512.RunEight(kc, pa, pb, pc, ldc, add);
+                }
+                else
+                {
+                    MicroKernel512.Run(kc, pa, pb, pc, ldc, add);
+                }
             }
 
-            c.Should().Equal(expected, $"kc {kc}, add {add} (the rows past the tile in each column stay as they were)");
+            c.Should().Equal(expected, $"kc {kc}, {width} columns, add {add} (the rows past the tile in each column, and the column past it, stay as they were)");
         }
     }
 
