@@ -53,6 +53,9 @@ internal static class Program
             case "SHARED-AB":
                 SharedPathsAB.Run(args.ElementAtOrDefault(1) == "f64");
                 return 0;
+            case "CHECK-AB":
+                CheckAB.Run(int.TryParse(args.ElementAtOrDefault(1), out int checkRounds) ? checkRounds : 8);
+                return 0;
             case "CHECKS":
                 DeterministicNumbers.ReportChecks();
                 return 0;
