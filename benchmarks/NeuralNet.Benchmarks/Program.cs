@@ -56,6 +56,9 @@ internal static class Program
             case "CHECK-AB":
                 CheckAB.Run(int.TryParse(args.ElementAtOrDefault(1), out int checkRounds) ? checkRounds : 8);
                 return 0;
+            case "KERNEL-PROBE":
+                KernelProbe.Run(args.Skip(1).ToArray());
+                return 0;
             case "CHECKS":
                 DeterministicNumbers.ReportChecks();
                 return 0;

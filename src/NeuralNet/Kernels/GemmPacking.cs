@@ -176,6 +176,10 @@ internal static unsafe partial class GemmPacking
                     p0 = TransposeFours((float*)(source + ((nint)j * ldb)), ldb, kc, (float*)(panel + j), nr);
                 }
             }
+            else if (typeof(T) == typeof(double) && Avx.IsSupported && columns == nr && nr == 12)
+            {
+                p0 = TransposeTwelves((double*)source, ldb, kc, (double*)panel);
+            }
             else if (typeof(T) == typeof(double) && Avx.IsSupported && columns == nr && nr % 4 == 0)
             {
                 for (int j = 0; j < nr; j += 4)

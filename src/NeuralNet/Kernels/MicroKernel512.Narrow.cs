@@ -43,10 +43,29 @@ internal static unsafe partial class MicroKernel512
             b += Columns;
         }
 
-        Store(c, c00, c10, w, add);
-        Store(c + ldc, c01, c11, w, add);
-        Store(c + (2 * (nint)ldc), c02, c12, w, add);
-        Store(c + (3 * (nint)ldc), c03, c13, w, add);
+        // All loads of C before any store: C's columns lie ldc apart, for a power-of-two ldc (1024 or 2048 rows) at the
+        // same offset within a 4 KB page, where a load behind a store to another column at that offset can wait on it
+        // (4K aliasing). Each element is still C + its sum, as before.
+        if (add)
+        {
+            c00 += Vector512.Load(c);
+            c10 += Vector512.Load(c + w);
+            c01 += Vector512.Load(c + ldc);
+            c11 += Vector512.Load(c + ldc + w);
+            c02 += Vector512.Load(c + (2 * (nint)ldc));
+            c12 += Vector512.Load(c + (2 * (nint)ldc) + w);
+            c03 += Vector512.Load(c + (3 * (nint)ldc));
+            c13 += Vector512.Load(c + (3 * (nint)ldc) + w);
+        }
+
+        c00.Store(c);
+        c10.Store(c + w);
+        c01.Store(c + ldc);
+        c11.Store(c + ldc + w);
+        c02.Store(c + (2 * (nint)ldc));
+        c12.Store(c + (2 * (nint)ldc) + w);
+        c03.Store(c + (3 * (nint)ldc));
+        c13.Store(c + (3 * (nint)ldc) + w);
     }
 
     /// <summary>
@@ -96,14 +115,45 @@ internal static unsafe partial class MicroKernel512
             b += Columns;
         }
 
-        Store(c, c00, c10, w, add);
-        Store(c + ldc, c01, c11, w, add);
-        Store(c + (2 * (nint)ldc), c02, c12, w, add);
-        Store(c + (3 * (nint)ldc), c03, c13, w, add);
-        Store(c + (4 * (nint)ldc), c04, c14, w, add);
-        Store(c + (5 * (nint)ldc), c05, c15, w, add);
-        Store(c + (6 * (nint)ldc), c06, c16, w, add);
-        Store(c + (7 * (nint)ldc), c07, c17, w, add);
+        // All loads of C before any store: C's columns lie ldc apart, for a power-of-two ldc (1024 or 2048 rows) at the
+        // same offset within a 4 KB page, where a load behind a store to another column at that offset can wait on it
+        // (4K aliasing). Each element is still C + its sum, as before.
+        if (add)
+        {
+            c00 += Vector512.Load(c);
+            c10 += Vector512.Load(c + w);
+            c01 += Vector512.Load(c + ldc);
+            c11 += Vector512.Load(c + ldc + w);
+            c02 += Vector512.Load(c + (2 * (nint)ldc));
+            c12 += Vector512.Load(c + (2 * (nint)ldc) + w);
+            c03 += Vector512.Load(c + (3 * (nint)ldc));
+            c13 += Vector512.Load(c + (3 * (nint)ldc) + w);
+            c04 += Vector512.Load(c + (4 * (nint)ldc));
+            c14 += Vector512.Load(c + (4 * (nint)ldc) + w);
+            c05 += Vector512.Load(c + (5 * (nint)ldc));
+            c15 += Vector512.Load(c + (5 * (nint)ldc) + w);
+            c06 += Vector512.Load(c + (6 * (nint)ldc));
+            c16 += Vector512.Load(c + (6 * (nint)ldc) + w);
+            c07 += Vector512.Load(c + (7 * (nint)ldc));
+            c17 += Vector512.Load(c + (7 * (nint)ldc) + w);
+        }
+
+        c00.Store(c);
+        c10.Store(c + w);
+        c01.Store(c + ldc);
+        c11.Store(c + ldc + w);
+        c02.Store(c + (2 * (nint)ldc));
+        c12.Store(c + (2 * (nint)ldc) + w);
+        c03.Store(c + (3 * (nint)ldc));
+        c13.Store(c + (3 * (nint)ldc) + w);
+        c04.Store(c + (4 * (nint)ldc));
+        c14.Store(c + (4 * (nint)ldc) + w);
+        c05.Store(c + (5 * (nint)ldc));
+        c15.Store(c + (5 * (nint)ldc) + w);
+        c06.Store(c + (6 * (nint)ldc));
+        c16.Store(c + (6 * (nint)ldc) + w);
+        c07.Store(c + (7 * (nint)ldc));
+        c17.Store(c + (7 * (nint)ldc) + w);
     }
 
     /// <summary>Requests a narrow tile's lines of C at its start (a narrow tile is one in a panel's worth of tiles: no second pass for it).</summary>

@@ -213,31 +213,60 @@ internal static unsafe partial class MicroKernel512
             b += Columns;
         }
 
-        Store(c, c00, c10, w, add);
-        Store(c + ldc, c01, c11, w, add);
-        Store(c + (2 * (nint)ldc), c02, c12, w, add);
-        Store(c + (3 * (nint)ldc), c03, c13, w, add);
-        Store(c + (4 * (nint)ldc), c04, c14, w, add);
-        Store(c + (5 * (nint)ldc), c05, c15, w, add);
-        Store(c + (6 * (nint)ldc), c06, c16, w, add);
-        Store(c + (7 * (nint)ldc), c07, c17, w, add);
-        Store(c + (8 * (nint)ldc), c08, c18, w, add);
-        Store(c + (9 * (nint)ldc), c09, c19, w, add);
-        Store(c + (10 * (nint)ldc), c0a, c1a, w, add);
-        Store(c + (11 * (nint)ldc), c0b, c1b, w, add);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store<T>(T* c, Vector512<T> low, Vector512<T> high, int w, bool add)
-        where T : unmanaged
-    {
+        // All loads of C before any store: C's columns lie ldc apart, for a power-of-two ldc (1024 or 2048 rows) at the
+        // same offset within a 4 KB page, where a load behind a store to another column at that offset can wait on it
+        // (4K aliasing). Each element is still C + its sum, as before.
         if (add)
         {
-            low += Vector512.Load(c);
-            high += Vector512.Load(c + w);
+            c00 += Vector512.Load(c);
+            c10 += Vector512.Load(c + w);
+            c01 += Vector512.Load(c + ldc);
+            c11 += Vector512.Load(c + ldc + w);
+            c02 += Vector512.Load(c + (2 * (nint)ldc));
+            c12 += Vector512.Load(c + (2 * (nint)ldc) + w);
+            c03 += Vector512.Load(c + (3 * (nint)ldc));
+            c13 += Vector512.Load(c + (3 * (nint)ldc) + w);
+            c04 += Vector512.Load(c + (4 * (nint)ldc));
+            c14 += Vector512.Load(c + (4 * (nint)ldc) + w);
+            c05 += Vector512.Load(c + (5 * (nint)ldc));
+            c15 += Vector512.Load(c + (5 * (nint)ldc) + w);
+            c06 += Vector512.Load(c + (6 * (nint)ldc));
+            c16 += Vector512.Load(c + (6 * (nint)ldc) + w);
+            c07 += Vector512.Load(c + (7 * (nint)ldc));
+            c17 += Vector512.Load(c + (7 * (nint)ldc) + w);
+            c08 += Vector512.Load(c + (8 * (nint)ldc));
+            c18 += Vector512.Load(c + (8 * (nint)ldc) + w);
+            c09 += Vector512.Load(c + (9 * (nint)ldc));
+            c19 += Vector512.Load(c + (9 * (nint)ldc) + w);
+            c0a += Vector512.Load(c + (10 * (nint)ldc));
+            c1a += Vector512.Load(c + (10 * (nint)ldc) + w);
+            c0b += Vector512.Load(c + (11 * (nint)ldc));
+            c1b += Vector512.Load(c + (11 * (nint)ldc) + w);
         }
 
-        low.Store(c);
-        high.Store(c + w);
+        c00.Store(c);
+        c10.Store(c + w);
+        c01.Store(c + ldc);
+        c11.Store(c + ldc + w);
+        c02.Store(c + (2 * (nint)ldc));
+        c12.Store(c + (2 * (nint)ldc) + w);
+        c03.Store(c + (3 * (nint)ldc));
+        c13.Store(c + (3 * (nint)ldc) + w);
+        c04.Store(c + (4 * (nint)ldc));
+        c14.Store(c + (4 * (nint)ldc) + w);
+        c05.Store(c + (5 * (nint)ldc));
+        c15.Store(c + (5 * (nint)ldc) + w);
+        c06.Store(c + (6 * (nint)ldc));
+        c16.Store(c + (6 * (nint)ldc) + w);
+        c07.Store(c + (7 * (nint)ldc));
+        c17.Store(c + (7 * (nint)ldc) + w);
+        c08.Store(c + (8 * (nint)ldc));
+        c18.Store(c + (8 * (nint)ldc) + w);
+        c09.Store(c + (9 * (nint)ldc));
+        c19.Store(c + (9 * (nint)ldc) + w);
+        c0a.Store(c + (10 * (nint)ldc));
+        c1a.Store(c + (10 * (nint)ldc) + w);
+        c0b.Store(c + (11 * (nint)ldc));
+        c1b.Store(c + (11 * (nint)ldc) + w);
     }
 }

@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using System.Numerics;
+using NeuralNet.Kernels;
+
+namespace NeuralNet.Benchmarks.Workloads;
+
+/// <summary>
+/// <c>kernel-probe [f32|f64] [sq1024|sq2048]</c>: where one core's time goes in a square product (run it pinned to one
+/// core with <c>DOTNET_PROCESSOR_COUNT=1</c>, or it competes with the helper thread): the blocked driver's loop on the
+/// calling thread, with packing op(B), packing op(A) and the multiply of the packed blocks timed apart, alternated product
+/// by product (the order reversed each round; the host moves single runs by ±30 %) with variants:
+/// <c>cInL1</c> multiplies every tile into one scratch tile instead of C (wrong values, the time without C's memory
+/// traffic: the bound a better handling of C could reach), <c>mcN</c> and <c>ncN</c> other row and column blocks.
+/// <c>PROBE_VARIANTS</c> (default <c>base,cInL1</c>) and <c>PROBE_ROUNDS</c> (default 20) choose; it prints per variant
+/// the median and best GFLOP/s, the phases' mean ms, and the median of the per-round ratio to the first variant.
+/// </summary>
+internal static unsafe class KernelProbe
+{
+    private static readonly int Rounds = int.TryParse(Environment.GetEnvironmentVariable("PROBE_ROUNDS"), out int r) && r > 0 ? r : 20;
+
+    private static readonly string[] Variants = (Environment.GetEnvironmentVariable("PROBE_VARIANTS") ?? "base,cInL1").Split(',');
+
+    public static void Run(IReadOnlyCollection<string> filters)
+    {
+        bool Selected(string name, string[] all) => !filters.Any(all.Contains) || filters.Contains(name);
+        string[] types = ["f32", "f64"], sizes = ["sq1024", "sq2048"];
+        WorkloadOutput.Note($"kernel-probe: one core ({Environment.ProcessorCount} cores visible), {Rounds} rounds");
+        foreach (string size in sizes.Where(s => Selected(s, sizes)))
+        {
+            int n = size == "sq1024" ? 1024 : 2048;
+            if (Selected("f32", types))
+            {
+                Shape<float>("f32 " + size, n);
+            }
+
+            if (Selected("f64", types))
+            {
+                Shape<double>("f64 " + size, n);
+            }
+        }
+    }
+
+    private static void Shape<T>(string name, int n)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T[] a = Fill<T>(n * n, 1), b = Fill<T>(n * n, 2), c = new T[n * n];
+        double flops = 2.0 * n * n * n;
+        int v = Variants.Length;
+        var totals = new List<double>[v];
+        var parts = new double[v, 3];
+        for (int i = 0; i < v; i++)
+        {
+            totals[i] = [];
+        }
+
+        fixed (T* pa = a, pb = b, pc = c)
+        {
+            Product(pa, pb, pc, n, new double[3], "base"); // warm-up
+            for (int r = 0; r < Rounds; r++)
+            {
+                for (int j = 0; j < v; j++)
+                {
+                    int x = r % 2 == 0 ? j : v - 1 - j;
+                    var t = new double[3];
+                    long start = Stopwatch.GetTimestamp();
+                    Product(pa, pb, pc, n, t, Variants[x]);
+                    totals[x].Add(flops / Stopwatch.GetElapsedTime(start).TotalSeconds / 1e9);
+                    for (int i = 0; i < 3; i++)
+                    {
+                        parts[x, i] += t[i] * 1e3 / Rounds;
+                    }
+                }
+            }
+        }
+
+        for (int x = 0; x < v; x++)
+        {
+            var ratios = Enumerable.Range(0, Rounds).Select(r => totals[x][r] / totals[0][r]).Order().ToList();
+            var sorted = totals[x].Order().ToList();
+            string paired = x == 0 ? string.Empty : string.Create(
+                System.Globalization.CultureInfo.InvariantCulture,
+                $"; / {Variants[0]} per round: median {ratios[Rounds / 2]:0.000}, quartiles {ratios[Rounds / 4]:0.000}-{ratios[3 * Rounds / 4]:0.000}, faster in {ratios.Count(q => q > 1)} of {Rounds}");
+            WorkloadOutput.Note($"{name} {Variants[x],-7}: median {sorted[Rounds / 2]:0.0} best {sorted[^1]:0.0} GFLOP/s; mean ms: pack B {parts[x, 0]:0.00}, pack A {parts[x, 1]:0.00}, multiply {parts[x, 2]:0.00}{paired}");
+        }
+    }
+
+    /// <summary>GemmDriver.Run's loop (no transposes, C overwritten), each phase's seconds added to <paramref name="t"/>.</summary>
+    private static void Product<T>(T* a, T* b, T* c, int n, double[] t, string variant)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        GemmKernel kernel = GemmKernels.Best;
+        int mr = GemmKernels.RowsPerTile<T>(kernel), nr = GemmKernels.ColumnsPerTile(kernel);
+        int ncLimit = variant.StartsWith("nc", StringComparison.Ordinal) ? int.Parse(variant[2..], System.Globalization.CultureInfo.InvariantCulture) : GemmDriver.BlockColumns;
+        int mcLimit = variant.StartsWith("mc", StringComparison.Ordinal) ? int.Parse(variant[2..], System.Globalization.CultureInfo.InvariantCulture) : GemmDriver.RowsPerBlock<T>();
+        bool cInL1 = variant == "cInL1";
+        int blockColumns = GemmDriver.Balanced(n, GemmDriver.RoundUp(ncLimit, nr), nr);
+        int blockDepth = GemmDriver.Balanced(n, GemmDriver.BlockDepth, 1);
+        int blockRows = GemmDriver.Balanced(n, mcLimit, mr);
+        T* packedA = PackingBuffers<T>.A(blockRows * blockDepth);
+        T* packedB = PackingBuffers<T>.B(blockDepth * GemmDriver.RoundUp(blockColumns, nr));
+        T* tile = PackingBuffers<T>.Tile(2 * mr * nr); // a tile and, for cInL1, the edge scratch after it
+        for (int jc = 0; jc < n; jc += blockColumns)
+        {
+            int nc = Math.Min(blockColumns, n - jc);
+            for (int pc = 0; pc < n; pc += blockDepth)
+            {
+                int kc = Math.Min(blockDepth, n - pc);
+                long t0 = Stopwatch.GetTimestamp();
+                GemmPacking.PackB(false, b + pc + ((nint)jc * n), n, kc, nc, nr, packedB);
+                t[0] += Stopwatch.GetElapsedTime(t0).TotalSeconds;
+                for (int ic = 0; ic < n; ic += blockRows)
+                {
+                    int mc = Math.Min(blockRows, n - ic);
+                    long t1 = Stopwatch.GetTimestamp();
+                    GemmPacking.PackA(false, a + ic + ((nint)pc * n), n, mc, kc, mr, packedA);
+                    long t2 = Stopwatch.GetTimestamp();
+                    if (cInL1)
+                    {
+                        // Every tile into the one scratch tile, ldc = mr: the multiply without C's memory traffic.
+                        for (int jr = 0; jr < nc; jr += nr)
+                        {
+                            for (int ir = 0; ir < mc; ir += mr)
+                            {
+                                GemmDriver.MultiplyBlock(kernel, mr, Math.Min(nr, nc - jr), kc, mr, nr, packedA + (ir * kc), packedB + (jr * kc), tile, mr, pc > 0, tile + (mr * nr));
+                            }
+                        }
+                    }
+                    else
+                    {
+                        GemmDriver.MultiplyBlock(kernel, mc, nc, kc, mr, nr, packedA, packedB, c + ic + ((nint)jc * n), n, pc > 0, tile);
+                    }
+
+                    t[1] += Stopwatch.GetElapsedTime(t1, t2).TotalSeconds;
+                    t[2] += Stopwatch.GetElapsedTime(t2).TotalSeconds;
+                }
+            }
+        }
+    }
+
+    private static T[] Fill<T>(int length, int seed)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var random = new Random(seed);
+        var values = new T[length];
+        for (int i = 0; i < length; i++)
+        {
+            values[i] = T.CreateChecked(random.NextDouble() - 0.5);
+        }
+
+        return values;
+    }
+}
