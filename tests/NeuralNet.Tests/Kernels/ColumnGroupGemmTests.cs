@@ -172,6 +172,43 @@ public unsafe class ColumnGroupGemmTests
             .Should().Throw<ArgumentOutOfRangeException>();
     }
 
+    [Fact]
+    public void GroupsHoldTheSameBytesOfEitherType()
+    {
+        // 16 panels of floats, 8 of doubles: 192 KB of packed op(B) a depth block of 256 either way.
+        ColumnGroupGemm<float>.MaximumGroupPanels.Should().Be(16);
+        ColumnGroupGemm<double>.MaximumGroupPanels.Should().Be(8);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Double_ManyPanels_OnBothCoresOrEachSideAlone_GivesTheSameBitsAsOneCore(bool? fromEnd)
+    {
+        // 128 × 1030 × 520: 86 panels, so the first claims from either end are capped at 8 panels of doubles; two depth blocks.
+        const int m = 128, n = 1030, k = 520;
+        double[] a = GemmTests.Fill<double>(m * k, 53), b = GemmTests.Fill<double>(k * n, 54);
+        double[] expected = new double[m * n], actual = new double[m * n];
+        fixed (double* pa = a, pb = b, pe = expected, pc = actual)
+        {
+            GemmDriver.Run(GemmKernels.Best, false, false, m, n, k, pa, m, pb, k, pe, m, accumulate: false);
+            if (fromEnd is bool end)
+            {
+                var job = new ColumnGroupGemm<double>();
+                job.Prepare(GemmKernels.Best, false, false, m, n, k, pa, m, pb, k, pc, m, accumulate: false, columnStart: null);
+                job.Work(end);
+            }
+            else
+            {
+                SpinWait.SpinUntil(SecondCore.TryReserve);
+                ColumnGroupGemm<double>.Run(GemmKernels.Best, false, false, m, n, k, pa, m, pb, k, pc, m, accumulate: false, columnStart: null);
+            }
+        }
+
+        actual.Should().Equal(expected);
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData(false)]
