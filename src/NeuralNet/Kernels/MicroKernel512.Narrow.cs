@@ -43,9 +43,7 @@ internal static unsafe partial class MicroKernel512
             b += Columns;
         }
 
-        // All loads of C before any store: C's columns lie ldc apart, for a power-of-two ldc (1024 or 2048 rows) at the
-        // same offset within a 4 KB page, where a load behind a store to another column at that offset can wait on it
-        // (4K aliasing). Each element is still C + its sum, as before.
+        // All loads of C before any store, as in Run (why: there).
         if (add)
         {
             c00 += Vector512.Load(c);
@@ -115,9 +113,7 @@ internal static unsafe partial class MicroKernel512
             b += Columns;
         }
 
-        // All loads of C before any store: C's columns lie ldc apart, for a power-of-two ldc (1024 or 2048 rows) at the
-        // same offset within a 4 KB page, where a load behind a store to another column at that offset can wait on it
-        // (4K aliasing). Each element is still C + its sum, as before.
+        // All loads of C before any store, as in Run (why: there).
         if (add)
         {
             c00 += Vector512.Load(c);
