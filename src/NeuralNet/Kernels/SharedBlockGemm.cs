@@ -36,7 +36,7 @@ namespace NeuralNet.Kernels;
 /// </para>
 /// </remarks>
 /// <typeparam name="T">float or double.</typeparam>
-internal sealed unsafe class SharedBlockGemm<T> : SharedProductJob<T>
+internal sealed unsafe partial class SharedBlockGemm<T> : SharedProductJob<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     private const int PackB = 0, PackA = 1, Multiply = 2, Rows = 3;
@@ -175,73 +175,6 @@ internal sealed unsafe class SharedBlockGemm<T> : SharedProductJob<T>
                         T* cPiece = _c + ic + r0 + ((nint)(jc + j0) * _ldc);
                         GemmDriver.MultiplyBlock(_kernel, r1 - r0, j1 - j0, kc, _mr, _nr, packedA + (r0 * kc), packedB + (j0 * kc), cPiece, _ldc, _accumulate || pc > 0, tile);
                     }
-                }
-            }
-        }
-    }
-
-    /// <summary>
-    /// The own-rows form: per step, op(B)'s block packed by both threads in pieces, then pieces of (row block, part of
-    /// the columns) claimed from opposite ends, each thread packing the row block's op(A) into its own buffer.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void WorkOwnRows(bool fromEnd)
-    {
-        T* tile = PackingBuffers<T>.Tile(_mr * _nr);
-        fixed (T* buffers = _buffers)
-        {
-            T* aligned = (T*)(((nint)buffers + 63) & ~(nint)63);
-            T* ownA = aligned + (fromEnd ? ALength : 0);
-            int held = -1; // the depth block × row block whose op(A) ownA holds
-            for (int phase = 0; phase < _phases; phase++)
-            {
-                if (AllClaimed(phase))
-                {
-                    continue;
-                }
-
-                int step = phase / 2, depthBlock = step % _depthBlocks;
-                int jc = step / _depthBlocks * _nc, pc = depthBlock * _kc;
-                int nc = Math.Min(_nc, _n - jc), kc = Math.Min(_kc, _k - pc);
-                T* packedB = aligned + (2 * ALength) + ((step & 1) * BLength);
-                if ((phase & 1) == 0)
-                {
-                    if (step >= 2)
-                    {
-                        AwaitDone(((step - 2) * 2) + 1, fromEnd); // every piece that read this buffer two steps ago
-                    }
-
-                    for (int piece; (piece = Claim(phase, fromEnd)) >= 0; Interlocked.Increment(ref _done[phase]))
-                    {
-                        (int j0, int j1) = Range(piece, _pieces[phase], nc, _nr);
-                        T* bBlock = _transposeB ? _b + jc + j0 + ((nint)pc * _ldb) : _b + pc + ((nint)(jc + j0) * _ldb);
-                        GemmPacking.PackB(_transposeB, bBlock, _ldb, kc, j1 - j0, _nr, packedB + (j0 * kc));
-                    }
-
-                    continue;
-                }
-
-                AwaitDone(phase - 1, fromEnd); // this step's op(B)
-                for (int piece; (piece = Claim(phase, fromEnd)) >= 0; Interlocked.Increment(ref _done[phase]))
-                {
-                    int rowBlock = piece / _columnParts, ic = rowBlock * _mc, mc = Math.Min(_mc, _m - ic);
-                    if (depthBlock > 0)
-                    {
-                        AwaitDone(ref _pieceDone[((step - 1) * _piecesPerStep) + piece], 1, fromEnd); // the same part of C, one depth block before
-                    }
-
-                    int key = (depthBlock * _rowBlocks) + rowBlock;
-                    if (held != key)
-                    {
-                        T* aBlock = _transposeA ? _a + pc + ((nint)ic * _lda) : _a + ic + ((nint)pc * _lda);
-                        GemmPacking.PackA(_transposeA, aBlock, _lda, mc, kc, _mr, ownA);
-                        held = key;
-                    }
-
-                    (int j0, int j1) = Range(piece % _columnParts, _columnParts, nc, _nr);
-                    T* cPiece = _c + ic + ((nint)(jc + j0) * _ldc);
-                    GemmDriver.MultiplyBlock(_kernel, mc, j1 - j0, kc, _mr, _nr, ownA, packedB + (j0 * kc), cPiece, _ldc, _accumulate || pc > 0, tile);
-                    Volatile.Write(ref _pieceDone[(step * _piecesPerStep) + piece], 1);
                 }
             }
         }
