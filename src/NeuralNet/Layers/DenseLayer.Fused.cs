@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 using NeuralNet.Activations;
 using NeuralNet.Kernels;
 
@@ -96,10 +95,7 @@ public sealed partial class DenseLayer<T>
         {
             int rows = _rows, start = firstColumn * rows, length = columns * rows;
             activation.BackwardOwnBuffers(_z.AsSpan(start, length), _a.AsSpan(start, length), _g.AsSpan(start, length), _dz.AsSpan(start, length), rows, columns);
-            for (int j = firstColumn; j < firstColumn + columns; j++)
-            {
-                biasGradient[j] = TensorPrimitives.Sum<T>(_dz.AsSpan(j * rows, rows)); // as BackwardFrom sums a column
-            }
+            SumColumns(_dz, rows, firstColumn, columns, biasGradient);
         }
     }
 }

@@ -204,22 +204,16 @@ public sealed partial class DenseLayer<T> : Layer<T>
 
         // ∂L/∂b = Σ over the batch of ∂L/∂Z: each column of ∂L/∂Z is contiguous (one sample: ∂L/∂Z itself)
         T[] db = _biases.GradientArray;
-        if (biasGradientDone)
-        {
-        }
-        else if (rows == 1)
+        if (rows == 1)
         {
             for (int j = 0; j < db.Length; j++)
             {
                 db[j] = dz[j]; // one sample's few values: a loop, not a span and a memmove call
             }
         }
-        else
+        else if (!biasGradientDone) // else the layer above made it with ∂L/∂Z (DenseLayer.Fused)
         {
-            for (int j = 0; j < OutputSize; j++)
-            {
-                db[j] = System.Numerics.Tensors.TensorPrimitives.Sum<T>(dz.AsSpan(j * rows, rows));
-            }
+            SumColumns(dz, rows, 0, OutputSize, db);
         }
 
         if (!computeInputGradient)
@@ -247,6 +241,15 @@ public sealed partial class DenseLayer<T> : Layer<T>
         ArgumentNullException.ThrowIfNull(random);
         Initializer.Initialize<T>(_weights.Values, InputSize, OutputSize, random);
         _biases.Values.Clear();
+    }
+
+    /// <summary>∂L/∂b for columns [first, first + count): <c>db_j = Σ_i ∂L/∂Z_ij</c>, each column of ∂L/∂Z contiguous.</summary>
+    private static void SumColumns(T[] dz, int rows, int first, int count, T[] db)
+    {
+        for (int j = first; j < first + count; j++)
+        {
+            db[j] = System.Numerics.Tensors.TensorPrimitives.Sum<T>(dz.AsSpan(j * rows, rows));
+        }
     }
 
     /// <summary>
