@@ -59,6 +59,9 @@ internal static class Program
             case "KERNEL-PROBE":
                 KernelProbe.Run(args.Skip(1).ToArray());
                 return 0;
+            case "OUT-AB":
+                OutputLayerAB.Run(int.TryParse(args.ElementAtOrDefault(1), out int outEpochs) ? outEpochs : 6);
+                return 0;
             case "CHECKS":
                 DeterministicNumbers.ReportChecks();
                 return 0;

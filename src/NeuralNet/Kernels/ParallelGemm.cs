@@ -82,15 +82,23 @@ internal sealed unsafe class ParallelGemm<T> : WorkItem
 
     /// <summary>
     /// Runs a product of <see cref="DirectGemm"/>'s kind on two cores: C cut into two halves of columns, each thread
-    /// multiplying its half without packing; else on this thread.
+    /// multiplying its half without packing, or, for a product of few columns, its depth cut in two
+    /// (<see cref="WorkSplit.DirectDepthHalves"/>; <paramref name="depthHalves"/> overrides the choice for the runner's A/B);
+    /// else on this thread. Every way gives the same bits.
     /// </summary>
     public static void RunDirect(
         bool transposeA, bool transposeB, int m, int n, int k,
-        T* a, int lda, T* b, int ldb, T* c, int ldc, bool accumulate)
+        T* a, int lda, T* b, int ldb, T* c, int ldc, bool accumulate, bool? depthHalves = null)
     {
         if (!SecondCore.TryReserve())
         {
             DirectGemm.Run(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+            return;
+        }
+
+        if (depthHalves ?? WorkSplit.DirectDepthHalves(transposeA, n, k))
+        {
+            DirectGemm.RunDepthHalves(transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
             return;
         }
 

@@ -58,7 +58,9 @@ internal enum ProductSplit
 /// one panel, so neither waits for more than that (2-5 % faster than shared blocks at W3's float and double forward
 /// shapes, its float weight gradient and float 1024 × 1024, alternated in one process: the runner's <c>shared-ab</c>).</item>
 /// <item>A product of few rows (<see cref="DirectRowsLimit"/>) or few columns (<see cref="DirectColumnsLimit"/>) is cut
-/// into two halves of columns multiplied without packing (<see cref="DirectOnTwoCores"/>).</item>
+/// into two halves of columns multiplied without packing (<see cref="DirectOnTwoCores"/>); one of few columns over several
+/// depth blocks into two halves of its depth instead, so that each core reads the half of op(A) it mostly wrote
+/// (<see cref="DirectDepthHalves"/>).</item>
 /// <item>Every rule gives the same bits whichever thread does which part, and when the helper is busy or late the
 /// caller does its part the same way: results depend on the shapes only, never on timing.</item>
 /// </list>
@@ -225,14 +227,25 @@ internal static class WorkSplit
     /// two halves of columns, each thread reading the operands where they lie. With so few rows every packed panel of op(B)
     /// serves one or two tiles, so packing costs about what it saves, and a cut in whole 12-column tiles leaves the halves
     /// unequal (72 and 56 of 128). With so few columns (a small output layer's forward product, such as 256 × 10 of depth
-    /// 1024) each half is one tile of the direct path, which reads op(A) once where it lies, while packed strips would pack
-    /// all of op(A) to multiply it by a single panel.
+    /// 1024) the direct path reads op(A) where it lies, while packed strips would pack all of op(A) to multiply it by a single
+    /// panel; over several depth blocks its depth is cut instead of its columns (<see cref="DirectDepthHalves"/>).
     /// </summary>
     public static bool DirectOnTwoCores(int m, int n, int k)
     {
         long work = (long)m * n * k;
         return TwoCores && (m <= DirectRowsLimit || n <= DirectColumnsLimit) && n >= 2 && work >= MinimumProductWork && work < SharedBlocksWork;
     }
+
+    /// <summary>
+    /// Whether a product shared without packing (<see cref="DirectOnTwoCores"/>) of <paramref name="n"/> columns and depth
+    /// <paramref name="k"/> is cut along its depth rather than into halves of C's columns (<see cref="DirectGemm.RunDepthHalves{T}"/>):
+    /// a product of few columns (<see cref="DirectColumnsLimit"/>, a small output layer's forward product) of two depth blocks
+    /// or more, op(A) as stored. Halves of its few columns had each core read all of op(A) (the layer's input, which the
+    /// layer below wrote half on each core), where depth halves have each read the columns of it that it mostly wrote itself.
+    /// The cut falls between depth blocks and each block's sum is added to C in order, so the bits are the same.
+    /// </summary>
+    public static bool DirectDepthHalves(bool transposeA, int n, int k)
+        => !transposeA && n <= DirectColumnsLimit && k > GemmDriver.Balanced(k, GemmDriver.BlockDepth, 1);
 
     /// <summary>
     /// How a product C (m × n, depth k) is shared, for micro-tiles of <paramref name="mr"/> × <paramref name="nr"/>: with

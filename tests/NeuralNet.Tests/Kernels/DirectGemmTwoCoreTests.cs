@@ -1,12 +1,14 @@
 using System.Numerics;
 using NeuralNet.Kernels;
+using FluentAssertions;
 using Xunit;
 
 namespace NeuralNet.Tests.Kernels;
 
 /// <summary>
-/// Products of few rows or columns shared by the cores without packing (<see cref="ParallelGemm{T}.RunDirect"/>): the same bits
-/// as the packed Vector512 path on one core, whether the helper takes its half or is late and the caller does both.
+/// Products of few rows or columns shared by the cores without packing (<see cref="ParallelGemm{T}.RunDirect"/>; few columns
+/// over several depth blocks cut along the depth, <see cref="DirectGemm.RunDepthHalves{T}"/>): the same bits as the packed
+/// Vector512 path on one core, whether the helper takes its half or is late and the caller does both.
 /// They hold the second core (<see cref="SecondCore.Paused"/>), so they run alone.
 /// </summary>
 [Collection(nameof(SecondCoreHeld))]
@@ -18,8 +20,20 @@ public class DirectGemmTwoCoreTests
     private static readonly (int M, int N, int K)[] Shapes = [(64, 128, 784), (37, 57, 600), (16, 300, 256), (256, 16, 256)];
 
     // Few columns with an op(A) too large to transpose into the scratch panel, so as stored only: W3's output layer
-    // forward (256 × 10 × 1024, halves of 5 columns); many odd rows (halves of 7 and 6 columns).
-    private static readonly (int M, int N, int K)[] StoredAShapes = [(256, 10, 1024), (1001, 13, 97)];
+    // forward (256 × 10 × 1024, depth halves of two blocks each); many odd rows (one depth block: halves of 7 and 6
+    // columns); depth halves of one block and two, the last shorter (3 blocks of 234, 234, 232), with 7 columns; masked
+    // rows and 16 columns over three blocks of 171.
+    private static readonly (int M, int N, int K)[] StoredAShapes = [(256, 10, 1024), (1001, 13, 97), (300, 7, 700), (129, 16, 513)];
+
+    [Fact]
+    public void DirectDepthHalves_FewColumnsOfTwoDepthBlocksOrMoreWithOpAAsStored()
+    {
+        WorkSplit.DirectDepthHalves(false, 10, 1024).Should().BeTrue(); // W3's output layer forward
+        WorkSplit.DirectDepthHalves(false, 16, 257).Should().BeTrue(); // two blocks of 129 and 128
+        WorkSplit.DirectDepthHalves(false, 10, 256).Should().BeFalse(); // one depth block: halves of the columns
+        WorkSplit.DirectDepthHalves(false, 17, 1024).Should().BeFalse(); // more columns
+        WorkSplit.DirectDepthHalves(true, 10, 1024).Should().BeFalse(); // op(A) transposed (a weight gradient's)
+    }
 
     [Fact]
     public void TakesOnTwoCores_FewRowsOrColumnsWithWorkForTwoCoresBelowSharedBlocks()
