@@ -8,7 +8,7 @@ using NeuralNet.Serialization;
 
 namespace NeuralNet.Layers;
 
-// The dense layer's self-description: its kind and settings for the model file, its ONNX nodes, its text.
+// The dense layer's self-description (its kind and settings for the model file, its ONNX nodes, its text) and its initial weights, drawn by its initializer.
 public sealed partial class DenseLayer<T>
     where T : struct, IFloatingPointIeee754<T>
 {
@@ -67,5 +67,13 @@ public sealed partial class DenseLayer<T>
         }
 
         return (inputs, outputs);
+    }
+
+    /// <inheritdoc />
+    protected override void Initialize(RandomSource random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        Initializer.Initialize<T>(_weights.Values, InputSize, OutputSize, random);
+        _biases.Values.Clear();
     }
 }

@@ -98,4 +98,13 @@ public sealed partial class DenseLayer<T>
             SumColumns(_dz, rows, firstColumn, columns, biasGradient);
         }
     }
+
+    /// <summary>∂L/∂b for columns [first, first + count): <c>db_j = Σ_i ∂L/∂Z_ij</c>, each column of ∂L/∂Z contiguous.</summary>
+    private static void SumColumns(T[] dz, int rows, int first, int count, T[] db)
+    {
+        for (int j = first; j < first + count; j++)
+        {
+            db[j] = System.Numerics.Tensors.TensorPrimitives.Sum<T>(dz.AsSpan(j * rows, rows));
+        }
+    }
 }

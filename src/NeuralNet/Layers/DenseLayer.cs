@@ -104,7 +104,7 @@ public sealed partial class DenseLayer<T> : Layer<T>
         Matrix<T>[] buffers = _outputBuffers.For(rows);
         T[][] arrays = _outputBuffers.ArraysFor(rows);
         T[] z = arrays[Z];
-        if (!WeightedSum(DenseStorage.Of(input), rows, z, FusesColumns(rows) ? arrays[A] : null))
+        if (!WeightedSum(DenseStorage.Of(input), rows, z, rows > 1 && FusesColumns(rows) ? arrays[A] : null))
         {
             Activation.ForwardOwnBuffers(z, arrays[A], rows, OutputSize); // the layer's own buffers, rows × outputs each
         }
@@ -193,6 +193,11 @@ public sealed partial class DenseLayer<T> : Layer<T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // into both backward passes: a call less per layer and step
     private Matrix<T>? BackwardFrom(T[] dz, int rows, bool computeInputGradient, Layer<T>? below, bool biasGradientDone)
     {
+        if (rows == 1 && TinySample)
+        {
+            return OneSampleBackward(dz, computeInputGradient); // one sample through a small layer: plain loops, the same sums
+        }
+
         if (!ReferenceEquals(_lastActivationInputGradient, dz))
         {
             _lastActivationInputGradient = dz; // only when it changes, as in Forward
@@ -235,23 +240,6 @@ public sealed partial class DenseLayer<T> : Layer<T>
         return dx;
     }
 
-    /// <inheritdoc />
-    protected override void Initialize(RandomSource random)
-    {
-        ArgumentNullException.ThrowIfNull(random);
-        Initializer.Initialize<T>(_weights.Values, InputSize, OutputSize, random);
-        _biases.Values.Clear();
-    }
-
-    /// <summary>∂L/∂b for columns [first, first + count): <c>db_j = Σ_i ∂L/∂Z_ij</c>, each column of ∂L/∂Z contiguous.</summary>
-    private static void SumColumns(T[] dz, int rows, int first, int count, T[] db)
-    {
-        for (int j = first; j < first + count; j++)
-        {
-            db[j] = System.Numerics.Tensors.TensorPrimitives.Sum<T>(dz.AsSpan(j * rows, rows));
-        }
-    }
-
     /// <summary>
     /// Z = X·Wᵀ + b, into <paramref name="z"/> (<c>rows × outputs</c>, column-major): Z starts as the
     /// bias and the product is accumulated onto it, which saves a pass over Z. With <paramref name="activated"/>, a large
@@ -272,6 +260,12 @@ public sealed partial class DenseLayer<T> : Layer<T>
 
         if (rows == 1)
         {
+            if (TinySample)
+            {
+                OneSampleSum(x, z); // one sample through a small layer: plain loops, the same sums
+                return false;
+            }
+
             for (int j = 0; j < b.Length; j++)
             {
                 z[j] = b[j]; // one sample's few values: a loop, not a memmove call
