@@ -109,7 +109,7 @@ internal static unsafe class SharedPathsAB
 
     /// <summary>
     /// <c>NEURALNET_ROWS_AB=f64sq2048,f32sq1024,f64w3dW shared-ab</c>: <see cref="SharedBlockGemm{T}"/> with each block of op(A)
-    /// shared (<c>shared</c>) against own row blocks (<c>own</c>), and one core (<c>one</c>) when <c>NEURALNET_AB_VARIANTS</c>
+    /// shared (<c>shared</c>) against own row blocks (<c>own</c>), column groups (<c>groups</c>) and one core (<c>one</c>) when <c>NEURALNET_AB_VARIANTS</c>
     /// names it, alternating product by product (<c>NEURALNET_AB_ROUNDS</c> rounds, 30 by default, the order rotated each
     /// round); prints each variant's median and best GFLOP/s and its speed against the first variant, round by round.
     /// </summary>
@@ -134,10 +134,13 @@ internal static unsafe class SharedPathsAB
     private static void OwnRows<T>(string name, int m, int n, int k)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
+        bool tb = name.EndsWith("nt", StringComparison.Ordinal); // op(B) stored transposed, as a layer's forward product reads its weights
+        int ldb = tb ? n : k;
         int rounds = int.TryParse(Environment.GetEnvironmentVariable("NEURALNET_AB_ROUNDS"), out int r0) ? r0 : 30;
         string[] variants = (Environment.GetEnvironmentVariable("NEURALNET_AB_VARIANTS") ?? "shared,own").Split(',');
         T[] a = Fill<T>(m * k, 1), b = Fill<T>(k * n, 2), c = new T[m * n], check = new T[m * n];
         var times = new double[variants.Length][];
+        var waits = new double[variants.Length];
         for (int v = 0; v < variants.Length; v++)
         {
             times[v] = new double[rounds];
@@ -146,17 +149,23 @@ internal static unsafe class SharedPathsAB
         fixed (T* xa = a, xb = b, xc = c, pk = check)
         {
             T* pa = xa, pb = xb, pc = xc;
-            GemmDriver.Run(GemmKernels.Best, false, false, m, n, k, pa, m, pb, k, pk, m, accumulate: false);
+            GemmDriver.Run(GemmKernels.Best, false, tb, m, n, k, pa, m, pb, ldb, pk, m, accumulate: false);
             void One(int v)
             {
                 if (variants[v] == "one")
                 {
-                    GemmDriver.Run(GemmKernels.Best, false, false, m, n, k, pa, m, pb, k, pc, m, false);
+                    GemmDriver.Run(GemmKernels.Best, false, tb, m, n, k, pa, m, pb, ldb, pc, m, false);
                     return;
                 }
 
                 SpinWait.SpinUntil(SecondCore.TryReserve);
-                SharedBlockGemm<T>.Run(GemmKernels.Best, false, false, m, n, k, pa, m, pb, k, pc, m, false, variants[v] == "own");
+                if (variants[v].StartsWith("groups", StringComparison.Ordinal))
+                {
+                    ColumnGroupGemm<T>.Run(GemmKernels.Best, false, tb, m, n, k, pa, m, pb, ldb, pc, m, false, null);
+                    return;
+                }
+
+                SharedBlockGemm<T>.Run(GemmKernels.Best, false, tb, m, n, k, pa, m, pb, ldb, pc, m, false, variants[v] == "own");
             }
 
             for (int v = 0; v < variants.Length; v++)
@@ -170,9 +179,10 @@ internal static unsafe class SharedPathsAB
                 {
                     int v = (round + i) % variants.Length;
                     v = (round / variants.Length % 2) == 0 ? v : variants.Length - 1 - v;
-                    long t0 = Stopwatch.GetTimestamp();
+                    long t0 = Stopwatch.GetTimestamp(), w0 = SecondCore.WaitTicks;
                     One(v);
                     times[v][round] = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+                    waits[v] += (SecondCore.WaitTicks - w0) / (double)Stopwatch.Frequency;
                 }
 
                 if (round == 0 && !c.AsSpan().SequenceEqual(check))
@@ -189,7 +199,7 @@ internal static unsafe class SharedPathsAB
             var sorted = times[v].OrderBy(t => t).ToList();
             var ratios = times[0].Zip(times[v], (t0, tv) => t0 / tv).OrderBy(x => x).ToList();
             int faster = ratios.Count(x => x > 1);
-            WorkloadOutput.Note($"{name} {variants[v],-6}: median {flops / sorted[rounds / 2] / 1e9:0.0} best {flops / sorted[0] / 1e9:0.0} GFLOP/s; speed / variant 0, per round: median {F(ratios[rounds / 2])} quartiles {F(ratios[rounds / 4])}-{F(ratios[3 * rounds / 4])}, faster in {faster} of {rounds}");
+            WorkloadOutput.Note($"{name} {variants[v],-6}: median {flops / sorted[rounds / 2] / 1e9:0.0} best {flops / sorted[0] / 1e9:0.0} GFLOP/s; speed / variant 0, per round: median {F(ratios[rounds / 2])} quartiles {F(ratios[rounds / 4])}-{F(ratios[3 * rounds / 4])}, faster in {faster} of {rounds}; caller waited {100 * waits[v] / times[v].Sum():0.0} %");
         }
     }
 

@@ -17,7 +17,8 @@ namespace NeuralNet.Kernels;
 /// a group's columns of C need nobody else's work, so each element of C is summed over the depth blocks in order. Groups are claimed in shrinking sizes (a quarter of what is
 /// left, at most <see cref="MaximumGroupPanels"/> panels, at least one), so that the thread finishing first waits for at
 /// most one panel of the other's, and a core slowed by the host takes fewer groups. A group's panels of op(B) and its
-/// part of C stay in that core's caches over the depth blocks.
+/// part of C stay in that core's caches over the depth blocks; with op(B) as stored, a group is walked panel by panel,
+/// each panel over all the part's depth blocks, so that its columns of C stay in L1 between the blocks.
 /// </para>
 /// <para>
 /// Every tile of C is computed exactly as <see cref="GemmDriver"/> computes it: the same depth blocks in the same order,
@@ -143,7 +144,13 @@ internal sealed unsafe class ColumnGroupGemm<T> : SharedProductJob<T>
                 while ((start = ClaimGroup(ref _groupClaims[part], fromEnd, out int count)) >= 0)
                 {
                     int j0 = start * _nr, columns = Math.Min(count * _nr, _n - j0);
-                    for (int block = first; block < end; block++)
+                    bool panelFirst = !_transposeB && end - first > 1;
+                    if (panelFirst)
+                    {
+                        MultiplyPanelFirst(j0, columns, first, end, partStart, packedA, packedB, tile, fromEnd);
+                    }
+
+                    for (int block = first; block < end && !panelFirst; block++)
                     {
                         int pc = block * _kc, kc = Math.Min(_kc, _k - pc);
                         T* bBlock = _transposeB ? _b + j0 + ((nint)pc * _ldb) : _b + pc + ((nint)j0 * _ldb);
@@ -175,6 +182,39 @@ internal sealed unsafe class ColumnGroupGemm<T> : SharedProductJob<T>
 
                     Interlocked.Add(ref _panelsDone[part], count);
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// A group's columns panel by panel, each over the part's depth blocks in order (its op(B) panel packed for each block
+    /// just before), so that the panel of C stays in L1 from one depth block to the next instead of coming back from L2.
+    /// Taken when op(B) is stored as it is read (its panel's columns are contiguous, so a panel packs from a few lines per
+    /// column); a transposed op(B) is packed a group at a time, since a panel of it alone would read 12 values from each
+    /// of its 256 rows, each on a page of its own. Either way each element of C gets the part's depth blocks in order:
+    /// the same bits.
+    /// </summary>
+    private void MultiplyPanelFirst(int j0, int columns, int first, int end, int partStart, T* packedA, T* packedB, T* tile, bool fromEnd)
+    {
+        for (int c0 = 0; c0 < columns; c0 += _nr)
+        {
+            int width = Math.Min(_nr, columns - c0);
+            T* cPanel = _c + ((nint)(j0 + c0) * _ldc);
+            for (int block = first; block < end; block++)
+            {
+                int pc = block * _kc, kc = Math.Min(_kc, _k - pc);
+                T* bBlock = _transposeB ? _b + j0 + c0 + ((nint)pc * _ldb) : _b + pc + ((nint)(j0 + c0) * _ldb);
+                GemmPacking.PackB(_transposeB, bBlock, _ldb, kc, width, _nr, packedB);
+                AwaitDone(ref _aDone[block], _aPieces, fromEnd);
+                if (pc == 0 && _columnStart != null)
+                {
+                    for (int j = 0; j < width; j++)
+                    {
+                        new Span<T>(cPanel + ((nint)j * _ldc), _m).Fill(_columnStart[j0 + c0 + j]);
+                    }
+                }
+
+                GemmDriver.MultiplyBlock(_kernel, _m, width, kc, _mr, _nr, packedA + ((nint)_rowsPadded * (pc - partStart)), packedB, cPanel, _ldc, _accumulate || pc > 0 || _columnStart != null, tile);
             }
         }
     }

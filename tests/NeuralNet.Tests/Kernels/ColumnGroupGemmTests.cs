@@ -13,7 +13,7 @@ public unsafe class ColumnGroupGemmTests
 {
     // 100 × 530 × 600: op(A) of 4 panels of 32 floats (the last of 4 rows), 530 columns make 45 panels (the last of 2
     // columns) claimed in shrinking groups, 600 steps three depth blocks of 200.
-    private const int M = 100, N = 530, K = 600;
+    internal const int M = 100, N = 530, K = 600;
 
     [Theory]
     [InlineData(false, false)]
@@ -98,35 +98,6 @@ public unsafe class ColumnGroupGemmTests
         }
 
         shared.Should().Equal(oneCore);
-    }
-
-    [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void ColumnStart_GivesTheBitsOfFillingCAndAccumulating(bool fromEnd)
-    {
-        // A layer's bias: each column of C starts at its value, filled panel by panel inside the product, on both cores and
-        // on each side alone; the bits of filling C first and multiplying onto it on one core.
-        (float[] a, float[] b, _, int lda, int ldb) = Operands(false, true);
-        float[] bias = GemmTests.Fill<float>(N, 39);
-        float[] expected = new float[M * N], shared = GemmTests.Fill<float>(M * N, 40), alone = GemmTests.Fill<float>(M * N, 41);
-        for (int j = 0; j < N; j++)
-        {
-            expected.AsSpan(j * M, M).Fill(bias[j]);
-        }
-
-        ColumnGroupGemm<float> job = new();
-        SpinWait.SpinUntil(SecondCore.TryReserve);
-        fixed (float* pa = a, pb = b, pe = expected, ps = shared, pl = alone, pv = bias)
-        {
-            GemmDriver.Run(GemmKernels.Best, false, true, M, N, K, pa, lda, pb, ldb, pe, M, accumulate: true);
-            ColumnGroupGemm<float>.Run(GemmKernels.Best, false, true, M, N, K, pa, lda, pb, ldb, ps, M, accumulate: false, columnStart: pv);
-            job.Prepare(GemmKernels.Best, false, true, M, N, K, pa, lda, pb, ldb, pl, M, accumulate: false, columnStart: pv);
-            job.Work(fromEnd);
-        }
-
-        shared.Should().Equal(expected);
-        alone.Should().Equal(expected);
     }
 
     [Theory]
@@ -283,7 +254,7 @@ public unsafe class ColumnGroupGemmTests
         alone.Should().Equal(expected);
     }
 
-    private static (float[] A, float[] B, float[] C, int Lda, int Ldb) Operands(bool transposeA, bool transposeB)
+    internal static (float[] A, float[] B, float[] C, int Lda, int Ldb) Operands(bool transposeA, bool transposeB)
     {
         (int aRows, int aColumns) = transposeA ? (K, M) : (M, K);
         (int bRows, int bColumns) = transposeB ? (N, K) : (K, N);
