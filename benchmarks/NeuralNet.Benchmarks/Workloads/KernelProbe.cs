@@ -10,12 +10,35 @@ namespace NeuralNet.Benchmarks.Workloads;
 /// calling thread, with packing op(B), packing op(A) and the multiply of the packed blocks timed apart, alternated product
 /// by product (the order reversed each round; the host moves single runs by ±30 %) with variants:
 /// <c>cInL1</c> multiplies every tile into one scratch tile instead of C (wrong values, the time without C's memory
-/// traffic: the bound a better handling of C could reach), <c>mcN</c> and <c>ncN</c> other row and column blocks.
+/// traffic: the bound a better handling of C could reach), <c>mcN</c> and <c>ncN</c> other row and column blocks,
+/// <c>run</c> the driver itself (<see cref="GemmDriver.Run{T}"/>, its phases not timed apart; <c>base</c> is C multiplied in
+/// place at every depth block); suffixes <c>+p</c> (C's column stride padded by 16 elements), <c>+h</c> (C on transparent
+/// huge pages, Linux's madvise) and <c>+H</c> (the packed blocks on huge pages).
 /// <c>PROBE_VARIANTS</c> (default <c>base,cInL1</c>) and <c>PROBE_ROUNDS</c> (default 20) choose; it prints per variant
 /// the median and best GFLOP/s, the phases' mean ms, and the median of the per-round ratio to the first variant.
 /// </summary>
 internal static unsafe class KernelProbe
 {
+    private static int s_ldc;
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "madvise")]
+    private static extern int Madvise(void* address, nuint length, int advice);
+
+    /// <summary>Memory on transparent huge pages (2 MB; MADV_HUGEPAGE), zeroed.</summary>
+    private static void* Huge(long bytes)
+    {
+        nuint size = (nuint)((bytes + (2 << 20) - 1) & ~((2L << 20) - 1));
+        void* p = System.Runtime.InteropServices.NativeMemory.AlignedAlloc(size, 2 << 20);
+        int rc = Madvise(p, size, 14);
+        System.Runtime.InteropServices.NativeMemory.Clear(p, size);
+        WorkloadOutput.Note($"huge: {size >> 20} MB, madvise {rc}");
+        return p;
+    }
+
+    private const int NrMax = 12;
+
+    private static void* s_hugeC, s_hugeA, s_hugeB;
+
     private static readonly int Rounds = int.TryParse(Environment.GetEnvironmentVariable("PROBE_ROUNDS"), out int r) && r > 0 ? r : 20;
 
     private static readonly string[] Variants = (Environment.GetEnvironmentVariable("PROBE_VARIANTS") ?? "base,cInL1").Split(',');
@@ -43,7 +66,7 @@ internal static unsafe class KernelProbe
     private static void Shape<T>(string name, int n)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        T[] a = Fill<T>(n * n, 1), b = Fill<T>(n * n, 2), c = new T[n * n];
+        T[] a = Fill<T>(n * n, 1), b = Fill<T>(n * n, 2), c = new T[n * (n + 16)];
         double flops = 2.0 * n * n * n;
         int v = Variants.Length;
         var totals = new List<double>[v];
@@ -51,6 +74,13 @@ internal static unsafe class KernelProbe
         for (int i = 0; i < v; i++)
         {
             totals[i] = [];
+        }
+
+        if (Variants.Any(x => x.Contains("+h", StringComparison.OrdinalIgnoreCase)))
+        {
+            s_hugeC = Huge((long)n * (n + 16) * sizeof(T));
+            s_hugeA = Huge(2L * GemmDriver.RowsPerBlock<T>() * GemmDriver.BlockDepth * sizeof(T));
+            s_hugeB = Huge(2L * GemmDriver.BlockDepth * GemmDriver.RoundUp(GemmDriver.BlockColumns, NrMax) * sizeof(T));
         }
 
         fixed (T* pa = a, pb = b, pc = c)
@@ -89,16 +119,39 @@ internal static unsafe class KernelProbe
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         GemmKernel kernel = GemmKernels.Best;
+        bool hugeC = variant.Contains("+h", StringComparison.Ordinal), hugeAB = variant.Contains("+H", StringComparison.Ordinal);
+        variant = variant.Replace("+h", string.Empty, StringComparison.Ordinal).Replace("+H", string.Empty, StringComparison.Ordinal);
+        if (hugeC)
+        {
+            c = (T*)s_hugeC;
+        }
+
+        s_ldc = variant.EndsWith("+p", StringComparison.Ordinal) ? n + 16 : n;
+        variant = variant.Replace("+p", string.Empty, StringComparison.Ordinal);
         int mr = GemmKernels.RowsPerTile<T>(kernel), nr = GemmKernels.ColumnsPerTile(kernel);
         int ncLimit = variant.StartsWith("nc", StringComparison.Ordinal) ? int.Parse(variant[2..], System.Globalization.CultureInfo.InvariantCulture) : GemmDriver.BlockColumns;
-        int mcLimit = variant.StartsWith("mc", StringComparison.Ordinal) ? int.Parse(variant[2..], System.Globalization.CultureInfo.InvariantCulture) : GemmDriver.RowsPerBlock<T>();
+        int mcLimit = variant.StartsWith("mc", StringComparison.Ordinal) ? int.Parse(variant[2..], System.Globalization.CultureInfo.InvariantCulture)
+            : GemmDriver.RowsPerBlock<T>();
         bool cInL1 = variant == "cInL1";
         int blockColumns = GemmDriver.Balanced(n, GemmDriver.RoundUp(ncLimit, nr), nr);
         int blockDepth = GemmDriver.Balanced(n, GemmDriver.BlockDepth, 1);
         int blockRows = GemmDriver.Balanced(n, mcLimit, mr);
+        if (variant == "run")
+        {
+            // The driver itself (its phases not timed apart).
+            GemmDriver.Run(kernel, false, false, n, n, n, a, n, b, n, c, s_ldc, accumulate: false);
+            return;
+        }
+
         T* packedA = PackingBuffers<T>.A(blockRows * blockDepth);
         T* packedB = PackingBuffers<T>.B(blockDepth * GemmDriver.RoundUp(blockColumns, nr));
         T* tile = PackingBuffers<T>.Tile(2 * mr * nr); // a tile and, for cInL1, the edge scratch after it
+        if (hugeAB)
+        {
+            packedA = (T*)s_hugeA;
+            packedB = (T*)s_hugeB;
+        }
+
         for (int jc = 0; jc < n; jc += blockColumns)
         {
             int nc = Math.Min(blockColumns, n - jc);
@@ -127,7 +180,7 @@ internal static unsafe class KernelProbe
                     }
                     else
                     {
-                        GemmDriver.MultiplyBlock(kernel, mc, nc, kc, mr, nr, packedA, packedB, c + ic + ((nint)jc * n), n, pc > 0, tile);
+                        GemmDriver.MultiplyBlock(kernel, mc, nc, kc, mr, nr, packedA, packedB, c + ic + ((nint)jc * s_ldc), s_ldc, pc > 0, tile);
                     }
 
                     t[1] += Stopwatch.GetElapsedTime(t1, t2).TotalSeconds;

@@ -12,10 +12,11 @@ namespace NeuralNet.Kernels;
 /// <remarks>
 /// Where the memory latency is hidden: the micro-kernel requests its tile of C (from L3 for a large C) before its last
 /// steps (<see cref="MicroKernel512.CPrefetchSteps"/>), and Â's lines (float) or B̂'s (double) a few steps ahead; packing
-/// an untransposed op(A) requests its source columns ahead (<see cref="GemmPacking.ColumnsAhead"/>). None of it changes
-/// which values are summed in which order.
+/// an untransposed op(A) requests its source columns ahead (<see cref="GemmPacking.ColumnsAhead"/>). From three depth
+/// blocks on, C is kept between them in a packed copy whose tiles are one run of memory each (<see cref="UsesPackedC"/>).
+/// None of it changes which values are summed in which order.
 /// </remarks>
-internal static unsafe class GemmDriver
+internal static unsafe partial class GemmDriver
 {
     /// <summary>
     /// k steps per packed block (kc). Fixed on every machine, because it decides the order in which each element of C
@@ -76,6 +77,8 @@ internal static unsafe class GemmDriver
         T* packedA = PackingBuffers<T>.A(mcMax * kcMax);
         T* packedB = PackingBuffers<T>.B(kcMax * ncMax);
         T* tile = PackingBuffers<T>.Tile(mr * nr);
+        int mPadded = RoundUp(m, mr);
+        T* packedC = UsesPackedC(kernel, mPadded, ncMax, k, blockDepth) ? PackingBuffers<T>.C(mPadded * ncMax) : null;
 
         for (int jc = 0; jc < n; jc += blockColumns)
         {
@@ -86,13 +89,21 @@ internal static unsafe class GemmDriver
                 T* bBlock = transposeB ? b + jc + ((nint)pc * ldb) : b + pc + ((nint)jc * ldb);
                 GemmPacking.PackB(transposeB, bBlock, ldb, kc, nc, nr, packedB);
                 bool add = accumulate || pc > 0;
+                CStage stage = pc == 0 ? CStage.First : pc + kc < k ? CStage.Middle : CStage.Last;
                 for (int ic = 0; ic < m; ic += blockRows)
                 {
                     int mc = Math.Min(blockRows, m - ic);
                     T* aBlock = transposeA ? a + pc + ((nint)ic * lda) : a + ic + ((nint)pc * lda);
                     GemmPacking.PackA(transposeA, aBlock, lda, mc, kc, mr, packedA);
                     T* cBlock = c + ic + ((nint)jc * ldc);
-                    MultiplyBlock(kernel, mc, nc, kc, mr, nr, packedA, packedB, cBlock, ldc, add, tile);
+                    if (packedC != null)
+                    {
+                        MultiplyStage(stage, mc, nc, kc, mr, nr, packedA, packedB, cBlock, ldc, packedC + ((nint)ic * nr), mPadded * nr, accumulate, tile);
+                    }
+                    else
+                    {
+                        MultiplyBlock(kernel, mc, nc, kc, mr, nr, packedA, packedB, cBlock, ldc, add, tile);
+                    }
                 }
             }
         }

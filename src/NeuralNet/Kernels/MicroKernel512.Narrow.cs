@@ -11,7 +11,7 @@ internal static unsafe partial class MicroKernel512
     /// <summary>
     /// Multiplies the first 4 columns of a packed B̂ panel (<see cref="Columns"/> values per step, the rest unread)
     /// into a tile of 2 vectors × 4 columns at <paramref name="c"/>: the same fused sums, in the same order, as
-    /// <see cref="Run{T}"/> gives those columns, at a third of its work when the panel holds only 4 columns of C
+    /// <see cref="Run{T}(int, T*, T*, T*, int, bool)"/> gives those columns, at a third of its work when the panel holds only 4 columns of C
     /// (the full kernel multiplies its zero padding too).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -28,8 +28,19 @@ internal static unsafe partial class MicroKernel512
     internal const int CPrefetchSteps = 48;
 
     /// <summary>Multiplies the packed panels into the full tile at <paramref name="c"/> (column stride <paramref name="ldc"/>); adds to it when <paramref name="add"/> is set, else overwrites it.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Run<T>(int kc, T* a, T* b, T* c, int ldc, bool add)
+        where T : unmanaged
+        => Run(kc, a, b, c, ldc, c, ldc, add);
+
+    /// <summary>
+    /// Multiplies the packed panels into the full tile at <paramref name="c"/> (column stride <paramref name="ldc"/>): the tile
+    /// at <paramref name="source"/> (column stride <paramref name="sourceStride"/>) plus the product when <paramref name="add"/>
+    /// is set, else the product. The source may be the tile itself; <see cref="GemmDriver"/> also moves C between a packed copy
+    /// and its place with it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run<T>(int kc, T* a, T* b, T* source, int sourceStride, T* c, int ldc, bool add)
         where T : unmanaged
     {
         int w = Vector512<T>.Count;
@@ -162,6 +173,16 @@ internal static unsafe partial class MicroKernel512
                     Sse.Prefetch0(column);
                     Sse.Prefetch0(column + 64);
                 }
+
+                if (add && source != c)
+                {
+                    for (int j = 0; j < Columns; j++)
+                    {
+                        byte* column = (byte*)(source + ((nint)j * sourceStride));
+                        Sse.Prefetch0(column);
+                        Sse.Prefetch0(column + 64);
+                    }
+                }
             }
 
             stop = kc;
@@ -218,30 +239,30 @@ internal static unsafe partial class MicroKernel512
         // (4K aliasing). Each element is still C + its sum, as before.
         if (add)
         {
-            c00 += Vector512.Load(c);
-            c10 += Vector512.Load(c + w);
-            c01 += Vector512.Load(c + ldc);
-            c11 += Vector512.Load(c + ldc + w);
-            c02 += Vector512.Load(c + (2 * (nint)ldc));
-            c12 += Vector512.Load(c + (2 * (nint)ldc) + w);
-            c03 += Vector512.Load(c + (3 * (nint)ldc));
-            c13 += Vector512.Load(c + (3 * (nint)ldc) + w);
-            c04 += Vector512.Load(c + (4 * (nint)ldc));
-            c14 += Vector512.Load(c + (4 * (nint)ldc) + w);
-            c05 += Vector512.Load(c + (5 * (nint)ldc));
-            c15 += Vector512.Load(c + (5 * (nint)ldc) + w);
-            c06 += Vector512.Load(c + (6 * (nint)ldc));
-            c16 += Vector512.Load(c + (6 * (nint)ldc) + w);
-            c07 += Vector512.Load(c + (7 * (nint)ldc));
-            c17 += Vector512.Load(c + (7 * (nint)ldc) + w);
-            c08 += Vector512.Load(c + (8 * (nint)ldc));
-            c18 += Vector512.Load(c + (8 * (nint)ldc) + w);
-            c09 += Vector512.Load(c + (9 * (nint)ldc));
-            c19 += Vector512.Load(c + (9 * (nint)ldc) + w);
-            c0a += Vector512.Load(c + (10 * (nint)ldc));
-            c1a += Vector512.Load(c + (10 * (nint)ldc) + w);
-            c0b += Vector512.Load(c + (11 * (nint)ldc));
-            c1b += Vector512.Load(c + (11 * (nint)ldc) + w);
+            c00 += Vector512.Load(source);
+            c10 += Vector512.Load(source + w);
+            c01 += Vector512.Load(source + sourceStride);
+            c11 += Vector512.Load(source + sourceStride + w);
+            c02 += Vector512.Load(source + (2 * (nint)sourceStride));
+            c12 += Vector512.Load(source + (2 * (nint)sourceStride) + w);
+            c03 += Vector512.Load(source + (3 * (nint)sourceStride));
+            c13 += Vector512.Load(source + (3 * (nint)sourceStride) + w);
+            c04 += Vector512.Load(source + (4 * (nint)sourceStride));
+            c14 += Vector512.Load(source + (4 * (nint)sourceStride) + w);
+            c05 += Vector512.Load(source + (5 * (nint)sourceStride));
+            c15 += Vector512.Load(source + (5 * (nint)sourceStride) + w);
+            c06 += Vector512.Load(source + (6 * (nint)sourceStride));
+            c16 += Vector512.Load(source + (6 * (nint)sourceStride) + w);
+            c07 += Vector512.Load(source + (7 * (nint)sourceStride));
+            c17 += Vector512.Load(source + (7 * (nint)sourceStride) + w);
+            c08 += Vector512.Load(source + (8 * (nint)sourceStride));
+            c18 += Vector512.Load(source + (8 * (nint)sourceStride) + w);
+            c09 += Vector512.Load(source + (9 * (nint)sourceStride));
+            c19 += Vector512.Load(source + (9 * (nint)sourceStride) + w);
+            c0a += Vector512.Load(source + (10 * (nint)sourceStride));
+            c1a += Vector512.Load(source + (10 * (nint)sourceStride) + w);
+            c0b += Vector512.Load(source + (11 * (nint)sourceStride));
+            c1b += Vector512.Load(source + (11 * (nint)sourceStride) + w);
         }
 
         c00.Store(c);

@@ -21,11 +21,17 @@ internal static unsafe class PackingBuffers<T>
     [ThreadStatic]
     private static T[]? t_tile;
 
+    [ThreadStatic]
+    private static T[]? t_c;
+
     /// <summary>This thread's buffer for packed A, at least <paramref name="length"/> elements.</summary>
     public static T* A(int length) => Pointer(ref t_a, Math.Max(length, GemmDriver.RowsPerBlock<T>() * GemmDriver.BlockDepth));
 
     /// <summary>This thread's buffer for packed B, at least <paramref name="length"/> elements.</summary>
     public static T* B(int length) => Pointer(ref t_b, Math.Max(length, GemmDriver.BlockDepth * GemmDriver.RoundUp(GemmDriver.BlockColumns, MicroKernel512.Columns)));
+
+    /// <summary>This thread's buffer for a packed copy of C (<see cref="GemmDriver.PackedCElements"/>, made at once on first use), at least <paramref name="length"/> elements.</summary>
+    public static T* C(int length) => Pointer(ref t_c, Math.Max(length, GemmDriver.PackedCElements));
 
     /// <summary>This thread's scratch tile for the edges of C, at least <paramref name="length"/> elements.</summary>
     public static T* Tile(int length) => Pointer(ref t_tile, Math.Max(length, 512));

@@ -1,0 +1,105 @@
+using System.Numerics;
+using FluentAssertions;
+using NeuralNet.Kernels;
+using Xunit;
+
+namespace NeuralNet.Tests.Kernels;
+
+/// <summary>
+/// The one-core driver keeps C in a packed copy between depth blocks from three blocks on (<see cref="GemmDriver.UsesPackedC"/>):
+/// its results must be the bits of C multiplied in place (each depth block's sum added to C in turn), on shapes whose m, n
+/// and k are not multiples of the tiles or blocks, with an odd and an even number of depth blocks, transposes, C adding
+/// or overwritten, a padded C, and float and double.
+/// </summary>
+public class GemmDriverPackedCTests
+{
+    public static TheoryData<bool, bool, bool> Cases()
+    {
+        var data = new TheoryData<bool, bool, bool>();
+        foreach (bool transposeA in new[] { false, true })
+        {
+            foreach (bool transposeB in new[] { false, true })
+            {
+                foreach (bool accumulate in new[] { false, true })
+                {
+                    data.Add(transposeA, transposeB, accumulate);
+                }
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Float_ThreeToFiveDepthBlocks_GiveTheBitsOfCInPlace(bool transposeA, bool transposeB, bool accumulate)
+    {
+        // k = 700: three blocks of 234; 1100: five of 220; 1024: four of 256. 35 rows: a full tile and an edge; 530 rows: two
+        // row blocks of floats; the last panel of 1, 4, 8 or 11 columns (scratch, narrow tiles, a full tile's edge).
+        Check<float>(35, 37, 700, transposeA, transposeB, accumulate);
+        Check<float>(GemmDriver.RowsPerBlock<float>() + 18, 20, 1100, transposeA, transposeB, accumulate);
+        Check<float>(64, 28, 1024, transposeA, transposeB, accumulate);
+        Check<float>(33, 25, 769, transposeA, transposeB, accumulate);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Double_ThreeToFiveDepthBlocks_GiveTheBitsOfCInPlace(bool transposeA, bool transposeB, bool accumulate)
+    {
+        Check<double>(19, 35, 700, transposeA, transposeB, accumulate);
+        Check<double>(GemmDriver.RowsPerBlock<double>() + 5, 32, 1100, transposeA, transposeB, accumulate);
+        Check<double>(16, 12, 1024, transposeA, transposeB, accumulate);
+    }
+
+    [Fact]
+    public void UsesPackedC_FromThreeDepthBlocksOfTheVector512KernelUpToTheCopysSize()
+    {
+        int nc = GemmDriver.RoundUp(GemmDriver.BlockColumns, MicroKernel512.Columns);
+        GemmDriver.UsesPackedC(GemmKernel.Vector512, 2048, nc, 3 * 256, 256).Should().BeTrue();
+        GemmDriver.UsesPackedC(GemmKernel.Vector512, 2048, nc, 2 * 256, 256).Should().BeFalse("with two blocks C is still read and written in place once each");
+        GemmDriver.UsesPackedC(GemmKernel.Vector512, 2048 + 32, nc, 4 * 256, 256).Should().BeFalse("the copy is at most PackedCElements");
+        GemmDriver.UsesPackedC(GemmKernel.Vector256, 64, 64, 4 * 256, 256).Should().BeFalse();
+        GemmDriver.PackedCElements.Should().Be(2048 * nc);
+    }
+
+    /// <summary>C (column stride m + 3, the rows past m untouched) against each depth block's fused sum, from zero and in order, added to C in turn.</summary>
+    private static unsafe void Check<T>(int m, int n, int k, bool transposeA, bool transposeB, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int lda = (transposeA ? k : m) + 1, ldb = (transposeB ? n : k) + 2, ldc = m + 3;
+        T[] a = GemmTests.Fill<T>(lda * (transposeA ? m : k), 51), b = GemmTests.Fill<T>(ldb * (transposeB ? k : n), 52);
+        T[] c = GemmTests.Fill<T>(ldc * n, 53);
+        var expected = (T[])c.Clone();
+        int depth = GemmDriver.Balanced(k, GemmDriver.BlockDepth, 1);
+        for (int j = 0; j < n; j++)
+        {
+            for (int i = 0; i < m; i++)
+            {
+                T value = expected[(j * ldc) + i];
+                for (int p0 = 0; p0 < k; p0 += depth)
+                {
+                    T sum = T.Zero;
+                    for (int p = p0; p < Math.Min(k, p0 + depth); p++)
+                    {
+                        T x = transposeA ? a[(i * lda) + p] : a[(p * lda) + i];
+                        T y = transposeB ? b[(p * ldb) + j] : b[(j * ldb) + p];
+                        sum = T.FusedMultiplyAdd(x, y, sum);
+                    }
+
+                    value = p0 == 0 && !accumulate ? sum : value + sum;
+                }
+
+                expected[(j * ldc) + i] = value;
+            }
+        }
+
+        int mPadded = GemmDriver.RoundUp(m, 2 * (64 / sizeof(T)));
+        GemmDriver.UsesPackedC(GemmKernel.Vector512, mPadded, GemmDriver.RoundUp(n, MicroKernel512.Columns), k, depth).Should().BeTrue();
+        fixed (T* pa = a, pb = b, pc = c)
+        {
+            GemmDriver.Run(GemmKernel.Vector512, transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate);
+        }
+
+        c.Should().Equal(expected, $"{typeof(T).Name} {m} × {n} × {k}, tA {transposeA}, tB {transposeB}, accumulate {accumulate}");
+    }
+}
