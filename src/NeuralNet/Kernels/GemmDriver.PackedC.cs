@@ -26,14 +26,44 @@ internal static unsafe partial class GemmDriver
     internal static readonly int PackedCElements = 2048 * RoundUp(BlockColumns, MicroKernel512.Columns);
 
     /// <summary>
+    /// The fewest multiply-adds for which <see cref="Run{T}"/> keeps C in a packed copy: those of a product that two cores
+    /// share in blocks (<see cref="WorkSplit.SharedBlocksWork"/>), whose C is too large for L2. Smaller products' strips
+    /// multiply in place, so the second core never needs a copy.
+    /// </summary>
+    internal const long PackedCWork = WorkSplit.SharedBlocksWork;
+
+    /// <summary>
     /// Whether <see cref="Run{T}"/> keeps C in a packed copy between depth blocks: with the Vector512 kernel, for at least
-    /// three depth blocks (with two, C would still be read and written in place once each), when the copy fits
-    /// <see cref="PackedCElements"/>. In place, every depth block reads each tile of C back from its 12 columns, each on its
-    /// own page when a column of C is 4 KB or more (a square product of 1024 floats): the lookups of those pages cost more
+    /// three depth blocks (with two, C would still be read and written in place once each) and <see cref="PackedCWork"/>
+    /// multiply-adds, when the copy fits <see cref="PackedCElements"/>. In place, every depth block reads each tile of C back
+    /// from its 12 columns, each on its own page when a column of C is 4 KB or more: the lookups of those pages cost more
     /// than the loads. A tile of the packed copy is one run of memory. The copy changes no sum.
     /// </summary>
-    internal static bool UsesPackedC(GemmKernel kernel, int mPadded, int ncPadded, int k, int blockDepth)
-        => kernel == GemmKernel.Vector512 && k > 2 * blockDepth && (long)mPadded * ncPadded <= PackedCElements;
+    internal static bool UsesPackedC<T>(GemmKernel kernel, int m, int n, int k)
+        where T : unmanaged
+    {
+        int mr = GemmKernels.RowsPerTile<T>(kernel), nr = GemmKernels.ColumnsPerTile(kernel);
+        int ncMax = Math.Min(Balanced(n, RoundUp(BlockColumns, nr), nr), RoundUp(n, nr));
+        return kernel == GemmKernel.Vector512 && k > 2 * Balanced(k, BlockDepth, 1) && (long)m * n * k >= PackedCWork
+            && (long)RoundUp(m, mr) * ncMax <= PackedCElements;
+    }
+
+    /// <summary>
+    /// Makes this thread's buffers for <see cref="Run{T}"/> on this product now (the packing buffers, and the packed copy of
+    /// C if it would use one): a product two cores share falls back to <see cref="Run{T}"/> on the calling thread when the
+    /// second core is busy, and then allocates nothing, whether or not this thread ever ran the driver before.
+    /// </summary>
+    internal static void PrepareFor<T>(GemmKernel kernel, int m, int n, int k)
+        where T : unmanaged
+    {
+        PackingBuffers<T>.A(0);
+        PackingBuffers<T>.B(0);
+        PackingBuffers<T>.Tile(0);
+        if (UsesPackedC<T>(kernel, m, n, k))
+        {
+            PackingBuffers<T>.C(0);
+        }
+    }
 
     /// <summary>
     /// <see cref="MultiplyBlock{T}"/> for the Vector512 kernel with C kept in a packed copy between depth blocks: per

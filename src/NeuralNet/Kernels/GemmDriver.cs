@@ -78,7 +78,7 @@ internal static unsafe partial class GemmDriver
         T* packedB = PackingBuffers<T>.B(kcMax * ncMax);
         T* tile = PackingBuffers<T>.Tile(mr * nr);
         int mPadded = RoundUp(m, mr);
-        T* packedC = UsesPackedC(kernel, mPadded, ncMax, k, blockDepth) ? PackingBuffers<T>.C(mPadded * ncMax) : null;
+        T* packedC = UsesPackedC<T>(kernel, m, n, k) ? PackingBuffers<T>.C(mPadded * ncMax) : null;
 
         for (int jc = 0; jc < n; jc += blockColumns)
         {

@@ -44,6 +44,11 @@ internal sealed unsafe class ParallelGemm<T> : WorkItem
         int mr = GemmKernels.RowsPerTile<T>(kernel);
         int nr = GemmKernels.ColumnsPerTile(kernel);
         ProductSplit split = WorkSplit.Product(m, n, k, mr, nr, out bool byColumns, out int strips);
+        if (split != ProductSplit.OneCore)
+        {
+            GemmDriver.PrepareFor<T>(kernel, m, n, k); // the buffers of the fallback below, made before the second core is asked
+        }
+
         bool reserved = split != ProductSplit.OneCore && SecondCore.TryReserve();
         if (reserved && split == ProductSplit.SharedBlocks && ColumnGroupGemm<T>.Takes(m, k, mr))
         {

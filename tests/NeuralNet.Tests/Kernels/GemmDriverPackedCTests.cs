@@ -52,14 +52,43 @@ public class GemmDriverPackedCTests
     }
 
     [Fact]
-    public void UsesPackedC_FromThreeDepthBlocksOfTheVector512KernelUpToTheCopysSize()
+    public void UsesPackedC_FromThreeDepthBlocksOfLargeVector512ProductsUpToTheCopysSize()
     {
-        int nc = GemmDriver.RoundUp(GemmDriver.BlockColumns, MicroKernel512.Columns);
-        GemmDriver.UsesPackedC(GemmKernel.Vector512, 2048, nc, 3 * 256, 256).Should().BeTrue();
-        GemmDriver.UsesPackedC(GemmKernel.Vector512, 2048, nc, 2 * 256, 256).Should().BeFalse("with two blocks C is still read and written in place once each");
-        GemmDriver.UsesPackedC(GemmKernel.Vector512, 2048 + 32, nc, 4 * 256, 256).Should().BeFalse("the copy is at most PackedCElements");
-        GemmDriver.UsesPackedC(GemmKernel.Vector256, 64, 64, 4 * 256, 256).Should().BeFalse();
-        GemmDriver.PackedCElements.Should().Be(2048 * nc);
+        GemmDriver.UsesPackedC<float>(GemmKernel.Vector512, 2048, 2048, 3 * 256).Should().BeTrue();
+        GemmDriver.UsesPackedC<double>(GemmKernel.Vector512, 256, 256, 1024).Should().BeTrue("2^26 multiply-adds over four depth blocks");
+        GemmDriver.UsesPackedC<float>(GemmKernel.Vector512, 2048, 2048, 2 * 256).Should().BeFalse("with two blocks C is still read and written in place once each");
+        GemmDriver.UsesPackedC<float>(GemmKernel.Vector512, 255, 256, 1024).Should().BeFalse("fewer multiply-adds than two cores share in blocks");
+        GemmDriver.UsesPackedC<float>(GemmKernel.Vector512, 2048 + 1, 2048, 1024).Should().BeFalse("the copy is at most PackedCElements");
+        GemmDriver.UsesPackedC<float>(GemmKernel.Vector256, 2048, 2048, 1024).Should().BeFalse();
+        GemmDriver.PackedCElements.Should().Be(2048 * GemmDriver.RoundUp(GemmDriver.BlockColumns, MicroKernel512.Columns));
+    }
+
+    [Fact]
+    public void Product_SharedByTwoCores_AllocatesNothingWhenTheSecondCoreIsBusy()
+    {
+        // Warm with the helper on time (the product in shared blocks: this thread's driver never ran it), then hold the second
+        // core: the product falls back to the driver on this thread, whose packed copy of C was made on the first call.
+        const int m = 256, n = 256, k = 1024;
+        float[] a = GemmTests.Fill<float>(m * k, 61), b = GemmTests.Fill<float>(k * n, 62), c = new float[m * n];
+        GemmDriver.UsesPackedC<float>(GemmKernels.Best, m, n, k).Should().Be(GemmKernels.Best == GemmKernel.Vector512);
+        Gemm.Multiply<float>(false, false, m, n, k, a, m, b, k, c, m, accumulate: false);
+        float[] expected = (float[])c.Clone();
+        SpinWait.SpinUntil(SecondCore.TryReserve);
+        long allocated;
+        try
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            Gemm.Multiply<float>(false, false, m, n, k, a, m, b, k, c, m, accumulate: false);
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+        finally
+        {
+            SecondCore.Start(new NoWork());
+            SecondCore.Wait(); // releases the reservation
+        }
+
+        allocated.Should().Be(0);
+        c.Should().Equal(expected, "the same bits on one core as on two");
     }
 
     /// <summary>C (column stride m + 3, the rows past m untouched) against each depth block's fused sum, from zero and in order, added to C in turn.</summary>
@@ -93,13 +122,18 @@ public class GemmDriverPackedCTests
             }
         }
 
-        int mPadded = GemmDriver.RoundUp(m, 2 * (64 / sizeof(T)));
-        GemmDriver.UsesPackedC(GemmKernel.Vector512, mPadded, GemmDriver.RoundUp(n, MicroKernel512.Columns), k, depth).Should().BeTrue();
         fixed (T* pa = a, pb = b, pc = c)
         {
             GemmDriver.Run(GemmKernel.Vector512, transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate);
         }
 
         c.Should().Equal(expected, $"{typeof(T).Name} {m} × {n} × {k}, tA {transposeA}, tB {transposeB}, accumulate {accumulate}");
+    }
+
+    private sealed class NoWork : WorkItem
+    {
+        public override void Execute()
+        {
+        }
     }
 }
