@@ -9,6 +9,9 @@ namespace NeuralNet.Kernels;
 // the depth runs, and the masked loads and stores of C's last rows.
 internal static unsafe partial class DirectGemm
 {
+    /// <summary>Steps of the depth ahead at which a tile requests op(A)'s lines (its columns are lda apart, often on pages of their own).</summary>
+    private const int PrefetchSteps = 32;
+
     /// <summary>A tile of two full vectors of rows × <typeparamref name="TWidth"/> columns (the micro-kernel's tile, unpacked).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void TwoVectors<T, TWidth>(int kc, T* a, int lda, T* b, nint bp, nint bj, T* c, int ldc, bool add)
@@ -19,8 +22,17 @@ internal static unsafe partial class DirectGemm
         Vector512<T> c00 = default, c10 = default, c01 = default, c11 = default, c02 = default, c12 = default, c03 = default, c13 = default;
         Vector512<T> c04 = default, c14 = default, c05 = default, c15 = default, c06 = default, c16 = default, c07 = default, c17 = default;
         T* b1 = b + bj, b2 = b + (2 * bj), b3 = b + (3 * bj), b4 = b + (4 * bj), b5 = b + (5 * bj), b6 = b + (6 * bj), b7 = b + (7 * bj);
+        nint ahead = (nint)PrefetchSteps * lda;
         for (int p = 0; p < kc; p++, a += lda)
         {
+            if (TWidth.Count >= 4)
+            {
+                // op(A)'s lines PrefetchSteps columns on: its columns lie lda apart, which the hardware does not foresee.
+                // (Narrower tiles do too few multiply-adds a step to spare the loads.)
+                Sse.Prefetch0(a + ahead);
+                Sse.Prefetch0(a + ahead + w);
+            }
+
             Vector512<T> a0 = Vector512.Load(a), a1 = Vector512.Load(a + w), s;
             nint o = p * bp;
             s = Vector512.Create(b[o]);
