@@ -14,6 +14,7 @@ internal sealed unsafe partial class SharedBlockGemm<T>
     private void WorkOwnRows(bool fromEnd)
     {
         T* tile = PackingBuffers<T>.Tile(_mr * _nr);
+        int panelStride = GemmDriver.RoundUp(_m, _mr) * _nr;
         fixed (T* buffers = _buffers)
         {
             T* aligned = (T*)(((nint)buffers + 63) & ~(nint)63);
@@ -66,7 +67,18 @@ internal sealed unsafe partial class SharedBlockGemm<T>
 
                     (int j0, int j1) = Range(piece % _columnParts, _columnParts, nc, _nr);
                     T* cPiece = _c + ic + ((nint)(jc + j0) * _ldc);
-                    GemmDriver.MultiplyBlock(_kernel, mc, j1 - j0, kc, _mr, _nr, ownA, packedB + (j0 * kc), cPiece, _ldc, _accumulate || pc > 0, tile);
+                    if (_packedC != null)
+                    {
+                        // C kept in a packed copy between the depth blocks, as on one core (the same bits, either thread).
+                        CStage stage = depthBlock == 0 ? CStage.First : depthBlock == _depthBlocks - 1 ? CStage.Last : CStage.Middle;
+                        T* copy = _packedC + ((nint)(j0 / _nr) * panelStride) + ((nint)ic * _nr);
+                        GemmDriver.MultiplyStage(stage, mc, j1 - j0, kc, _mr, _nr, ownA, packedB + (j0 * kc), cPiece, _ldc, copy, panelStride, _accumulate, tile);
+                    }
+                    else
+                    {
+                        GemmDriver.MultiplyBlock(_kernel, mc, j1 - j0, kc, _mr, _nr, ownA, packedB + (j0 * kc), cPiece, _ldc, _accumulate || pc > 0, tile);
+                    }
+
                     Volatile.Write(ref _pieceDone[(step * _piecesPerStep) + piece], 1);
                 }
             }

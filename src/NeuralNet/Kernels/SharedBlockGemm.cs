@@ -58,6 +58,9 @@ internal sealed unsafe partial class SharedBlockGemm<T> : SharedProductJob<T>
     private int _columnParts, _piecesPerStep;
     private int[] _pieceDone = [];
 
+    // The own-rows form's packed copy of C between depth blocks (GemmDriver.UsesPackedC; the caller's buffer), or null.
+    private T* _packedC;
+
     /// <summary>
     /// Runs the product on this thread and the reserved <see cref="SecondCore"/>, which is released on return;
     /// <paramref name="ownRows"/> chooses the form (<see cref="WorkSplit.OwnRowBlocks"/> when null; the runner's A/B and
@@ -88,6 +91,7 @@ internal sealed unsafe partial class SharedBlockGemm<T> : SharedProductJob<T>
         _piecesPerStep = _rowBlocks * _columnParts;
         _phasesPerStep = _ownRows ? 2 : 1 + (2 * _rowBlocks);
         _phases = steps * _phasesPerStep;
+        _packedC = _ownRows && _nc >= n && GemmDriver.UsesPackedC<T>(kernel, m, n, k) ? PackingBuffers<T>.C(0) : null; // one block of columns
         _buffers ??= GC.AllocateUninitializedArray<T>((2 * (ALength + BLength)) + (2 * 64 / sizeof(T)), pinned: true);
         if (_claims.Length < _phases)
         {

@@ -11,6 +11,7 @@ namespace NeuralNet.Tests.Kernels;
 /// and k are not multiples of the tiles or blocks, with an odd and an even number of depth blocks, transposes, C adding
 /// or overwritten, a padded C, and float and double.
 /// </summary>
+[Collection(nameof(SecondCoreHeld))]
 public class GemmDriverPackedCTests
 {
     public static TheoryData<bool, bool, bool> Cases()
