@@ -145,9 +145,11 @@ public sealed partial class Network<T>
     private Matrix<T> ForwardCore(Matrix<T> input, bool training)
     {
         Matrix<T> current = input;
-        foreach (Layer<T> layer in _layers)
+        Layer<T>[] layers = _layers;
+        DenseLayer<T>?[] dense = _denseLayers; // a dense layer's pass by a direct call: no virtual dispatch, no type test
+        for (int i = 0; i < layers.Length && i < dense.Length; i++)
         {
-            current = layer.Forward(current, training);
+            current = dense[i] is { } layer ? layer.Forward(current, training) : layers[i].Forward(current, training);
         }
 
         if (!ReferenceEquals(_lastOutput, current))
@@ -168,7 +170,7 @@ public sealed partial class Network<T>
         Matrix<T> lossGradient = _lossGradientBuffers.For(rows)[0];
         T[] outputs = DenseStorage.Of(output), targets = DenseStorage.Of(target), lossGradients = DenseStorage.Of(lossGradient); // once for both paths
         Layer<T>? below = last > 0 ? _layers[last - 1] : null; // each layer knows the next one back (BackwardTo)
-        if (outputLayer.OutputActivation is { } activation
+        if ((_denseLayers[last] is { } denseOutput ? denseOutput.Activation : outputLayer.OutputActivation) is { } activation
             && loss.TryFusedGradient(activation, outputs, targets, sampleWeights, lossGradients, rows, columns))
         {
             gradient = outputLayer.BackwardFromActivationInputTo(lossGradient, computeInputGradient: last > 0, below); // the fused ∂L/∂Z, for any layer that takes part
@@ -176,12 +178,14 @@ public sealed partial class Network<T>
         else
         {
             loss.Gradient(outputs, targets, sampleWeights, lossGradients, rows, columns);
-            gradient = outputLayer.BackwardTo(lossGradient, computeInputGradient: last > 0, below);
+            gradient = _denseLayers[last] is { } dense ? dense.BackwardTo(lossGradient, last > 0, below) : outputLayer.BackwardTo(lossGradient, computeInputGradient: last > 0, below);
         }
 
         for (int i = last - 1; i >= 0; i--)
         {
-            gradient = _layers[i].BackwardTo(gradient!, computeInputGradient: i > 0, i > 0 ? _layers[i - 1] : null);
+            Layer<T> layer = _layers[i];
+            Layer<T>? next = i > 0 ? _layers[i - 1] : null;
+            gradient = _denseLayers[i] is { } dense ? dense.BackwardTo(gradient!, i > 0, next) : layer.BackwardTo(gradient!, computeInputGradient: i > 0, next);
         }
 
         if (HasRegularization)
@@ -214,6 +218,7 @@ public sealed partial class Network<T>
         return new TrainingDivergedException(epoch, batch, double.CreateChecked(loss), $"{where}: {what}; try a lower learning rate (now {optimizer.LearningRate}) or gradient clipping.");
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the step: a call less per step
     private void ValidateTarget(Matrix<T> target, LossFunction<T> loss, Vector<T>? sampleWeights, int rows)
     {
         loss.ValidateTarget(DenseStorage.Of(target), target.RowCount, target.ColumnCount, rows, OutputSize, nameof(target));

@@ -23,6 +23,7 @@ public sealed partial class Network<T>
     where T : struct, IFloatingPointIeee754<T>
 {
     private readonly Layer<T>[] _layers;
+    private readonly DenseLayer<T>?[] _denseLayers; // each layer that is a dense one, else null: the step calls its passes directly
     private readonly Parameter<T>[] _parameters;
     private readonly BatchBuffers<T> _lossGradientBuffers;
     private Matrix<T>? _lastOutput;
@@ -80,6 +81,7 @@ public sealed partial class Network<T>
         }
 
         _layers = (Layer<T>[])layers.Clone();
+        _denseLayers = Array.ConvertAll(_layers, l => l as DenseLayer<T>);
         Layers = Array.AsReadOnly(_layers);
         _parameters = _layers.SelectMany(l => l.Parameters).ToArray();
         Parameters = Array.AsReadOnly(_parameters);

@@ -222,7 +222,33 @@ internal static class ShapeCheck
         where T : struct, IFloatingPointIeee754<T>
         => Finite<T>(DenseStorage.Of(matrix), matrix.RowCount, parameterName);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // a one-sample step's few values: the check inline, without a call
     public static void Finite<T>(ReadOnlySpan<T> values, int rows, string parameterName)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        if (values.Length > ShortFinite)
+        {
+            FiniteLong(values, rows, parameterName);
+            return;
+        }
+
+        T check = T.Zero; // v − v: 0 for a finite v, NaN otherwise (as Elementwise.AllFinite tests a few values)
+        for (int i = 0; i < values.Length; i++)
+        {
+            check += values[i] - values[i];
+        }
+
+        if (check != T.Zero)
+        {
+            ThrowNotFinite(values, rows, parameterName);
+        }
+    }
+
+    /// <summary>At most this many values take <see cref="Finite{T}(ReadOnlySpan{T}, int, string)"/>'s inline loop.</summary>
+    private const int ShortFinite = 4;
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void FiniteLong<T>(ReadOnlySpan<T> values, int rows, string parameterName)
         where T : struct, IFloatingPointIeee754<T>
     {
         // A large batch on both cores (the length test first, inline: a one-sample step's check stays as it was).

@@ -76,7 +76,12 @@ public sealed partial class DenseLayer<T>
         int outputs = OutputSize, inputs = InputSize;
         ReadOnlySpan<T> d = dz.AsSpan(0, outputs);
         OneSampleWeightGradient(d, DenseStorage.Of(_lastInput!).AsSpan(0, inputs), _weights.GradientArray.AsSpan(0, outputs * inputs));
-        d.CopyTo(_biases.GradientArray);
+        Span<T> db = _biases.GradientArray.AsSpan(0, outputs);
+        for (int j = 0; j < db.Length && j < d.Length; j++)
+        {
+            db[j] = d[j]; // one sample's few values: a loop, not a memmove call
+        }
+
         if (!computeInputGradient)
         {
             return null;

@@ -1,5 +1,8 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using NeuralNet.Kernels;
 
 namespace NeuralNet.Optimizers;
@@ -114,8 +117,9 @@ public sealed class SgdOptimizer<T> : Optimizer<T>
     }
 
     /// <summary>
-    /// Without momentum: every parameter by <see cref="Elementwise.ShortStepChecked"/>, inlined here (the rule
-    /// <see cref="UpdateChecked"/> gives a short parameter, so the same bits).
+    /// Without momentum: every parameter by the rule <see cref="UpdateChecked"/> gives a short parameter (<see cref="PlainStep"/>:
+    /// the same bits), in one loop over the parameters whose finiteness test runs once at the end: each new value's
+    /// <c>p − p</c> (0 when finite, NaN otherwise) is added up over every parameter, in vectors and for the few values after them.
     /// </summary>
     private protected override bool TryStepShortChecked(Parameter<T>[] parameters, OptimizerState<T>[] states, T[][] backup, T learningRate, out bool finite)
     {
@@ -126,15 +130,51 @@ public sealed class SgdOptimizer<T> : Optimizer<T>
         }
 
         var step = new PlainStep(learningRate);
+        Vector<T> check = Vector<T>.Zero;
+        T scalarCheck = T.Zero;
         for (int i = 0; i < parameters.Length; i++)
         {
             states[i].Steps++;
-            T[] values = parameters[i].ValueArray;
-            finite &= Elementwise.ShortStepChecked(values, parameters[i].GradientArray, step, backup[i]);
+            Parameter<T> parameter = parameters[i];
+            T[] values = parameter.ValueArray, gradients = parameter.GradientArray;
+            Span<T> copy = backup[i];
+            if (gradients.Length < values.Length || copy.Length < values.Length)
+            {
+                ThrowShorter();
+            }
+
+            ref T rp = ref MemoryMarshal.GetArrayDataReference(values), rg = ref MemoryMarshal.GetArrayDataReference(gradients);
+            ref T rb = ref MemoryMarshal.GetReference(copy);
+            nint j = 0, length = values.Length;
+            if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+            {
+                for (; j <= length - Vector<T>.Count; j += Vector<T>.Count)
+                {
+                    Vector<T> p = Vector.LoadUnsafe(ref rp, (nuint)j);
+                    p.StoreUnsafe(ref rb, (nuint)j);
+                    p = step.Invoke(p, Vector.LoadUnsafe(ref rg, (nuint)j));
+                    p.StoreUnsafe(ref rp, (nuint)j);
+                    check += p - p;
+                }
+            }
+
+            for (; j < length; j++)
+            {
+                T p = Unsafe.Add(ref rp, j);
+                Unsafe.Add(ref rb, j) = p;
+                p = step.Invoke(p, Unsafe.Add(ref rg, j));
+                Unsafe.Add(ref rp, j) = p;
+                scalarCheck += p - p;
+            }
         }
 
+        finite = Vector.EqualsAll(check, Vector<T>.Zero) && scalarCheck == T.Zero;
         return true;
     }
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowShorter() => throw new ArgumentException("the gradients and the undo copy must hold as many values as the parameter.");
 
     /// <summary><c>p ← p − ηg</c>, computed as <c>p + g·(−η)</c> (unfused; the same bits as <c>p − η·g</c>).</summary>
     private readonly struct PlainStep(T learningRate) : IBinaryOperator<T>
