@@ -51,6 +51,8 @@ internal static class WideWorkload
         WorkloadOutput.Metric("W3", "samples_per_s", samplesPerSecond);
         WorkloadOutput.Metric("W3", "gflops", 6 * Weights * samplesPerSecond / 1e9);
         WorkloadOutput.Note($"W3 threads: up to 2 (GEMM on both cores)");
+        string mode = File.Exists("/sys/kernel/mm/transparent_hugepage/enabled") ? File.ReadAllText("/sys/kernel/mm/transparent_hugepage/enabled").Trim() : "none";
+        WorkloadOutput.Note($"W3 large arrays marked for 2 MB pages: {HugePages.Marked} (transparent huge pages: {mode})");
     }
 
     /// <summary>W3's 32 batches of 256 consecutive rows (inputs, class indices), each cut out once (a view in numpy terms).</summary>

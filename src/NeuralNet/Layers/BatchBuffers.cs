@@ -67,7 +67,7 @@ internal sealed class BatchBuffers<T>
         }
 
         _previous = _current;
-        _current = new Set(rows, matrices, Array.ConvertAll(matrices, m => DenseStorage.Of(m)));
+        _current = new Set(rows, matrices, Array.ConvertAll(matrices, m => HugePages.Advise(DenseStorage.Of(m))));
         return matrices;
     }
 

@@ -1,4 +1,5 @@
 using System.Numerics;
+using NeuralNet.Kernels;
 
 namespace NeuralNet.Optimizers;
 
@@ -21,7 +22,7 @@ public sealed class OptimizerState<T>
         _slots = new T[slots][];
         for (int i = 0; i < slots; i++)
         {
-            _slots[i] = new T[length];
+            _slots[i] = HugePages.Advise(new T[length]);
         }
 
         _length = length;
