@@ -14,25 +14,8 @@ namespace NeuralNet.Tests.Kernels;
 [Collection(nameof(SecondCoreHeld))]
 public class GemmDriverPackedCTests
 {
-    public static TheoryData<bool, bool, bool> Cases()
-    {
-        var data = new TheoryData<bool, bool, bool>();
-        foreach (bool transposeA in new[] { false, true })
-        {
-            foreach (bool transposeB in new[] { false, true })
-            {
-                foreach (bool accumulate in new[] { false, true })
-                {
-                    data.Add(transposeA, transposeB, accumulate);
-                }
-            }
-        }
-
-        return data;
-    }
-
     [Theory]
-    [MemberData(nameof(Cases))]
+    [MemberData(nameof(DirectGemmTests.Cases), MemberType = typeof(DirectGemmTests))]
     public void Float_ThreeToFiveDepthBlocks_GiveTheBitsOfCInPlace(bool transposeA, bool transposeB, bool accumulate)
     {
         // k = 700: three blocks of 234; 1100: five of 220; 1024: four of 256. 35 rows: a full tile and an edge; 530 rows: two
@@ -44,7 +27,7 @@ public class GemmDriverPackedCTests
     }
 
     [Theory]
-    [MemberData(nameof(Cases))]
+    [MemberData(nameof(DirectGemmTests.Cases), MemberType = typeof(DirectGemmTests))]
     public void Double_ThreeToFiveDepthBlocks_GiveTheBitsOfCInPlace(bool transposeA, bool transposeB, bool accumulate)
     {
         Check<double>(19, 35, 700, transposeA, transposeB, accumulate);
