@@ -21,12 +21,7 @@ internal static unsafe class OutputLayerAB
     public static void Run(int epochs)
     {
         (Matrix<float>[] inputs, Matrix<float>[] targets) = WideWorkload.Data();
-        DenseLayer<float>[] layers = WideWorkload.Layers();
-        var network = new Network<float>(1, layers);
-        for (int l = 0; l < layers.Length; l++)
-        {
-            DeterministicNumbers.Initialize(layers[l], l + 1);
-        }
+        (Network<float> network, DenseLayer<float>[] layers) = WideWorkload.Build();
 
         var loss = new CategoricalCrossEntropy<float>(fromLogits: true);
         var optimizer = new SgdOptimizer<float>(learningRate: 0.01);

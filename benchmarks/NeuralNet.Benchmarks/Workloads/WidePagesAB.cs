@@ -27,12 +27,7 @@ internal static class WidePagesAB
         for (int n = 0; n < 2; n++)
         {
             HugePages.Enabled = n == 1;
-            DenseLayer<float>[] layers = WideWorkload.Layers();
-            networks[n] = new Network<float>(1, layers);
-            for (int l = 0; l < layers.Length; l++)
-            {
-                DeterministicNumbers.Initialize(layers[l], l + 1);
-            }
+            networks[n] = WideWorkload.Build().Network;
 
             networks[n].TrainStep(inputs[0], targets[0], loss, optimizers[n]); // every buffer and undo copy made now
             _spacer = new byte[64 << 20]; // the two networks' arrays in different 2 MB blocks

@@ -24,17 +24,8 @@ internal static class WideProfile
     public static void Run(bool separatePasses = false)
     {
         (Matrix<float>[] inputs, Matrix<float>[] targets) = WideWorkload.Data();
-        DenseLayer<float>[] layers = WideWorkload.Layers();
-        foreach (DenseLayer<float> layer in layers)
-        {
-            layer.FusedPasses = !separatePasses; // 'separate': the element-wise passes on their own, not inside the products
-        }
-
-        var network = new Network<float>(1, layers);
-        for (int l = 0; l < layers.Length; l++)
-        {
-            DeterministicNumbers.Initialize(layers[l], l + 1);
-        }
+        // 'separate': the element-wise passes on their own, not inside the products
+        (Network<float> network, DenseLayer<float>[] layers) = WideWorkload.Build(fusedPasses: !separatePasses);
 
         var loss = new CategoricalCrossEntropy<float>(fromLogits: true);
         var optimizer = new SgdOptimizer<float>(learningRate: 0.01);

@@ -21,12 +21,7 @@ internal static class WideWorkload
     {
         (Matrix<float>[] inputs, Matrix<float>[] targets) = Data();
         int batches = inputs.Length;
-        DenseLayer<float>[] layers = Layers();
-        var network = new Network<float>(1, layers);
-        for (int l = 0; l < layers.Length; l++)
-        {
-            DeterministicNumbers.Initialize(layers[l], l + 1);
-        }
+        (Network<float> network, DenseLayer<float>[] layers) = Build();
 
         var loss = new CategoricalCrossEntropy<float>(fromLogits: true);
         var optimizer = new SgdOptimizer<float>(learningRate: 0.01);
@@ -81,8 +76,29 @@ internal static class WideWorkload
         return (inputs, targets);
     }
 
+    /// <summary>
+    /// W3's network with the specified initial weights (layer l from <c>u(100 + l, ·)</c>), its layers' element-wise passes
+    /// inside the products unless <paramref name="fusedPasses"/> is false.
+    /// </summary>
+    internal static (Network<float> Network, DenseLayer<float>[] Layers) Build(bool fusedPasses = true)
+    {
+        DenseLayer<float>[] layers = Layers();
+        foreach (DenseLayer<float> layer in layers)
+        {
+            layer.FusedPasses = fusedPasses;
+        }
+
+        var network = new Network<float>(1, layers);
+        for (int l = 0; l < layers.Length; l++)
+        {
+            DeterministicNumbers.Initialize(layers[l], l + 1);
+        }
+
+        return (network, layers);
+    }
+
     /// <summary>W3's layers, 1024 → 1024 ReLU → 1024 ReLU → 10 (not yet initialised).</summary>
-    internal static DenseLayer<float>[] Layers() =>
+    private static DenseLayer<float>[] Layers() =>
     [
         new DenseLayer<float>(Features, 1024, new ReLU<float>()),
         new DenseLayer<float>(1024, 1024, new ReLU<float>()),
