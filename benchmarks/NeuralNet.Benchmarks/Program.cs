@@ -51,6 +51,9 @@ internal static class Program
             case "STREAM-CSV":
                 StreamingCsvWorkload.Run(args.ElementAtOrDefault(1));
                 return 0;
+            case "W2-LAYER-PROBE":
+                FashionLayerProbe.Run();
+                return 0;
             case "OPTIM-PROBE":
                 OptimizerProbe.Run();
                 return 0;

@@ -14,6 +14,8 @@ namespace NeuralNet.Kernels;
 /// cores' caches; cut along the outputs instead, each core needs weights the other core just updated,
 /// which then move from one core's cache to the other's every step. The cut is <see cref="WorkSplit.ForwardDepthSplit"/>. The result depends only on <c>s</c>, never on which
 /// thread ran which half: when the helper is busy the caller computes S itself, the same way.
+/// Each half of a product of few rows or few columns (<see cref="WorkSplit.DirectHalves"/>; W2's forward product, 64
+/// rows) is multiplied without packing (<see cref="DirectGemm"/>), which sums every element as the packed path does.
 /// </remarks>
 /// <typeparam name="T">float or double.</typeparam>
 internal sealed unsafe class SplitDepthGemm<T> : WorkItem
@@ -27,7 +29,7 @@ internal sealed unsafe class SplitDepthGemm<T> : WorkItem
     private static T[]? t_scratch;
 
     private GemmKernel _kernel;
-    private bool _transposeA, _transposeB;
+    private bool _transposeA, _transposeB, _direct;
     private int _m, _n, _k, _lda, _ldb;
     private T* _a, _b, _s;
 
@@ -44,13 +46,14 @@ internal sealed unsafe class SplitDepthGemm<T> : WorkItem
             : t_scratch = GC.AllocateUninitializedArray<T>(m * n, pinned: true);
         T* a2 = transposeA ? a + split : a + ((nint)split * lda);
         T* b2 = transposeB ? b + ((nint)split * ldb) : b + split;
+        bool direct = kernel == GemmKernels.Best && WorkSplit.DirectHalves(transposeA, m, n, split, k - split);
         fixed (T* scratch = buffer)
         {
             if (WorkSplit.TwoCores && SecondCore.TryReserve())
             {
                 SplitDepthGemm<T> job = Job;
                 job._kernel = kernel;
-                (job._transposeA, job._transposeB) = (transposeA, transposeB);
+                (job._transposeA, job._transposeB, job._direct) = (transposeA, transposeB, direct);
                 (job._m, job._n, job._k, job._lda, job._ldb) = (m, n, k - split, lda, ldb);
                 job._a = a2;
                 job._b = b2;
@@ -58,7 +61,7 @@ internal sealed unsafe class SplitDepthGemm<T> : WorkItem
                 SecondCore.Start(job);
                 try
                 {
-                    GemmDriver.Run(kernel, transposeA, transposeB, m, n, split, a, lda, b, ldb, c, ldc, accumulate);
+                    Half(direct, kernel, transposeA, transposeB, m, n, split, a, lda, b, ldb, c, ldc, accumulate);
                 }
                 finally
                 {
@@ -67,8 +70,8 @@ internal sealed unsafe class SplitDepthGemm<T> : WorkItem
             }
             else
             {
-                GemmDriver.Run(kernel, transposeA, transposeB, m, n, split, a, lda, b, ldb, c, ldc, accumulate);
-                GemmDriver.Run(kernel, transposeA, transposeB, m, n, k - split, a2, lda, b2, ldb, scratch, m, accumulate: false);
+                Half(direct, kernel, transposeA, transposeB, m, n, split, a, lda, b, ldb, c, ldc, accumulate);
+                Half(direct, kernel, transposeA, transposeB, m, n, k - split, a2, lda, b2, ldb, scratch, m, accumulate: false);
             }
 
             for (int j = 0; j < n; j++)
@@ -81,5 +84,20 @@ internal sealed unsafe class SplitDepthGemm<T> : WorkItem
 
     /// <summary>S = the second half of the depth (on the helper thread).</summary>
     public override void Execute()
-        => GemmDriver.Run(_kernel, _transposeA, _transposeB, _m, _n, _k, _a, _lda, _b, _ldb, _s, _m, accumulate: false);
+        => Half(_direct, _kernel, _transposeA, _transposeB, _m, _n, _k, _a, _lda, _b, _ldb, _s, _m, accumulate: false);
+
+    /// <summary>One half of the depth, without packing (<paramref name="direct"/>) or packed: the same sums either way.</summary>
+    private static void Half(
+        bool direct, GemmKernel kernel, bool transposeA, bool transposeB, int m, int n, int k,
+        T* a, int lda, T* b, int ldb, T* c, int ldc, bool accumulate)
+    {
+        if (direct)
+        {
+            DirectGemm.Run(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+        }
+        else
+        {
+            GemmDriver.Run(kernel, transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+        }
+    }
 }

@@ -237,6 +237,19 @@ internal static class WorkSplit
     }
 
     /// <summary>
+    /// Whether the two depth halves of a product cut along its depth (<see cref="SplitDepthGemm{T}"/>; halves of
+    /// <paramref name="firstDepth"/> and <paramref name="secondDepth"/> steps) are each multiplied without packing: a product
+    /// of few rows or few columns, as for <see cref="DirectOnTwoCores"/>, on a processor that runs the direct path. W2's
+    /// forward product (64 × 128, depth 392 a core): packing op(B) costs a pass over each core's half of the weights for
+    /// just two row tiles; on the AMD EPYC (Zen 4) a half took 57 µs unpacked against 68-70 µs packed (runner
+    /// <c>w2-layer-probe</c>; the README's performance section).
+    /// </summary>
+    public static bool DirectHalves(bool transposeA, int m, int n, int firstDepth, int secondDepth)
+        => (m <= DirectRowsLimit || n <= DirectColumnsLimit)
+            && DirectGemm.Supported
+            && (!transposeA || (long)GemmDriver.RoundUp(m, 16) * Math.Max(firstDepth, secondDepth) <= GemmDriver.BlockRows * GemmDriver.BlockDepth);
+
+    /// <summary>
     /// Whether a product shared without packing (<see cref="DirectOnTwoCores"/>) of <paramref name="n"/> columns and depth
     /// <paramref name="k"/> is cut along its depth rather than into halves of C's columns (<see cref="DirectGemm.RunDepthHalves{T}"/>):
     /// a product of few columns (<see cref="DirectColumnsLimit"/>, a small output layer's forward product) of two depth blocks

@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using NeuralNet.Activations;
+using NeuralNet.Kernels;
+using NeuralNet.Layers;
+using NeuralNet.Losses;
+using NeuralNet.Optimizers;
+
+namespace NeuralNet.Benchmarks.Workloads;
+
+/// <summary>
+/// <c>w2-layer-probe</c>: W2's first layer's two products (forward Z = X·Wᵀ, depth 784; weight gradient dW = dZᵀ·X,
+/// depth 64), each timed hot (the same product 400 times) and inside training steps (right after the step's
+/// earlier phases), on both cores and on one, so the in-step cost of each can be set beside what the product alone
+/// costs. Not a workload: a diagnosis.
+/// </summary>
+internal static unsafe class FashionLayerProbe
+{
+    public static void Run()
+    {
+        FashionData data = FashionData.Load();
+        int n = data.TrainLabels.Length;
+        var hidden = new DenseLayer<float>(FashionData.Features, 128, new ReLU<float>());
+        var output = new DenseLayer<float>(128, 10);
+        var network = new Network<float>(1, hidden, output);
+        DeterministicNumbers.Initialize(hidden, 1);
+        DeterministicNumbers.Initialize(output, 2);
+        var loss = new CategoricalCrossEntropy<float>(fromLogits: true);
+        var optimizer = new SgdOptimizer<float>(learningRate: 0.05, momentum: 0.9);
+        var batch = new FashionWorkload.BatchPair(FashionWorkload.BatchSize);
+        int[] order = DeterministicNumbers.SampleOrder(0, n);
+        const int Rows = 64, Inputs = 784, Outputs = 128, Reps = 400;
+        int split = WorkSplit.ForwardDepthSplit(Rows, Inputs, Outputs);
+        float[] x = DenseStorage.Of(batch.Input), w = hidden.Parameters[0].ValueArray, z = new float[Rows * Outputs];
+        float[] dz = new float[Rows * Outputs], dw = new float[Inputs * Outputs];
+        for (int i = 0; i < dz.Length; i++)
+        {
+            dz[i] = (float)DeterministicNumbers.U(9, (uint)i) - 0.5f;
+        }
+
+        WorkloadOutput.Note($"w2-layer-probe: split {split}; µs per product, medians of 5 rounds of {Reps}");
+        for (int round = 0; round < 5; round++)
+        {
+            double inStep = 0, dirHalf = 0, dirDw = 0, hot2 = 0, hot1Half = 0, hot1All = 0, hotDw2 = 0, hotDw1 = 0;
+            for (int i = 0; i < Reps; i++)
+            {
+                batch.Gather(data, order, (i % 900) * 64);
+                network.TrainStep(batch.Input, batch.Target, loss, optimizer);
+                long t0 = Stopwatch.GetTimestamp();
+                hidden.Forward(batch.Input, training: true);
+                long t1 = Stopwatch.GetTimestamp();
+                inStep += t1 - t0;
+            }
+
+            fixed (float* px = x, pw = w, pz = z, pdz = dz, pdw = dw)
+            {
+                for (int i = 0; i < Reps; i++)
+                {
+                    long t0 = Stopwatch.GetTimestamp();
+                    Gemm.MultiplySplitDepth<float>(false, true, Rows, Outputs, Inputs, split, x, Rows, w, Outputs, z, Rows, accumulate: false);
+                    long t1 = Stopwatch.GetTimestamp();
+                    GemmDriver.Run(GemmKernels.Best, false, true, Rows, Outputs, split, px, Rows, pw, Outputs, pz, Rows, accumulate: false);
+                    long t2 = Stopwatch.GetTimestamp();
+                    GemmDriver.Run(GemmKernels.Best, false, true, Rows, Outputs, Inputs, px, Rows, pw, Outputs, pz, Rows, accumulate: false);
+                    long t3 = Stopwatch.GetTimestamp();
+                    Gemm.Multiply<float>(true, false, Outputs, Inputs, Rows, dz, Rows, x, Rows, dw, Outputs, accumulate: false);
+                    long t4 = Stopwatch.GetTimestamp();
+                    GemmDriver.Run(GemmKernels.Best, true, false, Outputs, Inputs, Rows, pdz, Rows, px, Rows, pdw, Outputs, accumulate: false);
+                    long t5 = Stopwatch.GetTimestamp();
+                    DirectGemm.Run(false, true, Rows, Outputs, split, px, Rows, pw, Outputs, pz, Rows, accumulate: false);
+                    long t6 = Stopwatch.GetTimestamp();
+                    DirectGemm.Run(true, false, Outputs, Inputs, Rows, pdz, Rows, px, Rows, pdw, Outputs, accumulate: false);
+                    long t7 = Stopwatch.GetTimestamp();
+                    dirHalf += t6 - t5;
+                    dirDw += t7 - t6;
+                    hot2 += t1 - t0;
+                    hot1Half += t2 - t1;
+                    hot1All += t3 - t2;
+                    hotDw2 += t4 - t3;
+                    hotDw1 += t5 - t4;
+                }
+            }
+
+            double Us(double t) => t * 1e6 / Stopwatch.Frequency / Reps;
+            WorkloadOutput.Note($"forward: in step {Us(inStep):0.0}; hot split-depth both cores {Us(hot2):0.0}, one core half depth {Us(hot1Half):0.0}, one core all {Us(hot1All):0.0} | dW (as Gemm.Multiply, both cores) {Us(hotDw2):0.0}, one core {Us(hotDw1):0.0} | direct: forward half {Us(dirHalf):0.0}, dW one core {Us(dirDw):0.0}");
+        }
+    }
+}

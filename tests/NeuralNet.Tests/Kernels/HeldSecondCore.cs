@@ -1,0 +1,31 @@
+using NeuralNet.Kernels;
+
+namespace NeuralNet.Tests.Kernels;
+
+/// <summary>Runs code while <see cref="SecondCore"/> is reserved by someone else, so the caller must do all of the work itself.</summary>
+internal static class HeldSecondCore
+{
+    /// <summary>Reserves the helper (waiting while another test uses it), runs <paramref name="action"/>, and releases it.</summary>
+    public static void While(Action action)
+    {
+        SpinWait.SpinUntil(SecondCore.TryReserve);
+        try
+        {
+            action();
+        }
+        finally
+        {
+            SecondCore.Start(NoWork.Instance);
+            SecondCore.Wait(); // releases the reservation
+        }
+    }
+
+    private sealed class NoWork : WorkItem
+    {
+        public static readonly NoWork Instance = new();
+
+        public override void Execute()
+        {
+        }
+    }
+}
