@@ -143,7 +143,8 @@ internal static class FashionWorkload
         /// so the copy transposes. With AVX2, a gather fetches four adjacent pixels of eight rows at once and each
         /// feature's eight values are stored side by side (x by the IEEE division, the same bits as the table), the
         /// pixels cut between the two cores where the hidden layer's forward pass and weight gradient cut their depth
-        /// (so each core reads the part of the batch it wrote); otherwise (the reference it is checked against) on one
+        /// (so each core reads the part of the batch it wrote), and each core then requests its pixels of the next
+        /// batch's rows (<see cref="RowPrefetch"/>, as <see cref="RowGather"/> does for <c>Trainer.Fit</c>); otherwise (the reference it is checked against) on one
         /// core, eight samples at a time by a table of the 256 quotients, each pixel's eight values landing side by side
         /// while the eight source rows stream in order.
         /// </summary>
@@ -163,9 +164,12 @@ internal static class FashionWorkload
                 else
                 {
                     int split = WorkSplit.ForwardDepthSplit(rows, FashionData.Features, Hidden) / 4 * 4;
+                    int* next = chosen + first + rows;
+                    int nextRows = Math.Min(BatchSize, order.Length - first - rows); // the epoch's next batch, none after its last
                     if (split == 0 || !SecondCore.TryReserve())
                     {
                         Pixels(pixels, chosen + first, rows, batch, 0, FashionData.Features);
+                        RowPrefetch.Rows(pixels, FashionData.Features, next, nextRows, 0, FashionData.Features);
                     }
                     else
                     {
@@ -173,11 +177,13 @@ internal static class FashionWorkload
                         Job.Images = pixels;
                         Job.Chosen = chosen + first;
                         Job.Batch = batch;
-                        (Job.Rows, Job.From) = (rows, split);
+                        Job.Next = next;
+                        (Job.Rows, Job.From, Job.NextRows) = (rows, split, nextRows);
                         SecondCore.Start(Job);
                         try
                         {
                             Pixels(pixels, chosen + first, rows, batch, 0, split);
+                            RowPrefetch.Rows(pixels, FashionData.Features, next, nextRows, 0, split);
                         }
                         finally
                         {
@@ -269,7 +275,7 @@ internal static class FashionWorkload
             }
         }
 
-        /// <summary>The second core's pixels of a gather, from <see cref="From"/> to the last.</summary>
+        /// <summary>The second core's pixels of a gather, from <see cref="From"/> to the last, and then the same pixels of the next batch's rows requested.</summary>
         private sealed unsafe class PixelJob : WorkItem
         {
             public byte* Images;
@@ -277,8 +283,14 @@ internal static class FashionWorkload
             public int Rows;
             public float* Batch;
             public int From;
+            public int* Next;
+            public int NextRows;
 
-            public override void Execute() => Pixels(Images, Chosen, Rows, Batch, From, FashionData.Features);
+            public override void Execute()
+            {
+                Pixels(Images, Chosen, Rows, Batch, From, FashionData.Features);
+                RowPrefetch.Rows(Images, FashionData.Features, Next, NextRows, From, FashionData.Features);
+            }
         }
 
         private static unsafe byte* Row(byte* pixels, int sample) => pixels + ((nint)sample * FashionData.Features);

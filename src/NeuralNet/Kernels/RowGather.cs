@@ -15,14 +15,19 @@ namespace NeuralNet.Kernels;
 /// feature of eight rows (four for double) and one store writes them side by side, so the stores are whole vectors
 /// and the rows are still read in order. A batch large enough (<see cref="WorkSplit.GatherSplit"/>) is cut between
 /// the features, the second core taking the later ones: the cut falls where a first dense layer's forward pass and
-/// weight gradient cut their depth, so each core then reads the part of the batch it wrote. Bounds: the row
-/// indices are checked against the table before any pointer is formed, and the sizes come from the spans.
+/// weight gradient cut their depth, so each core then reads the part of the batch it wrote. Given the rows of the batch
+/// to come, each core then requests their lines for its features (<see cref="RowPrefetch"/>), so that the next gather
+/// finds more of them in the caches. Bounds: the row indices (and the next rows) are checked against the table before
+/// any pointer is formed, and the sizes come from the spans.
 /// </remarks>
 internal static unsafe class RowGather
 {
-    /// <summary>Copies <c>table[rows[i]·features + c]</c> to <c>batch[i + c·rows.Length]</c>.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A row index outside the table, or a batch too short for the rows.</exception>
-    public static void Gather<T>(ReadOnlySpan<T> table, int features, ReadOnlySpan<int> rows, Span<T> batch)
+    /// <summary>
+    /// Copies <c>table[rows[i]·features + c]</c> to <c>batch[i + c·rows.Length]</c>, then (float and double tables)
+    /// requests the cache lines of the rows <paramref name="next"/> (the next batch's; empty for none), which changes no value.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A row index (or next row) outside the table, or a batch too short for the rows.</exception>
+    public static void Gather<T>(ReadOnlySpan<T> table, int features, ReadOnlySpan<int> rows, Span<T> batch, ReadOnlySpan<int> next = default)
         where T : struct
     {
         ArgumentOutOfRangeException.ThrowIfNegative(features);
@@ -41,6 +46,14 @@ internal static unsafe class RowGather
             }
         }
 
+        foreach (int row in next)
+        {
+            if ((uint)row >= (uint)tableRows)
+            {
+                throw new ArgumentOutOfRangeException(nameof(next), $"Next row {row} is outside the table of {tableRows} rows.");
+            }
+        }
+
         if (features == 0 || n == 0)
         {
             return;
@@ -48,11 +61,11 @@ internal static unsafe class RowGather
 
         if (typeof(T) == typeof(float))
         {
-            Run(MemoryMarshal.Cast<T, float>(table), features, rows, MemoryMarshal.Cast<T, float>(batch));
+            Run(MemoryMarshal.Cast<T, float>(table), features, rows, MemoryMarshal.Cast<T, float>(batch), next);
         }
         else if (typeof(T) == typeof(double))
         {
-            Run(MemoryMarshal.Cast<T, double>(table), features, rows, MemoryMarshal.Cast<T, double>(batch));
+            Run(MemoryMarshal.Cast<T, double>(table), features, rows, MemoryMarshal.Cast<T, double>(batch), next);
         }
         else
         {
@@ -67,18 +80,19 @@ internal static unsafe class RowGather
         }
     }
 
-    /// <summary>The checked gather of float or double, cut between the cores when it is large enough.</summary>
-    private static void Run<T>(ReadOnlySpan<T> table, int features, ReadOnlySpan<int> rows, Span<T> batch)
+    /// <summary>The checked gather of float or double, cut between the cores when it is large enough; each core then requests its features of the next rows.</summary>
+    private static void Run<T>(ReadOnlySpan<T> table, int features, ReadOnlySpan<int> rows, Span<T> batch, ReadOnlySpan<int> next)
         where T : unmanaged
     {
         int n = rows.Length;
         fixed (T* source = table, destination = batch)
-        fixed (int* index = rows)
+        fixed (int* index = rows, following = next)
         {
             int split = WorkSplit.GatherSplit(n, features);
             if (split == 0 || !SecondCore.TryReserve())
             {
                 Columns(source, features, index, n, destination, 0, features);
+                Request(source, features, following, next.Length, 0, features);
                 return;
             }
 
@@ -87,11 +101,13 @@ internal static unsafe class RowGather
             job.Table = source;
             job.Rows = index;
             job.Batch = destination;
-            (job.Features, job.Count, job.From, job.To) = (features, n, split, features);
+            job.Next = following;
+            (job.Features, job.Count, job.NextCount, job.From, job.To) = (features, n, next.Length, split, features);
             SecondCore.Start(job);
             try
             {
                 Columns(source, features, index, n, destination, 0, split);
+                Request(source, features, following, next.Length, 0, split);
             }
             finally
             {
@@ -123,6 +139,11 @@ internal static unsafe class RowGather
             }
         }
     }
+
+    /// <summary>Requests features <paramref name="from"/> to <paramref name="to"/> of the <paramref name="count"/> rows at <paramref name="rows"/>.</summary>
+    private static void Request<T>(T* table, int features, int* rows, int count, int from, int to)
+        where T : unmanaged
+        => RowPrefetch.Rows((byte*)table, (nint)features * sizeof(T), rows, count, (nint)from * sizeof(T), (nint)to * sizeof(T));
 
     /// <summary>Eight rows at a time, one gather per feature; returns the rows done.</summary>
     private static int Columns8(float* source, int features, int* index, int n, float* destination, int from, int to)
@@ -173,7 +194,13 @@ internal static unsafe class RowGather
         public T* Batch;
         public int From;
         public int To;
+        public int* Next;
+        public int NextCount;
 
-        public override void Execute() => Columns(Table, Features, Rows, Count, Batch, From, To);
+        public override void Execute()
+        {
+            Columns(Table, Features, Rows, Count, Batch, From, To);
+            Request(Table, Features, Next, NextCount, From, To);
+        }
     }
 }

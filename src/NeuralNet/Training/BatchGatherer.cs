@@ -44,13 +44,15 @@ internal sealed class BatchGatherer<T>
 
     public int Batches { get; }
 
-    /// <summary>Gathers rows <c>order[start..start+size)</c> of the source matrices.</summary>
+    /// <summary>Gathers rows <c>order[start..start+size)</c> of the source matrices, and requests the inputs of the batch after it.</summary>
     public (Matrix<T> Inputs, Matrix<T> Targets, Vector<T>? Weights) Gather(ReadOnlySpan<int> order, int batch)
     {
         int start = batch * BatchSize;
         Buffers b = start + BatchSize <= order.Length ? _full : _last!;
         ReadOnlySpan<int> rows = order.Slice(start, b.Rows);
-        CopyRows(DenseStorage.Of(b.Inputs), rows);
+        int after = start + b.Rows;
+        ReadOnlySpan<int> next = order.Slice(after, Math.Min(BatchSize, order.Length - after)); // the epoch's next batch, empty after its last
+        CopyRows(DenseStorage.Of(b.Inputs), rows, next);
         Copy(_targets, DenseStorage.Of(b.Targets), rows, b.Targets.ColumnCount);
         if (_weights is not null)
         {
@@ -64,8 +66,8 @@ internal sealed class BatchGatherer<T>
         return (b.Inputs, b.Targets, b.Weights);
     }
 
-    /// <summary>Each sampled row is read contiguously from the row-major copy and written down its batch column (<see cref="RowGather"/>).</summary>
-    private void CopyRows(T[] destination, ReadOnlySpan<int> rows) => RowGather.Gather<T>(_inputsByRow, _features, rows, destination);
+    /// <summary>Each sampled row is read contiguously from the row-major copy and written down its batch column; the next batch's rows are then requested (<see cref="RowGather"/>).</summary>
+    private void CopyRows(T[] destination, ReadOnlySpan<int> rows, ReadOnlySpan<int> next) => RowGather.Gather<T>(_inputsByRow, _features, rows, destination, next);
 
     private void Copy(T[] source, T[] destination, ReadOnlySpan<int> rows, int columns)
     {

@@ -124,6 +124,50 @@ public class RowGatherTests
         batch.Should().OnlyContain(v => float.IsNaN(v));
     }
 
+    /// <summary>
+    /// Requesting the next batch's rows (after the copy, each core its features) changes nothing in the batch: the same
+    /// bits as a gather without them, for both element types, on one core and cut between the cores, with the last row
+    /// of the table among the next rows and with fewer next rows than the batch has (an epoch's last batch).
+    /// </summary>
+    [Theory]
+    [InlineData(13, 7)]
+    [InlineData(64, 784)] // cut between the cores
+    [InlineData(5, 6555)]
+    public void Gather_WithTheNextRowsRequested_GivesTheSameBatch(int batchRows, int features)
+    {
+        Check<float>(batchRows, features);
+        Check<double>(batchRows, features);
+
+        static void Check<T>(int n, int features)
+            where T : struct, IFloatingPointIeee754<T>
+        {
+            const int tableRows = 70;
+            T[] table = GemmTests.Fill<T>(tableRows * features, 6);
+            var random = new RandomSource(7);
+            int[] order = Enumerable.Range(0, (2 * n) - 1).Select(_ => (int)(random.NextDouble() * tableRows)).ToArray();
+            order[^1] = tableRows - 1;
+            T[] plain = new T[n * features], requested = new T[n * features];
+
+            RowGather.Gather<T>(table, features, order.AsSpan(0, n), plain);
+            RowGather.Gather<T>(table, features, order.AsSpan(0, n), requested, order.AsSpan(n));
+
+            requested.Should().Equal(plain, $"{typeof(T).Name}, {n} rows × {features} features");
+        }
+    }
+
+    [Fact]
+    public void Gather_RefusesNextRowsOutsideTheTable_BeforeWritingAnything()
+    {
+        float[] table = new float[5 * 4];
+        float[] batch = Enumerable.Repeat(float.NaN, 2 * 4).ToArray();
+
+        FluentActions.Invoking(() => RowGather.Gather<float>(table, 4, [0, 1], batch, [2, 5]))
+            .Should().Throw<ArgumentOutOfRangeException>().WithParameterName("next").WithMessage("Next row 5 is outside the table of 5 rows.*");
+        FluentActions.Invoking(() => RowGather.Gather<float>(table, 4, [0, 1], batch, [-1]))
+            .Should().Throw<ArgumentOutOfRangeException>().WithParameterName("next");
+        batch.Should().OnlyContain(v => float.IsNaN(v));
+    }
+
     private sealed class NoWork : WorkItem
     {
         public override void Execute()
