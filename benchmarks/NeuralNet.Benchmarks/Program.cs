@@ -7,7 +7,8 @@ namespace NeuralNet.Benchmarks;
 /// <summary>
 /// <c>W1</c>, <c>W2</c>, <c>W3</c> or <c>gemm</c> run that workload of WORKLOADS.md (metrics on stdout,
 /// checks on stderr, after a line naming the processor and the kernel choices made for it); <c>W2-profile</c>
-/// prints where W2's step time goes, per epoch; <c>W3-fused-ab</c> times W3's steps with the element-wise passes inside the
+/// prints where W2's step time goes, per epoch; <c>W2-gather-ab</c> times W2's gather with and without the request for the
+/// next batch's rows, alternating; <c>W3-fused-ab</c> times W3's steps with the element-wise passes inside the
 /// products against separate passes, alternating; <c>W3-pages-ab</c> times W3's steps with the library's large arrays on
 /// 4 KB pages against 2 MB pages, alternating; any other arguments go to BenchmarkDotNet's switcher (e.g. <c>--filter '*Gemm*'</c>).
 /// The exit code is non-zero when a benchmark fails, so CI can run them in dry mode.
@@ -68,6 +69,9 @@ internal static class Program
                 return 0;
             case "OUT-AB":
                 OutputLayerAB.Run(int.TryParse(args.ElementAtOrDefault(1), out int outEpochs) ? outEpochs : 6);
+                return 0;
+            case "W2-GATHER-AB":
+                GatherAB.Run(int.TryParse(args.ElementAtOrDefault(1), out int gatherEpochs) ? gatherEpochs : 12);
                 return 0;
             case "CHECKS":
                 DeterministicNumbers.ReportChecks();

@@ -133,6 +133,9 @@ internal static class FashionWorkload
         /// <summary>Gather with AVX2 (unless <c>W2_GATHER=table</c> asks for the table path, for comparison).</summary>
         public static readonly bool SimdGather = Avx2.IsSupported && Environment.GetEnvironmentVariable("W2_GATHER") != "table";
 
+        /// <summary>Whether a gather requests the next batch's rows (off only for <c>W2-gather-ab</c>'s comparison).</summary>
+        public static bool RequestNext { get; set; } = true;
+
         public Matrix<float> Input { get; } = Matrix<float>.Build.Dense(rows, FashionData.Features);
 
         public Matrix<float> Target { get; } = Matrix<float>.Build.Dense(rows, 1);
@@ -165,7 +168,7 @@ internal static class FashionWorkload
                 {
                     int split = WorkSplit.ForwardDepthSplit(rows, FashionData.Features, Hidden) / 4 * 4;
                     int* next = chosen + first + rows;
-                    int nextRows = Math.Min(BatchSize, order.Length - first - rows); // the epoch's next batch, none after its last
+                    int nextRows = RequestNext ? Math.Min(BatchSize, order.Length - first - rows) : 0; // the epoch's next batch, none after its last
                     if (split == 0 || !SecondCore.TryReserve())
                     {
                         Pixels(pixels, chosen + first, rows, batch, 0, FashionData.Features);
