@@ -41,7 +41,9 @@ internal static partial class Elementwise
 
                 ref T rp = ref MemoryMarshal.GetReference(values), rs = ref MemoryMarshal.GetReference(state);
                 ref T rg = ref MemoryMarshal.GetReference(gradients), rb = ref MemoryMarshal.GetReference(backup);
-                Vector<T> check = Vector<T>.Zero; // p − p: 0 for finite p, NaN for ±∞ and NaN
+                // p − p is +0 (no bit set) for finite p and NaN for ±∞ and NaN: its bits OR-ed tell, one cycle a vector, where
+                // a sum of them waited on each addition (a chain longer than the loop's loads and stores).
+                Vector<T> check = Vector<T>.Zero;
                 for (; i <= values.Length - Vector<T>.Count; i += Vector<T>.Count)
                 {
                     Vector<T> p = Vector.LoadUnsafe(ref rp, (nuint)i), s = Vector.LoadUnsafe(ref rs, (nuint)i);
@@ -50,7 +52,7 @@ internal static partial class Elementwise
                     op.Invoke(ref p, ref s, Vector.LoadUnsafe(ref rg, (nuint)i));
                     s.StoreUnsafe(ref rs, (nuint)i);
                     p.StoreUnsafe(ref rp, (nuint)i);
-                    check += p - p;
+                    check |= p - p;
                 }
 
                 finite &= EndOfVectors(check, streaming);
@@ -152,7 +154,7 @@ internal static partial class Elementwise
 
                 ref T rp = ref MemoryMarshal.GetReference(values), rg = ref MemoryMarshal.GetReference(gradients);
                 ref T rb = ref MemoryMarshal.GetReference(backup);
-                Vector<T> check = Vector<T>.Zero;
+                Vector<T> check = Vector<T>.Zero; // the bits of p − p OR-ed, as in UpdateChecked
                 for (; i <= values.Length - Vector<T>.Count; i += Vector<T>.Count)
                 {
                     Vector<T> p = Vector.LoadUnsafe(ref rp, (nuint)i);
@@ -160,7 +162,7 @@ internal static partial class Elementwise
 
                     p = op.Invoke(p, Vector.LoadUnsafe(ref rg, (nuint)i));
                     p.StoreUnsafe(ref rp, (nuint)i);
-                    check += p - p;
+                    check |= p - p;
                 }
 
                 finite &= EndOfVectors(check, streaming);
@@ -186,21 +188,23 @@ internal static partial class Elementwise
     /// <summary>
     /// Whether an undo copy of <paramref name="length"/> values is written with streaming (non-temporal) stores: when it
     /// fills at least a sixteenth of the L2 cache a core reports (<see cref="MachineProfile.L2Bytes"/>; never under
-    /// <see cref="SmallestStreamedCopyBytes"/>) and the processor has 32-byte streaming stores matching <c>Vector&lt;T&gt;</c>.
-    /// Such a copy is read back only when a step diverges, and beside the parameter, its gradient, the optimizer's state
-    /// and the step's other buffers it does not stay in the cache until the next step anyway: streamed, its lines are not
-    /// first read (no read-for-ownership) and it evicts nothing. The values copied are the same either way. Measured on
-    /// W2's hidden weights (a 200 KB copy per core, a tenth of a 2 MB L2): the copy's share of the update fell from
-    /// 18-20 to 7-11 µs a step, alternating in one window. A copy under 32 KB is refused before the cache size is read: a
-    /// one-sample step asks for each of its tiny parameters, and a static property of another class costs precompiled
-    /// (ReadyToRun) code a helper call per read.
+    /// <see cref="SmallestStreamedCopyBytes"/>), the processor has 32-byte streaming stores matching <c>Vector&lt;T&gt;</c>,
+    /// and it is not AMD's (<see cref="MachineProfile.IsAmd"/>). Such a copy is read back only when a step diverges, and
+    /// beside the parameter, its gradient, the optimizer's state and the step's other buffers it does not stay in L2 until
+    /// the next step anyway: streamed, its lines are not first read (no read-for-ownership) and it evicts nothing, which
+    /// made W2's update faster on an Intel Xeon. On AMD's Zen cores the L3 is filled by what L2 evicts, so a copy stored
+    /// through the cache waits in L3 for the next step's stores, and streaming it to memory made the same update about
+    /// twice as slow (the README's performance section has both measurements). The values copied are the same either way.
+    /// A copy under 32 KB is refused before the cache is looked at: a one-sample step asks for each of its tiny parameters,
+    /// and a static property of another class costs precompiled (ReadyToRun) code a helper call per read.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static bool StreamsCopy<T>(int length)
         where T : struct
         => Avx.IsSupported && Vector<byte>.Count == Vector256<byte>.Count
             && (long)length * Unsafe.SizeOf<T>() >= SmallestStreamedCopyBytes
-            && (long)length * Unsafe.SizeOf<T>() >= MachineProfile.L2Bytes / StreamedShareOfL2;
+            && (long)length * Unsafe.SizeOf<T>() >= MachineProfile.L2Bytes / StreamedShareOfL2
+            && !MachineProfile.IsAmd;
 
     /// <summary>The smallest undo copy <see cref="StreamsCopy{T}(int)"/> may stream, whatever the cache.</summary>
     internal const long SmallestStreamedCopyBytes = 1 << 15;
@@ -230,7 +234,7 @@ internal static partial class Elementwise
 
     /// <summary>
     /// After the vectors: fences a streamed copy (in memory before the step goes on: another core may restore from it)
-    /// and returns whether the vectors' check sum (p − p summed) says every value was finite.
+    /// and returns whether the vectors' check (the bits of p − p OR-ed: no bit set) says every value was finite.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool EndOfVectors<T>(Vector<T> check, bool streaming)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace NeuralNet.Kernels;
 
@@ -32,11 +33,30 @@ internal static class MachineProfile
     /// <summary>Level-3 cache (shared), in bytes (8 MB when the system does not say).</summary>
     public static long L3Bytes { get; } = CacheBytes(3, 8 << 20);
 
+    /// <summary>
+    /// Whether the processor is AMD's (x86 vendor <c>AuthenticAMD</c>, or Hygon's <c>HygonGenuine</c>: the same Zen cores).
+    /// Their L3 cache is filled by what each core's L2 evicts, which decides how the step's undo copy is best written
+    /// (<see cref="Elementwise.StreamsCopy{T}(int)"/>). Tests set it to run the other processors' path.
+    /// </summary>
+    public static bool IsAmd { get; internal set; } = ReadIsAmd();
+
     /// <summary>One line for logs and benchmark output: the processor, what it reports, and what the kernels chose from it.</summary>
     public static string Describe()
         => string.Create(
             CultureInfo.InvariantCulture,
             $"{ProcessorName}; {Cores} cores, {VectorBits}-bit vectors, L1d {L1DataBytes >> 10} KB, L2 {L2Bytes >> 10} KB, L3 {L3Bytes >> 20} MB; chosen: {GemmKernels.Best} micro-kernel, blocks kc {GemmDriver.BlockDepth} mc {GemmDriver.BlockRows} (float {GemmDriver.RowsPerBlock<float>()}) nc {GemmDriver.BlockColumns}, {(WorkSplit.TwoCores ? "two cores from 2^20 multiply-adds / 2^15 updated values, shared packed blocks from 2^26" : "one core")}");
+
+    private static bool ReadIsAmd()
+    {
+        if (!X86Base.IsSupported)
+        {
+            return false;
+        }
+
+        // CPUID leaf 0 spells the vendor in EBX, EDX, ECX: "Auth" "enti" "cAMD" and "Hygo" "nGen" "uine", little-endian.
+        (_, int ebx, int ecx, int edx) = X86Base.CpuId(0, 0);
+        return (ebx, edx, ecx) is (0x6874_7541, 0x6974_6E65, 0x444D_4163) or (0x6F67_7948, 0x6E65_476E, 0x656E_6975);
+    }
 
     private static string ReadProcessorName()
     {
