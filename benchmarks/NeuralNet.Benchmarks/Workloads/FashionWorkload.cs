@@ -171,8 +171,7 @@ internal static class FashionWorkload
                     int nextRows = RequestNext ? Math.Min(BatchSize, order.Length - first - rows) : 0; // the epoch's next batch, none after its last
                     if (split == 0 || !SecondCore.TryReserve())
                     {
-                        Pixels(pixels, chosen + first, rows, batch, 0, FashionData.Features);
-                        RowPrefetch.Rows(pixels, FashionData.Features, next, nextRows, 0, FashionData.Features);
+                        Pixels(pixels, chosen + first, rows, batch, 0, FashionData.Features, next, nextRows);
                     }
                     else
                     {
@@ -185,8 +184,7 @@ internal static class FashionWorkload
                         SecondCore.Start(Job);
                         try
                         {
-                            Pixels(pixels, chosen + first, rows, batch, 0, split);
-                            RowPrefetch.Rows(pixels, FashionData.Features, next, nextRows, 0, split);
+                            Pixels(pixels, chosen + first, rows, batch, 0, split, next, nextRows);
                         }
                         finally
                         {
@@ -207,26 +205,39 @@ internal static class FashionWorkload
         /// <summary>
         /// Pixels <paramref name="from"/> to <paramref name="to"/> (multiples of 4) of the chosen rows by AVX2 gathers:
         /// one gather reads four adjacent pixels of eight rows (a 32-bit load at each row's offset); each byte lane
-        /// becomes one feature's eight values, x = pixel / 255 by the same IEEE division as the table.
+        /// becomes one feature's eight values, x = pixel / 255 by the same IEEE division as the table. Each group of
+        /// eight rows requests the same pixels of the next batch's rows of its positions, a line every 64 pixels as it
+        /// goes (as <see cref="RowGather"/> does); the next rows no group asked for are requested at the end.
         /// </summary>
-        private static unsafe void Pixels(byte* pixels, int* chosen, int rows, float* batch, int from, int to)
+        private static unsafe void Pixels(byte* pixels, int* chosen, int rows, float* batch, int from, int to, int* next, int nextRows)
         {
             int r0 = 0;
             Vector256<float> divisor = Vector256.Create(255f);
             Vector256<int> low = Vector256.Create(0xFF);
+            byte** ahead = stackalloc byte*[RowPrefetch.MaximumGroup];
             for (; r0 + 8 <= rows; r0 += 8)
             {
                 Vector256<int> starts = Vector256.Load(chosen + r0) * FashionData.Features;
+                int k = RowPrefetch.Group(pixels, FashionData.Features, next, nextRows, r0, 8, ahead);
                 float* d = batch + r0 + ((nint)from * rows);
                 for (int p = from; p < to; p += 4, d += 4 * rows)
                 {
+                    if ((p - from) % RowPrefetch.LineBytes == 0)
+                    {
+                        RowPrefetch.Lines(ahead, k, p);
+                    }
+
                     Vector256<int> four = Avx2.GatherVector256((int*)(pixels + p), starts, 1);
                     (Vector256.ConvertToSingle(four & low) / divisor).Store(d);
                     (Vector256.ConvertToSingle((four >>> 8) & low) / divisor).Store(d + rows);
                     (Vector256.ConvertToSingle((four >>> 16) & low) / divisor).Store(d + (2 * rows));
                     (Vector256.ConvertToSingle(four >>> 24) / divisor).Store(d + (3 * rows));
                 }
+
+                RowPrefetch.Lines(ahead, k, to - 1); // the line of the last pixel
             }
+
+            RowPrefetch.Rows(pixels, FashionData.Features, next + r0, nextRows - r0, from, to); // the next rows no group asked for
 
             fixed (float* scale = FashionData.PixelScale)
             {
@@ -289,11 +300,7 @@ internal static class FashionWorkload
             public int* Next;
             public int NextRows;
 
-            public override void Execute()
-            {
-                Pixels(Images, Chosen, Rows, Batch, From, FashionData.Features);
-                RowPrefetch.Rows(Images, FashionData.Features, Next, NextRows, From, FashionData.Features);
-            }
+            public override void Execute() => Pixels(Images, Chosen, Rows, Batch, From, FashionData.Features, Next, NextRows);
         }
 
         private static unsafe byte* Row(byte* pixels, int sample) => pixels + ((nint)sample * FashionData.Features);

@@ -16,8 +16,9 @@ namespace NeuralNet.Kernels;
 /// and the rows are still read in order. A batch large enough (<see cref="WorkSplit.GatherSplit"/>) is cut between
 /// the features, the second core taking the later ones: the cut falls where a first dense layer's forward pass and
 /// weight gradient cut their depth, so each core then reads the part of the batch it wrote. Given the rows of the batch
-/// to come, each core then requests their lines for its features (<see cref="RowPrefetch"/>), so that the next gather
-/// finds more of them in the caches. Bounds: the row indices (and the next rows) are checked against the table before
+/// to come, each core requests their lines for its features (<see cref="RowPrefetch"/>) while it copies: a group of
+/// rows asks for the next batch's rows of the same positions a line at a time as it walks the features, so that the
+/// next gather finds more of them in the caches. Bounds: the row indices (and the next rows) are checked against the table before
 /// any pointer is formed, and the sizes come from the spans.
 /// </remarks>
 internal static unsafe class RowGather
@@ -91,8 +92,7 @@ internal static unsafe class RowGather
             int split = WorkSplit.GatherSplit(n, features);
             if (split == 0 || !SecondCore.TryReserve())
             {
-                Columns(source, features, index, n, destination, 0, features);
-                Request(source, features, following, next.Length, 0, features);
+                Columns(source, features, index, n, destination, 0, features, following, next.Length);
                 return;
             }
 
@@ -106,8 +106,7 @@ internal static unsafe class RowGather
             SecondCore.Start(job);
             try
             {
-                Columns(source, features, index, n, destination, 0, split);
-                Request(source, features, following, next.Length, 0, split);
+                Columns(source, features, index, n, destination, 0, split, following, next.Length);
             }
             finally
             {
@@ -116,18 +115,21 @@ internal static unsafe class RowGather
         }
     }
 
-    /// <summary>Features <paramref name="from"/> to <paramref name="to"/> (exclusive) of every chosen row.</summary>
-    private static void Columns<T>(T* table, int features, int* rows, int n, T* batch, int from, int to)
+    /// <summary>
+    /// Features <paramref name="from"/> to <paramref name="to"/> (exclusive) of every chosen row, and the same features
+    /// of the <paramref name="nextCount"/> next rows requested (row group by row group while copying, the rest after).
+    /// </summary>
+    private static void Columns<T>(T* table, int features, int* rows, int n, T* batch, int from, int to, int* next, int nextCount)
         where T : unmanaged
     {
         int done = 0;
         if (Avx2.IsSupported && typeof(T) == typeof(float))
         {
-            done = Columns8((float*)table, features, rows, n, (float*)batch, from, to);
+            done = Columns8((float*)table, features, rows, n, (float*)batch, from, to, next, nextCount);
         }
         else if (Avx2.IsSupported && typeof(T) == typeof(double))
         {
-            done = Columns4((double*)table, features, rows, n, (double*)batch, from, to);
+            done = Columns4((double*)table, features, rows, n, (double*)batch, from, to, next, nextCount);
         }
 
         for (int i = done; i < n; i++)
@@ -138,6 +140,8 @@ internal static unsafe class RowGather
                 batch[i + ((nint)c * n)] = sample[c]; // batch[i + c·n] = table[rows[i]·features + c]
             }
         }
+
+        Request(table, features, next + done, nextCount - done, from, to); // the next rows no group asked for
     }
 
     /// <summary>Requests features <paramref name="from"/> to <paramref name="to"/> of the <paramref name="count"/> rows at <paramref name="rows"/>.</summary>
@@ -145,36 +149,59 @@ internal static unsafe class RowGather
         where T : unmanaged
         => RowPrefetch.Rows((byte*)table, (nint)features * sizeof(T), rows, count, (nint)from * sizeof(T), (nint)to * sizeof(T));
 
-    /// <summary>Eight rows at a time, one gather per feature; returns the rows done.</summary>
-    private static int Columns8(float* source, int features, int* index, int n, float* destination, int from, int to)
+    /// <summary>
+    /// Eight rows at a time, one gather per feature, each group requesting a line of the next rows of its positions every
+    /// line of features; returns the rows done (the next rows below it are requested).
+    /// </summary>
+    private static int Columns8(float* source, int features, int* index, int n, float* destination, int from, int to, int* next, int nextCount)
     {
+        const int lineFloats = RowPrefetch.LineBytes / sizeof(float);
+        byte** ahead = stackalloc byte*[RowPrefetch.MaximumGroup];
         int i = 0;
         for (; i + 8 <= n; i += 8)
         {
             // Element offsets of the eight rows' starts: below the table's length, so they fit in an int.
             Vector256<int> starts = Vector256.Load(index + i) * features;
+            int k = RowPrefetch.Group((byte*)source, (nint)features * sizeof(float), next, nextCount, i, 8, ahead);
             float* at = destination + i + ((nint)from * n);
             for (int c = from; c < to; c++, at += n)
             {
+                if ((c - from) % lineFloats == 0)
+                {
+                    RowPrefetch.Lines(ahead, k, (nint)c * sizeof(float));
+                }
+
                 Avx2.GatherVector256(source + c, starts, 4).Store(at);
             }
+
+            RowPrefetch.Lines(ahead, k, ((nint)to * sizeof(float)) - 1); // the line of the last feature
         }
 
         return i;
     }
 
-    /// <summary>Four rows at a time, one gather per feature; returns the rows done.</summary>
-    private static int Columns4(double* source, int features, int* index, int n, double* destination, int from, int to)
+    /// <summary>Four rows at a time, one gather per feature, requesting the next rows as <see cref="Columns8"/> does; returns the rows done.</summary>
+    private static int Columns4(double* source, int features, int* index, int n, double* destination, int from, int to, int* next, int nextCount)
     {
+        const int lineDoubles = RowPrefetch.LineBytes / sizeof(double);
+        byte** ahead = stackalloc byte*[RowPrefetch.MaximumGroup];
         int i = 0;
         for (; i + 4 <= n; i += 4)
         {
             Vector128<int> starts = Vector128.Load(index + i) * features;
+            int k = RowPrefetch.Group((byte*)source, (nint)features * sizeof(double), next, nextCount, i, 4, ahead);
             double* at = destination + i + ((nint)from * n);
             for (int c = from; c < to; c++, at += n)
             {
+                if ((c - from) % lineDoubles == 0)
+                {
+                    RowPrefetch.Lines(ahead, k, (nint)c * sizeof(double));
+                }
+
                 Avx2.GatherVector256(source + c, starts, 8).Store(at);
             }
+
+            RowPrefetch.Lines(ahead, k, ((nint)to * sizeof(double)) - 1);
         }
 
         return i;
@@ -197,10 +224,6 @@ internal static unsafe class RowGather
         public int* Next;
         public int NextCount;
 
-        public override void Execute()
-        {
-            Columns(Table, Features, Rows, Count, Batch, From, To);
-            Request(Table, Features, Next, NextCount, From, To);
-        }
+        public override void Execute() => Columns(Table, Features, Rows, Count, Batch, From, To, Next, NextCount);
     }
 }

@@ -125,12 +125,13 @@ public class RowGatherTests
     }
 
     /// <summary>
-    /// Requesting the next batch's rows (after the copy, each core its features) changes nothing in the batch: the same
+    /// Requesting the next batch's rows (while copying, each core its features) changes nothing in the batch: the same
     /// bits as a gather without them, for both element types, on one core and cut between the cores, with the last row
     /// of the table among the next rows and with fewer next rows than the batch has (an epoch's last batch).
     /// </summary>
     [Theory]
-    [InlineData(13, 7)]
+    [InlineData(13, 7)] // next rows past the one group of eight: requested after the copy
+    [InlineData(3, 40)] // no group of eight (four for double): all next rows requested after the copy
     [InlineData(64, 784)] // cut between the cores
     [InlineData(5, 6555)]
     public void Gather_WithTheNextRowsRequested_GivesTheSameBatch(int batchRows, int features)
