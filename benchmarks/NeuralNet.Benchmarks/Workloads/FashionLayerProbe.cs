@@ -19,13 +19,7 @@ internal static unsafe class FashionLayerProbe
     {
         FashionData data = FashionData.Load();
         int n = data.TrainLabels.Length;
-        var hidden = new DenseLayer<float>(FashionData.Features, 128, new ReLU<float>());
-        var output = new DenseLayer<float>(128, 10);
-        var network = new Network<float>(1, hidden, output);
-        DeterministicNumbers.Initialize(hidden, 1);
-        DeterministicNumbers.Initialize(output, 2);
-        var loss = new CategoricalCrossEntropy<float>(fromLogits: true);
-        var optimizer = new SgdOptimizer<float>(learningRate: 0.05, momentum: 0.9);
+        (DenseLayer<float> hidden, DenseLayer<float> output, Network<float> network, CategoricalCrossEntropy<float> loss, SgdOptimizer<float> optimizer) = FashionWorkload.Build();
         var batch = new FashionWorkload.BatchPair(FashionWorkload.BatchSize);
         int[] order = DeterministicNumbers.SampleOrder(0, n);
         const int Rows = 64, Inputs = 784, Outputs = 128, Reps = 400;

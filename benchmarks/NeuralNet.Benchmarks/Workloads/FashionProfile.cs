@@ -25,13 +25,7 @@ internal static class FashionProfile
     {
         FashionData data = FashionData.Load();
         int n = data.TrainLabels.Length;
-        var hidden = new DenseLayer<float>(FashionData.Features, 128, new ReLU<float>());
-        var output = new DenseLayer<float>(128, 10);
-        var network = new Network<float>(1, hidden, output);
-        DeterministicNumbers.Initialize(hidden, 1);
-        DeterministicNumbers.Initialize(output, 2);
-        var loss = new CategoricalCrossEntropy<float>(fromLogits: true);
-        var optimizer = new SgdOptimizer<float>(learningRate: 0.05, momentum: 0.9);
+        (DenseLayer<float> hidden, DenseLayer<float> output, Network<float> network, CategoricalCrossEntropy<float> loss, SgdOptimizer<float> optimizer) = FashionWorkload.Build();
         var batches = new FashionWorkload.BatchPair(FashionWorkload.BatchSize);
         var lastBatches = new FashionWorkload.BatchPair(n % FashionWorkload.BatchSize);
         var rollback = new ParameterSnapshot<float>(network.Parameters); // what Network.Step keeps to undo a non-finite update

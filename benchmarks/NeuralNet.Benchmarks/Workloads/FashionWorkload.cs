@@ -22,13 +22,7 @@ internal static class FashionWorkload
         FashionData data = FashionData.Load();
         WorkloadOutput.Note($"W2 data: {(data.IsSynthetic ? "SYNTHETIC (Fashion-MNIST not found; set FASHION_MNIST_DIR)" : "Fashion-MNIST from " + data.Source)}");
         int n = data.TrainLabels.Length;
-        var hidden = new DenseLayer<float>(FashionData.Features, Hidden, new ReLU<float>());
-        var output = new DenseLayer<float>(Hidden, 10);
-        var network = new Network<float>(1, hidden, output);
-        DeterministicNumbers.Initialize(hidden, 1);
-        DeterministicNumbers.Initialize(output, 2);
-        var loss = new CategoricalCrossEntropy<float>(fromLogits: true);
-        var optimizer = new SgdOptimizer<float>(learningRate: 0.05, momentum: 0.9);
+        (_, _, Network<float> network, CategoricalCrossEntropy<float> loss, SgdOptimizer<float> optimizer) = Build();
 
         int[][] orders = Enumerable.Range(0, Epochs).Select(e => DeterministicNumbers.SampleOrder(e, n)).ToArray();
         var batches = new BatchPair(BatchSize);
@@ -65,6 +59,25 @@ internal static class FashionWorkload
         WorkloadOutput.Metric("W2", "test_accuracy", accuracy);
         WorkloadOutput.Note($"W2 GFLOP/s {6 * 101_632 * samplesPerSecond / 1e9:0.0}; check: epoch-1 loss 0.537-0.540, accuracy 0.85-0.87; threads: up to 2 (GEMM on both cores)");
     }
+
+    /// <summary>
+    /// W2's network as specified (784 → 128 ReLU → 10 logits, float32, layers initialised with the workload's numbers 1 and
+    /// 2), its loss (softmax cross-entropy from logits) and its optimizer (SGD, momentum 0.9, learning rate 0.05 unless
+    /// <paramref name="learningRate"/> says otherwise): the one set-up of W2 and of every mode that times a part of it.
+    /// </summary>
+    internal static FashionNetwork Build(double learningRate = 0.05)
+    {
+        var hidden = new DenseLayer<float>(FashionData.Features, Hidden, new ReLU<float>());
+        var output = new DenseLayer<float>(Hidden, 10);
+        var network = new Network<float>(1, hidden, output);
+        DeterministicNumbers.Initialize(hidden, 1);
+        DeterministicNumbers.Initialize(output, 2);
+        return new FashionNetwork(hidden, output, network, new CategoricalCrossEntropy<float>(fromLogits: true), new SgdOptimizer<float>(learningRate, momentum: 0.9));
+    }
+
+    /// <summary>W2's layers, network, loss and optimizer (<see cref="Build"/>).</summary>
+    internal sealed record FashionNetwork(
+        DenseLayer<float> Hidden, DenseLayer<float> Output, Network<float> Network, CategoricalCrossEntropy<float> Loss, SgdOptimizer<float> Optimizer);
 
     /// <summary>Before any timing: the AVX2 gather must give the table path's bits (first and last batch of epoch 1).</summary>
     private static void CheckGather(FashionData data, int[] order)
