@@ -44,7 +44,7 @@ internal static class MachineProfile
     public static string Describe()
         => string.Create(
             CultureInfo.InvariantCulture,
-            $"{ProcessorName}; {Cores} cores, {VectorBits}-bit vectors, L1d {L1DataBytes >> 10} KB, L2 {L2Bytes >> 10} KB, L3 {L3Bytes >> 20} MB; chosen: {GemmKernels.Best} micro-kernel, blocks kc {GemmDriver.BlockDepth} mc {GemmDriver.BlockRows} (float {GemmDriver.RowsPerBlock<float>()}) nc {GemmDriver.BlockColumns}, {(WorkSplit.TwoCores ? "two cores from 2^20 multiply-adds / 2^15 updated values, shared packed blocks from 2^26" : "one core")}");
+            $"{ProcessorName}; {Cores} cores, {VectorBits}-bit vectors, L1d {L1DataBytes >> 10} KB, L2 {L2Bytes >> 10} KB, L3 {L3Bytes >> 20} MB; chosen: {GemmKernels.Best} micro-kernel, blocks kc {GemmDriver.BlockDepth} mc {GemmDriver.BlockRows} (float {GemmDriver.RowsPerBlock<float>()}) nc {GemmDriver.BlockColumns}, {(WorkSplit.TwoCores ? "two cores from 2^20 multiply-adds / 2^15 updated values, shared packed blocks from 2^26" : "one core")}, undo copy {(Elementwise.StreamsCopy<float>(int.MaxValue / 4) ? $"streamed past the caches from {Math.Max(Elementwise.SmallestStreamedCopyBytes, L2Bytes / Elementwise.StreamedShareOfL2) >> 10} KB" : "stored through the caches")}");
 
     private static bool ReadIsAmd()
     {

@@ -32,6 +32,26 @@ public class StreamedUndoCopyTests
     }
 
     [Fact]
+    public void MachineDescription_NamesTheUndoCopyChoice()
+    {
+        bool amd = MachineProfile.IsAmd;
+        try
+        {
+            MachineProfile.IsAmd = true;
+            MachineProfile.Describe().Should().EndWith("undo copy stored through the caches");
+        }
+        finally
+        {
+            MachineProfile.IsAmd = amd;
+        }
+
+        AsAnotherProcessor(() => MachineProfile.Describe().Should().EndWith(
+            Avx.IsSupported && Vector<byte>.Count == 32
+                ? $"undo copy streamed past the caches from {Math.Max(Elementwise.SmallestStreamedCopyBytes, MachineProfile.L2Bytes / Elementwise.StreamedShareOfL2) >> 10} KB"
+                : "undo copy stored through the caches"));
+    }
+
+    [Fact]
     public void StreamsCopy_OnlyForCopiesOfASixteenthOfTheL2CacheOrMore_AndNeverUnder32KB() => AsAnotherProcessor(() =>
     {
         int floats = (int)Math.Max(Elementwise.SmallestStreamedCopyBytes, MachineProfile.L2Bytes / Elementwise.StreamedShareOfL2) / sizeof(float);
