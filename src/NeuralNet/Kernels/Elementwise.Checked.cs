@@ -191,10 +191,10 @@ internal static partial class Elementwise
     /// <see cref="SmallestStreamedCopyBytes"/>), the processor has 32-byte streaming stores matching <c>Vector&lt;T&gt;</c>,
     /// and it is not AMD's (<see cref="MachineProfile.IsAmd"/>). Such a copy is read back only when a step diverges, and
     /// beside the parameter, its gradient, the optimizer's state and the step's other buffers it does not stay in L2 until
-    /// the next step anyway: streamed, its lines are not first read (no read-for-ownership) and it evicts nothing, which
-    /// made W2's update faster on an Intel Xeon. On AMD's Zen cores the L3 is filled by what L2 evicts, so a copy stored
-    /// through the cache waits in L3 for the next step's stores, and streaming it to memory made the same update about
-    /// twice as slow (the README's performance section has both measurements). The values copied are the same either way.
+    /// the next step anyway: streamed, its lines are not first read (no read-for-ownership) and it evicts nothing. On AMD's
+    /// Zen cores the L3 is filled by what L2 evicts, so a copy stored through the cache waits in L3 for the next step's
+    /// stores, while a streamed one goes to memory (the README's performance section has the measurements on both kinds
+    /// of processor). The values copied are the same either way.
     /// A copy under 32 KB is refused before the cache is looked at: a one-sample step asks for each of its tiny parameters,
     /// and a static property of another class costs precompiled (ReadyToRun) code a helper call per read.
     /// </summary>

@@ -241,8 +241,7 @@ internal static class WorkSplit
     /// <paramref name="firstDepth"/> and <paramref name="secondDepth"/> steps) are each multiplied without packing: a product
     /// of few rows or few columns, as for <see cref="DirectOnTwoCores"/>, on a processor that runs the direct path. W2's
     /// forward product (64 × 128, depth 392 a core): packing op(B) costs a pass over each core's half of the weights for
-    /// just two row tiles; on the AMD EPYC (Zen 4) a half took 57 µs unpacked against 68-70 µs packed (runner
-    /// <c>w2-layer-probe</c>; the README's performance section).
+    /// just two row tiles (measured with the runner's <c>w2-layer-probe</c>; the figures are in the README's performance section).
     /// </summary>
     public static bool DirectHalves(bool transposeA, int m, int n, int firstDepth, int secondDepth)
         => (m <= DirectRowsLimit || n <= DirectColumnsLimit)
