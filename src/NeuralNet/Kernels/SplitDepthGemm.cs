@@ -74,10 +74,18 @@ internal sealed unsafe class SplitDepthGemm<T> : WorkItem
                 Half(direct, kernel, transposeA, transposeB, m, n, k - split, a2, lda, b2, ldb, scratch, m, accumulate: false);
             }
 
-            for (int j = 0; j < n; j++)
+            if (ldc == m)
             {
-                Span<T> column = new(c + ((nint)j * ldc), m);
-                System.Numerics.Tensors.TensorPrimitives.Add(column, new ReadOnlySpan<T>(scratch + ((nint)j * m), m), column); // C += S
+                Span<T> all = new(c, m * n);
+                System.Numerics.Tensors.TensorPrimitives.Add(all, new ReadOnlySpan<T>(scratch, m * n), all); // C += S, C's columns adjacent: one pass
+            }
+            else
+            {
+                for (int j = 0; j < n; j++)
+                {
+                    Span<T> column = new(c + ((nint)j * ldc), m);
+                    System.Numerics.Tensors.TensorPrimitives.Add(column, new ReadOnlySpan<T>(scratch + ((nint)j * m), m), column); // C += S
+                }
             }
         }
     }

@@ -32,6 +32,28 @@ public unsafe class SplitDepthGemmDirectTests
         WorkSplit.DirectHalves(false, 256, 128, 392, 392).Should().BeFalse("256 rows and 128 columns are packed");
     }
 
+    [Fact]
+    public void SplitDepth_IntoCWithGapsBetweenItsColumns_GivesTheBitsOfAdjacentColumns()
+    {
+        // C += S runs as one pass when C's columns are adjacent (ldc = m) and column by column otherwise: the same sums.
+        const int m = 64, n = 128, k = 784, split = 392, ldc = m + 3;
+        float[] a = Fill<float>(m * k, 11), b = Fill<float>(k * n, 12), start = Fill<float>(ldc * n, 13);
+        float[] gapped = (float[])start.Clone();
+        float[] adjacent = new float[m * n];
+        for (int j = 0; j < n; j++)
+        {
+            Array.Copy(start, j * ldc, adjacent, j * m, m);
+        }
+
+        Gemm.MultiplySplitDepth<float>(false, false, m, n, k, split, a, m, b, k, gapped, ldc, accumulate: true);
+        Gemm.MultiplySplitDepth<float>(false, false, m, n, k, split, a, m, b, k, adjacent, m, accumulate: true);
+        for (int j = 0; j < n; j++)
+        {
+            gapped.AsSpan(j * ldc, m).ToArray().Should().Equal(adjacent.AsSpan(j * m, m).ToArray(), $"column {j}");
+            gapped.AsSpan((j * ldc) + m, ldc - m).ToArray().Should().Equal(start.AsSpan((j * ldc) + m, ldc - m).ToArray(), "the gap is not C's");
+        }
+    }
+
     private static void Check<T>(bool transposeA, bool transposeB)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
