@@ -57,19 +57,13 @@ public class GemmDriverPackedCTests
         GemmDriver.UsesPackedC<float>(GemmKernels.Best, m, n, k).Should().Be(GemmKernels.Best == GemmKernel.Vector512);
         Gemm.Multiply<float>(false, false, m, n, k, a, m, b, k, c, m, accumulate: false);
         float[] expected = (float[])c.Clone();
-        SpinWait.SpinUntil(SecondCore.TryReserve);
-        long allocated;
-        try
+        long allocated = -1;
+        HeldSecondCore.While(() =>
         {
             long before = GC.GetAllocatedBytesForCurrentThread();
             Gemm.Multiply<float>(false, false, m, n, k, a, m, b, k, c, m, accumulate: false);
             allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        }
-        finally
-        {
-            SecondCore.Start(new NoWork());
-            SecondCore.Wait(); // releases the reservation
-        }
+        });
 
         allocated.Should().Be(0);
         c.Should().Equal(expected, "the same bits on one core as on two");
@@ -114,10 +108,4 @@ public class GemmDriverPackedCTests
         c.Should().Equal(expected, $"{typeof(T).Name} {m} × {n} × {k}, tA {transposeA}, tB {transposeB}, accumulate {accumulate}");
     }
 
-    private sealed class NoWork : WorkItem
-    {
-        public override void Execute()
-        {
-        }
-    }
 }

@@ -92,16 +92,7 @@ public class GemmTests
 
         // With the helper thread held by someone else, the caller does both halves itself: the same bits.
         float[] alone = (float[])start.Clone();
-        SpinWait.SpinUntil(SecondCore.TryReserve); // other tests may be using it for a moment
-        try
-        {
-            Gemm.MultiplySplitDepth<float>(transposeA, transposeB, m, n, k, split, a, aRows, b, bRows, alone, m, accumulate: true);
-        }
-        finally
-        {
-            SecondCore.Start(new NoWork());
-            SecondCore.Wait(); // releases the reservation
-        }
+        HeldSecondCore.While(() => Gemm.MultiplySplitDepth<float>(transposeA, transposeB, m, n, k, split, a, aRows, b, bRows, alone, m, accumulate: true));
 
         alone.Should().Equal(shared);
     }
@@ -222,12 +213,6 @@ public class GemmTests
         }
     }
 
-    private sealed class NoWork : WorkItem
-    {
-        public override void Execute()
-        {
-        }
-    }
 
     internal static double MaxRelativeError(float[] c, float[] expected, float[] a, float[] b, int m, int n, int k)
     {

@@ -86,18 +86,12 @@ public class RowGatherTests
             (SecondCore.TakenBack - takenBack).Should().Be(1, "the paused helper never starts its part, so the caller takes it back");
         }
 
-        SpinWait.SpinUntil(SecondCore.TryReserve);
-        handOffs = SecondCore.HandOffs;
-        try
+        HeldSecondCore.While(() =>
         {
+            long before = SecondCore.HandOffs;
             RowGather.Gather<float>(table, features, rows, busy);
-            (SecondCore.HandOffs - handOffs).Should().Be(0, "the second core is held by another caller");
-        }
-        finally
-        {
-            SecondCore.Start(new NoWork());
-            SecondCore.Wait(); // releases the reservation
-        }
+            (SecondCore.HandOffs - before).Should().Be(0, "the second core is held by another caller");
+        });
 
         late.Should().Equal(expected);
         busy.Should().Equal(expected);
@@ -169,10 +163,4 @@ public class RowGatherTests
         batch.Should().OnlyContain(v => float.IsNaN(v));
     }
 
-    private sealed class NoWork : WorkItem
-    {
-        public override void Execute()
-        {
-        }
-    }
 }

@@ -121,7 +121,7 @@ public class SharedMapTests
     /// <summary>Runs <paramref name="action"/> with the helper as <paramref name="helper"/> says; returns the hand-offs and take-backs it made.</summary>
     private static (long HandOffs, long TakenBack) Run(Helper helper, Action action)
     {
-        long handOffs, takenBack;
+        long handOffs = 0, takenBack = 0;
         switch (helper)
         {
             case Helper.Late:
@@ -137,17 +137,7 @@ public class SharedMapTests
 
                 break;
             case Helper.Busy:
-                SpinWait.SpinUntil(SecondCore.TryReserve);
-                try
-                {
-                    (handOffs, takenBack) = Counted(action);
-                }
-                finally
-                {
-                    SecondCore.Start(new NoWork());
-                    SecondCore.Wait(); // releases the reservation
-                }
-
+                HeldSecondCore.While(() => (handOffs, takenBack) = Counted(action));
                 break;
             default:
                 (handOffs, takenBack) = Counted(action);
@@ -164,10 +154,4 @@ public class SharedMapTests
         }
     }
 
-    private sealed class NoWork : WorkItem
-    {
-        public override void Execute()
-        {
-        }
-    }
 }

@@ -1,6 +1,7 @@
 using FluentAssertions;
 using NeuralNet.Kernels;
 using NeuralNet.Optimizers;
+using NeuralNet.Tests.Kernels;
 using Xunit;
 
 namespace NeuralNet.Tests.Optimizers;
@@ -53,21 +54,15 @@ public sealed class SharedUpdateLateHelperTests
     {
         (Parameter<float> large, Parameter<float> tail) = Pair();
         Optimizer<float> shared = Create("adam"), alone = Create("adam");
-        SpinWait.SpinUntil(SecondCore.TryReserve);
-        long handOffs = SecondCore.HandOffs;
-        bool stillHeld;
-        long handedOver;
-        try
+        bool stillHeld = false;
+        long handedOver = -1;
+        HeldSecondCore.While(() =>
         {
+            long handOffs = SecondCore.HandOffs;
             shared.Step([large]);
             handedOver = SecondCore.HandOffs - handOffs;
             stillHeld = !SecondCore.TryReserve();
-        }
-        finally
-        {
-            SecondCore.Start(new NoWork());
-            SecondCore.Wait(); // releases the reservation
-        }
+        });
 
         alone.Step([tail]);
         stillHeld.Should().BeTrue("the step must not release a reservation it does not hold");
@@ -100,10 +95,4 @@ public sealed class SharedUpdateLateHelperTests
         _ => new RmsPropOptimizer<float>(0.01, momentum: 0.5, centered: true),
     };
 
-    private sealed class NoWork : WorkItem
-    {
-        public override void Execute()
-        {
-        }
-    }
 }
