@@ -41,9 +41,7 @@ internal static partial class Elementwise
 
                 ref T rp = ref MemoryMarshal.GetReference(values), rs = ref MemoryMarshal.GetReference(state);
                 ref T rg = ref MemoryMarshal.GetReference(gradients), rb = ref MemoryMarshal.GetReference(backup);
-                // p − p is +0 (no bit set) for finite p and NaN for ±∞ and NaN: its bits OR-ed tell, one cycle a vector, where
-                // a sum of them waited on each addition (a chain longer than the loop's loads and stores).
-                Vector<T> check = Vector<T>.Zero;
+                Vector<T> check = Vector<T>.Zero; // NonFinite's marks of every new value
                 for (; i <= values.Length - Vector<T>.Count; i += Vector<T>.Count)
                 {
                     Vector<T> p = Vector.LoadUnsafe(ref rp, (nuint)i), s = Vector.LoadUnsafe(ref rs, (nuint)i);
@@ -52,7 +50,7 @@ internal static partial class Elementwise
                     op.Invoke(ref p, ref s, Vector.LoadUnsafe(ref rg, (nuint)i));
                     s.StoreUnsafe(ref rs, (nuint)i);
                     p.StoreUnsafe(ref rp, (nuint)i);
-                    check |= p - p;
+                    check = NonFinite(check, p);
                 }
 
                 finite &= EndOfVectors(check, streaming);
@@ -96,14 +94,14 @@ internal static partial class Elementwise
         bool finite = true; // each scalar value's own test (integer operations on its bits): no chain of float additions
         if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
         {
-            Vector<T> check = Vector<T>.Zero; // p − p: 0 for finite p, NaN for ±∞ and NaN
+            Vector<T> check = Vector<T>.Zero; // NonFinite's marks of every new value
             for (; i <= length - Vector<T>.Count; i += Vector<T>.Count)
             {
                 Vector<T> p = Vector.LoadUnsafe(ref rp, (nuint)i);
                 p.StoreUnsafe(ref rb, (nuint)i);
                 p = op.Invoke(p, Vector.LoadUnsafe(ref rg, (nuint)i));
                 p.StoreUnsafe(ref rp, (nuint)i);
-                check += p - p;
+                check = NonFinite(check, p);
             }
 
             finite = Vector.EqualsAll(check, Vector<T>.Zero);
@@ -120,6 +118,16 @@ internal static partial class Elementwise
 
         return finite;
     }
+
+    /// <summary>
+    /// <c>check | (p − p)</c>: p − p is +0 (no bit set) for finite p and NaN for ±∞ and NaN, so the OR of every new value's
+    /// is zero exactly when all were finite (compare it with zero once, after the loop). An OR takes one cycle a vector,
+    /// where a sum of the same values waited on each addition, a chain longer than an update loop's loads and stores.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector<T> NonFinite<T>(Vector<T> check, Vector<T> p)
+        where T : struct, IFloatingPointIeee754<T>
+        => check | (p - p);
 
     [DoesNotReturn]
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -154,7 +162,7 @@ internal static partial class Elementwise
 
                 ref T rp = ref MemoryMarshal.GetReference(values), rg = ref MemoryMarshal.GetReference(gradients);
                 ref T rb = ref MemoryMarshal.GetReference(backup);
-                Vector<T> check = Vector<T>.Zero; // the bits of p − p OR-ed, as in UpdateChecked
+                Vector<T> check = Vector<T>.Zero; // NonFinite's marks of every new value
                 for (; i <= values.Length - Vector<T>.Count; i += Vector<T>.Count)
                 {
                     Vector<T> p = Vector.LoadUnsafe(ref rp, (nuint)i);
@@ -162,7 +170,7 @@ internal static partial class Elementwise
 
                     p = op.Invoke(p, Vector.LoadUnsafe(ref rg, (nuint)i));
                     p.StoreUnsafe(ref rp, (nuint)i);
-                    check |= p - p;
+                    check = NonFinite(check, p);
                 }
 
                 finite &= EndOfVectors(check, streaming);

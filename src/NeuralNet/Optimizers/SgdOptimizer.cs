@@ -119,7 +119,8 @@ public sealed class SgdOptimizer<T> : Optimizer<T>
     /// <summary>
     /// Without momentum: every parameter by the rule <see cref="UpdateChecked"/> gives a short parameter (<see cref="PlainStep"/>:
     /// the same bits), in one loop over the parameters whose finiteness test runs once at the end: each new value's
-    /// <c>p − p</c> (0 when finite, NaN otherwise) is added up over every parameter, in vectors and for the few values after them.
+    /// <c>p − p</c> (0 when finite, NaN otherwise) is OR-ed into the vectors' check (<see cref="Elementwise.NonFinite{T}"/>) and
+    /// added up for the few values after them.
     /// </summary>
     private protected override bool TryStepShortChecked(Parameter<T>[] parameters, OptimizerState<T>[] states, T[][] backup, T learningRate, out bool finite)
     {
@@ -154,7 +155,7 @@ public sealed class SgdOptimizer<T> : Optimizer<T>
                     p.StoreUnsafe(ref rb, (nuint)j);
                     p = step.Invoke(p, Vector.LoadUnsafe(ref rg, (nuint)j));
                     p.StoreUnsafe(ref rp, (nuint)j);
-                    check += p - p;
+                    check = Elementwise.NonFinite(check, p);
                 }
             }
 
