@@ -43,19 +43,28 @@ public sealed partial class Network<T>
         ArgumentNullException.ThrowIfNull(loss);
         ArgumentNullException.ThrowIfNull(optimizer);
         ShapeCheck.Columns(input, InputSize, nameof(input));
-        ShapeCheck.Finite(input, nameof(input));
+        // A first layer cut between the cores checks the batch in its product, each core the half it multiplies (the
+        // half it gathered, in its cache): one core reading the whole batch here pulled the other's half across and made
+        // that core's next gather wait for its lines back (W2, README). Same exception, still before anything changes.
+        bool checkInForward = _denseLayers.Length > 0 && _denseLayers[0] is { } first && first.ChecksInputInProduct(input.RowCount);
+        if (!checkInForward)
+        {
+            ShapeCheck.Finite(input, nameof(input));
+        }
+
         ShapeCheck.BatchFits(input.RowCount, _layers, _widestLayer, nameof(input));
         ValidateTarget(target, loss, sampleWeights, input.RowCount);
         CheckLossFits(loss, nameof(loss));
         using TrainingScope scope = EnterTraining();
-        return Step(input, target, loss, optimizer, sampleWeights is null ? default : DenseStorage.Of(sampleWeights), null, 0, 0);
+        return Step(input, target, loss, optimizer, sampleWeights is null ? default : DenseStorage.Of(sampleWeights), null, 0, 0, checkInForward);
     }
 
     /// <summary>
     /// THE training step, run by <see cref="TrainStep(Matrix{T}, Matrix{T}, LossFunction{T}, Optimizer{T}, Vector{T}?)"/> and by the trainer for every batch: forward,
     /// loss (checked finite before anything changes), <paramref name="observer"/> sees the output,
     /// backward, the optimizer's update, and a finiteness check of every weight (a bad update is undone).
-    /// The caller holds the training scope and has checked the batch.
+    /// The caller holds the training scope and has checked the batch, or leaves its finiteness to the first layer's
+    /// product (<paramref name="checkInput"/>).
     /// </summary>
     /// <param name="input">The batch.</param>
     /// <param name="target">Its targets.</param>
@@ -65,13 +74,15 @@ public sealed partial class Network<T>
     /// <param name="observer">Sees the output and targets after the loss check (the trainer's metrics); null for none.</param>
     /// <param name="epoch">The epoch for the divergence message, from 1; 0 outside a trainer.</param>
     /// <param name="batch">The batch within the epoch, from 1; 0 outside a trainer.</param>
+    /// <param name="checkInput">Whether the first layer (a dense one, <see cref="DenseLayer{T}.ChecksInputInProduct"/>)
+    /// checks that the batch is finite, throwing the same exception as TrainStep's own check.</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // into TrainStep and the trainer's batch loop: a call less per step
-    internal T Step(Matrix<T> input, Matrix<T> target, LossFunction<T> loss, Optimizer<T> optimizer, ReadOnlySpan<T> sampleWeights, IBatchObserver<T>? observer, int epoch, int batch)
+    internal T Step(Matrix<T> input, Matrix<T> target, LossFunction<T> loss, Optimizer<T> optimizer, ReadOnlySpan<T> sampleWeights, IBatchObserver<T>? observer, int epoch, int batch, bool checkInput = false)
     {
         Refresh(); // the regularised and trainable lists, if a Regularization or Frozen setting changed
         ParameterSnapshot<T>? stateBefore = _stateBeforeStep; // running statistics; null for most networks
         stateBefore?.Capture(); // a training forward pass moves them: a diverged step puts them back too
-        Matrix<T> output = ForwardCore(input, training: true);
+        Matrix<T> output = ForwardCore(input, training: true, checkInput);
         T value = loss.Value(DenseStorage.Of(output), DenseStorage.Of(target), sampleWeights, output.RowCount, output.ColumnCount);
         if (HasRegularization)
         {
@@ -142,12 +153,25 @@ public sealed partial class Network<T>
 
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the step: a call less per step
-    private Matrix<T> ForwardCore(Matrix<T> input, bool training)
+    private Matrix<T> ForwardCore(Matrix<T> input, bool training, bool checkInput = false)
     {
         Matrix<T> current = input;
         Layer<T>[] layers = _layers;
         DenseLayer<T>?[] dense = _denseLayers; // a dense layer's pass by a direct call: no virtual dispatch, no type test
-        for (int i = 0; i < layers.Length && i < dense.Length; i++)
+        int start = 0;
+        if (checkInput)
+        {
+            // The batch checked in the first (dense) layer's product; it has written only its own output buffers so far.
+            current = dense[0]!.Forward(input, checkInput: true, out bool finite);
+            if (!finite)
+            {
+                ShapeCheck.ThrowNotFinite(DenseStorage.Of(input), input.RowCount, nameof(input));
+            }
+
+            start = 1;
+        }
+
+        for (int i = start; i < layers.Length && i < dense.Length; i++)
         {
             current = dense[i] is { } layer ? layer.Forward(current, training) : layers[i].Forward(current, training);
         }

@@ -259,8 +259,9 @@ internal static class ShapeCheck
         }
     }
 
+    /// <summary>Throws the exception of a batch that is not finite, naming the first NaN or infinity's row and column.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ThrowNotFinite<T>(ReadOnlySpan<T> values, int rows, string parameterName)
+    internal static void ThrowNotFinite<T>(ReadOnlySpan<T> values, int rows, string parameterName)
         where T : struct, IFloatingPointIeee754<T>
     {
         for (int i = 0; i < values.Length; i++)

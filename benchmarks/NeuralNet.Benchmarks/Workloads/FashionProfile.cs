@@ -10,7 +10,7 @@ namespace NeuralNet.Benchmarks.Workloads;
 
 /// <summary>
 /// <c>W2-profile</c>: W2's training, the same arithmetic as <see cref="Network{T}.TrainStep"/> done phase by phase,
-/// printing per epoch where the step's time goes (TrainStep's check of the batch, forward per layer, activation, loss, backward per layer,
+/// printing per epoch where the step's time goes (TrainStep's check of the targets (the batch's own finiteness check is in fwd1, in the first layer's product, as in TrainStep), forward per layer, activation, loss, backward per layer,
 /// the optimizer (whose pass also keeps the copy of the weights a step rolls back to and checks the new weights finite), waiting for the second core), how often work was handed to the second core and taken back, and how
 /// many subnormal floats the step's buffers held. The epoch losses match W2's, so it is the same training.
 /// </summary>
@@ -50,11 +50,15 @@ internal static class FashionProfile
                 long t0 = Stopwatch.GetTimestamp();
                 batch.Gather(data, order, first);
                 long t1a = Stopwatch.GetTimestamp();
-                ShapeCheck.Finite(batch.Input, "input"); // what TrainStep checks of each batch before the step
                 loss.ValidateTarget(DenseStorage.Of(batch.Target), batch.Rows, 1, batch.Rows, 10, "target");
                 long t1 = Stopwatch.GetTimestamp();
                 long w1 = SecondCore.WaitTicks;
-                Matrix<float> h = hidden.Forward(batch.Input, training: true);
+                Matrix<float> h = hidden.Forward(batch.Input, checkInput: true, out bool finite); // as TrainStep: the batch checked by each core in its half of the product
+                if (!finite)
+                {
+                    throw new InvalidOperationException("W2: the batch is not finite");
+                }
+
                 long t2 = Stopwatch.GetTimestamp();
                 waits[0] += SecondCore.WaitTicks - w1;
                 hidden.Activation.Forward(DenseStorage.Of(hidden.LastWeightedSum), DenseStorage.Of(hidden.LastOutput), batch.Rows, 128);

@@ -167,12 +167,14 @@ internal static unsafe partial class Gemm
     /// <summary>
     /// Multiplies into <paramref name="c"/> with the depth cut at <paramref name="split"/> (0 &lt; split &lt; k), the
     /// two halves summed afterwards (<see cref="SplitDepthGemm{T}"/>): the result depends on the split, not on
-    /// how many cores were free.
+    /// how many cores were free. With <paramref name="checkA"/>, each core first checks the part of op(A) it multiplies
+    /// (a layer's input, checked where it is, see <see cref="SplitDepthGemm{T}"/>).
     /// </summary>
-    public static void MultiplySplitDepth<T>(
+    /// <returns>False when <paramref name="checkA"/> found a NaN or an infinity in op(A); true otherwise.</returns>
+    public static bool MultiplySplitDepth<T>(
         bool transposeA, bool transposeB, int m, int n, int k, int split,
         ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb,
-        Span<T> c, int ldc, bool accumulate)
+        Span<T> c, int ldc, bool accumulate, bool checkA = false)
         where T : struct, IFloatingPointIeee754<T>
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(split);
@@ -180,32 +182,35 @@ internal static unsafe partial class Gemm
         CheckBounds(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc);
         if (m == 0 || n == 0)
         {
-            return;
+            return true;
         }
 
         if (typeof(T) == typeof(float))
         {
-            Split(transposeA, transposeB, m, n, k, split, MemoryMarshal.Cast<T, float>(a), lda, MemoryMarshal.Cast<T, float>(b), ldb, MemoryMarshal.Cast<T, float>(c), ldc, accumulate);
+            return Split(transposeA, transposeB, m, n, k, split, MemoryMarshal.Cast<T, float>(a), lda, MemoryMarshal.Cast<T, float>(b), ldb, MemoryMarshal.Cast<T, float>(c), ldc, accumulate, checkA);
         }
-        else if (typeof(T) == typeof(double))
+
+        if (typeof(T) == typeof(double))
         {
-            Split(transposeA, transposeB, m, n, k, split, MemoryMarshal.Cast<T, double>(a), lda, MemoryMarshal.Cast<T, double>(b), ldb, MemoryMarshal.Cast<T, double>(c), ldc, accumulate);
+            return Split(transposeA, transposeB, m, n, k, split, MemoryMarshal.Cast<T, double>(a), lda, MemoryMarshal.Cast<T, double>(b), ldb, MemoryMarshal.Cast<T, double>(c), ldc, accumulate, checkA);
         }
-        else
-        {
-            ReferenceGemm.Multiply(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
-        }
+
+        ReferenceGemm.Multiply(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+        return !checkA || ReferenceGemm.AllFinite(transposeA, m, k, a, lda);
     }
 
-    private static void Split<T>(
+    private static bool Split<T>(
         bool transposeA, bool transposeB, int m, int n, int k, int split,
-        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, bool accumulate)
+        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, bool accumulate, bool checkA)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        int notFinite = 0; // set by either core's check of its half (SecondCore.Wait inside Run orders the helper's write before the read)
         fixed (T* pa = a, pb = b, pc = c)
         {
-            SplitDepthGemm<T>.Run(GemmKernels.Best, transposeA, transposeB, m, n, k, split, pa, lda, pb, ldb, pc, ldc, accumulate);
+            SplitDepthGemm<T>.Run(GemmKernels.Best, transposeA, transposeB, m, n, k, split, pa, lda, pb, ldb, pc, ldc, accumulate, checkA ? &notFinite : null);
         }
+
+        return notFinite == 0;
     }
 
     private static void Run<T>(

@@ -16,6 +16,11 @@ namespace NeuralNet.Kernels;
 /// thread ran which half: when the helper is busy the caller computes S itself, the same way.
 /// Each half of a product of few rows or few columns (<see cref="WorkSplit.DirectHalves"/>; W2's forward product, 64
 /// rows) is multiplied without packing (<see cref="DirectGemm"/>), which sums every element as the packed path does.
+/// A network's training step checks its batch for NaN and infinities here (<see cref="Gemm.MultiplySplitDepth{T}"/> with
+/// its check on): each core checks the columns of op(A) it is about to multiply, the half of the batch it gathered and
+/// holds in its cache. One core checking the whole batch before the step read the other's half into its own cache, and
+/// the other core's next write of that half then waited to take its lines back (W2: gather 12.8 → 9.2 µs, the check
+/// 2.6 → 1.1 µs on the Zen 4 host, README).
 /// </remarks>
 /// <typeparam name="T">float or double.</typeparam>
 internal sealed unsafe class SplitDepthGemm<T> : WorkItem
@@ -32,14 +37,16 @@ internal sealed unsafe class SplitDepthGemm<T> : WorkItem
     private bool _transposeA, _transposeB, _direct;
     private int _m, _n, _k, _lda, _ldb;
     private T* _a, _b, _s;
+    private int* _notFinite; // the caller's flag (on its stack) that the helper sets when its half of op(A) holds a non-finite value; null: no check
 
     /// <summary>
     /// Runs the product with its depth cut at <paramref name="split"/> (0 &lt; split &lt; k): the second half on
-    /// the helper thread when it is free, else on this one, with the same result either way.
+    /// the helper thread when it is free, else on this one, with the same result either way. With
+    /// <paramref name="notFinite"/>, each half first checks its part of op(A) and sets it to 1 on a NaN or an infinity.
     /// </summary>
     public static void Run(
         GemmKernel kernel, bool transposeA, bool transposeB, int m, int n, int k, int split,
-        T* a, int lda, T* b, int ldb, T* c, int ldc, bool accumulate)
+        T* a, int lda, T* b, int ldb, T* c, int ldc, bool accumulate, int* notFinite = null)
     {
         T[] buffer = t_scratch is { } existing && existing.Length >= m * n
             ? existing
@@ -58,9 +65,11 @@ internal sealed unsafe class SplitDepthGemm<T> : WorkItem
                 job._a = a2;
                 job._b = b2;
                 job._s = scratch;
+                job._notFinite = notFinite;
                 SecondCore.Start(job);
                 try
                 {
+                    MarkNotFinite(transposeA, m, split, a, lda, notFinite);
                     Half(direct, kernel, transposeA, transposeB, m, n, split, a, lda, b, ldb, c, ldc, accumulate);
                 }
                 finally
@@ -70,6 +79,8 @@ internal sealed unsafe class SplitDepthGemm<T> : WorkItem
             }
             else
             {
+                MarkNotFinite(transposeA, m, split, a, lda, notFinite);
+                MarkNotFinite(transposeA, m, k - split, a2, lda, notFinite);
                 Half(direct, kernel, transposeA, transposeB, m, n, split, a, lda, b, ldb, c, ldc, accumulate);
                 Half(direct, kernel, transposeA, transposeB, m, n, k - split, a2, lda, b2, ldb, scratch, m, accumulate: false);
             }
@@ -92,7 +103,47 @@ internal sealed unsafe class SplitDepthGemm<T> : WorkItem
 
     /// <summary>S = the second half of the depth (on the helper thread).</summary>
     public override void Execute()
-        => Half(_direct, _kernel, _transposeA, _transposeB, _m, _n, _k, _a, _lda, _b, _ldb, _s, _m, accumulate: false);
+    {
+        MarkNotFinite(_transposeA, _m, _k, _a, _lda, _notFinite);
+        Half(_direct, _kernel, _transposeA, _transposeB, _m, _n, _k, _a, _lda, _b, _ldb, _s, _m, accumulate: false);
+    }
+
+    /// <summary>
+    /// Sets <paramref name="notFinite"/> (when not null) if one half's <paramref name="depth"/> columns of op(A) (m rows,
+    /// from <paramref name="a"/>) hold a NaN or an infinity: each core checks the part of the input it multiplies, just
+    /// before it does, so a layer's input is checked where it already is (in that core's cache) instead of by one core
+    /// reading the other's half. Nothing is written when every value is finite.
+    /// </summary>
+    private static void MarkNotFinite(bool transposeA, int m, int depth, T* a, int lda, int* notFinite)
+    {
+        if (notFinite is null)
+        {
+            return;
+        }
+
+        // op(A) = A: depth columns of m values; op(A) = Aᵀ: m columns of A, each holding depth values of the half.
+        (int runs, int length) = transposeA ? (m, depth) : (depth, m);
+        bool finite = lda == length
+            ? Elementwise.AllFinite(new ReadOnlySpan<T>(a, runs * length))
+            : AllRunsFinite(a, runs, length, lda);
+        if (!finite)
+        {
+            Volatile.Write(ref *notFinite, 1);
+        }
+    }
+
+    private static bool AllRunsFinite(T* a, int runs, int length, int lda)
+    {
+        for (int r = 0; r < runs; r++)
+        {
+            if (!Elementwise.AllFinite(new ReadOnlySpan<T>(a + ((nint)r * lda), length)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>One half of the depth, without packing (<paramref name="direct"/>) or packed: the same sums either way.</summary>
     private static void Half(

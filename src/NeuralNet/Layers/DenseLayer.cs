@@ -96,6 +96,26 @@ public sealed partial class DenseLayer<T> : Layer<T>
 
     /// <inheritdoc />
     public override Matrix<T> Forward(Matrix<T> input, bool training)
+        => Forward(input, checkInput: false, out _);
+
+    /// <summary>
+    /// Whether <see cref="Forward(Matrix{T}, bool, out bool)"/> checks a batch of <paramref name="rows"/> inside its
+    /// product: the product is cut along its depth between the cores (<see cref="WorkSplit.ForwardDepthSplit"/>), and each
+    /// core checks the half of the input it multiplies, already in its cache. (Otherwise it checks the input in a pass of
+    /// its own.)
+    /// </summary>
+    internal bool ChecksInputInProduct(int rows) => rows > 1 && WorkSplit.ForwardDepthSplit(rows, InputSize, OutputSize) > 0;
+
+    /// <summary>
+    /// The forward pass (the same outputs as <see cref="Forward(Matrix{T}, bool)"/>), checking with
+    /// <paramref name="checkInput"/> that every input value is finite: a network's training step checks its batch here,
+    /// in the first layer's product (<see cref="ChecksInputInProduct"/>), rather than in a pass over the batch before it.
+    /// Only the layer's own output buffers are written before the answer is known; its weights are not touched.
+    /// </summary>
+    /// <param name="input">The batch, <c>rows × inputs</c>.</param>
+    /// <param name="checkInput">Whether to check <paramref name="input"/>.</param>
+    /// <param name="inputFinite">False when <paramref name="checkInput"/> found a NaN or an infinity; true otherwise.</param>
+    internal Matrix<T> Forward(Matrix<T> input, bool checkInput, out bool inputFinite)
     {
         ArgumentNullException.ThrowIfNull(input);
         ShapeCheck.Columns(input, InputSize, nameof(input));
@@ -104,7 +124,7 @@ public sealed partial class DenseLayer<T> : Layer<T>
         Matrix<T>[] buffers = _outputBuffers.For(rows);
         T[][] arrays = _outputBuffers.ArraysFor(rows);
         T[] z = arrays[Z];
-        if (!WeightedSum(DenseStorage.Of(input), rows, z, rows > 1 && FusesColumns(rows) ? arrays[A] : null))
+        if (!WeightedSum(DenseStorage.Of(input), rows, z, rows > 1 && FusesColumns(rows) ? arrays[A] : null, checkInput, out inputFinite))
         {
             Activation.ForwardOwnBuffers(z, arrays[A], rows, OutputSize); // the layer's own buffers, rows × outputs each
         }
@@ -179,7 +199,7 @@ public sealed partial class DenseLayer<T> : Layer<T>
         ShapeCheck.NotShared(result, DenseStorage.Of(input), "input", nameof(output));
         ShapeCheck.NotShared(result, _weights.ValueArray, "this layer's weights", nameof(output));
         ShapeCheck.NotShared(result, _biases.ValueArray, "this layer's biases", nameof(output));
-        WeightedSum(DenseStorage.Of(input), input.RowCount, result, activated: null);
+        WeightedSum(DenseStorage.Of(input), input.RowCount, result, activated: null, checkInput: false, out _);
         Activation.Forward(result, result, input.RowCount, OutputSize);
     }
 
@@ -244,17 +264,20 @@ public sealed partial class DenseLayer<T> : Layer<T>
     /// Z = X·Wᵀ + b, into <paramref name="z"/> (<c>rows × outputs</c>, column-major): Z starts as the
     /// bias and the product is accumulated onto it, which saves a pass over Z. With <paramref name="activated"/>, a large
     /// product also applies the activation into it, column group by column group as it finishes them, and returns true;
-    /// false when the caller must still apply it.
+    /// false when the caller must still apply it. With <paramref name="checkInput"/>, <paramref name="inputFinite"/> says
+    /// whether every value of <paramref name="x"/> is finite (checked inside a depth-cut product, else in a pass after it).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // into Forward and Predict: a call less per layer and step
-    private bool WeightedSum(ReadOnlySpan<T> x, int rows, T[] z, T[]? activated)
+    private bool WeightedSum(ReadOnlySpan<T> x, int rows, T[] z, T[]? activated, bool checkInput, out bool inputFinite)
     {
+        inputFinite = true;
         T[] b = _biases.ValueArray;
         if (rows > 1 && (long)rows * OutputSize * InputSize >= WorkSplit.SharedBlocksWork && WorkSplit.ForwardDepthSplit(rows, InputSize, OutputSize) == 0)
         {
             // A large product: Z starts as the bias inside it, each panel filled by the core that multiplies it just before
             // it does (no pass over Z of its own); the same bits as the fill below and an accumulating product.
             Gemm.MultiplyOntoColumnValues<T>(false, true, rows, OutputSize, InputSize, x, rows, _weights.ValueArray, OutputSize, z, rows, b, activated is null ? null : ActivationFinisherFor(z, activated, rows));
+            inputFinite = !checkInput || Elementwise.AllFinite(x);
             return activated is not null;
         }
 
@@ -263,6 +286,7 @@ public sealed partial class DenseLayer<T> : Layer<T>
             if (TinySample)
             {
                 OneSampleSum(x, z); // one sample through a small layer: plain loops, the same sums
+                inputFinite = !checkInput || Elementwise.AllFinite(x);
                 return false;
             }
 
@@ -284,11 +308,12 @@ public sealed partial class DenseLayer<T> : Layer<T>
         int split = WorkSplit.ForwardDepthSplit(rows, InputSize, OutputSize);
         if (split > 0)
         {
-            Gemm.MultiplySplitDepth<T>(false, true, rows, OutputSize, InputSize, split, x, rows, _weights.ValueArray, OutputSize, z, rows, accumulate: true);
+            inputFinite = Gemm.MultiplySplitDepth<T>(false, true, rows, OutputSize, InputSize, split, x, rows, _weights.ValueArray, OutputSize, z, rows, accumulate: true, checkA: checkInput);
             return false;
         }
 
         Gemm.Multiply<T>(false, true, rows, OutputSize, InputSize, x, rows, _weights.ValueArray, OutputSize, z, rows, accumulate: true);
+        inputFinite = !checkInput || Elementwise.AllFinite(x);
         return false;
     }
 }
