@@ -83,7 +83,16 @@ public sealed partial class Network<T>
         ParameterSnapshot<T>? stateBefore = _stateBeforeStep; // running statistics; null for most networks
         stateBefore?.Capture(); // a training forward pass moves them: a diverged step puts them back too
         Matrix<T> output = ForwardCore(input, training: true, checkInput);
-        T value = loss.Value(DenseStorage.Of(output), DenseStorage.Of(target), sampleWeights, output.RowCount, output.ColumnCount);
+        int rows = output.RowCount;
+        T[] outputs = DenseStorage.Of(output), targets = DenseStorage.Of(target);
+        // The gradient in the same pass as the value where the loss shares their work (softmax cross-entropy from logits):
+        // written into the buffer BackwardCore fills, scratch until the value is checked finite below.
+        bool gradientReady = loss.TryValueAndGradient(outputs, targets, sampleWeights, DenseStorage.Of(_lossGradientBuffers.For(rows)[0]), rows, output.ColumnCount, out T value);
+        if (!gradientReady)
+        {
+            value = loss.Value(outputs, targets, sampleWeights, rows, output.ColumnCount);
+        }
+
         if (HasRegularization)
         {
             value += RegularizationPenalty();
@@ -94,8 +103,8 @@ public sealed partial class Network<T>
             RestoreAndThrowLossDiverged(stateBefore, epoch, batch, value, optimizer);
         }
 
-        observer?.Observe(DenseStorage.Of(output), DenseStorage.Of(target), output.RowCount, output.ColumnCount, target.ColumnCount);
-        BackwardCore(output, target, loss, sampleWeights);
+        observer?.Observe(outputs, targets, rows, output.ColumnCount, target.ColumnCount);
+        BackwardCore(output, target, loss, sampleWeights, gradientReady);
         IReadOnlyList<Parameter<T>> trainable = _trainable; // frozen parameters are neither updated nor given optimizer state
         if (!ReferenceEquals(_beforeStepOf, trainable))
         {
@@ -183,25 +192,26 @@ public sealed partial class Network<T>
         return current;
     }
 
+    /// <summary>
+    /// The backward phase: the loss's gradient (unless <paramref name="lossGradientReady"/> says the step's
+    /// <see cref="LossFunction{T}.TryValueAndGradient"/> has written it), then every layer from the last to the first,
+    /// then the regularisation's gradients.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the step, as ForwardCore
-    private void BackwardCore(Matrix<T> output, Matrix<T> target, LossFunction<T> loss, ReadOnlySpan<T> sampleWeights)
+    private void BackwardCore(Matrix<T> output, Matrix<T> target, LossFunction<T> loss, ReadOnlySpan<T> sampleWeights, bool lossGradientReady = false)
     {
         int rows = output.RowCount;
         int last = _layers.Length - 1;
         Layer<T> outputLayer = _layers[last];
-        int columns = OutputSize;
         Matrix<T>? gradient;
         Matrix<T> lossGradient = _lossGradientBuffers.For(rows)[0];
-        T[] outputs = DenseStorage.Of(output), targets = DenseStorage.Of(target), lossGradients = DenseStorage.Of(lossGradient); // once for both paths
         Layer<T>? below = last > 0 ? _layers[last - 1] : null; // each layer knows the next one back (BackwardTo)
-        if ((_denseLayers[last] is { } denseOutput ? denseOutput.Activation : outputLayer.OutputActivation) is { } activation
-            && loss.TryFusedGradient(activation, outputs, targets, sampleWeights, lossGradients, rows, columns))
+        if (!lossGradientReady && LossGradient(output, target, loss, sampleWeights, lossGradient, last))
         {
             gradient = outputLayer.BackwardFromActivationInputTo(lossGradient, computeInputGradient: last > 0, below); // the fused ∂L/∂Z, for any layer that takes part
         }
         else
         {
-            loss.Gradient(outputs, targets, sampleWeights, lossGradients, rows, columns);
             gradient = _denseLayers[last] is { } dense ? dense.BackwardTo(lossGradient, last > 0, below) : outputLayer.BackwardTo(lossGradient, computeInputGradient: last > 0, below);
         }
 
@@ -216,6 +226,26 @@ public sealed partial class Network<T>
         {
             AddRegularizationGradients();
         }
+    }
+
+    /// <summary>
+    /// Writes the loss's gradient into <paramref name="lossGradient"/>: <c>∂L/∂Z</c> through the output activation where the
+    /// loss and that activation have a joint one (returns true), else <c>∂L/∂output</c> (returns false). <paramref name="last"/>
+    /// is the output layer's index.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into BackwardCore
+    private bool LossGradient(Matrix<T> output, Matrix<T> target, LossFunction<T> loss, ReadOnlySpan<T> sampleWeights, Matrix<T> lossGradient, int last)
+    {
+        int rows = output.RowCount, columns = OutputSize;
+        T[] outputs = DenseStorage.Of(output), targets = DenseStorage.Of(target), lossGradients = DenseStorage.Of(lossGradient); // once for both paths
+        if ((_denseLayers[last] is { } denseOutput ? denseOutput.Activation : _layers[last].OutputActivation) is { } activation
+            && loss.TryFusedGradient(activation, outputs, targets, sampleWeights, lossGradients, rows, columns))
+        {
+            return true;
+        }
+
+        loss.Gradient(outputs, targets, sampleWeights, lossGradients, rows, columns);
+        return false;
     }
 
     // The failure paths out of line: the step itself stays small (it runs millions of times a second on one-sample batches).

@@ -69,8 +69,12 @@ internal static class FashionProfile
                 Matrix<float> logits = output.Forward(h, training: true);
                 long t4 = Stopwatch.GetTimestamp();
                 Matrix<float> dLogits = lossGradients[batch.Rows];
-                float value = loss.Value(DenseStorage.Of(logits), DenseStorage.Of(batch.Target), default, batch.Rows, 10);
-                loss.Gradient(DenseStorage.Of(logits), DenseStorage.Of(batch.Target), default, DenseStorage.Of(dLogits), batch.Rows, 10);
+                // As Network.Step: the value and the gradient from one pass of shifted exponentials.
+                if (!loss.TryValueAndGradient(DenseStorage.Of(logits), DenseStorage.Of(batch.Target), default, DenseStorage.Of(dLogits), batch.Rows, 10, out float value))
+                {
+                    throw new InvalidOperationException("W2: softmax cross-entropy from logits has a joint value and gradient");
+                }
+
                 long t5 = Stopwatch.GetTimestamp();
                 Matrix<float> dh = output.Backward(dLogits)!;
                 long t6 = Stopwatch.GetTimestamp();

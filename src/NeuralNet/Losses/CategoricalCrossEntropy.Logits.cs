@@ -4,13 +4,64 @@ using System.Runtime.CompilerServices;
 
 namespace NeuralNet.Losses;
 
-// From logits: the softmax folded into the loss (shifted exponentials, the logits' gradient, and their per-thread scratch).
+// From logits: the softmax folded into the loss (shifted exponentials, the value and the logits' gradient from them, together
+// for the training step, and their per-thread scratch).
 public sealed partial class CategoricalCrossEntropy<T>
     where T : struct, IFloatingPointIeee754<T>
 {
     // Per-thread scratch for the row-wise maxima and sums of a batch of logits.
     [ThreadStatic]
     private static T[]? t_rowScratch;
+
+    /// <summary>
+    /// The value and the gradient from one pass of shifted exponentials, held in <paramref name="gradient"/> (where
+    /// <see cref="Gradient(ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, int, int)"/> holds them too): the
+    /// value from the rows' maxima and sums as <see cref="Value(ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, int, int)"/>
+    /// takes it, then the gradient from the exponentials as that method finishes it. The exponentials are elementwise, so
+    /// the sums are the same bits wherever they are held; every other operation is the separate calls' own.
+    /// </summary>
+    internal override bool TryValueAndGradient(
+        ReadOnlySpan<T> prediction, ReadOnlySpan<T> target, ReadOnlySpan<T> sampleWeights, Span<T> gradient, int rows, int columns, out T value)
+    {
+        if (!FromLogits)
+        {
+            value = T.Zero;
+            return false;
+        }
+
+        bool indices = IsClassIndex(columns, target.Length / rows);
+        Span<T> scratch = RowScratch(5 * rows);
+        Span<T> maxima = scratch[..rows], sums = scratch.Slice(rows, rows), logSums = scratch.Slice(2 * rows, rows);
+        ShiftedExponentials(prediction, rows, columns, maxima, sums, gradient[..(rows * columns)]);
+        value = LogitsValue(prediction, target, sampleWeights, maxima, sums, logSums, rows, columns, indices); // sums kept for the softmax
+        GradientFromExponentials(target, sampleWeights, gradient, sums, scratch.Slice(3 * rows, rows), scratch.Slice(4 * rows, rows), rows, columns, indices, T.One / T.CreateChecked(rows));
+        return true;
+    }
+
+    /// <summary>
+    /// The mean loss from the rows' maxima and sums of shifted exponentials: <c>ln Σ e^z = max + ln Σ e^{z − max}</c>
+    /// (written over <paramref name="maxima"/>, the logarithms of the sums into <paramref name="logSums"/>, which may be
+    /// <paramref name="sums"/> itself), then <c>(1/N) Σ_n w_n ℓ_n</c> row by row in order.
+    /// </summary>
+    private T LogitsValue(
+        ReadOnlySpan<T> logits, ReadOnlySpan<T> target, ReadOnlySpan<T> sampleWeights, Span<T> maxima, ReadOnlySpan<T> sums, Span<T> logSums, int rows, int columns, bool indices)
+    {
+        TensorPrimitives.Log(sums, logSums);
+        TensorPrimitives.Add(maxima, logSums, maxima); // ln Σ e^z = max + ln Σ e^{z − max}
+        if (!indices)
+        {
+            return WeightedMean(logits, target, sampleWeights, maxima, rows, columns, indices);
+        }
+
+        // One class a row: ℓ_n = −(z_{n,t_n} − ln Σ e^z), the same arithmetic as the general loop.
+        T total = T.Zero;
+        for (int r = 0; r < rows; r++)
+        {
+            total += WeightOf(sampleWeights, r) * -(logits[r + (int.CreateTruncating(target[r]) * rows)] - maxima[r]);
+        }
+
+        return total / T.CreateChecked(rows);
+    }
 
     /// <summary>
     /// <c>∂L/∂z = w(softmax(z)·Σt − t)/N</c> with softmax = e^{z − max} / Σ e^{z − max}, column by column for all rows at
@@ -20,11 +71,21 @@ public sealed partial class CategoricalCrossEntropy<T>
         ReadOnlySpan<T> logits, ReadOnlySpan<T> target, ReadOnlySpan<T> sampleWeights, Span<T> gradient, int rows, int columns, bool indices, T inverseN)
     {
         Span<T> scratch = RowScratch(4 * rows);
-        Span<T> maxima = scratch[..rows], sums = scratch.Slice(rows, rows), targetSums = scratch.Slice(2 * rows, rows), scales = scratch.Slice(3 * rows, rows);
+        Span<T> maxima = scratch[..rows], sums = scratch.Slice(rows, rows);
         ShiftedExponentials(logits, rows, columns, maxima, sums, gradient[..(rows * columns)]);
+        GradientFromExponentials(target, sampleWeights, gradient, sums, scratch.Slice(2 * rows, rows), scratch.Slice(3 * rows, rows), rows, columns, indices, inverseN);
+    }
+
+    /// <summary>
+    /// <c>g ← w(g / sums · Σt − t)/N</c> over the shifted exponentials in <paramref name="gradient"/>, column by column
+    /// (<paramref name="targetSums"/> and <paramref name="scales"/> are a row's scratch each).
+    /// </summary>
+    private static void GradientFromExponentials(
+        ReadOnlySpan<T> target, ReadOnlySpan<T> sampleWeights, Span<T> gradient, ReadOnlySpan<T> sums, Span<T> targetSums, Span<T> scales, int rows, int columns, bool indices, T inverseN)
+    {
         for (int r = 0; r < rows; r++)
         {
-            scales[r] = inverseN * WeightOf(sampleWeights, r);
+            scales[r] = inverseN * WeightOf(sampleWeights, r); // w/N
         }
 
         if (indices)

@@ -66,28 +66,23 @@ public sealed partial class CategoricalCrossEntropy<T> : LossFunction<T>
     protected internal override T Value(ReadOnlySpan<T> prediction, ReadOnlySpan<T> target, ReadOnlySpan<T> sampleWeights, int rows, int columns)
     {
         bool indices = IsClassIndex(columns, target.Length / rows);
-        Span<T> logSumExps = default;
         if (FromLogits)
         {
             Span<T> scratch = RowScratch((2 + columns) * rows);
-            logSumExps = scratch[..rows];
-            Span<T> sums = scratch.Slice(rows, rows);
-            ShiftedExponentials(prediction, rows, columns, logSumExps, sums, scratch.Slice(2 * rows, columns * rows));
-            TensorPrimitives.Log(sums, sums);
-            TensorPrimitives.Add(logSumExps, sums, logSumExps); // ln Σ e^z = max + ln Σ e^{z − max}
-            if (indices)
-            {
-                // One class a row: ℓ_n = −(z_{n,t_n} − ln Σ e^z), the same arithmetic as the general loop below.
-                T total = T.Zero;
-                for (int r = 0; r < rows; r++)
-                {
-                    total += WeightOf(sampleWeights, r) * -(prediction[r + (int.CreateTruncating(target[r]) * rows)] - logSumExps[r]);
-                }
-
-                return total / T.CreateChecked(rows);
-            }
+            Span<T> maxima = scratch[..rows], sums = scratch.Slice(rows, rows);
+            ShiftedExponentials(prediction, rows, columns, maxima, sums, scratch.Slice(2 * rows, columns * rows));
+            return LogitsValue(prediction, target, sampleWeights, maxima, sums, sums, rows, columns, indices);
         }
 
+        return WeightedMean(prediction, target, sampleWeights, default, rows, columns, indices);
+    }
+
+    /// <summary>
+    /// <c>(1/N) Σ_n w_n ℓ_n</c> with <c>ℓ_n = −Σ_c t_nc·ln p_nc</c>, row by row in order; from logits
+    /// <c>ln p = z − ln Σ e^z</c> with the rows' <paramref name="logSumExps"/>, else the clamped logarithm of the probability.
+    /// </summary>
+    private T WeightedMean(ReadOnlySpan<T> prediction, ReadOnlySpan<T> target, ReadOnlySpan<T> sampleWeights, ReadOnlySpan<T> logSumExps, int rows, int columns, bool indices)
+    {
         T sum = T.Zero;
         for (int r = 0; r < rows; r++)
         {

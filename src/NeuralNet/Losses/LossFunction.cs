@@ -102,6 +102,29 @@ public abstract class LossFunction<T>
         ActivationFunction<T> activation, ReadOnlySpan<T> output, ReadOnlySpan<T> target, ReadOnlySpan<T> sampleWeights,
         Span<T> preActivationGradient, int rows, int columns) => false;
 
+    /// <summary>
+    /// The loss and its gradient from one pass where the two share work (softmax cross-entropy from logits: the shifted
+    /// exponentials): writes <c>∂L/∂prediction</c> into <paramref name="gradient"/>, returns true and gives the value, each
+    /// the bits of <see cref="Value(ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, int, int)"/> and
+    /// <see cref="Gradient(ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, int, int)"/> made separately.
+    /// False, with nothing written, where there is no such path: the training step then makes the two calls. A loss that
+    /// answers true never takes <see cref="TryFusedGradient"/>'s path (the step hands this gradient to the output layer).
+    /// </summary>
+    /// <param name="prediction">Predictions, column-major <c>rows × columns</c>.</param>
+    /// <param name="target">Targets, as for <see cref="Value(ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, int, int)"/>.</param>
+    /// <param name="sampleWeights">A weight per row, or empty for all ones.</param>
+    /// <param name="gradient">Receives the gradient (scratch until the caller has checked the value finite).</param>
+    /// <param name="rows">Samples in the batch.</param>
+    /// <param name="columns">Outputs per sample.</param>
+    /// <param name="value">The mean loss, when the method returns true.</param>
+    /// <returns>Whether the value and the gradient were computed.</returns>
+    internal virtual bool TryValueAndGradient(
+        ReadOnlySpan<T> prediction, ReadOnlySpan<T> target, ReadOnlySpan<T> sampleWeights, Span<T> gradient, int rows, int columns, out T value)
+    {
+        value = T.Zero;
+        return false;
+    }
+
     /// <summary>Checks shapes and values at the public boundary, before anything is computed.</summary>
     internal void Validate(Matrix<T> prediction, Matrix<T> target, Vector<T>? sampleWeights)
     {
