@@ -114,42 +114,67 @@ public abstract partial class Optimizer<T>
         T decay = decays ? T.CreateChecked(_weightDecay) : T.Zero;
         bool elementwise = UpdatesElementwise;
         bool finite = true;
-        for (int i = 0; i < list.Length; i++)
+        // A large parameter's second part runs on the helper while this thread updates its first part and then the other
+        // parameters (the update is element-wise, so the order across parameters changes no bit); the step waits for the
+        // helper once, at the end, or before it hands over the next large parameter (one shared update at a time).
+        OptimizerState<T>? helperPart = null;
+        try
         {
-            Parameter<T> p = list[i];
-            Span<T> values = p.Values, gradients = p.Gradients;
-            T[]? copy = backup?[i];
-            if (decays)
+            for (int i = 0; i < list.Length; i++)
             {
-                if (copy is not null)
+                Parameter<T> p = list[i];
+                Span<T> values = p.Values, gradients = p.Gradients;
+                T[]? copy = backup?[i];
+                if (decays)
                 {
-                    values.CopyTo(copy); // before the decay changes the values
-                    copy = [];
+                    if (copy is not null)
+                    {
+                        values.CopyTo(copy); // before the decay changes the values
+                        copy = [];
+                    }
+
+                    if (DecoupledWeightDecay)
+                    {
+                        System.Numerics.Tensors.TensorPrimitives.Multiply(values, T.One - lr * decay, values); // p ← p − ηλp
+                    }
+                    else
+                    {
+                        System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(values, decay, gradients, gradients); // g ← g + λp
+                    }
                 }
 
-                if (DecoupledWeightDecay)
+                OptimizerState<T> state = states[i];
+                state.Steps++;
+                if (elementwise && WorkSplit.SharesUpdate(p.Length))
                 {
-                    System.Numerics.Tensors.TensorPrimitives.Multiply(values, T.One - lr * decay, values); // p ← p − ηλp
+                    if (helperPart is { } pending)
+                    {
+                        helperPart = null; // before the wait, which may throw: the clean-up below must not wait again
+                        finite &= SharedUpdate<T>.Finish(pending); // the helper is needed for this parameter's part
+                    }
+
+                    if (SharedUpdate<T>.TryStart(this, p, state, lr, copy, out bool partFinite, out helperPart))
+                    {
+                        finite &= partFinite; // always true without a copy: the public Step checks nothing
+                        continue;
+                    }
+                }
+
+                if (copy is null)
+                {
+                    Update(values, gradients, state, lr);
                 }
                 else
                 {
-                    System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(values, decay, gradients, gradients); // g ← g + λp
+                    finite &= UpdateChecked(values, gradients, state, lr, copy);
                 }
             }
-
-            OptimizerState<T> state = states[i];
-            state.Steps++;
-            if (elementwise && WorkSplit.SharesUpdate(p.Length) && SharedUpdate<T>.TryRun(this, p, state, lr, copy, out bool partsFinite))
+        }
+        finally
+        {
+            if (helperPart is not null)
             {
-                finite &= partsFinite; // always true without a copy: the public Step checks nothing
-            }
-            else if (copy is null)
-            {
-                Update(values, gradients, state, lr);
-            }
-            else
-            {
-                finite &= UpdateChecked(values, gradients, state, lr, copy);
+                finite &= SharedUpdate<T>.Finish(helperPart); // also when this thread's updates failed: the second core is released
             }
         }
 

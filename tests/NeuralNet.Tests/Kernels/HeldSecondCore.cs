@@ -15,9 +15,30 @@ internal static class HeldSecondCore
         }
         finally
         {
-            SecondCore.Start(NoWork.Instance);
-            SecondCore.Wait(); // releases the reservation
+            Release();
         }
+    }
+
+    /// <summary>
+    /// Whether the helper can be reserved within <paramref name="timeout"/> (it is released again at once): code that
+    /// kept a reservation by mistake would leave it reserved for ever.
+    /// </summary>
+    public static bool FreesWithin(TimeSpan timeout)
+    {
+        if (!SpinWait.SpinUntil(SecondCore.TryReserve, timeout))
+        {
+            return false;
+        }
+
+        Release();
+        return true;
+    }
+
+    /// <summary>Releases a reservation this thread holds, the way every reservation ends: a start and a wait.</summary>
+    private static void Release()
+    {
+        SecondCore.Start(NoWork.Instance);
+        SecondCore.Wait(); // releases the reservation
     }
 
     private sealed class NoWork : WorkItem
