@@ -91,6 +91,13 @@ public abstract partial class Optimizer<T>
     /// checked finite, in the update's own pass for the built-in optimizers. With no <paramref name="backup"/> (the public
     /// <see cref="Step(IReadOnlyList{Parameter{T}})"/>), nothing is copied or checked.
     /// </summary>
+    /// <remarks>
+    /// The copy is written even when a step looks unable to overflow. A parameter updated without one cannot be put back,
+    /// so before its pass the whole step would have to be known finite: the gradients' largest magnitude, the velocities'
+    /// (kept from the last pass), and every old value finite. The last needs a read of the parameter itself, whose values
+    /// are public and may be written between steps (no bound kept from the last pass holds then), and on W2's step that
+    /// read and the gradients' cost about as much as the copy they would save (issue #14).
+    /// </remarks>
     /// <returns>Whether every updated value is finite (if not, <paramref name="backup"/> holds the values to put back); true without a backup.</returns>
     internal bool StepChecked(IReadOnlyList<Parameter<T>> parameters, T[][]? backup)
     {
