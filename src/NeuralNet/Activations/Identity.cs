@@ -40,6 +40,15 @@ public sealed class Identity<T> : ElementwiseActivationFunction<T>
     }
 
     /// <inheritdoc />
+    internal override void ForwardOwnBuffers(ReadOnlySpan<T> z, Span<T> a, int rows, int columns)
+        => z.CopyTo(a); // a = z: one copy, not a virtual Value call per element (W2's logits: ~1 µs a step)
+
+    /// <inheritdoc />
+    internal override void BackwardOwnBuffers(
+        ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> outputGradient, Span<T> inputGradient, int rows, int columns)
+        => outputGradient.CopyTo(inputGradient); // ∂L/∂z = ∂L/∂a · 1: the same values, copied
+
+    /// <inheritdoc />
     public override void ExportOnnx(OnnxGraph<T> graph, string z, string a)
     {
         ShapeCheck.ExportArguments(graph, z, a);

@@ -30,6 +30,23 @@ public class ActivationBatchPathTests
         dz.Should().Equal(0, 0, 5, 0, 0, 0, 0, 0, 0, 5);
     }
 
+    [Fact]
+    public void Identity_LayerPasses_GiveTheElementwiseBits()
+    {
+        // A layer's own-buffer passes copy (W2's logits): the bits of Value(z) and g · Derivative, element by element.
+        var identity = new Identity<float>();
+        float[] z = [0f, -0f, 1e-40f, -3.5f, float.MaxValue, float.PositiveInfinity, float.NegativeInfinity, float.NaN, 7f];
+        float[] g = [2f, -0f, -1e-42f, 0.25f, float.NaN, 1f, -1f, 3f, float.MinValue];
+        float[] a = new float[z.Length], dz = new float[z.Length];
+        identity.ForwardOwnBuffers(z, a, z.Length, 1);
+        identity.BackwardOwnBuffers(z, a, g, dz, z.Length, 1);
+        for (int i = 0; i < z.Length; i++)
+        {
+            BitConverter.SingleToInt32Bits(a[i]).Should().Be(BitConverter.SingleToInt32Bits(identity.Value(z[i])), $"f({z[i]})");
+            BitConverter.SingleToInt32Bits(dz[i]).Should().Be(BitConverter.SingleToInt32Bits(g[i] * identity.Derivative(z[i], a[i])), $"backward at {i}");
+        }
+    }
+
     private static void Check<T>(string name, double tolerance)
         where T : struct, IFloatingPointIeee754<T>
     {
