@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using FluentAssertions;
 using MathNet.Numerics.LinearAlgebra;
 using NeuralNet.Activations;
@@ -27,10 +28,38 @@ public class CrossEntropyValueAndGradientTests
     [InlineData(65, 10)]
     [InlineData(7, 3)]
     [InlineData(16, 2)]
+    [InlineData(8, 10)]
+    [InlineData(32, 10)]
+    [InlineData(128, 7)]
     public void FromLogits_ValueAndGradientTogether_HaveTheSeparateCallsBits(int rows, int classes)
     {
         Check<float>(rows, classes);
         Check<double>(rows, classes);
+    }
+
+    [Theory]
+    [InlineData(16)]
+    [InlineData(64)]
+    public void FromLogits_EdgeLogits_ValueAndGradientTogether_HaveTheSeparateCallsBits(int rows)
+    {
+        // Rows of ties, of +0 and −0, of exponentials that underflow to subnormals and to 0, of huge logits; then one
+        // infinite logit, whose NaN loss the step refuses (the value only has to be NaN there too). Double stays within
+        // logits 709 apart and finite: beyond, its 512-bit exponential computes a whole vector by the scalar function, so
+        // a value's bits depend on which values share its vector, in the separate calls' passes as well (by address).
+        EdgeCheck<float>(rows, infinite: false);
+        EdgeCheck<float>(rows, infinite: true);
+        EdgeCheck<double>(rows, infinite: false);
+    }
+
+    [Fact]
+    public void ClassIndexBlocks_TakeBatchesOfWholeVectors_WhereTheHardwareHasThem()
+    {
+        // W2's batch of 64 float rows goes through the blocks on a processor with 512-bit vectors (so do the bit tests'
+        // batches of 16, 32, 64 and 128 rows, and of 8 doubles); batches of 1, 2, 7 and 65 rows take the column passes.
+        CategoricalCrossEntropy<float>.IndexBlocksFit(64).Should().Be(Vector512.IsHardwareAccelerated);
+        CategoricalCrossEntropy<double>.IndexBlocksFit(8).Should().Be(Vector512.IsHardwareAccelerated);
+        CategoricalCrossEntropy<float>.IndexBlocksFit(65).Should().BeFalse();
+        CategoricalCrossEntropy<double>.IndexBlocksFit(7).Should().BeFalse();
     }
 
     [Fact]
@@ -154,6 +183,59 @@ public class CrossEntropyValueAndGradientTests
             T[] gradient = Enumerable.Repeat(T.NaN, rows * classes).ToArray(); // every element must be written
             loss.TryValueAndGradient(logits, target, w, gradient, rows, classes, out T value).Should().BeTrue(what);
             Bits([value]).Should().Equal(Bits([separateValue]), what);
+            Bits(gradient).Should().Equal(Bits(separateGradient), what);
+        }
+    }
+
+    private static void EdgeCheck<T>(int rows, bool infinite)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        const int classes = 10;
+        var random = new RandomSource((ulong)rows);
+        bool single = typeof(T) == typeof(float);
+        double[] specials = single ? [0.0, -0.0, 3.0, 3.0, -90.0, -110.0, -800.0, 1e30, -1e30, 745.0] : [0.0, -0.0, 3.0, 3.0, -90.0, -110.0, -700.0, 5.0, -700.0, 0.25];
+        T[] logits = new T[rows * classes];
+        for (int r = 0; r < rows; r++)
+        {
+            for (int c = 0; c < classes; c++)
+            {
+                double v = (r % 4) switch
+                {
+                    0 => specials[(r + c) % classes], // ties, signed zeros, underflowing and huge values in one row
+                    1 => c % 2 == 0 ? 0.0 : -0.0, // a row of zeros of both signs
+                    2 => (single ? -100.0 : -78.0) * c, // exponentials down to 0 through the subnormals (float)
+                    _ => (random.NextDouble() * 20) - 10,
+                };
+                logits[r + (c * rows)] = T.CreateChecked(v);
+            }
+        }
+
+        if (infinite)
+        {
+            logits[rows - 1] = T.PositiveInfinity;
+        }
+
+        T[] indices = Enumerable.Range(0, rows).Select(r => T.CreateChecked((r * 7) % classes)).ToArray();
+        T[] weights = Enumerable.Range(0, rows).Select(r => T.CreateChecked(r % 5 == 0 ? 0.0 : 0.25 * (r % 5))).ToArray();
+        var loss = new CategoricalCrossEntropy<T>(fromLogits: true);
+        foreach (T[] w in new[] { Array.Empty<T>(), weights })
+        {
+            string what = $"{typeof(T).Name} {rows} rows{(infinite ? " with an infinite logit" : string.Empty)}{(w.Length > 0 ? " weighted" : string.Empty)}";
+            T separateValue = loss.Value(logits, indices, w, rows, classes);
+            T[] separateGradient = new T[rows * classes];
+            loss.Gradient(logits, indices, w, separateGradient, rows, classes);
+            T[] gradient = new T[rows * classes];
+            loss.TryValueAndGradient(logits, indices, w, gradient, rows, classes, out T value).Should().BeTrue(what);
+            if (infinite)
+            {
+                T.IsNaN(value).Should().BeTrue(what);
+                T.IsNaN(separateValue).Should().BeTrue(what);
+            }
+            else
+            {
+                Bits([value]).Should().Equal(Bits([separateValue]), what);
+            }
+
             Bits(gradient).Should().Equal(Bits(separateGradient), what);
         }
     }
