@@ -1,0 +1,123 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using NeuralNet.Kernels;
+
+namespace NeuralNet.Layers;
+
+using MathNet.Numerics.LinearAlgebra;
+
+// The forward pass: Z = X·Wᵀ + b into the layer's own buffers (the batch's finiteness checked inside the product when
+// the network's step asks), then A = f(Z).
+public sealed partial class DenseLayer<T>
+{
+    /// <inheritdoc />
+    public override Matrix<T> Forward(Matrix<T> input, bool training)
+        => Forward(input, checkInput: false, out _);
+
+    /// <summary>
+    /// Whether <see cref="Forward(Matrix{T}, bool, out bool)"/> checks a batch of <paramref name="rows"/> inside its
+    /// product: the product is cut along its depth between the cores (<see cref="WorkSplit.ForwardDepthSplit"/>), and each
+    /// core checks the half of the input it multiplies, already in its cache. (Otherwise it checks the input in a pass of
+    /// its own.)
+    /// </summary>
+    internal bool ChecksInputInProduct(int rows) => rows > 1 && WorkSplit.ForwardDepthSplit(rows, InputSize, OutputSize) > 0;
+
+    /// <summary>
+    /// The forward pass (the same outputs as <see cref="Forward(Matrix{T}, bool)"/>), checking with
+    /// <paramref name="checkInput"/> that every input value is finite: a network's training step checks its batch here,
+    /// in the first layer's product (<see cref="ChecksInputInProduct"/>), rather than in a pass over the batch before it.
+    /// Only the layer's own output buffers are written before the answer is known; its weights are not touched.
+    /// </summary>
+    /// <param name="input">The batch, <c>rows × inputs</c>.</param>
+    /// <param name="checkInput">Whether to check <paramref name="input"/>.</param>
+    /// <param name="inputFinite">False when <paramref name="checkInput"/> found a NaN or an infinity; true otherwise.</param>
+    internal Matrix<T> Forward(Matrix<T> input, bool checkInput, out bool inputFinite)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ShapeCheck.Columns(input, InputSize, nameof(input));
+        int rows = input.RowCount;
+        ShapeCheck.Product(rows, OutputSize, "the layer's output buffers hold rows × outputs", nameof(input));
+        Matrix<T>[] buffers = _outputBuffers.For(rows);
+        T[][] arrays = _outputBuffers.ArraysFor(rows);
+        T[] z = arrays[Z];
+        if (!WeightedSum(DenseStorage.Of(input), rows, z, rows > 1 && FusesColumns(rows) ? arrays[A] : null, checkInput, out inputFinite))
+        {
+            Activation.ForwardOwnBuffers(z, arrays[A], rows, OutputSize); // the layer's own buffers, rows × outputs each
+        }
+
+        if (_fusedGradientOf is not null)
+        {
+            _fusedGradientOf = null; // a new batch: no ∂L/∂Z of this layer is done yet
+        }
+
+        // Stored only when they change (a reference store costs a write-barrier call; a run of steps stores the same ones).
+        if (!ReferenceEquals(_last, buffers))
+        {
+            _last = buffers;
+            _lastArrays = arrays;
+        }
+
+        if (!ReferenceEquals(_lastInput, input))
+        {
+            _lastInput = input;
+        }
+        return buffers[A];
+    }
+
+    /// <summary>
+    /// Z = X·Wᵀ + b, into <paramref name="z"/> (<c>rows × outputs</c>, column-major): Z starts as the
+    /// bias and the product is accumulated onto it, which saves a pass over Z. With <paramref name="activated"/>, a large
+    /// product also applies the activation into it, column group by column group as it finishes them, and returns true;
+    /// false when the caller must still apply it. With <paramref name="checkInput"/>, <paramref name="inputFinite"/> says
+    /// whether every value of <paramref name="x"/> is finite (checked inside a depth-cut product, else in a pass after it).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into Forward and Predict: a call less per layer and step
+    private bool WeightedSum(ReadOnlySpan<T> x, int rows, T[] z, T[]? activated, bool checkInput, out bool inputFinite)
+    {
+        inputFinite = true;
+        T[] b = _biases.ValueArray;
+        if (rows > 1 && (long)rows * OutputSize * InputSize >= WorkSplit.SharedBlocksWork && WorkSplit.ForwardDepthSplit(rows, InputSize, OutputSize) == 0)
+        {
+            // A large product: Z starts as the bias inside it, each panel filled by the core that multiplies it just before
+            // it does (no pass over Z of its own); the same bits as the fill below and an accumulating product.
+            Gemm.MultiplyOntoColumnValues<T>(false, true, rows, OutputSize, InputSize, x, rows, _weights.ValueArray, OutputSize, z, rows, b, activated is null ? null : ActivationFinisherFor(z, activated, rows));
+            inputFinite = !checkInput || Elementwise.AllFinite(x);
+            return activated is not null;
+        }
+
+        if (rows == 1)
+        {
+            if (TinySample)
+            {
+                OneSampleSum(x, z); // one sample through a small layer: plain loops, the same sums
+                inputFinite = !checkInput || Elementwise.AllFinite(x);
+                return false;
+            }
+
+            for (int j = 0; j < b.Length; j++)
+            {
+                z[j] = b[j]; // one sample's few values: a loop, not a memmove call
+            }
+        }
+        else
+        {
+            for (int j = 0; j < OutputSize; j++)
+            {
+                z.AsSpan(j * rows, rows).Fill(b[j]);
+            }
+        }
+
+        // On a large layer the depth (the inputs) is cut where the optimizer's two-core step cuts W, so that each
+        // core reads only the weights it updated.
+        int split = WorkSplit.ForwardDepthSplit(rows, InputSize, OutputSize);
+        if (split > 0)
+        {
+            inputFinite = Gemm.MultiplySplitDepth<T>(false, true, rows, OutputSize, InputSize, split, x, rows, _weights.ValueArray, OutputSize, z, rows, accumulate: true, checkA: checkInput);
+            return false;
+        }
+
+        Gemm.Multiply<T>(false, true, rows, OutputSize, InputSize, x, rows, _weights.ValueArray, OutputSize, z, rows, accumulate: true);
+        inputFinite = !checkInput || Elementwise.AllFinite(x);
+        return false;
+    }
+}
