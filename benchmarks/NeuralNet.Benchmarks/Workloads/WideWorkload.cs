@@ -27,9 +27,15 @@ internal static class WideWorkload
         var optimizer = new SgdOptimizer<float>(learningRate: 0.01);
         double timed = 0;
         epochs = Math.Max(epochs, 2);
+        var crossCore = new double[2];
         for (int epoch = 0; epoch < epochs; epoch++)
         {
             double lossSum = 0;
+            if (epoch == 1)
+            {
+                crossCore[0] = CrossCoreLatency.Measure(); // the host's state just before the timed epoch
+            }
+
             long start = Stopwatch.GetTimestamp();
             for (int b = 0; b < batches; b++)
             {
@@ -38,6 +44,11 @@ internal static class WideWorkload
 
             double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
             timed = epoch == 1 ? seconds : timed;
+            if (epoch == 1)
+            {
+                crossCore[1] = CrossCoreLatency.Measure(); // and just after it
+            }
+
             string spec = epoch switch { 0 => " (spec 2.304656)", 1 => " (spec 2.303286)", _ => string.Empty };
             WorkloadOutput.Note($"W3 epoch {epoch + 1}: mean training loss {lossSum / batches:0.000000}{spec}, {seconds:0.000} s, {6 * Weights * Samples / seconds / 1e9:0.0} GFLOP/s");
         }
@@ -45,6 +56,8 @@ internal static class WideWorkload
         double samplesPerSecond = Samples / timed;
         WorkloadOutput.Metric("W3", "samples_per_s", samplesPerSecond);
         WorkloadOutput.Metric("W3", "gflops", 6 * Weights * samplesPerSecond / 1e9);
+        WorkloadOutput.Metric("W3", "crosscore_ns_before", crossCore[0]);
+        WorkloadOutput.Metric("W3", "crosscore_ns_after", crossCore[1]);
         WorkloadOutput.Note($"W3 threads: up to 2 (GEMM on both cores)");
         string mode = File.Exists("/sys/kernel/mm/transparent_hugepage/enabled") ? File.ReadAllText("/sys/kernel/mm/transparent_hugepage/enabled").Trim() : "none";
         WorkloadOutput.Note($"W3 large arrays marked for 2 MB pages: {HugePages.Marked} (transparent huge pages: {mode})");
