@@ -7,8 +7,8 @@ namespace NeuralNet.Kernels;
 /// The round trip of one cache line between the calling thread and the library's second-core thread (the two threads a
 /// training step shares its work between): the caller writes an odd number, the helper answers with the next even one,
 /// many times over; the median of a few batches in nanoseconds. On a virtual machine whose host moves the two cores
-/// between core complexes it tells the host's state at the moment of a timing (the README's Zen 4 section: ~50-80 ns when
-/// the cores share an L3, ~330-390 ns when they do not), so the benchmark runner's W2 and W3 print it before and after
+/// between core complexes it tells the host's state at the moment of a timing (several times longer when the two cores do
+/// not share an L3; the README's performance section has the figures), so the benchmark runner's W2 and W3 print it before and after
 /// their timed epoch. A diagnostic only: nothing in the library decides by it.
 /// </summary>
 internal static class CrossCoreLatency

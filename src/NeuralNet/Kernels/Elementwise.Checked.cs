@@ -21,9 +21,9 @@ internal static partial class Elementwise
     /// </summary>
     /// <remarks>
     /// Always compiled by the JIT, on first use, and never taken from a ReadyToRun image (an application published
-    /// ReadyToRun, or the benchmark runner's composite image): the precompiled loop ran W2's update of 100,352 weights about
-    /// 1.2 µs slower a step than the JIT's (16.1-17.0 against 14.9-15.6 µs on the Zen 4 host, runners alternating; the
-    /// README's performance section). A momentum or Adam-style update of a large layer runs it every step, so its compile
+    /// ReadyToRun, or the benchmark runner's composite image): the precompiled loop ran W2's update of 100,352 weights
+    /// measurably slower than the JIT's (the runners alternating; the README's performance section has the figures). A
+    /// momentum or Adam-style update of a large layer runs it every step, so its compile
     /// on first use is paid once; per-sample training of small layers takes other loops.
     /// </remarks>
     /// <returns>Whether every updated value is finite.</returns>

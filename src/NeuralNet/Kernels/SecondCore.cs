@@ -197,8 +197,8 @@ internal static class SecondCore
             WorkItem? item = Paused ? null : Interlocked.Exchange(ref s_item, null);
             if (item is null)
             {
-                // One pause between looks (tens of nanoseconds; SpinWait(16) between them made the pick-up take 1.2 µs on
-                // average on the Zen 4 host), the clock read once every 64 looks.
+                // One pause between looks (SpinWait(16) between them made the pick-up several times slower; README), the
+                // clock read once every 64 looks.
                 long start = Stopwatch.GetTimestamp();
                 for (int looks = 0; (Paused || Volatile.Read(ref s_item) is null) && ((++looks & 63) != 0 || Stopwatch.GetTimestamp() - start < IdleSpinTicks);)
                 {
