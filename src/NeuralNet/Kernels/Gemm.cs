@@ -196,7 +196,31 @@ internal static unsafe partial class Gemm
         }
 
         ReferenceGemm.Multiply(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
-        return !checkA || ReferenceGemm.AllFinite(transposeA, m, k, a, lda);
+        return !checkA || AllFinite(transposeA, m, k, a, lda);
+    }
+
+    /// <summary>
+    /// Whether every value of op(A) (m × <paramref name="k"/>, A column-major with leading dimension <paramref name="lda"/>)
+    /// is finite: the one check of a product's op(A), for the reference path and each half of a split-depth product.
+    /// </summary>
+    internal static bool AllFinite<T>(bool transposeA, int m, int k, ReadOnlySpan<T> a, int lda)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        (int runs, int length) = transposeA ? (m, k) : (k, m); // op(A) = A: k columns of m values; Aᵀ: m columns of k
+        if (lda == length)
+        {
+            return Elementwise.AllFinite(a[..(runs * length)]); // the runs adjacent: one pass
+        }
+
+        for (int r = 0; r < runs; r++)
+        {
+            if (!Elementwise.AllFinite(a.Slice(r * lda, length)))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool Split<T>(

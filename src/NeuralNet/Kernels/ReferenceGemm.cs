@@ -9,22 +9,6 @@ namespace NeuralNet.Kernels;
 /// </summary>
 internal static class ReferenceGemm
 {
-    /// <summary>Whether every value of op(A) (m × k, A column-major with leading dimension <paramref name="lda"/>) is finite.</summary>
-    public static bool AllFinite<T>(bool transposeA, int m, int k, ReadOnlySpan<T> a, int lda)
-        where T : struct, IFloatingPointIeee754<T>
-    {
-        (int runs, int length) = transposeA ? (m, k) : (k, m); // op(A) = A: k columns of m values; Aᵀ: m columns of k
-        for (int r = 0; r < runs; r++)
-        {
-            if (!Elementwise.AllFinite(a.Slice(r * lda, length)))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
     /// <summary>Multiplies into <paramref name="c"/>; the three spans must not overlap.</summary>
     public static void Multiply<T>(
         bool transposeA, bool transposeB, int m, int n, int k,

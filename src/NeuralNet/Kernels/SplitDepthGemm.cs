@@ -121,28 +121,12 @@ internal sealed unsafe class SplitDepthGemm<T> : WorkItem
             return;
         }
 
-        // op(A) = A: depth columns of m values; op(A) = Aᵀ: m columns of A, each holding depth values of the half.
         (int runs, int length) = transposeA ? (m, depth) : (depth, m);
-        bool finite = lda == length
-            ? Elementwise.AllFinite(new ReadOnlySpan<T>(a, runs * length))
-            : AllRunsFinite(a, runs, length, lda);
+        bool finite = Gemm.AllFinite(transposeA, m, depth, new ReadOnlySpan<T>(a, ((runs - 1) * lda) + length), lda);
         if (!finite)
         {
             Volatile.Write(ref *notFinite, 1);
         }
-    }
-
-    private static bool AllRunsFinite(T* a, int runs, int length, int lda)
-    {
-        for (int r = 0; r < runs; r++)
-        {
-            if (!Elementwise.AllFinite(new ReadOnlySpan<T>(a + ((nint)r * lda), length)))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     /// <summary>One half of the depth, without packing (<paramref name="direct"/>) or packed: the same sums either way.</summary>
