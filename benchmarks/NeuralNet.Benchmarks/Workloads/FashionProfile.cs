@@ -33,7 +33,7 @@ internal static class FashionProfile
         var lastBatches = new FashionWorkload.BatchPair(n % FashionWorkload.BatchSize);
         var rollback = new ParameterSnapshot<float>(network.Parameters); // what Network.Step keeps to undo a non-finite update
         var lossGradients = new Dictionary<int, Matrix<float>> { [batches.Rows] = Matrix<float>.Build.Dense(batches.Rows, 10), [lastBatches.Rows] = Matrix<float>.Build.Dense(lastBatches.Rows, 10) };
-        WorkloadOutput.Note($"W2-profile: µs per step in each phase; 'relu' and 'relu back' re-run the activation on the same buffers (included in fwd1 / bwd1 too); 'wait' is the caller waiting for the helper (inside the phases)");
+        WorkloadOutput.Note($"W2-profile: µs per step in each phase; 'relu' and 'relu back' re-run the activation on the same buffers (made in fwd1, and in bwd2 where the output layer's backward makes the hidden layer's ∂L/∂Z, else in bwd1); 'wait' is the caller waiting for the helper (inside the phases)");
         WorkloadOutput.Note($"{"epoch",5} {"samples/s",10} {"gather",7} {"check",7} {"fwd1",7} {"relu",7} {"fwd2",7} {"loss",7} {"bwd2",7} {"bwd1",7} {"relu bk",7} {"optim",7} {"wait",7} {"(fwd1",6} {"bwd1",6} {"optim)",6} {"handoff",8} {"taken bk",8} | subnormals per step (1 in {SubnormalSampling}): {"dZ2",6} {"dZ1",6} {"dW1",6} {"v1",6} {"W1",6}");
         for (int epoch = 0; epoch < FashionWorkload.Epochs; epoch++)
         {
@@ -76,10 +76,10 @@ internal static class FashionProfile
                 }
 
                 long t5 = Stopwatch.GetTimestamp();
-                Matrix<float> dh = output.Backward(dLogits)!;
+                Matrix<float> dh = output.BackwardTo(dLogits, computeInputGradient: true, hidden)!; // as TrainStep: told the layer below, which may take its ∂L/∂Z from this pass
                 long t6 = Stopwatch.GetTimestamp();
                 long w6 = SecondCore.WaitTicks;
-                hidden.Backward(dh, computeInputGradient: false);
+                hidden.BackwardTo(dh, computeInputGradient: false, below: null);
                 long t7 = Stopwatch.GetTimestamp();
                 waits[1] += SecondCore.WaitTicks - w6;
                 hidden.Activation.Backward(DenseStorage.Of(hidden.LastWeightedSum), DenseStorage.Of(hidden.LastOutput), DenseStorage.Of(dh), hidden.PreActivationGradient, batch.Rows, 128);

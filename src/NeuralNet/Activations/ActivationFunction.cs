@@ -92,6 +92,14 @@ public abstract class ActivationFunction<T>
     /// </summary>
     internal virtual bool MapsColumnRanges => false;
 
+    /// <summary>
+    /// Whether <see cref="BackwardOwnBuffers"/> gives the same bits with the activations <c>a = f(z)</c> passed in place of
+    /// <c>z</c>: f' can be told exactly from f's value (ReLU: f'(z) = 1 where a = max(0, z) &gt; 0, which holds exactly where
+    /// z &gt; 0, NaN included). A layer's gradient made inside the layer above's product then reads its activations, which
+    /// that product's weight gradient has just read, rather than bring its weighted sums into the cache too.
+    /// </summary>
+    internal virtual bool DerivativeFromActivation => false;
+
     /// <summary><see cref="Backward"/> as a layer calls it on its own buffers (see <see cref="ForwardOwnBuffers"/>).</summary>
     internal virtual void BackwardOwnBuffers(
         ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> outputGradient, Span<T> inputGradient, int rows, int columns)

@@ -29,6 +29,9 @@ public sealed class ReLU<T> : ElementwiseActivationFunction<T>
     internal override bool MapsColumnRanges => true; // max(0, z) and its mask: each value alone, exact in both forms
 
     /// <inheritdoc />
+    internal override bool DerivativeFromActivation => true; // a = max(0, z) > 0 exactly where z > 0 (a NaN z gives a = 0)
+
+    /// <inheritdoc />
     internal override void ForwardOwnBuffers(ReadOnlySpan<T> z, Span<T> a, int rows, int columns)
     {
         if (!SharedMap<T, Rectify>.TryRun(z, a, default)) // a large batch on both cores

@@ -61,6 +61,8 @@ internal enum ProductSplit
 /// into two halves of columns multiplied without packing (<see cref="DirectOnTwoCores"/>); one of few columns over several
 /// depth blocks into two halves of its depth instead, so that each core reads the half of op(A) it mostly wrote
 /// (<see cref="DirectDepthHalves"/>).</item>
+/// <item>The backward pass of a small layer above such a cut layer is cut into two halves of its inputs, the layer below's
+/// ∂L/∂Z made in each (<see cref="BackwardInputHalves"/>).</item>
 /// <item>Every rule gives the same bits whichever thread does which part, and when the helper is busy or late the
 /// caller does its part the same way: results depend on the shapes only, never on timing.</item>
 /// </list>
@@ -258,6 +260,39 @@ internal static class WorkSplit
     /// </summary>
     public static bool DirectDepthHalves(bool transposeA, int n, int k)
         => !transposeA && n <= DirectColumnsLimit && k > GemmDriver.Balanced(k, GemmDriver.BlockDepth, 1);
+
+    /// <summary>
+    /// Whether the backward pass of a dense layer of <paramref name="inputs"/> → <paramref name="outputs"/> over
+    /// <paramref name="rows"/> samples, above a dense layer of <paramref name="belowInputs"/> inputs, is cut into two parts of
+    /// its inputs (the units of the layer below), one a core (<see cref="InputCut"/>): its weight gradient and ∂L/∂X for each
+    /// part of the columns, then the layer below's ∂L/∂Z and bias gradient there (a small output layer over a first layer
+    /// cut between the cores, W2's 128 → 10 over 784 → 128). Its two products are too small to be shared on their own
+    /// (under <see cref="MinimumProductWork"/> each), but with the activation gradient of at least
+    /// <see cref="BackwardHalvesValues"/> values the whole is enough work for a part of it to outweigh a hand-over, work
+    /// through which the helper would otherwise idle. The layer below's forward product is cut along its depth
+    /// (<see cref="ForwardDepthSplit"/>), so both cores read all of its ∂L/∂Z next, for their strips of its weight gradient:
+    /// made in two parts, each core has its part in its cache already, where one core making all of it took every line back
+    /// from the other core's cache first and then handed it all over. The cost: the helper reads its part of the layer
+    /// below's activations from the caller's cache (its weight gradient needs them), and the caller takes those lines back
+    /// in the next forward pass; on a host where a line between the cores is dear, that outweighs the gain (the measurements
+    /// are in the README's performance section). Each element is summed by one core in the whole product's order: the same bits.
+    /// </summary>
+    public static bool BackwardInputHalves(int rows, int inputs, int outputs, int belowInputs)
+        => TwoCores && rows > 1 && (long)rows * inputs * outputs < MinimumProductWork && (long)rows * inputs >= BackwardHalvesValues
+            && InputCut(inputs) > 0 && ForwardDepthSplit(rows, belowInputs, inputs) > 0;
+
+    /// <summary>From this many values of the layer below's ∂L/∂Z on, a small layer's backward pass is cut in two (<see cref="BackwardInputHalves"/>).</summary>
+    public const int BackwardHalvesValues = 1 << 12;
+
+    /// <summary>
+    /// Where <see cref="BackwardInputHalves"/> cuts a layer's <paramref name="inputs"/>: the caller takes the columns before
+    /// it, the helper the rest. The caller takes five eighths: the helper starts its part a pick-up later and first brings its
+    /// columns of the activations over from the caller's cache (the caller wrote them in the forward pass, and takes them
+    /// back in the next one), so equal parts left the caller waiting, the more so the dearer a line between the cores. Rounded
+    /// down to 16 columns, so that each part of ∂L/∂X, of the activations and of the weight gradient (column-major) starts on
+    /// a whole cache line. 0 when the inputs are too few to cut.
+    /// </summary>
+    public static int InputCut(int inputs) => inputs * 5 / 8 / 16 * 16;
 
     /// <summary>
     /// How a product C (m × n, depth k) is shared, for micro-tiles of <paramref name="mr"/> × <paramref name="nr"/>: with

@@ -17,7 +17,10 @@ public sealed partial class DenseLayer<T>
     /// on a batch whose separate pass would be shared by both cores (<see cref="WorkSplit.SharesUpdate"/>). Smaller
     /// batches keep the separate passes, unchanged.
     /// </summary>
-    private bool FusesColumns(int rows) => rows > 1 && FusedPasses && Activation.MapsColumnRanges && WorkSplit.SharesUpdate(rows * OutputSize);
+    private bool FusesColumns(int rows) => FinishesColumns(rows) && WorkSplit.SharesUpdate(rows * OutputSize);
+
+    /// <summary>Whether this layer's activation and its gradient may be made on ranges of columns for a batch of <paramref name="rows"/>.</summary>
+    private bool FinishesColumns(int rows) => rows > 1 && FusedPasses && Activation.MapsColumnRanges;
 
     /// <summary>False runs the separate passes at every batch size (the tests compare the two: the same bits).</summary>
     internal bool FusedPasses { get; set; } = true;
@@ -34,11 +37,12 @@ public sealed partial class DenseLayer<T>
     /// The finisher that makes this layer's <c>∂L/∂Z</c> and <c>∂L/∂b</c> from <paramref name="outputGradient"/>
     /// (<c>∂L/∂A</c>, the layer above's <c>∂L/∂X</c> buffer, <paramref name="rows"/> × this layer's outputs) column range
     /// by column range, or null when this layer does not take it (a small batch, an activation that needs the whole
-    /// batch, no forward pass of that batch size).
+    /// batch, no forward pass of that batch size). <paramref name="inHalves"/>: for the layer above's backward pass cut in
+    /// two halves of the columns (<see cref="WorkSplit.BackwardInputHalves"/>), at any batch size that pass takes.
     /// </summary>
-    private GradientColumns? TakesFusedGradient(T[] outputGradient, int rows)
+    private GradientColumns? TakesFusedGradient(T[] outputGradient, int rows, bool inHalves = false)
     {
-        if (!FusesColumns(rows) || _last is not { } last || last[A].RowCount != rows || outputGradient.Length != rows * OutputSize)
+        if (!(inHalves ? FinishesColumns(rows) : FusesColumns(rows)) || _last is not { } last || last[A].RowCount != rows || outputGradient.Length != rows * OutputSize)
         {
             return null;
         }
@@ -94,7 +98,10 @@ public sealed partial class DenseLayer<T>
         public override void Finish(int firstColumn, int columns)
         {
             int rows = _rows, start = firstColumn * rows, length = columns * rows;
-            activation.BackwardOwnBuffers(_z.AsSpan(start, length), _a.AsSpan(start, length), _g.AsSpan(start, length), _dz.AsSpan(start, length), rows, columns);
+            // Where f' can be read from the activations, they stand in for Z: the layer above's weight gradient has just read
+            // them (on this core, when that layer's pass is cut in halves), and Z need not come into this core's cache.
+            T[] z = activation.DerivativeFromActivation ? _a : _z;
+            activation.BackwardOwnBuffers(z.AsSpan(start, length), _a.AsSpan(start, length), _g.AsSpan(start, length), _dz.AsSpan(start, length), rows, columns);
             SumColumns(_dz, rows, firstColumn, columns, biasGradient);
         }
     }

@@ -170,6 +170,12 @@ public sealed partial class DenseLayer<T> : Layer<T>
         }
         T[] x = DenseStorage.Of(_lastInput!);
 
+        if (computeInputGradient && below is DenseLayer<T> halvesBelow && WorkSplit.BackwardInputHalves(rows, InputSize, OutputSize, halvesBelow.InputSize)
+            && halvesBelow.TakesFusedGradient(_inputGradientBuffers.ArraysFor(rows)[0], rows, inHalves: true) is { } halvesFinisher)
+        {
+            return BackwardInHalves(dz, rows, x, halvesBelow, halvesFinisher, biasGradientDone); // a part of the inputs on each core (WorkSplit.InputCut)
+        }
+
         // ∂L/∂W = (∂L/∂Z)ᵀ·X: [out × batch]·[batch × in]
         Gemm.Multiply<T>(true, false, OutputSize, InputSize, rows, dz, rows, x, rows, _weights.GradientArray, OutputSize, accumulate: false);
 

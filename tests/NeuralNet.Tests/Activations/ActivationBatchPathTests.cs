@@ -31,6 +31,25 @@ public class ActivationBatchPathTests
     }
 
     [Fact]
+    public void ReLU_LayerBackward_FromTheActivationsInPlaceOfZ_GivesTheBitsOfZ()
+    {
+        // DerivativeFromActivation: a layer's fused gradient passes a = max(0, z) where z goes; on vector bodies and a tail,
+        // with ±0, subnormals, ±∞ and NaN in z and in the gradient.
+        var relu = new ReLU<float>();
+        relu.DerivativeFromActivation.Should().BeTrue();
+        new Sigmoid<float>().DerivativeFromActivation.Should().BeFalse();
+        float[] specials = [0f, -0f, 1e-40f, -1e-40f, float.Epsilon, -float.Epsilon, float.PositiveInfinity, float.NegativeInfinity, float.NaN, -float.NaN, 3f, -3f];
+        var random = new Random(22);
+        float[] z = [.. Enumerable.Range(0, 203).Select(i => i < specials.Length ? specials[i] : (float)(random.NextDouble() - 0.5))];
+        float[] g = [.. Enumerable.Range(0, z.Length).Select(i => i % 7 == 0 ? specials[(i / 7) % specials.Length] : (float)(random.NextDouble() - 0.5))];
+        float[] a = new float[z.Length], fromZ = new float[z.Length], fromA = new float[z.Length];
+        relu.ForwardOwnBuffers(z, a, z.Length, 1);
+        relu.BackwardOwnBuffers(z, a, g, fromZ, z.Length, 1);
+        relu.BackwardOwnBuffers(a, a, g, fromA, z.Length, 1);
+        fromA.Select(BitConverter.SingleToInt32Bits).Should().Equal(fromZ.Select(BitConverter.SingleToInt32Bits));
+    }
+
+    [Fact]
     public void Identity_LayerPasses_GiveTheElementwiseBits()
     {
         // A layer's own-buffer passes copy (W2's logits): the bits of Value(z) and g · Derivative, element by element.
