@@ -52,6 +52,41 @@ internal static class SecondCore
 
     private static long s_started;
 
+    // The recent pick-ups' running mean (each new one weighs 1/8), in Stopwatch ticks; written by the helper only.
+    private static long s_recentPickUp;
+
+    /// <summary>
+    /// The pick-up above which handing work over counts as dear (<see cref="HandOverIsCheap"/>), in Stopwatch ticks: 300 ns.
+    /// A pick-up is one or two cache lines moving from the caller's core to the helper's plus the helper's polling; on a
+    /// virtual machine whose two cores share a cache it takes ~0.1-0.2 µs, and ~0.6 µs when the host has put them on
+    /// different core complexes (the README's performance section has the measurements).
+    /// </summary>
+    internal static readonly long DearPickUpTicks = Stopwatch.Frequency * 3 / 10_000_000;
+
+    /// <summary>
+    /// Whether handing work to the helper, and with it any cache line moving between the two cores, is cheap now: the
+    /// running mean of the last hand-overs' pick-ups (each new one weighing 1/8) is at most <see cref="DearPickUpTicks"/>.
+    /// True before any hand-over. A choice made on it is one of speed only: every path it chooses between gives the same
+    /// bits. <see cref="HandOverCostOverride"/> fixes the answer for tests.
+    /// </summary>
+    internal static bool HandOverIsCheap => HandOverCostOverride ?? Volatile.Read(ref s_recentPickUp) <= DearPickUpTicks;
+
+    /// <summary>When set, the answer of <see cref="HandOverIsCheap"/> (tests of the paths chosen on it); null measures.</summary>
+    internal static bool? HandOverCostOverride { get; set; }
+
+    /// <summary>The running mean <paramref name="mean"/> of the pick-ups after one more, <paramref name="pickUp"/>: each new one weighs 1/8.</summary>
+    internal static long RecentMean(long mean, long pickUp) => mean + ((pickUp - mean) / 8); // m ← m + (x − m)/8
+
+    /// <summary>Counts one pick-up of <paramref name="ticks"/> (by the helper thread; by tests, in place of one).</summary>
+    internal static void NotePickUp(long ticks)
+    {
+        PickUpTicks += ticks;
+        Volatile.Write(ref s_recentPickUp, RecentMean(s_recentPickUp, ticks));
+    }
+
+    /// <summary>The running mean of the recent pick-ups, in nanoseconds (the benchmark runner prints it).</summary>
+    internal static double RecentPickUpNanoseconds => Volatile.Read(ref s_recentPickUp) * 1e9 / Stopwatch.Frequency;
+
     /// <summary>How many times the helper found no work for its idle spin and went to sleep (for the W2 figures).</summary>
     internal static long Sleeps;
 
@@ -217,7 +252,7 @@ internal static class SecondCore
             }
 
             long pickedUp = Stopwatch.GetTimestamp();
-            PickUpTicks += pickedUp - Volatile.Read(ref s_started);
+            NotePickUp(pickedUp - Volatile.Read(ref s_started));
             try
             {
                 item.Execute();

@@ -62,9 +62,10 @@ internal enum ProductSplit
 /// depth blocks into two halves of its depth instead, so that each core reads the half of op(A) it mostly wrote
 /// (<see cref="DirectDepthHalves"/>).</item>
 /// <item>The backward pass of a small layer above such a cut layer is cut into two halves of its inputs, the layer below's
-/// ∂L/∂Z made in each (<see cref="BackwardInputHalves"/>).</item>
+/// ∂L/∂Z made in each (<see cref="BackwardInputHalves"/>), while handing work over is cheap (<see cref="SecondCore.HandOverIsCheap"/>).</item>
 /// <item>Every rule gives the same bits whichever thread does which part, and when the helper is busy or late the
-/// caller does its part the same way: results depend on the shapes only, never on timing.</item>
+/// caller does its part the same way: results depend on the shapes only, never on timing (a choice taken on the measured
+/// cost of a hand-over chooses between paths of the same bits).</item>
 /// </list>
 /// </remarks>
 internal static class WorkSplit
@@ -275,11 +276,14 @@ internal static class WorkSplit
     /// from the other core's cache first and then handed it all over. The cost: the helper reads its part of the layer
     /// below's activations from the caller's cache (its weight gradient needs them), and the caller takes those lines back
     /// in the next forward pass; on a host where a line between the cores is dear, that outweighs the gain (the measurements
-    /// are in the README's performance section). Each element is summed by one core in the whole product's order: the same bits.
+    /// are in the README's performance section), so the pass is cut only while handing work over is cheap, as the recent
+    /// hand-overs measured it (<see cref="SecondCore.HandOverIsCheap"/>: a virtual machine's host may move the two cores apart
+    /// and back while a program runs). Each element is summed by one core in the whole product's order: the same bits
+    /// either way.
     /// </summary>
     public static bool BackwardInputHalves(int rows, int inputs, int outputs, int belowInputs)
         => TwoCores && rows > 1 && (long)rows * inputs * outputs < MinimumProductWork && (long)rows * inputs >= BackwardHalvesValues
-            && InputCut(inputs) > 0 && ForwardDepthSplit(rows, belowInputs, inputs) > 0;
+            && InputCut(inputs) > 0 && ForwardDepthSplit(rows, belowInputs, inputs) > 0 && SecondCore.HandOverIsCheap;
 
     /// <summary>From this many values of the layer below's ∂L/∂Z on, a small layer's backward pass is cut in two (<see cref="BackwardInputHalves"/>).</summary>
     public const int BackwardHalvesValues = 1 << 12;

@@ -15,11 +15,17 @@ namespace NeuralNet.Tests.Layers;
 /// A small output layer over a first layer cut between the cores (W2's shape, scaled down: 256 → 128 ReLU → 10 over a
 /// batch of 64) has its backward pass cut into two parts of its inputs, one a core, the layer below's ∂L/∂Z and bias
 /// gradient made there too (<see cref="WorkSplit.BackwardInputHalves"/>): the same bits as the separate passes on one core,
-/// with the helper on time, late or busy with another caller. These tests pause or hold the helper, so they run alone.
+/// with the helper on time, late or busy with another caller. These tests pause or hold the helper, so they run alone; they
+/// take handing work over as cheap whatever the machine's state (<see cref="SecondCore.HandOverCostOverride"/>), so that
+/// the cut is made.
 /// </summary>
 [Collection(nameof(SecondCoreHeld))]
-public class DenseLayerInputHalvesTests
+public sealed class DenseLayerInputHalvesTests : IDisposable
 {
+    public DenseLayerInputHalvesTests() => SecondCore.HandOverCostOverride = true;
+
+    public void Dispose() => SecondCore.HandOverCostOverride = null;
+
     public enum Helper { OnTime, Late, Held }
 
     [Fact]
