@@ -50,13 +50,13 @@ internal static partial class FashionWorkload
             }
 
             seconds[epoch] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated; // the steps' alone: the measurement below allocates its job
+            gcs = GC.CollectionCount(0) - gcs;
             if (epoch == 1)
             {
                 crossCore[1] = CrossCoreLatency.Measure(); // and just after it
             }
 
-            allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
-            gcs = GC.CollectionCount(0) - gcs;
             int steps = (n + BatchSize - 1) / BatchSize;
             double Us(long ticks) => ticks * 1e6 / Stopwatch.Frequency / steps;
             WorkloadOutput.Note($"W2 epoch {epoch + 1}: mean training loss {lossSum / n:0.000000}, {seconds[epoch]:0.000} s, {n / seconds[epoch]:0} samples/s{(epoch == 0 ? " (warm-up)" : epoch == 1 ? " (timed)" : string.Empty)}; per step the second core picked work up after {Us(SecondCore.PickUpTicks - pickUp):0.0} µs, worked {Us(SecondCore.HelperTicks - helper):0.0} µs, slept {(SecondCore.Sleeps - sleeps) / (double)steps:0.00} times, the caller waited {Us(SecondCore.WaitTicks - wait):0.0} µs, the last hand-overs' mean pick-up {SecondCore.RecentPickUpNanoseconds:0} ns ({(SecondCore.HandOverIsCheap ? "cheap: the output layer's backward in two parts" : "dear: the output layer's backward on one core")}); {gcs} collections and {allocated} bytes allocated in the epoch's steps");
