@@ -55,6 +55,7 @@ public sealed partial class Network<T>
         foreach ((int index, T l1, T l2) in _regularized)
         {
             Span<T> values = _parameters[index].Values, gradients = _parameters[index].Gradients;
+            _parameters[index].StepGradientBound = double.NaN; // the penalty's gradient is not in the layer's bound
             if (l1 > T.Zero)
             {
                 for (int j = 0; j < values.Length; j++)

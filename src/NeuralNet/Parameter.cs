@@ -60,6 +60,13 @@ public sealed class Parameter<T>
     public Span<T> Gradients => _gradients;
 
     /// <summary>
+    /// For the training step's update: a bound on the magnitude of every element of this step's gradient, set by the layer
+    /// that made it when it could also tell that every value is finite (<c>DenseLayer</c>'s weights after a measured forward
+    /// pass), else NaN. The step's optimizer reads it once and sets it back to NaN (<c>Optimizer.StepChecked</c>).
+    /// </summary>
+    internal double StepGradientBound { get; set; } = double.NaN;
+
+    /// <summary>
     /// Whether training leaves this parameter alone (default false): the training step does not hand it to the
     /// optimizer, so it is not updated and gets no optimizer state, and <see cref="Network{T}.ParameterCount"/> and the
     /// summary count it as frozen, not trainable. The backward phase still fills its gradient. Saved in the model file.

@@ -66,6 +66,85 @@ internal static unsafe partial class Gemm
         return true;
     }
 
+    /// <summary>
+    /// <see cref="MultiplySplitDepth{T}"/> with op(A) checked, telling the training step how large its values are: each core
+    /// finds the largest magnitude in the half of op(A) it multiplies as it checks it (<see cref="Elementwise.FiniteMaxMagnitude{T}"/>),
+    /// and the sum of the two halves' products reports whether every element of C came out finite: <c>largestA</c> is the
+    /// largest magnitude in op(A), or NaN when it holds a NaN or an infinity; <c>productFinite</c> whether every element of
+    /// C is finite after the product (false when op(A) is not).
+    /// </summary>
+    public static void MultiplySplitDepthMeasured<T>(
+        bool transposeA, bool transposeB, int m, int n, int k, int split,
+        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb,
+        Span<T> c, int ldc, bool accumulate, out T largestA, out bool productFinite)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(split);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(split, k);
+        CheckBounds(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc);
+        largestA = T.Zero;
+        productFinite = true;
+        if (m == 0 || n == 0)
+        {
+            return;
+        }
+
+        if (typeof(T) == typeof(float))
+        {
+            (float largest, productFinite) = SplitMeasured(transposeA, transposeB, m, n, k, split, MemoryMarshal.Cast<T, float>(a), lda, MemoryMarshal.Cast<T, float>(b), ldb, MemoryMarshal.Cast<T, float>(c), ldc, accumulate);
+            largestA = T.CreateTruncating(largest);
+            return;
+        }
+
+        if (typeof(T) == typeof(double))
+        {
+            (double largest, productFinite) = SplitMeasured(transposeA, transposeB, m, n, k, split, MemoryMarshal.Cast<T, double>(a), lda, MemoryMarshal.Cast<T, double>(b), ldb, MemoryMarshal.Cast<T, double>(c), ldc, accumulate);
+            largestA = T.CreateTruncating(largest);
+            return;
+        }
+
+        ReferenceGemm.Multiply(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+        largestA = FiniteMaxMagnitude(transposeA, m, k, a, lda);
+        productFinite = !T.IsNaN(largestA) && AllFinite(false, m, n, c, ldc);
+    }
+
+    private static (T Largest, bool ProductFinite) SplitMeasured<T>(
+        bool transposeA, bool transposeB, int m, int n, int k, int split,
+        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int notFinite = 0, productNotFinite = 0;
+        T* largest = stackalloc T[2]; // the first half's and the second's (SecondCore.Wait inside Run orders the helper's write before the read)
+        fixed (T* pa = a, pb = b, pc = c)
+        {
+            SplitDepthGemm<T>.Run(GemmKernels.Best, transposeA, transposeB, m, n, k, split, pa, lda, pb, ldb, pc, ldc, accumulate, &notFinite, largest, &productNotFinite);
+        }
+
+        return notFinite != 0 ? (T.NaN, false) : (T.Max(largest[0], largest[1]), productNotFinite == 0);
+    }
+
+    /// <summary>
+    /// The largest magnitude in op(A) (m × <paramref name="k"/>, A column-major with leading dimension <paramref name="lda"/>),
+    /// or NaN when it holds a NaN or an infinity: <see cref="AllFinite{T}"/> that also measures.
+    /// </summary>
+    internal static T FiniteMaxMagnitude<T>(bool transposeA, int m, int k, ReadOnlySpan<T> a, int lda)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        (int runs, int length) = transposeA ? (m, k) : (k, m);
+        if (lda == length)
+        {
+            return Elementwise.FiniteMaxMagnitude(a[..(runs * length)]);
+        }
+
+        T largest = T.Zero;
+        for (int r = 0; r < runs; r++)
+        {
+            largest = T.Max(largest, Elementwise.FiniteMaxMagnitude(a.Slice(r * lda, length))); // T.Max propagates a NaN
+        }
+
+        return largest;
+    }
+
     private static bool Split<T>(
         bool transposeA, bool transposeB, int m, int n, int k, int split,
         ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, bool accumulate, bool checkA)

@@ -38,15 +38,18 @@ internal sealed unsafe class SplitDepthGemm<T> : WorkItem
     private int _m, _n, _k, _lda, _ldb;
     private T* _a, _b, _s;
     private int* _notFinite; // the caller's flag (on its stack) that the helper sets when its half of op(A) holds a non-finite value; null: no check
+    private T* _largest; // where the helper writes its half's largest magnitude (the caller's stack), or null: only the check
 
     /// <summary>
     /// Runs the product with its depth cut at <paramref name="split"/> (0 &lt; split &lt; k): the second half on
     /// the helper thread when it is free, else on this one, with the same result either way. With
-    /// <paramref name="notFinite"/>, each half first checks its part of op(A) and sets it to 1 on a NaN or an infinity.
+    /// <paramref name="notFinite"/>, each half first checks its part of op(A) and sets it to 1 on a NaN or an infinity;
+    /// with <paramref name="largestA"/> as well (two slots: the first half's, the second's), each half also writes its part's
+    /// largest magnitude there. With <paramref name="productNotFinite"/>, C += S sets it to 1 when an element of C is not finite.
     /// </summary>
     public static void Run(
         GemmKernel kernel, bool transposeA, bool transposeB, int m, int n, int k, int split,
-        T* a, int lda, T* b, int ldb, T* c, int ldc, bool accumulate, int* notFinite = null)
+        T* a, int lda, T* b, int ldb, T* c, int ldc, bool accumulate, int* notFinite = null, T* largestA = null, int* productNotFinite = null)
     {
         T[] buffer = t_scratch is { } existing && existing.Length >= m * n
             ? existing
@@ -66,10 +69,11 @@ internal sealed unsafe class SplitDepthGemm<T> : WorkItem
                 job._b = b2;
                 job._s = scratch;
                 job._notFinite = notFinite;
+                job._largest = largestA is null ? null : largestA + 1;
                 SecondCore.Start(job);
                 try
                 {
-                    MarkNotFinite(transposeA, m, split, a, lda, notFinite);
+                    MarkNotFinite(transposeA, m, split, a, lda, notFinite, largestA);
                     Half(direct, kernel, transposeA, transposeB, m, n, split, a, lda, b, ldb, c, ldc, accumulate);
                 }
                 finally
@@ -79,13 +83,17 @@ internal sealed unsafe class SplitDepthGemm<T> : WorkItem
             }
             else
             {
-                MarkNotFinite(transposeA, m, split, a, lda, notFinite);
-                MarkNotFinite(transposeA, m, k - split, a2, lda, notFinite);
+                MarkNotFinite(transposeA, m, split, a, lda, notFinite, largestA);
+                MarkNotFinite(transposeA, m, k - split, a2, lda, notFinite, largestA is null ? null : largestA + 1);
                 Half(direct, kernel, transposeA, transposeB, m, n, split, a, lda, b, ldb, c, ldc, accumulate);
                 Half(direct, kernel, transposeA, transposeB, m, n, k - split, a2, lda, b2, ldb, scratch, m, accumulate: false);
             }
 
-            if (ldc == m)
+            if (productNotFinite is not null)
+            {
+                AddMeasured(m, n, c, ldc, scratch, productNotFinite);
+            }
+            else if (ldc == m)
             {
                 Span<T> all = new(c, m * n);
                 System.Numerics.Tensors.TensorPrimitives.Add(all, new ReadOnlySpan<T>(scratch, m * n), all); // C += S, C's columns adjacent: one pass
@@ -104,7 +112,7 @@ internal sealed unsafe class SplitDepthGemm<T> : WorkItem
     /// <summary>S = the second half of the depth (on the helper thread).</summary>
     public override void Execute()
     {
-        MarkNotFinite(_transposeA, _m, _k, _a, _lda, _notFinite);
+        MarkNotFinite(_transposeA, _m, _k, _a, _lda, _notFinite, _largest);
         Half(_direct, _kernel, _transposeA, _transposeB, _m, _n, _k, _a, _lda, _b, _ldb, _s, _m, accumulate: false);
     }
 
@@ -114,7 +122,7 @@ internal sealed unsafe class SplitDepthGemm<T> : WorkItem
     /// before it does, so a layer's input is checked where it already is (in that core's cache) instead of by one core
     /// reading the other's half. Nothing is written when every value is finite.
     /// </summary>
-    private static void MarkNotFinite(bool transposeA, int m, int depth, T* a, int lda, int* notFinite)
+    private static void MarkNotFinite(bool transposeA, int m, int depth, T* a, int lda, int* notFinite, T* largest)
     {
         if (notFinite is null)
         {
@@ -122,7 +130,19 @@ internal sealed unsafe class SplitDepthGemm<T> : WorkItem
         }
 
         (int runs, int length) = transposeA ? (m, depth) : (depth, m);
-        bool finite = Gemm.AllFinite(transposeA, m, depth, new ReadOnlySpan<T>(a, ((runs - 1) * lda) + length), lda);
+        var half = new ReadOnlySpan<T>(a, ((runs - 1) * lda) + length);
+        bool finite;
+        if (largest is null)
+        {
+            finite = Gemm.AllFinite(transposeA, m, depth, half, lda);
+        }
+        else
+        {
+            T magnitude = Gemm.FiniteMaxMagnitude(transposeA, m, depth, half, lda);
+            *largest = magnitude;
+            finite = !T.IsNaN(magnitude);
+        }
+
         if (!finite)
         {
             Volatile.Write(ref *notFinite, 1);
@@ -141,6 +161,28 @@ internal sealed unsafe class SplitDepthGemm<T> : WorkItem
         else
         {
             GemmDriver.Run(kernel, transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+        }
+    }
+
+    /// <summary>C += S (the helper's half of the depth), setting <paramref name="productNotFinite"/> when a sum is not finite.</summary>
+    private static void AddMeasured(int m, int n, T* c, int ldc, T* scratch, int* productNotFinite)
+    {
+        bool finite = true;
+        if (ldc == m)
+        {
+            finite = Elementwise.AddFinite(new Span<T>(c, m * n), new ReadOnlySpan<T>(scratch, m * n)); // C's columns adjacent: one pass
+        }
+        else
+        {
+            for (int j = 0; j < n; j++)
+            {
+                finite &= Elementwise.AddFinite(new Span<T>(c + ((nint)j * ldc), m), new ReadOnlySpan<T>(scratch + ((nint)j * m), m));
+            }
+        }
+
+        if (!finite)
+        {
+            *productNotFinite = 1;
         }
     }
 }

@@ -40,6 +40,8 @@ public sealed partial class DenseLayer<T>
         Matrix<T>[] buffers = _outputBuffers.For(rows);
         T[][] arrays = _outputBuffers.ArraysFor(rows);
         T[] z = arrays[Z];
+        _stepInputMagnitude = double.NaN; // set again only by a measured product (WeightedSum)
+        _weights.StepGradientBound = double.NaN; // and the bound only by the backward pass that follows it
         if (!WeightedSum(DenseStorage.Of(input), rows, z, rows > 1 && FusesColumns(rows) ? arrays[A] : null, checkInput, out inputFinite))
         {
             Activation.ForwardOwnBuffers(z, arrays[A], rows, OutputSize); // the layer's own buffers, rows × outputs each
@@ -112,7 +114,17 @@ public sealed partial class DenseLayer<T>
         int split = WorkSplit.ForwardDepthSplit(rows, InputSize, OutputSize);
         if (split > 0)
         {
-            inputFinite = Gemm.MultiplySplitDepth<T>(false, true, rows, OutputSize, InputSize, split, x, rows, _weights.ValueArray, OutputSize, z, rows, accumulate: true, checkA: checkInput);
+            if (checkInput)
+            {
+                // The check measures too: the batch's largest magnitude, and whether Z came out finite (then so are W and b,
+                // each of which multiplies or joins every row of it), for the bound BackwardFrom sets on the weights' update.
+                Gemm.MultiplySplitDepthMeasured<T>(false, true, rows, OutputSize, InputSize, split, x, rows, _weights.ValueArray, OutputSize, z, rows, accumulate: true, out T largest, out bool zFinite);
+                inputFinite = !T.IsNaN(largest);
+                _stepInputMagnitude = zFinite ? double.CreateTruncating(largest) : double.NaN;
+                return false;
+            }
+
+            inputFinite = Gemm.MultiplySplitDepth<T>(false, true, rows, OutputSize, InputSize, split, x, rows, _weights.ValueArray, OutputSize, z, rows, accumulate: true);
             return false;
         }
 

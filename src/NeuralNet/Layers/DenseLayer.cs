@@ -34,6 +34,10 @@ public sealed partial class DenseLayer<T> : Layer<T>
     private GradientColumns? _gradientColumns;
     private T[]? _fusedGradientOf; // the ∂L/∂input of the layer above from which this layer's ∂L/∂Z and ∂L/∂b are made already
 
+    // The largest magnitude in this step's batch when the forward pass measured it and found Z finite (a network's step,
+    // the first layer's depth-cut product); NaN otherwise. Read once, by the backward pass, for the weights' update bound.
+    private double _stepInputMagnitude = double.NaN;
+
     /// <summary>Creates a dense layer; its weights are drawn when a <see cref="Network{T}"/> takes it.</summary>
     /// <param name="inputSize">Inputs per sample (≥ 1).</param>
     /// <param name="outputSize">Units of the layer (≥ 1); <c>inputSize × outputSize</c> weights at most <see cref="Array.MaxLength"/>.</param>
@@ -178,6 +182,7 @@ public sealed partial class DenseLayer<T> : Layer<T>
 
         // ∂L/∂W = (∂L/∂Z)ᵀ·X: [out × batch]·[batch × in]
         Gemm.Multiply<T>(true, false, OutputSize, InputSize, rows, dz, rows, x, rows, _weights.GradientArray, OutputSize, accumulate: false);
+        _weights.StepGradientBound = WeightGradientBound(dz, rows);
 
         // ∂L/∂b = Σ over the batch of ∂L/∂Z: each column of ∂L/∂Z is contiguous (one sample: ∂L/∂Z itself)
         T[] db = _biases.GradientArray;
@@ -210,5 +215,24 @@ public sealed partial class DenseLayer<T> : Layer<T>
 
         Gemm.Multiply<T>(false, false, rows, InputSize, OutputSize, dz, rows, _weights.ValueArray, OutputSize, dxArray, rows, accumulate: false);
         return dx;
+    }
+
+    /// <summary>
+    /// A bound on the magnitude of every element of the weight gradient just made, <c>|∂L/∂W_ij| = |Σ_b dZ_bi·X_bj| ≤
+    /// max|X|·Σ|dZ|</c>, twice over for the rounding of both sums, when this step's forward pass measured the batch and found Z
+    /// finite (so the weights are finite too); NaN otherwise, and when a sum is not finite. The optimizer's step reads it
+    /// (<see cref="Parameter{T}.StepGradientBound"/>) to skip the undo copy of an update that cannot overflow.
+    /// </summary>
+    private double WeightGradientBound(T[] dz, int rows)
+    {
+        double magnitude = _stepInputMagnitude;
+        _stepInputMagnitude = double.NaN; // one step's: a later backward pass without a measured forward pass gets none
+        if (!double.IsFinite(magnitude) || rows >= 1 << 20)
+        {
+            return double.NaN; // unmeasured; or so many rows that the sums' rounding could exceed the factor 2
+        }
+
+        double sum = double.CreateTruncating(System.Numerics.Tensors.TensorPrimitives.SumOfMagnitudes<T>(dz.AsSpan(0, rows * OutputSize)));
+        return 2 * magnitude * sum; // NaN or ∞ when ∂L/∂Z is not finite: no bound
     }
 }

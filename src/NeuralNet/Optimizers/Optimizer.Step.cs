@@ -14,11 +14,12 @@ public abstract partial class Optimizer<T>
     /// <see cref="Step(IReadOnlyList{Parameter{T}})"/>), nothing is copied or checked.
     /// </summary>
     /// <remarks>
-    /// The copy is written even when a step looks unable to overflow. A parameter updated without one cannot be put back,
-    /// so before its pass the whole step would have to be known finite: the gradients' largest magnitude, the velocities'
-    /// (kept from the last pass), and every old value finite. The last needs a read of the parameter itself, whose values
-    /// are public and may be written between steps (no bound kept from the last pass holds then), and on W2's step that
-    /// read and the gradients' cost about as much as the copy they would save (issue #14).
+    /// A parameter whose update provably stays finite is updated without a copy (<see cref="UpdateStaysFinite"/>): its
+    /// layer bounded every element of its gradient and found every one of its values finite in this step's forward pass
+    /// (<see cref="Parameter{T}.StepGradientBound"/>), and the optimizer bounds what it keeps (SGD's velocity). Such a
+    /// parameter is updated last, once every other parameter came out finite, so that a step that is undone never changed
+    /// it. On W2's step the first layer's weights are such a parameter: their copy was 200 KB a core of writes, ~3 % of
+    /// the step (the README's performance section). The results are the same bits either way.
     /// </remarks>
     /// <returns>Whether every updated value is finite (if not, <paramref name="backup"/> holds the values to put back); true without a backup.</returns>
     internal bool StepChecked(IReadOnlyList<Parameter<T>> parameters, T[][]? backup)
@@ -42,7 +43,11 @@ public abstract partial class Optimizer<T>
 
         T decay = decays ? T.CreateChecked(_weightDecay) : T.Zero;
         bool elementwise = UpdatesElementwise;
+        bool bounded = backup is not null && !decays && _clipValue is null && _clipNorm is null && !CopiesEveryUpdate; // the gradients as their layers bounded them
         bool finite = true;
+        int deferredCount = 0;
+        int[] deferred = _deferred;
+        double[] deferredBounds = _deferredBounds;
         // A large parameter's second part runs on the helper while this thread updates its first part and then the other
         // parameters (the update is element-wise, so the order across parameters changes no bit); the step waits for the
         // helper once, at the end, or before it hands over the next large parameter (one shared update at a time).
@@ -54,6 +59,17 @@ public abstract partial class Optimizer<T>
                 Parameter<T> p = list[i];
                 Span<T> values = p.Values, gradients = p.Gradients;
                 T[]? copy = backup?[i];
+                double bound = p.StepGradientBound;
+                p.StepGradientBound = double.NaN; // this step's only
+                if (bounded && UpdateStaysFinite(states[i], bound, lr))
+                {
+                    // No undo copy: updated after every other parameter, once they all came out finite, so that it is
+                    // never changed in a step that is undone.
+                    deferred[deferredCount] = i;
+                    deferredBounds[deferredCount++] = bound;
+                    continue;
+                }
+
                 if (decays)
                 {
                     if (copy is not null)
@@ -74,6 +90,7 @@ public abstract partial class Optimizer<T>
 
                 OptimizerState<T> state = states[i];
                 state.Steps++;
+                NoteUpdate(state, bounded ? bound : double.NaN);
                 if (elementwise && WorkSplit.SharesUpdate(p.Length))
                 {
                     if (helperPart is { } pending)
@@ -98,6 +115,49 @@ public abstract partial class Optimizer<T>
                     finite &= UpdateChecked(values, gradients, state, lr, copy);
                 }
             }
+
+            if (deferredCount > 0)
+            {
+                if (helperPart is { } pending)
+                {
+                    helperPart = null;
+                    finite &= SharedUpdate<T>.Finish(pending); // every copied parameter's answer, before any deferred one changes
+                }
+
+                if (!finite)
+                {
+                    for (int d = 0; d < deferredCount; d++)
+                    {
+                        list[deferred[d]].Values.CopyTo(backup![deferred[d]]); // not updated: the undo that follows leaves it so
+                    }
+
+                    return false;
+                }
+
+                for (int d = 0; d < deferredCount; d++)
+                {
+                    Parameter<T> p = list[deferred[d]];
+                    OptimizerState<T> state = states[deferred[d]];
+                    state.Steps++;
+                    UncopiedUpdates++;
+                    NoteUpdate(state, deferredBounds[d]);
+                    if (elementwise && WorkSplit.SharesUpdate(p.Length))
+                    {
+                        if (helperPart is { } previous)
+                        {
+                            helperPart = null;
+                            _ = SharedUpdate<T>.Finish(previous); // unchecked: true
+                        }
+
+                        if (SharedUpdate<T>.TryStart(this, p, state, lr, null, out _, out helperPart))
+                        {
+                            continue;
+                        }
+                    }
+
+                    Update(p.Values, p.Gradients, state, lr); // finite: UpdateStaysFinite proved it
+                }
+            }
         }
         finally
         {
@@ -108,5 +168,30 @@ public abstract partial class Optimizer<T>
         }
 
         return finite;
+    }
+
+    /// <summary>Parameters updated without an undo copy so far (<see cref="UpdateStaysFinite"/>): for the tests.</summary>
+    internal long UncopiedUpdates { get; private set; }
+
+    /// <summary>
+    /// Whether <see cref="StepChecked"/> copies every parameter before its update, even one that provably stays finite
+    /// (<see cref="UpdateStaysFinite"/>): for the tests and the benchmark runner's comparison; the results are the same bits.
+    /// </summary>
+    internal static bool CopiesEveryUpdate { get; set; }
+
+    /// <summary>
+    /// Whether this step's update of a parameter provably leaves every value finite, so that it needs no undo copy: given
+    /// <paramref name="gradientBound"/>, a bound on the magnitude of every element of its gradient that the layer set when it
+    /// could also tell every value of the parameter finite (<see cref="Parameter{T}.StepGradientBound"/>; NaN otherwise), and
+    /// what the optimizer keeps in <paramref name="state"/>. False unless the optimizer can prove it (the built-in SGD).
+    /// </summary>
+    internal virtual bool UpdateStaysFinite(OptimizerState<T> state, double gradientBound, T learningRate) => false;
+
+    /// <summary>
+    /// Called as each parameter's update is made, with its gradient's bound (NaN when unknown): what the optimizer keeps in
+    /// <paramref name="state"/> to bound the next update (SGD's bound on its velocity).
+    /// </summary>
+    internal virtual void NoteUpdate(OptimizerState<T> state, double gradientBound)
+    {
     }
 }

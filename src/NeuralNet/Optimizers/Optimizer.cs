@@ -22,6 +22,8 @@ public abstract partial class Optimizer<T>
     private IReadOnlyList<Parameter<T>>? _lastParameters;
     private OptimizerState<T>[] _lastStates = [];
     private Parameter<T>[] _lastArray = [];
+    private int[] _deferred = []; // StepChecked's parameters updated last, without an undo copy (as long as _lastArray)
+    private double[] _deferredBounds = []; // and their gradients' bounds
     private bool _allShort; // every parameter of _lastArray is shorter than ShortParameter
     private double _learningRate;
     private double _weightDecay;
@@ -151,6 +153,7 @@ public abstract partial class Optimizer<T>
     /// <summary>Sets the state of a parameter (used when loading a saved optimizer).</summary>
     internal void RestoreState(Parameter<T> parameter, OptimizerState<T> state, long iterations)
     {
+        state.SlotBound = double.PositiveInfinity; // its slots came from elsewhere: no bound known until the optimizer measures them
         _states[parameter] = state;
         _lastParameters = null;
         Iterations = iterations;
@@ -193,6 +196,8 @@ public abstract partial class Optimizer<T>
         _lastParameters = parameters;
         _lastStates = states;
         _lastArray = array;
+        _deferred = new int[array.Length];
+        _deferredBounds = new double[array.Length];
         _allShort = Array.TrueForAll(array, p => p.Length < ShortParameter);
         return states;
     }

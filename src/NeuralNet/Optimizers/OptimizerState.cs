@@ -17,6 +17,13 @@ public sealed class OptimizerState<T>
     /// <summary>For a part updated on the second core: whether its checked update left every value finite.</summary>
     internal bool PartFinite { get; set; } = true;
 
+    /// <summary>
+    /// A bound on the magnitude of every value of slot 0 (SGD's velocity) that the optimizer keeps from step to step: 0 for a
+    /// new state (its slots are zeros), +∞ when unknown (a state restored from a file). Only the optimizer writes the slots
+    /// of its own states, so the bound it carries forward holds (<c>SgdOptimizer</c>).
+    /// </summary>
+    internal double SlotBound { get; set; }
+
     internal OptimizerState(int slots, int length)
     {
         _slots = new T[slots][];

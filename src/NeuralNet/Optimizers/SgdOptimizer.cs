@@ -60,6 +60,54 @@ public sealed class SgdOptimizer<T> : Optimizer<T>
     /// <inheritdoc />
     internal override bool UpdatesElementwise => true;
 
+    /// <summary>
+    /// Whether this step's update cannot make a value non-finite, from bounds alone (no pass over the values or gradients):
+    /// with every value finite and every gradient element within G (the layer's <paramref name="gradientBound"/>), and the
+    /// velocity within V (<see cref="OptimizerState{T}.SlotBound"/>), the new velocity is within μV + G and each term the
+    /// update adds to a value within η(μV + G) (Nesterov: ηG and ημ(μV + G)). Adding to a finite value anything smaller than
+    /// half the spacing of floats at the largest finite one never overflows, so four times below that (and the velocity four
+    /// times below the largest finite value: the margin covers every rounding) the update stays finite.
+    /// </summary>
+    internal override bool UpdateStaysFinite(OptimizerState<T> state, double gradientBound, T learningRate)
+    {
+        if (!(gradientBound >= 0 && gradientBound < double.PositiveInfinity))
+        {
+            return false; // no bound this step (NaN) or none that helps
+        }
+
+        double velocity = 0;
+        if (Momentum > 0)
+        {
+            if (!double.IsFinite(state.SlotBound))
+            {
+                state.SlotBound = double.CreateTruncating(Elementwise.FiniteMaxMagnitude<T>(state.Slot(0))); // measured once: a restored state (NaN if not finite)
+            }
+
+            velocity = state.SlotBound;
+        }
+
+        double next = (Momentum * velocity) + gradientBound; // |v'| = |μv + g| ≤ μV + G (plain SGD: v' is g)
+        double added = Math.Abs(double.CreateTruncating(learningRate)) * (Nesterov ? gradientBound + (Momentum * next) : next);
+        return 4 * next < LargestFinite && 4 * added < HalfSpacingAtLargest; // false for NaN too
+    }
+
+    /// <summary>Carries the velocity's bound forward: μV + G after this update (a little more, for rounding); +∞ without a gradient bound.</summary>
+    internal override void NoteUpdate(OptimizerState<T> state, double gradientBound)
+    {
+        if (Momentum > 0)
+        {
+            state.SlotBound = gradientBound >= 0 && gradientBound < double.PositiveInfinity && double.IsFinite(state.SlotBound)
+                ? ((Momentum * state.SlotBound) + gradientBound) * (1 + 1e-6) // v' = fl(fl(μv) + g): two roundings of at most 2⁻²⁴ each
+                : double.PositiveInfinity;
+        }
+    }
+
+    /// <summary>The largest finite value of <typeparamref name="T"/>.</summary>
+    internal static readonly double LargestFinite = double.CreateTruncating(T.BitDecrement(T.PositiveInfinity));
+
+    /// <summary>Half the spacing of <typeparamref name="T"/> at its largest finite value (2¹⁰³ for float, 2⁹⁷⁰ for double): a finite value plus anything smaller rounds to a finite value.</summary>
+    internal static readonly double HalfSpacingAtLargest = double.CreateTruncating(T.BitDecrement(T.PositiveInfinity) - T.BitDecrement(T.BitDecrement(T.PositiveInfinity))) / 2;
+
     /// <inheritdoc />
     protected override void Update(Span<T> values, ReadOnlySpan<T> gradients, OptimizerState<T> state, T learningRate)
     {
