@@ -52,6 +52,40 @@ public sealed class UncopiedUpdateTests : IDisposable
     }
 
     [Fact]
+    public void TrainStep_DoubleFirstLayerUncopied_GivesTheCopiedStepsBits()
+    {
+        var copied = new Network<double>(4, new DenseLayer<double>(Inputs, Hidden, new ReLU<double>()), new DenseLayer<double>(Hidden, Classes));
+        var proved = new Network<double>(4, new DenseLayer<double>(Inputs, Hidden, new ReLU<double>()), new DenseLayer<double>(Hidden, Classes));
+        var copiedOptimizer = new SgdOptimizer<double>(0.05, momentum: 0.9, nesterov: true);
+        var provedOptimizer = new SgdOptimizer<double>(0.05, momentum: 0.9, nesterov: true);
+        var loss = new CategoricalCrossEntropy<double>(fromLogits: true);
+        var random = new RandomSource(21);
+        try
+        {
+            for (int step = 0; step < 4; step++)
+            {
+                Matrix<double> x = RandomMatrices.Uniform<double>(random, Rows, Inputs, 0, 1);
+                Matrix<double> y = Matrix<double>.Build.Dense(Rows, 1, (r, _) => (r + step) % Classes);
+                Optimizer<double>.CopiesEveryUpdate = true;
+                double a = copied.TrainStep(x, y, loss, copiedOptimizer);
+                Optimizer<double>.CopiesEveryUpdate = false;
+                proved.TrainStep(x, y, loss, provedOptimizer).Should().Be(a, $"step {step}");
+                for (int i = 0; i < copied.Parameters.Count; i++)
+                {
+                    proved.Parameters[i].Values.ToArray().Should().Equal(copied.Parameters[i].Values.ToArray(), $"step {step}, parameter {i}");
+                }
+            }
+        }
+        finally
+        {
+            Optimizer<double>.CopiesEveryUpdate = false;
+        }
+
+        provedOptimizer.UncopiedUpdates.Should().Be(4, "Nesterov, in double: the first layer's weights every step");
+        copiedOptimizer.UncopiedUpdates.Should().Be(0);
+    }
+
+    [Fact]
     public void TrainStep_WeightMinusInfinityHiddenByRelu_IsStillCopiedAndTheStepUndone()
     {
         (Network<float> network, SgdOptimizer<float> optimizer) = Make(seed: 5);
