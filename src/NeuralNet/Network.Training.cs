@@ -46,7 +46,7 @@ public sealed partial class Network<T>
         // A first layer cut between the cores checks the batch in its product, each core the half it multiplies (the
         // half it gathered, in its cache): one core reading the whole batch here pulled the other's half across and made
         // that core's next gather wait for its lines back (W2, README). Same exception, still before anything changes.
-        bool checkInForward = _denseLayers.Length > 0 && _denseLayers[0] is { } first && first.ChecksInputInProduct(input.RowCount);
+        bool checkInForward = ChecksInputInProduct(input.RowCount);
         if (!checkInForward)
         {
             ShapeCheck.Finite(input, nameof(input));
@@ -58,6 +58,13 @@ public sealed partial class Network<T>
         using TrainingScope scope = EnterTraining();
         return Step(input, target, loss, optimizer, sampleWeights is null ? default : DenseStorage.Of(sampleWeights), null, 0, 0, checkInForward);
     }
+
+    /// <summary>
+    /// Whether a batch of <paramref name="rows"/> is checked inside the first layer's product (a dense layer cut between the
+    /// cores, <see cref="DenseLayer{T}.ChecksInputInProduct"/>), where the check also measures the batch for the bound that
+    /// lets the optimizer skip that layer's undo copy (<see cref="Optimizer{T}.StepChecked"/>).
+    /// </summary>
+    internal bool ChecksInputInProduct(int rows) => _denseLayers.Length > 0 && _denseLayers[0] is { } first && first.ChecksInputInProduct(rows);
 
     /// <summary>
     /// THE training step, run by <see cref="TrainStep(Matrix{T}, Matrix{T}, LossFunction{T}, Optimizer{T}, Vector{T}?)"/> and by the trainer for every batch: forward,

@@ -63,7 +63,10 @@ internal static class EpochLoop
                     callbacks[c].OnBatchBegin(context);
                 }
 
-                context.BatchLoss = double.CreateChecked(network.Step(x, y, trainer.Loss, trainer.Optimizer, w is null ? default : DenseStorage.Of(w), metrics, epoch, batch));
+                // The batches were checked when the data was prepared; a first layer cut between the cores checks each again
+                // in its product anyway, for the measure that comes with the check (the bound on its weights' update).
+                bool measured = network.ChecksInputInProduct(x.RowCount);
+                context.BatchLoss = double.CreateChecked(network.Step(x, y, trainer.Loss, trainer.Optimizer, w is null ? default : DenseStorage.Of(w), metrics, epoch, batch, measured));
                 (lossSum, rows) = (lossSum + (context.BatchLoss * x.RowCount), rows + x.RowCount);
                 for (int c = 0; c < callbacks.Length; c++)
                 {

@@ -86,6 +86,36 @@ public sealed class UncopiedUpdateTests : IDisposable
     }
 
     [Fact]
+    public void Fit_FirstLayerUncopied_GivesTheCopiedRunsBits()
+    {
+        var random = new RandomSource(31);
+        Matrix<float> x = RandomMatrices.Uniform<float>(random, 300, Inputs, 0, 1);
+        Matrix<float> y = Matrix<float>.Build.Dense(300, 1, (r, _) => (r * 7) % Classes);
+        (Network<float> copied, SgdOptimizer<float> copiedOptimizer) = Make(seed: 8);
+        (Network<float> proved, SgdOptimizer<float> provedOptimizer) = Make(seed: 8);
+        var options = new TrainingOptions { Epochs = 2, BatchSize = Rows, Random = new RandomSource(5) };
+        try
+        {
+            Optimizer<float>.CopiesEveryUpdate = true;
+            new Trainer<float>(copied, new CategoricalCrossEntropy<float>(fromLogits: true), copiedOptimizer, options).Fit(x, y);
+        }
+        finally
+        {
+            Optimizer<float>.CopiesEveryUpdate = false;
+        }
+
+        var again = new TrainingOptions { Epochs = 2, BatchSize = Rows, Random = new RandomSource(5) };
+        new Trainer<float>(proved, new CategoricalCrossEntropy<float>(fromLogits: true), provedOptimizer, again).Fit(x, y);
+        for (int i = 0; i < copied.Parameters.Count; i++)
+        {
+            proved.Parameters[i].Values.ToArray().Should().Equal(copied.Parameters[i].Values.ToArray(), $"parameter {i}: the same bits");
+        }
+
+        copiedOptimizer.UncopiedUpdates.Should().Be(0);
+        provedOptimizer.UncopiedUpdates.Should().Be(10, "every batch of both epochs (4 of 64 rows and one of 44 each) measured in the first layer's product");
+    }
+
+    [Fact]
     public void TrainStep_WeightMinusInfinityHiddenByRelu_IsStillCopiedAndTheStepUndone()
     {
         (Network<float> network, SgdOptimizer<float> optimizer) = Make(seed: 5);
