@@ -29,8 +29,8 @@ public sealed class Parameter<T>
         Name = name;
         Rows = rows;
         Columns = columns;
-        _values = Kernels.HugePages.Advise(new T[length]); // a large layer's: 2 MB pages where the system gives them on request
-        _gradients = Kernels.HugePages.Advise(new T[length]);
+        _values = Kernels.HugePages.Advise(Kernels.AlignedArrays.Allocate<T>(length)); // a large layer's: 2 MB pages where the system gives them on request
+        _gradients = Kernels.HugePages.Advise(Kernels.AlignedArrays.Allocate<T>(length));
         Value = Matrix<T>.Build.Dense(rows, columns, _values);
         Gradient = Matrix<T>.Build.Dense(rows, columns, _gradients);
     }

@@ -13,7 +13,7 @@ internal sealed class ParameterSnapshot<T>
     public ParameterSnapshot(IReadOnlyList<Parameter<T>> parameters)
     {
         _parameters = parameters.ToArray();
-        _copies = parameters.Select(p => HugePages.Advise(new T[p.Length])).ToArray();
+        _copies = parameters.Select(p => HugePages.Advise(AlignedArrays.Allocate<T>(p.Length))).ToArray();
     }
 
     /// <summary>The copies, one array per parameter (a training state keeps them).</summary>

@@ -19,7 +19,7 @@ internal static partial class FashionWorkload
         /// <summary>Whether a gather requests the next batch's rows (off only for <c>W2-gather-ab</c>'s comparison).</summary>
         public static bool RequestNext { get; set; } = true;
 
-        public Matrix<float> Input { get; } = Matrix<float>.Build.Dense(rows, FashionData.Features);
+        public Matrix<float> Input { get; } = Matrix<float>.Build.Dense(rows, FashionData.Features, AlignedArrays.Allocate<float>(rows * FashionData.Features)); // starting a cache line, as the library's buffers
 
         public Matrix<float> Target { get; } = Matrix<float>.Build.Dense(rows, 1);
 

@@ -53,7 +53,7 @@ internal sealed unsafe class SplitDepthGemm<T> : WorkItem
     {
         T[] buffer = t_scratch is { } existing && existing.Length >= m * n
             ? existing
-            : t_scratch = GC.AllocateUninitializedArray<T>(m * n, pinned: true);
+            : t_scratch = AlignedArrays.Allocate<T>(m * n); // pinned too
         T* a2 = transposeA ? a + split : a + ((nint)split * lda);
         T* b2 = transposeB ? b + ((nint)split * ldb) : b + split;
         bool direct = kernel == GemmKernels.Best && WorkSplit.DirectHalves(transposeA, m, n, split, k - split);

@@ -63,7 +63,7 @@ internal sealed class BatchBuffers<T>
         var matrices = new Matrix<T>[_count];
         for (int i = 0; i < _count; i++)
         {
-            matrices[i] = Matrix<T>.Build.Dense(rows, _columns);
+            matrices[i] = Matrix<T>.Build.Dense(rows, _columns, AlignedArrays.Allocate<T>(rows * _columns)); // each starting a cache line
         }
 
         _previous = _current;

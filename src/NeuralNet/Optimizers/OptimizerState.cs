@@ -29,7 +29,7 @@ public sealed class OptimizerState<T>
         _slots = new T[slots][];
         for (int i = 0; i < slots; i++)
         {
-            _slots[i] = HugePages.Advise(new T[length]);
+            _slots[i] = HugePages.Advise(AlignedArrays.Allocate<T>(length));
         }
 
         _length = length;

@@ -86,7 +86,7 @@ internal sealed class BatchGatherer<T>
     {
         public int Rows { get; } = rows;
 
-        public Matrix<T> Inputs { get; } = Matrix<T>.Build.Dense(rows, inputColumns);
+        public Matrix<T> Inputs { get; } = Matrix<T>.Build.Dense(rows, inputColumns, Kernels.AlignedArrays.Allocate<T>(rows * inputColumns));
 
         public Matrix<T> Targets { get; } = Matrix<T>.Build.Dense(rows, targetColumns);
 
