@@ -29,9 +29,11 @@ internal static unsafe class AlignedArrays
 
     private const int Line = 64;
 
-    // The probes and fillers, kept: freed, each would leave a gap of a few dozen bytes in the pinned heap, and the next
-    // small probe would land in such a gap instead of where the next array goes. A few hundred bytes for a network.
-    private static readonly List<object> Kept = [];
+    // The recent probes and fillers, kept: freed, each would leave a gap of a few dozen bytes in the pinned heap, and the
+    // next small probe would land in such a gap instead of where the next array goes. The last 256 (some 25 KB): a program
+    // that builds network after network recycles the slots, and its older gaps are the second way's case.
+    private static readonly object?[] Kept = new object?[256];
+    private static int _kept;
 
     /// <summary>A zeroed array of <paramref name="length"/> elements starting a cache line (see the class remarks).</summary>
     public static T[] Allocate<T>(int length)
@@ -62,6 +64,11 @@ internal static unsafe class AlignedArrays
         // array goes: at the end of the heap, if no gap takes it. So the probe is an array of this size, and the filler
         // at least as large; both go to the collector once the aligned array follows them.
         long bytes = (long)length * Unsafe.SizeOf<T>();
+        if (bytes > int.MaxValue / 2)
+        {
+            return array; // a filler as large would not be an array of bytes
+        }
+
         object?[] held = new object?[6]; // every try's probe and filler, alive until the array is placed: freed at once, they would be the next try's gaps
         for (int attempt = 0; attempt < 3; attempt++)
         {
@@ -113,11 +120,8 @@ internal static unsafe class AlignedArrays
             return []; // the next object's elements start a line already
         }
 
-        long size = gap;
-        while (size < ObjectBytes(0) || size < atLeast + ArrayHeader + 8)
-        {
-            size += Line;
-        }
+        long least = Math.Max(ObjectBytes(0), atLeast + ArrayHeader + 8);
+        long size = gap + ((Math.Max(0, least - gap) + Line - 1) / Line * Line); // gap + whole lines, at least least
 
         byte[] filler = GC.AllocateUninitializedArray<byte>((int)(size - ArrayHeader), pinned: true);
         if (atLeast == 0)
@@ -132,7 +136,8 @@ internal static unsafe class AlignedArrays
     {
         lock (Kept)
         {
-            Kept.Add(filler);
+            Kept[_kept] = filler;
+            _kept = (_kept + 1) % Kept.Length;
         }
     }
 
