@@ -66,6 +66,7 @@ internal static partial class FashionWorkload
         double accuracy = Accuracy(network, data);
         WorkloadOutput.Metric("W2", "samples_per_s", samplesPerSecond);
         WorkloadOutput.Metric("W2", "test_accuracy", accuracy);
+        WorkloadOutput.Note($"W2 buffers on cache lines (Kernels/AlignedArrays): {AlignedArrays.Placed.Aligned} of {AlignedArrays.Placed.Aligned + AlignedArrays.Placed.Misaligned}");
         WorkloadOutput.Metric("W2", "crosscore_ns_before", crossCore[0]);
         WorkloadOutput.Metric("W2", "crosscore_ns_after", crossCore[1]);
         WorkloadOutput.Note($"W2 GFLOP/s {6 * 101_632 * samplesPerSecond / 1e9:0.0}; check: epoch-1 loss 0.537-0.540, accuracy 0.85-0.87; threads: up to 2 (GEMM on both cores)");

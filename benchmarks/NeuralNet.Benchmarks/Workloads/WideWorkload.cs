@@ -56,6 +56,7 @@ internal static class WideWorkload
         double samplesPerSecond = Samples / timed;
         WorkloadOutput.Metric("W3", "samples_per_s", samplesPerSecond);
         WorkloadOutput.Metric("W3", "gflops", 6 * Weights * samplesPerSecond / 1e9);
+        WorkloadOutput.Note($"W3 buffers on cache lines (Kernels/AlignedArrays): {AlignedArrays.Placed.Aligned} of {AlignedArrays.Placed.Aligned + AlignedArrays.Placed.Misaligned}");
         WorkloadOutput.Metric("W3", "crosscore_ns_before", crossCore[0]);
         WorkloadOutput.Metric("W3", "crosscore_ns_after", crossCore[1]);
         WorkloadOutput.Note($"W3 threads: up to 2 (GEMM on both cores)");

@@ -34,6 +34,10 @@ internal static unsafe class AlignedArrays
     // that builds network after network recycles the slots, and its older gaps are the second way's case.
     private static readonly object?[] Kept = new object?[256];
     private static int _kept;
+    private static int _aligned, _misaligned;
+
+    /// <summary>Arrays <see cref="Allocate{T}"/> has placed on a line so far, and those it could not (the benchmark runner prints both).</summary>
+    public static (int Aligned, int Misaligned) Placed => (Volatile.Read(ref _aligned), Volatile.Read(ref _misaligned));
 
     /// <summary>A zeroed array of <paramref name="length"/> elements starting a cache line (see the class remarks).</summary>
     public static T[] Allocate<T>(int length)
@@ -44,6 +48,16 @@ internal static unsafe class AlignedArrays
         {
             return new T[length];
         }
+
+        T[] placed = Place<T>(length);
+        Interlocked.Increment(ref IsAligned(placed) ? ref _aligned : ref _misaligned);
+        return placed;
+    }
+
+    /// <summary><see cref="Allocate{T}"/> of an array of at least <see cref="MinimumBytes"/>: the two ways of the class remarks.</summary>
+    private static T[] Place<T>(int length)
+        where T : struct
+    {
 
         // In order (a heap without gaps, as at a program's start): a small probe shows where the next object goes, and a
         // small filler moves that start onto a line.
