@@ -20,50 +20,8 @@ internal static unsafe partial class Gemm
         Span<T> c, int ldc, bool accumulate, bool checkA = false)
         where T : struct, IFloatingPointIeee754<T>
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(split);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(split, k);
-        CheckBounds(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc);
-        if (m == 0 || n == 0)
-        {
-            return true;
-        }
-
-        if (typeof(T) == typeof(float))
-        {
-            return Split(transposeA, transposeB, m, n, k, split, MemoryMarshal.Cast<T, float>(a), lda, MemoryMarshal.Cast<T, float>(b), ldb, MemoryMarshal.Cast<T, float>(c), ldc, accumulate, checkA);
-        }
-
-        if (typeof(T) == typeof(double))
-        {
-            return Split(transposeA, transposeB, m, n, k, split, MemoryMarshal.Cast<T, double>(a), lda, MemoryMarshal.Cast<T, double>(b), ldb, MemoryMarshal.Cast<T, double>(c), ldc, accumulate, checkA);
-        }
-
-        ReferenceGemm.Multiply(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
-        return !checkA || AllFinite(transposeA, m, k, a, lda);
-    }
-
-    /// <summary>
-    /// Whether every value of op(A) (m × <paramref name="k"/>, A column-major with leading dimension <paramref name="lda"/>)
-    /// is finite: the one check of a product's op(A), for the reference path and each half of a split-depth product.
-    /// </summary>
-    internal static bool AllFinite<T>(bool transposeA, int m, int k, ReadOnlySpan<T> a, int lda)
-        where T : struct, IFloatingPointIeee754<T>
-    {
-        (int runs, int length) = transposeA ? (m, k) : (k, m); // op(A) = A: k columns of m values; Aᵀ: m columns of k
-        if (lda == length)
-        {
-            return Elementwise.AllFinite(a[..(runs * length)]); // the runs adjacent: one pass
-        }
-
-        for (int r = 0; r < runs; r++)
-        {
-            if (!Elementwise.AllFinite(a.Slice(r * lda, length)))
-            {
-                return false;
-            }
-        }
-
-        return true;
+        SplitDepth(transposeA, transposeB, m, n, k, split, a, lda, b, ldb, c, ldc, accumulate, checkA, out T largest, out _);
+        return !T.IsNaN(largest);
     }
 
     /// <summary>
@@ -79,6 +37,19 @@ internal static unsafe partial class Gemm
         Span<T> c, int ldc, bool accumulate, out T largestA, out bool productFinite)
         where T : struct, IFloatingPointIeee754<T>
     {
+        SplitDepth(transposeA, transposeB, m, n, k, split, a, lda, b, ldb, c, ldc, accumulate, check: true, out largestA, out productFinite);
+    }
+
+    /// <summary>
+    /// The depth-cut product, with op(A) and C measured when <paramref name="check"/> is set (see
+    /// <see cref="MultiplySplitDepthMeasured{T}"/>); without it, <paramref name="largestA"/> is 0 and C is not looked at.
+    /// </summary>
+    private static void SplitDepth<T>(
+        bool transposeA, bool transposeB, int m, int n, int k, int split,
+        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb,
+        Span<T> c, int ldc, bool accumulate, bool check, out T largestA, out bool productFinite)
+        where T : struct, IFloatingPointIeee754<T>
+    {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(split);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(split, k);
         CheckBounds(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc);
@@ -91,41 +62,46 @@ internal static unsafe partial class Gemm
 
         if (typeof(T) == typeof(float))
         {
-            (float largest, productFinite) = SplitMeasured(transposeA, transposeB, m, n, k, split, MemoryMarshal.Cast<T, float>(a), lda, MemoryMarshal.Cast<T, float>(b), ldb, MemoryMarshal.Cast<T, float>(c), ldc, accumulate);
+            (float largest, productFinite) = Split(transposeA, transposeB, m, n, k, split, MemoryMarshal.Cast<T, float>(a), lda, MemoryMarshal.Cast<T, float>(b), ldb, MemoryMarshal.Cast<T, float>(c), ldc, accumulate, check);
             largestA = T.CreateTruncating(largest);
             return;
         }
 
         if (typeof(T) == typeof(double))
         {
-            (double largest, productFinite) = SplitMeasured(transposeA, transposeB, m, n, k, split, MemoryMarshal.Cast<T, double>(a), lda, MemoryMarshal.Cast<T, double>(b), ldb, MemoryMarshal.Cast<T, double>(c), ldc, accumulate);
+            (double largest, productFinite) = Split(transposeA, transposeB, m, n, k, split, MemoryMarshal.Cast<T, double>(a), lda, MemoryMarshal.Cast<T, double>(b), ldb, MemoryMarshal.Cast<T, double>(c), ldc, accumulate, check);
             largestA = T.CreateTruncating(largest);
             return;
         }
 
         ReferenceGemm.Multiply(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
-        largestA = FiniteMaxMagnitude(transposeA, m, k, a, lda);
-        productFinite = !T.IsNaN(largestA) && AllFinite(false, m, n, c, ldc);
+        if (check)
+        {
+            largestA = FiniteMaxMagnitude(transposeA, m, k, a, lda);
+            productFinite = !T.IsNaN(largestA) && !T.IsNaN(FiniteMaxMagnitude(false, m, n, c, ldc));
+        }
     }
 
-    private static (T Largest, bool ProductFinite) SplitMeasured<T>(
+    private static (T Largest, bool ProductFinite) Split<T>(
         bool transposeA, bool transposeB, int m, int n, int k, int split,
-        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, bool accumulate)
+        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, bool accumulate, bool check)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int notFinite = 0, productNotFinite = 0;
-        T* largest = stackalloc T[2]; // the first half's and the second's (SecondCore.Wait inside Run orders the helper's write before the read)
+        int productNotFinite = 0;
+        T* largest = stackalloc T[2]; // the first half's and the second's, NaN where not finite (SecondCore.Wait inside Run orders the helper's write before the read)
+        largest[0] = largest[1] = T.Zero;
         fixed (T* pa = a, pb = b, pc = c)
         {
-            SplitDepthGemm<T>.Run(GemmKernels.Best, transposeA, transposeB, m, n, k, split, pa, lda, pb, ldb, pc, ldc, accumulate, &notFinite, largest, &productNotFinite);
+            SplitDepthGemm<T>.Run(GemmKernels.Best, transposeA, transposeB, m, n, k, split, pa, lda, pb, ldb, pc, ldc, accumulate, check ? largest : null, check ? &productNotFinite : null);
         }
 
-        return notFinite != 0 ? (T.NaN, false) : (T.Max(largest[0], largest[1]), productNotFinite == 0);
+        T both = T.Max(largest[0], largest[1]); // NaN from either half
+        return (both, !T.IsNaN(both) && productNotFinite == 0);
     }
 
     /// <summary>
     /// The largest magnitude in op(A) (m × <paramref name="k"/>, A column-major with leading dimension <paramref name="lda"/>),
-    /// or NaN when it holds a NaN or an infinity: <see cref="AllFinite{T}"/> that also measures.
+    /// or NaN when it holds a NaN or an infinity (so also the check of its finiteness).
     /// </summary>
     internal static T FiniteMaxMagnitude<T>(bool transposeA, int m, int k, ReadOnlySpan<T> a, int lda)
         where T : struct, IFloatingPointIeee754<T>
@@ -143,19 +119,5 @@ internal static unsafe partial class Gemm
         }
 
         return largest;
-    }
-
-    private static bool Split<T>(
-        bool transposeA, bool transposeB, int m, int n, int k, int split,
-        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, bool accumulate, bool checkA)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int notFinite = 0; // set by either core's check of its half (SecondCore.Wait inside Run orders the helper's write before the read)
-        fixed (T* pa = a, pb = b, pc = c)
-        {
-            SplitDepthGemm<T>.Run(GemmKernels.Best, transposeA, transposeB, m, n, k, split, pa, lda, pb, ldb, pc, ldc, accumulate, checkA ? &notFinite : null);
-        }
-
-        return notFinite == 0;
     }
 }

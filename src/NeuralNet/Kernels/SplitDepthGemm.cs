@@ -37,19 +37,18 @@ internal sealed unsafe class SplitDepthGemm<T> : WorkItem
     private bool _transposeA, _transposeB, _direct;
     private int _m, _n, _k, _lda, _ldb;
     private T* _a, _b, _s;
-    private int* _notFinite; // the caller's flag (on its stack) that the helper sets when its half of op(A) holds a non-finite value; null: no check
-    private T* _largest; // where the helper writes its half's largest magnitude (the caller's stack), or null: only the check
+    private T* _largest; // where the helper writes its half's largest magnitude, NaN when not finite (the caller's stack), or null: no check
 
     /// <summary>
     /// Runs the product with its depth cut at <paramref name="split"/> (0 &lt; split &lt; k): the second half on
     /// the helper thread when it is free, else on this one, with the same result either way. With
-    /// <paramref name="notFinite"/>, each half first checks its part of op(A) and sets it to 1 on a NaN or an infinity;
-    /// with <paramref name="largestA"/> as well (two slots: the first half's, the second's), each half also writes its part's
-    /// largest magnitude there. With <paramref name="productNotFinite"/>, C += S sets it to 1 when an element of C is not finite.
+    /// <paramref name="largestA"/> (two slots: the first half's, the second's), each half first checks its part of op(A) and
+    /// writes there its largest magnitude, or NaN when the part holds a NaN or an infinity (<see cref="Gemm.FiniteMaxMagnitude{T}"/>).
+    /// With <paramref name="productNotFinite"/>, C += S sets it to 1 when an element of C is not finite.
     /// </summary>
     public static void Run(
         GemmKernel kernel, bool transposeA, bool transposeB, int m, int n, int k, int split,
-        T* a, int lda, T* b, int ldb, T* c, int ldc, bool accumulate, int* notFinite = null, T* largestA = null, int* productNotFinite = null)
+        T* a, int lda, T* b, int ldb, T* c, int ldc, bool accumulate, T* largestA = null, int* productNotFinite = null)
     {
         T[] buffer = t_scratch is { } existing && existing.Length >= m * n
             ? existing
@@ -68,12 +67,11 @@ internal sealed unsafe class SplitDepthGemm<T> : WorkItem
                 job._a = a2;
                 job._b = b2;
                 job._s = scratch;
-                job._notFinite = notFinite;
                 job._largest = largestA is null ? null : largestA + 1;
                 SecondCore.Start(job);
                 try
                 {
-                    MarkNotFinite(transposeA, m, split, a, lda, notFinite, largestA);
+                    Measure(transposeA, m, split, a, lda, largestA);
                     Half(direct, kernel, transposeA, transposeB, m, n, split, a, lda, b, ldb, c, ldc, accumulate);
                 }
                 finally
@@ -83,8 +81,8 @@ internal sealed unsafe class SplitDepthGemm<T> : WorkItem
             }
             else
             {
-                MarkNotFinite(transposeA, m, split, a, lda, notFinite, largestA);
-                MarkNotFinite(transposeA, m, k - split, a2, lda, notFinite, largestA is null ? null : largestA + 1);
+                Measure(transposeA, m, split, a, lda, largestA);
+                Measure(transposeA, m, k - split, a2, lda, largestA is null ? null : largestA + 1);
                 Half(direct, kernel, transposeA, transposeB, m, n, split, a, lda, b, ldb, c, ldc, accumulate);
                 Half(direct, kernel, transposeA, transposeB, m, n, k - split, a2, lda, b2, ldb, scratch, m, accumulate: false);
             }
@@ -112,40 +110,22 @@ internal sealed unsafe class SplitDepthGemm<T> : WorkItem
     /// <summary>S = the second half of the depth (on the helper thread).</summary>
     public override void Execute()
     {
-        MarkNotFinite(_transposeA, _m, _k, _a, _lda, _notFinite, _largest);
+        Measure(_transposeA, _m, _k, _a, _lda, _largest);
         Half(_direct, _kernel, _transposeA, _transposeB, _m, _n, _k, _a, _lda, _b, _ldb, _s, _m, accumulate: false);
     }
 
     /// <summary>
-    /// Sets <paramref name="notFinite"/> (when not null) if one half's <paramref name="depth"/> columns of op(A) (m rows,
-    /// from <paramref name="a"/>) hold a NaN or an infinity: each core checks the part of the input it multiplies, just
-    /// before it does, so a layer's input is checked where it already is (in that core's cache) instead of by one core
-    /// reading the other's half. Nothing is written when every value is finite.
+    /// Writes to <paramref name="largest"/> (when not null) the largest magnitude in one half's <paramref name="depth"/>
+    /// columns of op(A) (m rows, from <paramref name="a"/>), or NaN if they hold a NaN or an infinity: each core checks the
+    /// part of the input it multiplies, just before it does, so a layer's input is checked where it already is (in that
+    /// core's cache) instead of by one core reading the other's half.
     /// </summary>
-    private static void MarkNotFinite(bool transposeA, int m, int depth, T* a, int lda, int* notFinite, T* largest)
+    private static void Measure(bool transposeA, int m, int depth, T* a, int lda, T* largest)
     {
-        if (notFinite is null)
+        if (largest is not null)
         {
-            return;
-        }
-
-        (int runs, int length) = transposeA ? (m, depth) : (depth, m);
-        var half = new ReadOnlySpan<T>(a, ((runs - 1) * lda) + length);
-        bool finite;
-        if (largest is null)
-        {
-            finite = Gemm.AllFinite(transposeA, m, depth, half, lda);
-        }
-        else
-        {
-            T magnitude = Gemm.FiniteMaxMagnitude(transposeA, m, depth, half, lda);
-            *largest = magnitude;
-            finite = !T.IsNaN(magnitude);
-        }
-
-        if (!finite)
-        {
-            Volatile.Write(ref *notFinite, 1);
+            (int runs, int length) = transposeA ? (m, depth) : (depth, m);
+            *largest = Gemm.FiniteMaxMagnitude(transposeA, m, depth, new ReadOnlySpan<T>(a, ((runs - 1) * lda) + length), lda);
         }
     }
 
