@@ -57,8 +57,8 @@ internal static class SecondCore
 
     /// <summary>
     /// The pick-up above which handing work over counts as dear (<see cref="HandOverIsCheap"/>), in Stopwatch ticks: 300 ns.
-    /// A pick-up is one or two cache lines moving from the caller's core to the helper's plus the helper's polling; on a
-    /// virtual machine whose two cores share a cache it takes ~0.1-0.2 µs, and ~0.6 µs when the host has put them on
+    /// A pick-up is one or two cache lines moving from the caller's core to the helper's plus the helper's polling: well
+    /// under this on a virtual machine whose two cores share a cache, and well over it when the host has put them on
     /// different core complexes (the README's performance section has the measurements).
     /// </summary>
     internal static readonly long DearPickUpTicks = Stopwatch.Frequency * 3 / 10_000_000;
