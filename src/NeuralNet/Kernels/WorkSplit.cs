@@ -54,8 +54,8 @@ internal enum ProductSplit
 /// part; for W3's float products all of them), and C is cut into groups of column panels that the threads claim from
 /// opposite ends in shrinking sizes, each computed over the part's depth blocks by one thread
 /// (<see cref="ColumnGroupGemm{T}"/>): the threads meet once per part, not at every depth block, and the last group is
-/// one panel, so neither waits for more than that (2-5 % faster than shared blocks at W3's float and double forward
-/// shapes, its float weight gradient and float 1024 × 1024, alternated in one process: the runner's <c>shared-ab</c>).</item>
+/// one panel, so neither waits for more than that (faster than shared blocks at W3's float and double forward shapes,
+/// its float weight gradient and float 1024 × 1024, alternated in one process: the runner's <c>shared-ab</c>).</item>
 /// <item>A product of few rows (<see cref="DirectRowsLimit"/>) or few columns (<see cref="DirectColumnsLimit"/>) is cut
 /// into two halves of columns multiplied without packing (<see cref="DirectOnTwoCores"/>); one of few columns over several
 /// depth blocks into two halves of its depth instead, so that each core reads the half of op(A) it mostly wrote
@@ -147,7 +147,7 @@ internal static partial class WorkSplit
     /// <paramref name="elementBytes"/>, packs op(A) once and has C's column groups claimed (<see cref="ColumnGroupGemm{T}"/>):
     /// one depth block of its packed op(A) fills at most half of this core's L2 cache, so it stays there beside a group's
     /// part of C and panels of op(B). (Larger, each group would stream op(A) from L3: double products with 2 MB of op(A)
-    /// per depth block were 10-20 % slower so.) Either path gives the same bits.
+    /// per depth block were slower so.) Either path gives the same bits.
     /// </summary>
     public static bool ColumnGroups(int m, int k, int mr, int elementBytes)
         => ColumnGroupDepthBlocks(m, k, mr, elementBytes) > 0;
