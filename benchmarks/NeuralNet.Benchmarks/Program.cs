@@ -78,6 +78,9 @@ internal static class Program
             case "W2-HALVES-AB":
                 HalvesAB.Run(int.TryParse(args.ElementAtOrDefault(1), out int halvesEpochs) ? halvesEpochs : 8);
                 return 0;
+            case "W2-DW-AB":
+                DirectGradientAB.Run(args.ElementAtOrDefault(1));
+                return 0;
             case "W2-UNDO-AB":
                 UndoCopyAB.Run(int.TryParse(args.ElementAtOrDefault(1), out int undoEpochs) ? undoEpochs : 8);
                 return 0;

@@ -11,12 +11,13 @@ namespace NeuralNet.Kernels;
 /// the Vector512 micro-kernel's arithmetic on the operands where they lie, without packing and without padding C to
 /// the micro-kernel's whole tiles. Products of few rows or few columns large enough for two cores take it too, each core
 /// multiplying half of C's columns (<see cref="TakesOnTwoCores"/>): there packing would cost about as much as it saves.
+/// So do those of a short depth and not many more rows, such as a weight gradient over a batch of 64 (128 × 784 × 64).
 /// </summary>
 /// <remarks>
 /// A tile of C is up to two vectors of rows by up to eight columns (the width balanced over the columns, so 10
 /// columns are two tiles of 5, not 8 and 2), its sums held in registers while the depth runs; rows past the last whole
 /// vector are loaded and stored under a mask. op(A) is read a column at a time, as stored unless it is transposed (then
-/// it is first copied, transposed, into a scratch panel: op(A) is small); op(B) is read one value per column and step.
+/// it is first copied, transposed, into a scratch panel by in-register transposes: op(A) is small); op(B) is read one value per column and step.
 /// Each element of C is summed exactly as <see cref="GemmDriver"/> sums it with the Vector512 micro-kernel: one fused
 /// multiply-add per step from zero, p in order, in the same balanced blocks of <see cref="GemmDriver.BlockDepth"/>
 /// steps, each block's sum added to C (or written, for the first block when not accumulating). So taking this path
@@ -56,15 +57,7 @@ internal static unsafe partial class DirectGemm
             // op(A)[i, p] = a[p + i·lda]: copied so that each column of op(A) is contiguous.
             int rows = GemmDriver.RoundUp(m, w);
             T* panel = PackingBuffers<T>.A(rows * k);
-            for (int i = 0; i < m; i++)
-            {
-                T* from = a + ((nint)i * lda);
-                T* to = panel + i;
-                for (int p = 0; p < k; p++, to += rows)
-                {
-                    *to = from[p];
-                }
-            }
+            GemmPacking.Transpose(a, lda, m, k, panel, rows);
 
             a = panel;
             lda = rows;

@@ -113,4 +113,35 @@ internal static unsafe partial class GemmPacking
 
         return p;
     }
+
+    /// <summary>
+    /// <c>panel[i + p·stride] = a[p + i·lda]</c> for rows i &lt; m and steps p &lt; k: a transposed op(A) copied so that each
+    /// of its columns is contiguous, eight (float) or four (double) rows at a time by in-register transposes.
+    /// </summary>
+    internal static void Transpose<T>(T* a, int lda, int m, int k, T* panel, int stride)
+        where T : unmanaged
+    {
+        int i = 0, group = typeof(T) == typeof(float) ? 8 : 4;
+        for (; i + group <= m && Avx.IsSupported && (typeof(T) == typeof(float) || typeof(T) == typeof(double)); i += group)
+        {
+            int p0 = typeof(T) == typeof(float)
+                ? TransposeEights((float*)(a + ((nint)i * lda)), lda, k, (float*)(panel + i), stride)
+                : TransposeFours((double*)(a + ((nint)i * lda)), lda, k, (double*)(panel + i), stride);
+            for (int r = i; r < i + group; r++)
+            {
+                for (int p = p0; p < k; p++)
+                {
+                    panel[r + ((nint)p * stride)] = a[p + ((nint)r * lda)];
+                }
+            }
+        }
+
+        for (; i < m; i++)
+        {
+            for (int p = 0; p < k; p++)
+            {
+                panel[i + ((nint)p * stride)] = a[p + ((nint)i * lda)];
+            }
+        }
+    }
 }

@@ -56,8 +56,8 @@ internal enum ProductSplit
 /// (<see cref="ColumnGroupGemm{T}"/>): the threads meet once per part, not at every depth block, and the last group is
 /// one panel, so neither waits for more than that (faster than shared blocks at W3's float and double forward shapes,
 /// its float weight gradient and float 1024 × 1024, alternated in one process: the runner's <c>shared-ab</c>).</item>
-/// <item>A product of few rows (<see cref="DirectRowsLimit"/>) or few columns (<see cref="DirectColumnsLimit"/>) is cut
-/// into two halves of columns multiplied without packing (<see cref="DirectOnTwoCores"/>); one of few columns over several
+/// <item>A product of few rows (<see cref="DirectRowsLimit"/>), few columns (<see cref="DirectColumnsLimit"/>) or a short
+/// depth (<see cref="DirectDepthLimit"/>) is cut into two halves of columns multiplied without packing (<see cref="DirectOnTwoCores"/>); one of few columns over several
 /// depth blocks into two halves of its depth instead, so that each core reads the half of op(A) it mostly wrote
 /// (<see cref="DirectDepthHalves"/>).</item>
 /// <item>The backward pass of a small layer above such a cut layer is cut into two halves of its inputs, the layer below's
@@ -188,13 +188,24 @@ internal static partial class WorkSplit
     /// serves one or two tiles, so packing costs about what it saves, and a cut in whole 12-column tiles leaves the halves
     /// unequal (72 and 56 of 128). With so few columns (a small output layer's forward product, such as 256 × 10 of depth
     /// 1024) the direct path reads op(A) where it lies, while packed strips would pack all of op(A) to multiply it by a single
-    /// panel; over several depth blocks its depth is cut instead of its columns (<see cref="DirectDepthHalves"/>).
+    /// panel; over several depth blocks its depth is cut instead of its columns (<see cref="DirectDepthHalves"/>). So is a
+    /// product of a short depth (<see cref="DirectDepthLimit"/>) and up to twice as many rows (a weight gradient over a batch
+    /// of 64, such as W2's 128 × 784): packing op(B) reads and writes each of its values to have it read by four row tiles,
+    /// while the direct path's tile reads its few columns of op(B) (8 × 64 values) from L1 for every row tile, and a cut
+    /// into halves of columns falls where the weights' update cuts them (<see cref="WeightColumnSplit"/>).
     /// </summary>
     public static bool DirectOnTwoCores(int m, int n, int k)
     {
         long work = (long)m * n * k;
-        return TwoCores && (m <= DirectRowsLimit || n <= DirectColumnsLimit) && n >= 2 && work >= MinimumProductWork && work < SharedBlocksWork;
+        bool shortDepth = k <= DirectDepthLimit && m <= 2 * DirectRowsLimit && DirectAtShortDepth;
+        return TwoCores && (m <= DirectRowsLimit || n <= DirectColumnsLimit || shortDepth) && n >= 2 && work >= MinimumProductWork && work < SharedBlocksWork;
     }
+
+    /// <summary>Up to this depth, a product shared by the cores of up to twice <see cref="DirectRowsLimit"/> rows is multiplied without packing (<see cref="DirectOnTwoCores"/>).</summary>
+    public const int DirectDepthLimit = 64;
+
+    /// <summary>False packs products of a short depth as before <see cref="DirectDepthLimit"/> (the runner's <c>w2-dw-ab</c> compares the two: the same bits).</summary>
+    internal static bool DirectAtShortDepth { get; set; } = true;
 
     /// <summary>
     /// Whether the two depth halves of a product cut along its depth (<see cref="SplitDepthGemm{T}"/>; halves of

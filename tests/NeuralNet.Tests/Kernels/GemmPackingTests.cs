@@ -17,6 +17,54 @@ public class GemmPackingTests
     [InlineData(true)]
     public void PackB_Double_WritesEachPanelInOrderWithZeroPadding(bool transpose) => CheckPackB<double>(transpose);
 
+    [Fact]
+    public void Transpose_CopiesEveryValueToItsTransposedPlaceAndNothingElse()
+    {
+        CheckTranspose<float>();
+        CheckTranspose<double>();
+    }
+
+    /// <summary>
+    /// <c>panel[i + p·stride] = a[p + i·lda]</c> (the direct path's scratch copy of a transposed op(A)): rows around the
+    /// in-register groups (8 floats, 4 doubles) and W2's weight gradient (128 rows, depth 64), depths around the transposes'
+    /// 8 steps, from a stored matrix with a leading dimension above the depth, into a panel whose stride is above the rows.
+    /// </summary>
+    private static unsafe void CheckTranspose<T>()
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        foreach (int m in new[] { 1, 3, 4, 7, 8, 9, 15, 16, 17, 33, 128 })
+        {
+            foreach (int k in new[] { 1, 7, 8, 9, 16, 23, 64 })
+            {
+                int lda = k + 3, stride = m + 5;
+                var a = new T[lda * m];
+                for (int i = 0; i < a.Length; i++)
+                {
+                    a[i] = T.CreateChecked(i + 1); // every value distinct and nonzero
+                }
+
+                var panel = new T[(stride * k) + 16];
+                Array.Fill(panel, T.CreateChecked(-1)); // what the copy does not write stays -1
+                fixed (T* pa = a, pp = panel)
+                {
+                    GemmPacking.Transpose(pa, lda, m, k, pp, stride);
+                }
+
+                var expected = new T[panel.Length];
+                Array.Fill(expected, T.CreateChecked(-1));
+                for (int i = 0; i < m; i++)
+                {
+                    for (int p = 0; p < k; p++)
+                    {
+                        expected[i + (p * stride)] = a[p + (i * lda)];
+                    }
+                }
+
+                panel.Should().Equal(expected, $"{typeof(T).Name} m={m} k={k}");
+            }
+        }
+    }
+
     /// <summary>
     /// Every panel width of the micro-kernels (4, 6, 12 columns), depths around the packing's steps per pass (8) and
     /// widths around whole panels, from a block that starts inside a larger stored matrix (leading dimension above the block).

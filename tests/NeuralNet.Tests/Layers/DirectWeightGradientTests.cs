@@ -1,0 +1,85 @@
+using FluentAssertions;
+using MathNet.Numerics.LinearAlgebra;
+using NeuralNet.Activations;
+using NeuralNet.Kernels;
+using NeuralNet.Layers;
+using NeuralNet.Losses;
+using NeuralNet.Optimizers;
+using NeuralNet.Tests.Kernels;
+using Xunit;
+
+namespace NeuralNet.Tests.Layers;
+
+/// <summary>
+/// W2's network (784 → 128 ReLU → 10, batches of 64, momentum SGD), whose first layer's weight gradient (128 × 784 of depth
+/// 64) is shared by the cores without packing (<see cref="WorkSplit.DirectDepthLimit"/>): training steps give the bits of
+/// the packed path (<see cref="WorkSplit.DirectAtShortDepth"/> off), with the helper on time or late. The tests switch a
+/// rule every product reads and pause the helper, so they run alone.
+/// </summary>
+[Collection(nameof(SecondCoreHeld))]
+public sealed class DirectWeightGradientTests : IDisposable
+{
+    public void Dispose()
+    {
+        WorkSplit.DirectAtShortDepth = true;
+        SecondCore.Paused = false;
+    }
+
+    [Fact]
+    public void W2sFirstLayerWeightGradient_IsMultipliedWithoutPacking_WhereTheDirectPathRuns()
+    {
+        if (!DirectGemm.Supported || !WorkSplit.TwoCores)
+        {
+            return; // no direct path on this processor: the packed one, as before
+        }
+
+        DirectGemm.TakesOnTwoCores(true, 128, 784, 64).Should().BeTrue();
+        WorkSplit.DirectAtShortDepth = false;
+        DirectGemm.TakesOnTwoCores(true, 128, 784, 64).Should().BeFalse("the rule switched off packs it in strips");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void TrainSteps_GiveThePackedPathsBits(bool helperLate)
+    {
+        (Network<float> direct, DenseLayer<float>[] directLayers) = Build();
+        (Network<float> packed, DenseLayer<float>[] packedLayers) = Build();
+        var loss = new CategoricalCrossEntropy<float>(fromLogits: true);
+        var directOptimizer = new SgdOptimizer<float>(0.05, momentum: 0.9);
+        var packedOptimizer = new SgdOptimizer<float>(0.05, momentum: 0.9);
+        var random = new RandomSource(16);
+        for (int step = 0; step < 3; step++)
+        {
+            var x = Matrix<float>.Build.Dense(64, 784, (_, _) => (float)random.NextDouble());
+            var t = Matrix<float>.Build.Dense(64, 1, (r, _) => (r * 7 + step) % 10);
+            SecondCore.Paused = helperLate; // a paused helper never picks its half up: the caller takes it back
+            WorkSplit.DirectAtShortDepth = true;
+            float directLoss = direct.TrainStep(x, t, loss, directOptimizer);
+            WorkSplit.DirectAtShortDepth = false;
+            float packedLoss = packed.TrainStep(x, t, loss, packedOptimizer);
+            SecondCore.Paused = false;
+            directLoss.Should().Be(packedLoss);
+            for (int l = 0; l < directLayers.Length; l++)
+            {
+                for (int p = 0; p < 2; p++)
+                {
+                    directLayers[l].Parameters[p].Gradients.ToArray().Should().Equal(packedLayers[l].Parameters[p].Gradients.ToArray(), $"layer {l}'s gradient {p}");
+                    directLayers[l].Parameters[p].Values.ToArray().Should().Equal(packedLayers[l].Parameters[p].Values.ToArray(), $"layer {l}'s parameter {p}");
+                }
+            }
+        }
+
+        HeldSecondCore.FreesWithin(TimeSpan.FromSeconds(10)).Should().BeTrue("every step releases the helper");
+    }
+
+    private static (Network<float> Network, DenseLayer<float>[] Layers) Build()
+    {
+        DenseLayer<float>[] layers =
+        [
+            new DenseLayer<float>(784, 128, new ReLU<float>()),
+            new DenseLayer<float>(128, 10),
+        ];
+        return (new Network<float>(23, layers), layers);
+    }
+}
