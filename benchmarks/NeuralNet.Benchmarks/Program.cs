@@ -10,7 +10,9 @@ namespace NeuralNet.Benchmarks;
 /// prints where W2's step time goes, per epoch; <c>W2-gather-ab</c> times W2's gather with and without the request for the
 /// next batch's rows, alternating; <c>W2-halves-ab</c> times W2's steps with the output layer's backward pass cut into two
 /// halves of its inputs against whole, alternating; <c>W2-undo-ab</c> times them with the first layer's weights copied
-/// before every update against updated without a copy where the update provably stays finite, alternating; <c>W3-fused-ab</c> times W3's steps with the element-wise passes inside the
+/// before every update against updated without a copy where the update provably stays finite, alternating; <c>W2-dw-ab</c>
+/// times them with the first layer's weight gradient packed against multiplied without packing, alternating (<c>W2-dw-ab
+/// products</c>: the product alone); <c>W3-fused-ab</c> times W3's steps with the element-wise passes inside the
 /// products against separate passes, alternating; <c>W3-pages-ab</c> times W3's steps with the library's large arrays on
 /// 4 KB pages against 2 MB pages, alternating; any other arguments go to BenchmarkDotNet's switcher (e.g. <c>--filter '*Gemm*'</c>).
 /// The exit code is non-zero when a benchmark fails, so CI can run them in dry mode.
@@ -20,7 +22,7 @@ internal static class Program
     public static int Main(string[] args)
     {
         string? workload = args.FirstOrDefault()?.ToUpperInvariant();
-        if (workload is "W1" or "W2" or "W3" or "GEMM" or "W2-PROFILE" or "W3-PROFILE" or "W3-FUSED-AB" or "W3-PAGES-AB" or "W2-HALVES-AB" or "W2-UNDO-AB")
+        if (workload is "W1" or "W2" or "W3" or "GEMM" or "W2-PROFILE" or "W3-PROFILE" or "W3-FUSED-AB" or "W3-PAGES-AB" or "W2-HALVES-AB" or "W2-UNDO-AB" or "W2-DW-AB")
         {
             WorkloadOutput.Note($"machine: {NeuralNet.Kernels.MachineProfile.Describe()}");
         }
