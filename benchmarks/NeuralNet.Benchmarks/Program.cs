@@ -12,7 +12,7 @@ namespace NeuralNet.Benchmarks;
 /// halves of its inputs against whole, alternating; <c>W2-undo-ab</c> times them with the first layer's weights copied
 /// before every update against updated without a copy where the update provably stays finite, alternating; <c>W2-dw-ab</c>
 /// times them with the first layer's weight gradient packed against multiplied without packing, alternating (<c>W2-dw-ab
-/// products</c>: the product alone); <c>W3-fused-ab</c> times W3's steps with the element-wise passes inside the
+/// products [MxNxK ...]</c>: products alone); <c>W3-fused-ab</c> times W3's steps with the element-wise passes inside the
 /// products against separate passes, alternating; <c>W3-pages-ab</c> times W3's steps with the library's large arrays on
 /// 4 KB pages against 2 MB pages, alternating; any other arguments go to BenchmarkDotNet's switcher (e.g. <c>--filter '*Gemm*'</c>).
 /// The exit code is non-zero when a benchmark fails, so CI can run them in dry mode.
@@ -81,7 +81,7 @@ internal static class Program
                 HalvesAB.Run(int.TryParse(args.ElementAtOrDefault(1), out int halvesEpochs) ? halvesEpochs : 8);
                 return 0;
             case "W2-DW-AB":
-                DirectGradientAB.Run(args.ElementAtOrDefault(1));
+                DirectGradientAB.Run(args[1..]);
                 return 0;
             case "W2-UNDO-AB":
                 UndoCopyAB.Run(int.TryParse(args.ElementAtOrDefault(1), out int undoEpochs) ? undoEpochs : 8);

@@ -10,8 +10,8 @@ namespace NeuralNet.Kernels;
 /// small output layer's (a training batch of 64 through 128 → 10: C of 64 × 10, or 10 × 128 for the weight gradient):
 /// the Vector512 micro-kernel's arithmetic on the operands where they lie, without packing and without padding C to
 /// the micro-kernel's whole tiles. Products of few rows or few columns large enough for two cores take it too, each core
-/// multiplying half of C's columns (<see cref="TakesOnTwoCores"/>): there packing would cost about as much as it saves.
-/// So do those of a short depth and not many more rows, such as a weight gradient over a batch of 64 (128 × 784 × 64).
+/// multiplying half of C's columns (<see cref="TakesOnTwoCores"/>): there packing would cost more than it saves (W2's
+/// first layer's weight gradient, 128 × 784 of depth 64).
 /// </summary>
 /// <remarks>
 /// A tile of C is up to two vectors of rows by up to eight columns (the width balanced over the columns, so 10

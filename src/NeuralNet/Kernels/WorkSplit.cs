@@ -56,8 +56,8 @@ internal enum ProductSplit
 /// (<see cref="ColumnGroupGemm{T}"/>): the threads meet once per part, not at every depth block, and the last group is
 /// one panel, so neither waits for more than that (faster than shared blocks at W3's float and double forward shapes,
 /// its float weight gradient and float 1024 × 1024, alternated in one process: the runner's <c>shared-ab</c>).</item>
-/// <item>A product of few rows (<see cref="DirectRowsLimit"/>), few columns (<see cref="DirectColumnsLimit"/>) or a short
-/// depth (<see cref="DirectDepthLimit"/>) is cut into two halves of columns multiplied without packing (<see cref="DirectOnTwoCores"/>); one of few columns over several
+/// <item>A product of few rows (<see cref="DirectRowsLimit"/>) or few columns (<see cref="DirectColumnsLimit"/>) is cut
+/// into two halves of columns multiplied without packing (<see cref="DirectOnTwoCores"/>); one of few columns over several
 /// depth blocks into two halves of its depth instead, so that each core reads the half of op(A) it mostly wrote
 /// (<see cref="DirectDepthHalves"/>).</item>
 /// <item>The backward pass of a small layer above such a cut layer is cut into two halves of its inputs, the layer below's
@@ -84,8 +84,19 @@ internal static partial class WorkSplit
     /// <summary>From this many multiply-adds on, a product shares its packed blocks and both threads claim its pieces (<see cref="SharedBlockGemm{T}"/>).</summary>
     public const long SharedBlocksWork = 1L << 26;
 
-    /// <summary>Up to this many rows of C, a product shared by the cores is multiplied without packing (<see cref="DirectOnTwoCores"/>).</summary>
-    public const int DirectRowsLimit = 64;
+    /// <summary>
+    /// Up to this many rows of C, a product shared by the cores is multiplied without packing (<see cref="DirectOnTwoCores"/>),
+    /// and so is each half of one cut along its depth (<see cref="DirectHalves"/>): a batch of up to 128 samples, or a weight
+    /// gradient of a layer of up to 128 units. (64 before 2026-12-01, when the direct path still copied a transposed op(A) in a
+    /// scalar loop; the measurements are in the README's performance section.)
+    /// </summary>
+    public const int DirectRowsLimit = 128;
+
+    /// <summary>
+    /// The row limit in force, <see cref="DirectRowsLimit"/>; the runner's <c>w2-dw-ab</c> and the tests set 64, the limit
+    /// before, to compare the two (the same bits).
+    /// </summary>
+    internal static int DirectRows { get; set; } = DirectRowsLimit;
 
     /// <summary>Up to this many columns of C, a product shared by the cores is multiplied without packing too (<see cref="DirectOnTwoCores"/>).</summary>
     public const int DirectColumnsLimit = 16;
@@ -185,37 +196,29 @@ internal static partial class WorkSplit
     /// Whether a product C (m × n, depth k) of at most <see cref="DirectRowsLimit"/> rows or <see cref="DirectColumnsLimit"/>
     /// columns, too small for shared blocks, is shared without packing (<see cref="DirectGemm.TakesOnTwoCores"/>): C cut into
     /// two halves of columns, each thread reading the operands where they lie. With so few rows every packed panel of op(B)
-    /// serves one or two tiles, so packing costs about what it saves, and a cut in whole 12-column tiles leaves the halves
-    /// unequal (72 and 56 of 128). With so few columns (a small output layer's forward product, such as 256 × 10 of depth
-    /// 1024) the direct path reads op(A) where it lies, while packed strips would pack all of op(A) to multiply it by a single
-    /// panel; over several depth blocks its depth is cut instead of its columns (<see cref="DirectDepthHalves"/>). So is a
-    /// product of a short depth (<see cref="DirectDepthLimit"/>) and up to twice as many rows (a weight gradient over a batch
-    /// of 64, such as W2's 128 × 784): packing op(B) reads and writes each of its values to have it read by four row tiles,
-    /// while the direct path's tile reads its few columns of op(B) (8 × 64 values) from L1 for every row tile, and a cut
-    /// into halves of columns falls where the weights' update cuts them (<see cref="WeightColumnSplit"/>).
+    /// serves at most four row tiles, so packing it (a read and a write of each value) costs more than the direct path's
+    /// reads of its few columns from L1 for each row tile; a cut in whole 12-column tiles leaves the halves unequal (72 and 56
+    /// of 128), and halves of W2's weight gradient (128 × 784) fall where the weights' update cuts them (<see cref="WeightColumnSplit"/>).
+    /// With so few columns (a small output layer's forward product, such as 256 × 10 of depth 1024) the direct path reads
+    /// op(A) where it lies, while packed strips would pack all of op(A) to multiply it by a single panel; over several depth
+    /// blocks its depth is cut instead of its columns (<see cref="DirectDepthHalves"/>).
     /// </summary>
     public static bool DirectOnTwoCores(int m, int n, int k)
     {
         long work = (long)m * n * k;
-        bool shortDepth = k <= DirectDepthLimit && m <= 2 * DirectRowsLimit && DirectAtShortDepth;
-        return TwoCores && (m <= DirectRowsLimit || n <= DirectColumnsLimit || shortDepth) && n >= 2 && work >= MinimumProductWork && work < SharedBlocksWork;
+        return TwoCores && (m <= DirectRows || n <= DirectColumnsLimit) && n >= 2 && work >= MinimumProductWork && work < SharedBlocksWork;
     }
-
-    /// <summary>Up to this depth, a product shared by the cores of up to twice <see cref="DirectRowsLimit"/> rows is multiplied without packing (<see cref="DirectOnTwoCores"/>).</summary>
-    public const int DirectDepthLimit = 64;
-
-    /// <summary>False packs products of a short depth as before <see cref="DirectDepthLimit"/> (the runner's <c>w2-dw-ab</c> compares the two: the same bits).</summary>
-    internal static bool DirectAtShortDepth { get; set; } = true;
 
     /// <summary>
     /// Whether the two depth halves of a product cut along its depth (<see cref="SplitDepthGemm{T}"/>; halves of
     /// <paramref name="firstDepth"/> and <paramref name="secondDepth"/> steps) are each multiplied without packing: a product
     /// of few rows or few columns, as for <see cref="DirectOnTwoCores"/>, on a processor that runs the direct path. W2's
     /// forward product (64 × 128, depth 392 a core): packing op(B) costs a pass over each core's half of the weights for
-    /// just two row tiles (measured with the runner's <c>w2-layer-probe</c>; the figures are in the README's performance section).
+    /// just two row tiles, or four over a batch of 128 (measured with the runner's <c>w2-layer-probe</c> and
+    /// <c>w2-dw-ab halves</c>; the figures are in the README's performance section).
     /// </summary>
     public static bool DirectHalves(bool transposeA, int m, int n, int firstDepth, int secondDepth)
-        => (m <= DirectRowsLimit || n <= DirectColumnsLimit)
+        => (m <= DirectRows || n <= DirectColumnsLimit)
             && DirectGemm.Supported
             && (!transposeA || (long)GemmDriver.RoundUp(m, 16) * Math.Max(firstDepth, secondDepth) <= GemmDriver.BlockRows * GemmDriver.BlockDepth);
 

@@ -6,7 +6,7 @@ using Xunit;
 namespace NeuralNet.Tests.Kernels;
 
 /// <summary>
-/// Products of few rows or columns, or of a short depth, shared by the cores without packing (<see cref="ParallelGemm{T}.RunDirect"/>; few columns
+/// Products of few rows or columns shared by the cores without packing (<see cref="ParallelGemm{T}.RunDirect"/>; few columns
 /// over several depth blocks cut along the depth, <see cref="DirectGemm.RunDepthHalves{T}"/>): the same bits as the packed
 /// Vector512 path on one core, whether the helper takes its half or is late and the caller does both.
 /// They hold the second core (<see cref="SecondCore.Paused"/>), so they run alone.
@@ -17,10 +17,11 @@ public class DirectGemmTwoCoreTests
     // W2's first layer forward (64 × 128 × 784, four depth blocks of 196); odd rows, columns and depth (masked rows,
     // halves of 29 and 28 columns, two blocks of 300); one vector of rows with a depth of one block; few columns (halves
     // of 8) with many rows, op(A) just small enough to transpose into the scratch panel.
-    // Then a short depth with up to 128 rows: W2's first layer weight gradient (128 × 784 × 64); masked rows (120, a
-    // multiple of 8, not of 16) and a depth off the transposes' 8 steps; odd rows (101: the transposes' scalar rows) and depth.
+    // Then up to 128 rows: W2's first layer weight gradient (128 × 784 × 64) and the same over a batch of 128; masked rows
+    // (120, a multiple of 8, not of 16) and a depth off the transposes' 8 steps; odd rows (101: the transposes' scalar rows)
+    // and depth; 100 rows over three depth blocks (195, 195, 194), op(A) just small enough to transpose into the scratch panel.
     private static readonly (int M, int N, int K)[] Shapes =
-        [(64, 128, 784), (37, 57, 600), (16, 300, 256), (256, 16, 256), (128, 784, 64), (120, 200, 60), (101, 320, 41)];
+        [(64, 128, 784), (37, 57, 600), (16, 300, 256), (256, 16, 256), (128, 784, 64), (128, 300, 128), (120, 200, 60), (101, 320, 41), (100, 120, 584)];
 
     // Few columns with an op(A) too large to transpose into the scratch panel, so as stored only: W3's output layer
     // forward (256 × 10 × 1024, depth halves of two blocks each); many odd rows (one depth block: halves of 7 and 6
@@ -39,7 +40,7 @@ public class DirectGemmTwoCoreTests
     }
 
     [Fact]
-    public void TakesOnTwoCores_FewRowsOrColumnsOrAShortDepthWithWorkForTwoCoresBelowSharedBlocks()
+    public void TakesOnTwoCores_FewRowsOrColumnsWithWorkForTwoCoresBelowSharedBlocks()
     {
         if (!DirectGemm.Supported || !WorkSplit.TwoCores)
         {
@@ -49,11 +50,10 @@ public class DirectGemmTwoCoreTests
 
         Assert.True(DirectGemm.TakesOnTwoCores(false, 64, 128, 784));
         Assert.True(DirectGemm.TakesOnTwoCores(true, 64, 128, 784));
-        Assert.False(DirectGemm.TakesOnTwoCores(false, 65, 128, 784)); // more rows and columns: packed, in strips
-        Assert.True(DirectGemm.TakesOnTwoCores(true, 128, 784, 64)); // a short depth (W2's first layer weight gradient)
-        Assert.True(DirectGemm.TakesOnTwoCores(false, 128, 784, 64));
-        Assert.False(DirectGemm.TakesOnTwoCores(true, 129, 784, 64)); // more rows: packed, in strips
-        Assert.False(DirectGemm.TakesOnTwoCores(true, 128, 784, 65)); // a longer depth: packed, in strips
+        Assert.True(DirectGemm.TakesOnTwoCores(true, 128, 784, 64)); // W2's first layer weight gradient
+        Assert.True(DirectGemm.TakesOnTwoCores(false, 128, 128, 784));
+        Assert.False(DirectGemm.TakesOnTwoCores(false, 129, 128, 784)); // more rows and columns: packed, in strips
+        Assert.False(DirectGemm.TakesOnTwoCores(true, 129, 784, 64));
         Assert.True(DirectGemm.TakesOnTwoCores(false, 256, 10, 1024)); // few columns (W3's output layer forward)
         Assert.True(DirectGemm.TakesOnTwoCores(false, 4096, 16, 256));
         Assert.False(DirectGemm.TakesOnTwoCores(false, 4096, 17, 256)); // more columns: packed, in strips

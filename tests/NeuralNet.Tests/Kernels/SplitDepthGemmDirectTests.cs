@@ -29,6 +29,7 @@ public unsafe class SplitDepthGemmDirectTests
     {
         WorkSplit.DirectHalves(false, 64, 128, 392, 392).Should().Be(DirectGemm.Supported, "W2's forward product: 64 rows");
         WorkSplit.DirectHalves(false, 256, 10, 512, 512).Should().Be(DirectGemm.Supported, "few columns");
+        WorkSplit.DirectHalves(false, 128, 128, 392, 392).Should().Be(DirectGemm.Supported, "W2's forward product over a batch of 128");
         WorkSplit.DirectHalves(false, 256, 128, 392, 392).Should().BeFalse("256 rows and 128 columns are packed");
     }
 

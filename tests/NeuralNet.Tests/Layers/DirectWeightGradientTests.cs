@@ -12,16 +12,16 @@ namespace NeuralNet.Tests.Layers;
 
 /// <summary>
 /// W2's network (784 → 128 ReLU → 10, batches of 64, momentum SGD), whose first layer's weight gradient (128 × 784 of depth
-/// 64) is shared by the cores without packing (<see cref="WorkSplit.DirectDepthLimit"/>): training steps give the bits of
-/// the packed path (<see cref="WorkSplit.DirectAtShortDepth"/> off), with the helper on time or late. The tests switch a
-/// rule every product reads and pause the helper, so they run alone.
+/// 64) is shared by the cores without packing since <see cref="WorkSplit.DirectRowsLimit"/> is 128: training steps give the
+/// bits of the packed path it took at the limit of 64 rows before (<see cref="WorkSplit.DirectRows"/>), with the helper on
+/// time or late. The tests switch a rule every product reads and pause the helper, so they run alone.
 /// </summary>
 [Collection(nameof(SecondCoreHeld))]
 public sealed class DirectWeightGradientTests : IDisposable
 {
     public void Dispose()
     {
-        WorkSplit.DirectAtShortDepth = true;
+        WorkSplit.DirectRows = WorkSplit.DirectRowsLimit;
         SecondCore.Paused = false;
     }
 
@@ -34,8 +34,8 @@ public sealed class DirectWeightGradientTests : IDisposable
         }
 
         DirectGemm.TakesOnTwoCores(true, 128, 784, 64).Should().BeTrue();
-        WorkSplit.DirectAtShortDepth = false;
-        DirectGemm.TakesOnTwoCores(true, 128, 784, 64).Should().BeFalse("the rule switched off packs it in strips");
+        WorkSplit.DirectRows = 64;
+        DirectGemm.TakesOnTwoCores(true, 128, 784, 64).Should().BeFalse("at the limit before, it was packed in strips");
     }
 
     [Theory]
@@ -53,9 +53,9 @@ public sealed class DirectWeightGradientTests : IDisposable
             var x = Matrix<float>.Build.Dense(64, 784, (_, _) => (float)random.NextDouble());
             var t = Matrix<float>.Build.Dense(64, 1, (r, _) => (r * 7 + step) % 10);
             SecondCore.Paused = helperLate; // a paused helper never picks its half up: the caller takes it back
-            WorkSplit.DirectAtShortDepth = true;
+            WorkSplit.DirectRows = WorkSplit.DirectRowsLimit;
             float directLoss = direct.TrainStep(x, t, loss, directOptimizer);
-            WorkSplit.DirectAtShortDepth = false;
+            WorkSplit.DirectRows = 64;
             float packedLoss = packed.TrainStep(x, t, loss, packedOptimizer);
             SecondCore.Paused = false;
             directLoss.Should().Be(packedLoss);
