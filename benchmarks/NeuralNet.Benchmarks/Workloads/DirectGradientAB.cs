@@ -5,7 +5,7 @@ using NeuralNet.Kernels;
 namespace NeuralNet.Benchmarks.Workloads;
 
 /// <summary>
-/// <c>w2-dw-ab [epochs]</c>: W2's training with the products of 65 to 128 rows (the first layer's weight gradient, 128 × 784
+/// <c>w2-dw-ab [epochs] [batch]</c>: W2's training (batches of 64, or <c>batch</c>) with the products of 65 to 128 rows (the first layer's weight gradient, 128 × 784
 /// of depth 64) packed in strips, as at the limit of 64 rows before, or multiplied without packing in two halves of their
 /// columns (<see cref="WorkSplit.DirectRows"/>), taking turns in blocks of 32 steps (<see cref="FashionBlockAB"/>).
 /// <c>w2-dw-ab products [MxNxK ...]</c>: products alone, float and double, op(A) transposed (as a layer's weight gradient
@@ -47,7 +47,8 @@ internal static class DirectGradientAB
         }
 
         int epochs = int.TryParse(args.FirstOrDefault(), out int e) ? e : 8;
-        FashionBlockAB.Run("W2-dw-ab", ["packed", "direct"], _ => way => WorkSplit.DirectRows = way == 1 ? WorkSplit.DirectRowsLimit : 64, block: 32, epochs);
+        int batch = int.TryParse(args.ElementAtOrDefault(1), out int b) ? b : FashionWorkload.BatchSize;
+        FashionBlockAB.Run("W2-dw-ab", ["packed", "direct"], _ => way => WorkSplit.DirectRows = way == 1 ? WorkSplit.DirectRowsLimit : 64, block: 32, epochs, batch);
     }
 
     private static unsafe void Products<T>(int m, int n, int k)

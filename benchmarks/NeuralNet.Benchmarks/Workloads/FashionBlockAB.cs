@@ -17,13 +17,13 @@ namespace NeuralNet.Benchmarks.Workloads;
 internal static class FashionBlockAB
 {
     /// <summary>Runs the comparison; <paramref name="choose"/>, given the hidden layer, returns what selects way 0 or 1.</summary>
-    public static void Run(string title, string[] names, Func<DenseLayer<float>, Action<int>> choose, int block, int epochs)
+    public static void Run(string title, string[] names, Func<DenseLayer<float>, Action<int>> choose, int block, int epochs, int batchSize = FashionWorkload.BatchSize)
     {
         FashionData data = FashionData.Load();
         int n = data.TrainLabels.Length;
         (DenseLayer<float> hidden, _, Network<float> network, CategoricalCrossEntropy<float> loss, SgdOptimizer<float> optimizer) = FashionWorkload.Build();
         Action<int> select = choose(hidden);
-        var batch = new FashionWorkload.BatchPair(FashionWorkload.BatchSize);
+        var batch = new FashionWorkload.BatchPair(batchSize);
         var gather = new[] { new List<double>(), new List<double>() };
         var step = new[] { new List<double>(), new List<double>() };
         var ratios = new List<double>();
@@ -35,7 +35,7 @@ internal static class FashionBlockAB
             double lossSum = 0;
             long g = 0, s = 0;
             int counted = 0;
-            for (int first = 0; first + FashionWorkload.BatchSize <= n; first += FashionWorkload.BatchSize, index++)
+            for (int first = 0; first + batchSize <= n; first += batchSize, index++)
             {
                 if (index % block == 0)
                 {
@@ -67,7 +67,7 @@ internal static class FashionBlockAB
                 lossSum += value * batch.Rows;
             }
 
-            WorkloadOutput.Note($"epoch {epoch + 1}: mean training loss {lossSum / (n / FashionWorkload.BatchSize * FashionWorkload.BatchSize):0.000000} (whole batches only)");
+            WorkloadOutput.Note($"epoch {epoch + 1}: mean training loss {lossSum / (n / batchSize * batchSize):0.000000} (whole batches only)");
         }
 
         select(0);
