@@ -81,36 +81,14 @@ internal static unsafe partial class GemmPacking
         {
             int rows = Math.Min(mr, mc - i0);
             T* panel = packed + (i0 * kc);
-            // op(A)[i, p] = a[p + i·lda]: each stored column of A is a row of the panel; the panel is
-            // written in order while the rows are read as parallel streams.
-            T* source = a + ((nint)i0 * lda);
-            int p0 = 0;
-            if (typeof(T) == typeof(float) && Avx.IsSupported && rows == mr && mr % 8 == 0)
+            // op(A)[i, p] = a[p + i·lda]: each stored column of A is a row of the panel (Transpose: by in-register transposes
+            // of 8 float or 4 double rows), then the rows past op(A)'s last are zeros.
+            Transpose(a + ((nint)i0 * lda), lda, rows, kc, panel, mr);
+            for (int p = 0; rows < mr && p < kc; p++)
             {
-                for (int r0 = 0; r0 < mr; r0 += 8)
-                {
-                    p0 = TransposeEights((float*)(source + ((nint)r0 * lda)), lda, kc, (float*)(panel + r0), mr);
-                }
-            }
-            else if (typeof(T) == typeof(double) && Avx.IsSupported && rows == mr && mr % 4 == 0)
-            {
-                for (int r0 = 0; r0 < mr; r0 += 4)
-                {
-                    p0 = TransposeFours((double*)(source + ((nint)r0 * lda)), lda, kc, (double*)(panel + r0), mr);
-                }
-            }
-
-            for (int p = p0; p < kc; p++)
-            {
-                T* destination = panel + (p * mr);
-                for (int r = 0; r < rows; r++)
-                {
-                    destination[r] = source[p + ((nint)r * lda)];
-                }
-
                 for (int r = rows; r < mr; r++)
                 {
-                    destination[r] = default;
+                    panel[(p * mr) + r] = default;
                 }
             }
         }
