@@ -5,7 +5,8 @@ using NeuralNet.Kernels;
 namespace NeuralNet.Benchmarks.Workloads;
 
 /// <summary>
-/// <c>kernel-probe [f32|f64] [sq1024|sq2048]</c>: where one core's time goes in a square product (run it pinned to one
+/// <c>kernel-probe [f32|f64] [sq1024|sq2048|w3fwd|w3dW]</c>: where one core's time goes in a product of the gemm workload's
+/// shapes, op(A) and op(B) as stored (run it pinned to one
 /// core with <c>DOTNET_PROCESSOR_COUNT=1</c>, or it competes with the helper thread): the blocked driver's loop on the
 /// calling thread, with packing op(B), packing op(A) and the multiply of the packed blocks timed apart, alternated product
 /// by product (the order reversed each round; the host moves single runs by ±30 %) with variants:
@@ -46,28 +47,28 @@ internal static unsafe class KernelProbe
     public static void Run(IReadOnlyCollection<string> filters)
     {
         bool Selected(string name, string[] all) => !filters.Any(all.Contains) || filters.Contains(name);
-        string[] types = ["f32", "f64"], sizes = ["sq1024", "sq2048"];
+        string[] types = ["f32", "f64"], sizes = ["sq1024", "sq2048", "w3fwd", "w3dW"];
         WorkloadOutput.Note($"kernel-probe: one core ({Environment.ProcessorCount} cores visible), {Rounds} rounds");
         foreach (string size in sizes.Where(s => Selected(s, sizes)))
         {
-            int n = size == "sq1024" ? 1024 : 2048;
+            (int m, int n, int k) = size switch { "sq1024" => (1024, 1024, 1024), "sq2048" => (2048, 2048, 2048), "w3fwd" => (256, 1024, 1024), _ => (1024, 1024, 256) };
             if (Selected("f32", types))
             {
-                Shape<float>("f32 " + size, n);
+                Shape<float>("f32 " + size, m, n, k);
             }
 
             if (Selected("f64", types))
             {
-                Shape<double>("f64 " + size, n);
+                Shape<double>("f64 " + size, m, n, k);
             }
         }
     }
 
-    private static void Shape<T>(string name, int n)
+    private static void Shape<T>(string name, int m, int n, int k)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        T[] a = Fill<T>(n * n, 1), b = Fill<T>(n * n, 2), c = new T[n * (n + 16)];
-        double flops = 2.0 * n * n * n;
+        T[] a = Fill<T>(m * k, 1), b = Fill<T>(k * n, 2), c = new T[(m + 16) * n];
+        double flops = 2.0 * m * n * k;
         int v = Variants.Length;
         var totals = new List<double>[v];
         var parts = new double[v, 3];
@@ -78,14 +79,14 @@ internal static unsafe class KernelProbe
 
         if (Variants.Any(x => x.Contains("+h", StringComparison.OrdinalIgnoreCase)))
         {
-            s_hugeC = Huge((long)n * (n + 16) * sizeof(T));
+            s_hugeC = Huge((long)(m + 16) * n * sizeof(T));
             s_hugeA = Huge(2L * GemmDriver.RowsPerBlock<T>() * GemmDriver.BlockDepth * sizeof(T));
             s_hugeB = Huge(2L * GemmDriver.BlockDepth * GemmDriver.RoundUp(GemmDriver.BlockColumns, NrMax) * sizeof(T));
         }
 
         fixed (T* pa = a, pb = b, pc = c)
         {
-            Product(pa, pb, pc, n, new double[3], "base"); // warm-up
+            Product(pa, pb, pc, m, n, k, new double[3], "base"); // warm-up
             for (int r = 0; r < Rounds; r++)
             {
                 for (int j = 0; j < v; j++)
@@ -93,7 +94,7 @@ internal static unsafe class KernelProbe
                     int x = r % 2 == 0 ? j : v - 1 - j;
                     var t = new double[3];
                     long start = Stopwatch.GetTimestamp();
-                    Product(pa, pb, pc, n, t, Variants[x]);
+                    Product(pa, pb, pc, m, n, k, t, Variants[x]);
                     totals[x].Add(flops / Stopwatch.GetElapsedTime(start).TotalSeconds / 1e9);
                     for (int i = 0; i < 3; i++)
                     {
@@ -115,7 +116,7 @@ internal static unsafe class KernelProbe
     }
 
     /// <summary>GemmDriver.Run's loop (no transposes, C overwritten), each phase's seconds added to <paramref name="t"/>.</summary>
-    private static void Product<T>(T* a, T* b, T* c, int n, double[] t, string variant)
+    private static void Product<T>(T* a, T* b, T* c, int m, int n, int k, double[] t, string variant)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         GemmKernel kernel = GemmKernels.Best;
@@ -126,7 +127,7 @@ internal static unsafe class KernelProbe
             c = (T*)s_hugeC;
         }
 
-        s_ldc = variant.EndsWith("+p", StringComparison.Ordinal) ? n + 16 : n;
+        s_ldc = variant.EndsWith("+p", StringComparison.Ordinal) ? m + 16 : m;
         variant = variant.Replace("+p", string.Empty, StringComparison.Ordinal);
         int mr = GemmKernels.RowsPerTile<T>(kernel), nr = GemmKernels.ColumnsPerTile(kernel);
         int ncLimit = variant.StartsWith("nc", StringComparison.Ordinal) ? int.Parse(variant[2..], System.Globalization.CultureInfo.InvariantCulture) : GemmDriver.BlockColumns;
@@ -134,12 +135,12 @@ internal static unsafe class KernelProbe
             : GemmDriver.RowsPerBlock<T>();
         bool cInL1 = variant == "cInL1";
         int blockColumns = GemmDriver.Balanced(n, GemmDriver.RoundUp(ncLimit, nr), nr);
-        int blockDepth = GemmDriver.Balanced(n, GemmDriver.BlockDepth, 1);
-        int blockRows = GemmDriver.Balanced(n, mcLimit, mr);
+        int blockDepth = GemmDriver.Balanced(k, GemmDriver.BlockDepth, 1);
+        int blockRows = GemmDriver.Balanced(m, mcLimit, mr);
         if (variant == "run")
         {
             // The driver itself (its phases not timed apart).
-            GemmDriver.Run(kernel, false, false, n, n, n, a, n, b, n, c, s_ldc, accumulate: false);
+            GemmDriver.Run(kernel, false, false, m, n, k, a, m, b, k, c, s_ldc, accumulate: false);
             return;
         }
 
@@ -155,17 +156,17 @@ internal static unsafe class KernelProbe
         for (int jc = 0; jc < n; jc += blockColumns)
         {
             int nc = Math.Min(blockColumns, n - jc);
-            for (int pc = 0; pc < n; pc += blockDepth)
+            for (int pc = 0; pc < k; pc += blockDepth)
             {
-                int kc = Math.Min(blockDepth, n - pc);
+                int kc = Math.Min(blockDepth, k - pc);
                 long t0 = Stopwatch.GetTimestamp();
-                GemmPacking.PackB(false, b + pc + ((nint)jc * n), n, kc, nc, nr, packedB);
+                GemmPacking.PackB(false, b + pc + ((nint)jc * k), k, kc, nc, nr, packedB);
                 t[0] += Stopwatch.GetElapsedTime(t0).TotalSeconds;
-                for (int ic = 0; ic < n; ic += blockRows)
+                for (int ic = 0; ic < m; ic += blockRows)
                 {
-                    int mc = Math.Min(blockRows, n - ic);
+                    int mc = Math.Min(blockRows, m - ic);
                     long t1 = Stopwatch.GetTimestamp();
-                    GemmPacking.PackA(false, a + ic + ((nint)pc * n), n, mc, kc, mr, packedA);
+                    GemmPacking.PackA(false, a + ic + ((nint)pc * m), m, mc, kc, mr, packedA);
                     long t2 = Stopwatch.GetTimestamp();
                     if (cInL1)
                     {

@@ -3,7 +3,8 @@ using System.Runtime.Intrinsics.X86;
 
 namespace NeuralNet.Kernels;
 
-// The in-register transposes that pack a transposed op(B): 8 × 8 floats, 4 × 4 floats and 4 × 4 doubles at a time.
+// The in-register transposes that pack a transposed op(B): 8 × 8 floats, 4 × 4 floats and 4 × 4 doubles at a time, and
+// pairs of columns interleaved (the last two of the Vector256 kernel's six).
 internal static unsafe partial class GemmPacking
 {
     /// <summary>
@@ -108,6 +109,78 @@ internal static unsafe partial class GemmPacking
             for (int j = 0; j < 12; j += 4)
             {
                 TransposeFours(source + p + (j * (nint)ld), ld, 8, panel + (p * 12) + j, 12);
+            }
+        }
+
+        return p;
+    }
+
+    /// <summary>
+    /// Packs 6 stored columns into a panel of 6 lanes (the Vector256 kernel's), all six per 8 steps of k: 4 by a 4×4
+    /// transpose and 2 interleaved, so the six columns are read as six streams at once, as <see cref="TransposeTwelves"/>
+    /// reads twelve.
+    /// </summary>
+    private static int TransposeSixes(float* source, int ld, int kc, float* panel)
+    {
+        int p = 0;
+        for (; p + 8 <= kc; p += 8)
+        {
+            TransposeFours(source + p, ld, 8, panel + (p * 6), 6);
+            TransposeTwos(source + p + (4 * (nint)ld), ld, 8, panel + (p * 6) + 4, 6);
+        }
+
+        return p;
+    }
+
+    /// <summary>The double counterpart of <see cref="TransposeSixes(float*, int, int, float*)"/>.</summary>
+    private static int TransposeSixes(double* source, int ld, int kc, double* panel)
+    {
+        int p = 0;
+        for (; p + 8 <= kc; p += 8)
+        {
+            TransposeFours(source + p, ld, 8, panel + (p * 6), 6);
+            TransposeTwos(source + p + (4 * (nint)ld), ld, 8, panel + (p * 6) + 4, 6);
+        }
+
+        return p;
+    }
+
+    /// <summary>
+    /// Packs 2 stored columns into 2 adjacent lanes of a panel whose steps are <paramref name="stride"/> apart: four steps
+    /// of each column loaded, interleaved, and stored two lanes a step; 8 steps of k at a time like the others.
+    /// </summary>
+    private static int TransposeTwos(float* source, int ld, int kc, float* panel, int stride)
+    {
+        int p = 0;
+        for (; p + 8 <= kc; p += 8)
+        {
+            for (int q = p; q < p + 8; q += 4)
+            {
+                Vector128<float> r0 = Sse.LoadVector128(source + q), r1 = Sse.LoadVector128(source + ld + q);
+                Vector128<float> low = Sse.UnpackLow(r0, r1), high = Sse.UnpackHigh(r0, r1);
+                float* d = panel + ((nint)q * stride);
+                Sse.StoreLow(d, low);
+                Sse.StoreHigh(d + stride, low);
+                Sse.StoreLow(d + (2 * stride), high);
+                Sse.StoreHigh(d + (3 * stride), high);
+            }
+        }
+
+        return p;
+    }
+
+    /// <summary>The double counterpart of <see cref="TransposeTwos(float*, int, int, float*, int)"/>: two steps of each column at a time.</summary>
+    private static int TransposeTwos(double* source, int ld, int kc, double* panel, int stride)
+    {
+        int p = 0;
+        for (; p + 8 <= kc; p += 8)
+        {
+            for (int q = p; q < p + 8; q += 2)
+            {
+                Vector128<double> r0 = Sse2.LoadVector128(source + q), r1 = Sse2.LoadVector128(source + ld + q);
+                double* d = panel + ((nint)q * stride);
+                Sse2.Store(d, Sse2.UnpackLow(r0, r1));
+                Sse2.Store(d + stride, Sse2.UnpackHigh(r0, r1));
             }
         }
 

@@ -154,9 +154,17 @@ internal static unsafe partial class GemmPacking
                     p0 = TransposeFours((float*)(source + ((nint)j * ldb)), ldb, kc, (float*)(panel + j), nr);
                 }
             }
+            else if (typeof(T) == typeof(float) && Avx.IsSupported && columns == nr && nr == 6)
+            {
+                p0 = TransposeSixes((float*)source, ldb, kc, (float*)panel);
+            }
             else if (typeof(T) == typeof(double) && Avx.IsSupported && columns == nr && nr == 12)
             {
                 p0 = TransposeTwelves((double*)source, ldb, kc, (double*)panel);
+            }
+            else if (typeof(T) == typeof(double) && Avx.IsSupported && columns == nr && nr == 6)
+            {
+                p0 = TransposeSixes((double*)source, ldb, kc, (double*)panel);
             }
             else if (typeof(T) == typeof(double) && Avx.IsSupported && columns == nr && nr % 4 == 0)
             {
@@ -207,6 +215,19 @@ internal static unsafe partial class GemmPacking
         for (; i + 16 <= bytes; i += 16)
         {
             Vector128.Store(Vector128.Load(source + i), destination + i);
+        }
+
+        if (i + 8 <= bytes)
+        {
+            // The Vector256 kernel's 6-float rows: 16 bytes, then these 8 (a byte at a time, they cost more than the rest).
+            *(long*)(destination + i) = *(long*)(source + i);
+            i += 8;
+        }
+
+        if (i + 4 <= bytes)
+        {
+            *(int*)(destination + i) = *(int*)(source + i);
+            i += 4;
         }
 
         for (; i < bytes; i++)

@@ -7,7 +7,7 @@ using Xunit;
 namespace NeuralNet.Tests.Kernels;
 
 /// <summary>
-/// The bits of the Vector512 micro-kernel and of the one-core blocked driver against a scalar model of their summation
+/// The bits of the Vector512 and Vector256 micro-kernels and of the one-core blocked driver against a scalar model of their summation
 /// order: each element of C is a fused multiply-add chain over the steps of one depth block, in order from zero, and the
 /// blocks are added to C one after the other.
 /// </summary>
@@ -33,6 +33,19 @@ public class MicroKernelTests
     [Theory]
     [MemberData(nameof(Depths))]
     public void MicroKernel512_Double_GivesTheBitsOfOrderedFusedSums(int kc) => CheckKernel<double>(kc);
+
+    [Theory]
+    [MemberData(nameof(Depths))]
+    public void MicroKernel256_GivesTheBitsOfOrderedFusedSums(int kc)
+    {
+        // Its own two passes and two-step loop, at the same split (MicroKernel256.CPrefetchSteps).
+        MicroKernel256.CPrefetchSteps.Should().Be(MicroKernel512.CPrefetchSteps, "the depths above sit around the Vector512 kernel's split");
+        if (System.Runtime.Intrinsics.X86.Fma.IsSupported)
+        {
+            CheckKernel<float>(kc, MicroKernel256.Columns, vectorBits: 256);
+            CheckKernel<double>(kc, MicroKernel256.Columns, vectorBits: 256);
+        }
+    }
 
     [Theory]
     [MemberData(nameof(Depths))]
@@ -89,10 +102,11 @@ public class MicroKernelTests
         CheckDriver<double>(GemmDriver.RowsPerBlock<double>() + 21, n: 29, k: 300, accumulate: true);
     }
 
-    private static unsafe void CheckKernel<T>(int kc, int width = MicroKernel512.Columns)
+    private static unsafe void CheckKernel<T>(int kc, int width = MicroKernel512.Columns, int vectorBits = 512)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int rows = 2 * Vector512<T>.Count, columns = MicroKernel512.Columns, ldc = rows + 5;
+        int rows = vectorBits == 256 ? 2 * Vector256<T>.Count : 2 * Vector512<T>.Count;
+        int columns = vectorBits == 256 ? MicroKernel256.Columns : MicroKernel512.Columns, ldc = rows + 5;
         T[] a = GemmTests.Fill<T>((kc * rows) + 64, 31), b = GemmTests.Fill<T>((kc * columns) + 64, 32);
         foreach (bool add in new[] { false, true })
         {
@@ -115,7 +129,11 @@ public class MicroKernelTests
 
             fixed (T* pa = a, pb = b, pc = c)
             {
-                if (width == 4)
+                if (vectorBits == 256)
+                {
+                    MicroKernel256.Run(kc, pa, pb, pc, ldc, add);
+                }
+                else if (width == 4)
                 {
                     MicroKernel512.RunFour(kc, pa, pb, pc, ldc, add);
                 }
