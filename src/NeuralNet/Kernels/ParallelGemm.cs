@@ -108,7 +108,7 @@ internal sealed unsafe class ParallelGemm<T> : WorkItem
         }
 
         int half = (n + 1) / 2;
-        Share(GemmKernel.Vector512, transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, byColumns: true, direct: true, strips: 2, half, finisher: null);
+        Share(GemmKernels.Best, transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, byColumns: true, direct: true, strips: 2, half, finisher: null);
     }
 
     private static void Share(

@@ -217,9 +217,9 @@ internal static partial class WorkSplit
     /// just two row tiles, or four over a batch of 128 (measured with the runner's <c>w2-layer-probe</c> and
     /// <c>w2-dw-ab halves</c>; the figures are in the README's performance section).
     /// </summary>
-    public static bool DirectHalves(bool transposeA, int m, int n, int firstDepth, int secondDepth)
+    public static bool DirectHalves<T>(bool transposeA, int m, int n, int firstDepth, int secondDepth)
         => (m <= DirectRows || n <= DirectColumnsLimit)
-            && DirectGemm.Supported
+            && DirectGemm.Supported<T>()
             && (!transposeA || (long)GemmDriver.RoundUp(m, 16) * Math.Max(firstDepth, secondDepth) <= GemmDriver.BlockRows * GemmDriver.BlockDepth);
 
     /// <summary>

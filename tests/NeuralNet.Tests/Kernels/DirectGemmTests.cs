@@ -5,13 +5,14 @@ using Xunit;
 namespace NeuralNet.Tests.Kernels;
 
 /// <summary>
-/// The unpacked path for products on one core (<see cref="DirectGemm"/>) gives the packed Vector512 path's bits on every
-/// shape edge (rows past whole vectors, 1-8 columns a tile, depth across blocks), every transpose, with and without
-/// accumulation, both element types; and writes nothing outside C.
+/// The unpacked path for products on one core (<see cref="DirectGemm"/>), with its Vector512 tiles and with its Vector256
+/// ones, gives the packed Vector512 path's bits on every shape edge (rows past whole vectors, 1-8 columns a tile, depth
+/// across blocks), every transpose, with and without accumulation, both element types; and writes nothing outside C.
 /// </summary>
 public class DirectGemmTests
 {
-    // (m, n, k): rows in whole pairs of vectors, a single vector, and masked rests (float 16 and double 8 a vector);
+    // (m, n, k): rows in whole pairs of vectors, a single vector, and masked rests (float 16 and double 8 a vector; 8 and 4
+    // with Vector256 tiles, up to 6 columns each);
     // every tile width from 1 to 8 (n = 10 is two tiles of 5, n = 17 three of 6 and 5); depth 1, one block, and 300
     // (two balanced blocks of 150); W2's output layer: 64 × 10 × 128, 10 × 128 × 64 and 64 × 128 × 10.
     private static readonly (int M, int N, int K)[] Shapes =
@@ -41,31 +42,46 @@ public class DirectGemmTests
     [MemberData(nameof(Cases))]
     public void Run_GivesThePackedVector512PathsBits_AndWritesOnlyC(bool transposeA, bool transposeB, bool accumulate)
     {
-        if (!DirectGemm.Supported)
+        if (!DirectGemm.Wide)
         {
-            return; // no AVX-512 here: Gemm never takes the path (GemmTests cover what it takes instead)
+            return; // no AVX-512 here: the Vector512 tiles never run (the next test covers the Vector256 ones)
         }
 
-        Check<float>(transposeA, transposeB, accumulate);
-        Check<double>(transposeA, transposeB, accumulate);
+        Check<float>(transposeA, transposeB, accumulate, wide: true);
+        Check<double>(transposeA, transposeB, accumulate, wide: true);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Run_WithVector256Tiles_GivesThePackedVector512PathsBits_AndWritesOnlyC(bool transposeA, bool transposeB, bool accumulate)
+    {
+        // The tiles a processor with AVX2 and FMA but no AVX-512 runs: 2 vectors of 8 floats or 4 doubles × up to 6 columns.
+        if (!System.Runtime.Intrinsics.X86.Fma.IsSupported)
+        {
+            return; // no fused multiply-add on 256-bit vectors: the tiles would not give fused sums (and are never taken)
+        }
+
+        Check<float>(transposeA, transposeB, accumulate, wide: false);
+        Check<double>(transposeA, transposeB, accumulate, wide: false);
     }
 
     [Fact]
     public void Takes_OnlyOneCoresProducts_AndATransposedAThatFitsTheScratchPanel()
     {
-        if (!DirectGemm.Supported)
+        if (!DirectGemm.Supported<float>())
         {
-            Assert.False(DirectGemm.Takes(false, 64, 10, 128));
+            Assert.False(DirectGemm.Takes<float>(false, 64, 10, 128));
             return;
         }
 
-        Assert.True(DirectGemm.Takes(false, 64, 10, 128));
-        Assert.True(DirectGemm.Takes(true, 10, 128, 64));
-        Assert.False(DirectGemm.Takes(false, 64, 128, 128)); // 2^20 multiply-adds: the packed path, on two cores
-        Assert.False(DirectGemm.Takes(true, 1000, 1, 1000)); // op(A) too large to transpose into the scratch panel
+        Assert.True(DirectGemm.Takes<float>(false, 64, 10, 128));
+        Assert.True(DirectGemm.Takes<float>(true, 10, 128, 64));
+        Assert.False(DirectGemm.Takes<float>(false, 64, 128, 128)); // 2^20 multiply-adds: the packed path, on two cores
+        Assert.False(DirectGemm.Takes<float>(true, 1000, 1, 1000)); // op(A) too large to transpose into the scratch panel
+        Assert.Equal(DirectGemm.Wide, DirectGemm.Takes<double>(false, 64, 10, 128)); // doubles: only with the Vector512 tiles
     }
 
-    private static unsafe void Check<T>(bool transposeA, bool transposeB, bool accumulate)
+    private static unsafe void Check<T>(bool transposeA, bool transposeB, bool accumulate, bool wide)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ulong seed = 40;
@@ -80,7 +96,7 @@ public class DirectGemmTests
             T[] packed = (T[])direct.Clone();
             fixed (T* pa = a, pb = b, pd = direct, pp = packed)
             {
-                DirectGemm.Run(transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pd, ldc, accumulate);
+                DirectGemm.Run(transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pd, ldc, accumulate, wide);
                 GemmDriver.Run(GemmKernel.Vector512, transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pp, ldc, accumulate);
             }
 
@@ -88,7 +104,7 @@ public class DirectGemmTests
             {
                 if (direct[i] != packed[i])
                 {
-                    Assert.Fail($"{typeof(T).Name} tA={transposeA} tB={transposeB} acc={accumulate} {m}×{n}×{k}: value {i} (C[{i % ldc},{i / ldc}]) is {direct[i]}, the packed path gives {packed[i]}");
+                    Assert.Fail($"{typeof(T).Name} wide={wide} tA={transposeA} tB={transposeB} acc={accumulate} {m}×{n}×{k}: value {i} (C[{i % ldc},{i / ldc}]) is {direct[i]}, the packed path gives {packed[i]}");
                 }
             }
         }

@@ -42,24 +42,24 @@ public class DirectGemmTwoCoreTests
     [Fact]
     public void TakesOnTwoCores_FewRowsOrColumnsWithWorkForTwoCoresBelowSharedBlocks()
     {
-        if (!DirectGemm.Supported || !WorkSplit.TwoCores)
+        if (!DirectGemm.Supported<float>() || !WorkSplit.TwoCores)
         {
-            Assert.False(DirectGemm.TakesOnTwoCores(false, 64, 128, 784));
+            Assert.False(DirectGemm.TakesOnTwoCores<float>(false, 64, 128, 784));
             return;
         }
 
-        Assert.True(DirectGemm.TakesOnTwoCores(false, 64, 128, 784));
-        Assert.True(DirectGemm.TakesOnTwoCores(true, 64, 128, 784));
-        Assert.True(DirectGemm.TakesOnTwoCores(true, 128, 784, 64)); // W2's first layer weight gradient
-        Assert.True(DirectGemm.TakesOnTwoCores(false, 128, 128, 784));
-        Assert.False(DirectGemm.TakesOnTwoCores(false, 129, 128, 784)); // more rows and columns: packed, in strips
-        Assert.False(DirectGemm.TakesOnTwoCores(true, 129, 784, 64));
-        Assert.True(DirectGemm.TakesOnTwoCores(false, 256, 10, 1024)); // few columns (W3's output layer forward)
-        Assert.True(DirectGemm.TakesOnTwoCores(false, 4096, 16, 256));
-        Assert.False(DirectGemm.TakesOnTwoCores(false, 4096, 17, 256)); // more columns: packed, in strips
-        Assert.False(DirectGemm.TakesOnTwoCores(false, 64, 10, 128)); // one core's work (DirectGemm.Takes)
-        Assert.False(DirectGemm.TakesOnTwoCores(false, 64, 1024, 1024)); // 2^26 multiply-adds: shared packed blocks
-        Assert.False(DirectGemm.TakesOnTwoCores(true, 64, 16, 2048)); // op(A) too large to transpose into the scratch panel
+        Assert.True(DirectGemm.TakesOnTwoCores<float>(false, 64, 128, 784));
+        Assert.True(DirectGemm.TakesOnTwoCores<float>(true, 64, 128, 784));
+        Assert.True(DirectGemm.TakesOnTwoCores<float>(true, 128, 784, 64)); // W2's first layer weight gradient
+        Assert.True(DirectGemm.TakesOnTwoCores<float>(false, 128, 128, 784));
+        Assert.False(DirectGemm.TakesOnTwoCores<float>(false, 129, 128, 784)); // more rows and columns: packed, in strips
+        Assert.False(DirectGemm.TakesOnTwoCores<float>(true, 129, 784, 64));
+        Assert.True(DirectGemm.TakesOnTwoCores<float>(false, 256, 10, 1024)); // few columns (W3's output layer forward)
+        Assert.True(DirectGemm.TakesOnTwoCores<float>(false, 4096, 16, 256));
+        Assert.False(DirectGemm.TakesOnTwoCores<float>(false, 4096, 17, 256)); // more columns: packed, in strips
+        Assert.False(DirectGemm.TakesOnTwoCores<float>(false, 64, 10, 128)); // one core's work (DirectGemm.Takes)
+        Assert.False(DirectGemm.TakesOnTwoCores<float>(false, 64, 1024, 1024)); // 2^26 multiply-adds: shared packed blocks
+        Assert.False(DirectGemm.TakesOnTwoCores<float>(true, 64, 16, 2048)); // op(A) too large to transpose into the scratch panel
     }
 
     [Theory]
@@ -67,7 +67,7 @@ public class DirectGemmTwoCoreTests
     [InlineData(true)]
     public void Multiply_GivesThePackedVector512PathsBits_WithTheHelperOnTimeOrLate(bool helperLate)
     {
-        if (!DirectGemm.Supported || !WorkSplit.TwoCores)
+        if (!DirectGemm.Supported<float>() || !WorkSplit.TwoCores)
         {
             return; // Gemm never takes the path here (GemmTests cover what it takes instead)
         }
@@ -96,7 +96,7 @@ public class DirectGemmTwoCoreTests
         ulong seed = 60;
         foreach ((int m, int n, int k) in transposeA ? Shapes : [.. Shapes, .. StoredAShapes])
         {
-            Assert.True(DirectGemm.TakesOnTwoCores(transposeA, m, n, k));
+            Assert.True(DirectGemm.TakesOnTwoCores<float>(transposeA, m, n, k));
             (int aRows, int aColumns) = transposeA ? (k, m) : (m, k);
             (int bRows, int bColumns) = transposeB ? (n, k) : (k, n);
             int lda = aRows + 1, ldb = bRows + 2, ldc = m + 3; // rows of C's storage past m must keep their values

@@ -27,10 +27,10 @@ public unsafe class SplitDepthGemmDirectTests
     [Fact]
     public void DirectHalves_TakesFewRowsOrFewColumns_NotALargeProduct()
     {
-        WorkSplit.DirectHalves(false, 64, 128, 392, 392).Should().Be(DirectGemm.Supported, "W2's forward product: 64 rows");
-        WorkSplit.DirectHalves(false, 256, 10, 512, 512).Should().Be(DirectGemm.Supported, "few columns");
-        WorkSplit.DirectHalves(false, 128, 128, 392, 392).Should().Be(DirectGemm.Supported, "W2's forward product over a batch of 128");
-        WorkSplit.DirectHalves(false, 256, 128, 392, 392).Should().BeFalse("256 rows and 128 columns are packed");
+        WorkSplit.DirectHalves<float>(false, 64, 128, 392, 392).Should().Be(DirectGemm.Supported<float>(), "W2's forward product: 64 rows");
+        WorkSplit.DirectHalves<float>(false, 256, 10, 512, 512).Should().Be(DirectGemm.Supported<float>(), "few columns");
+        WorkSplit.DirectHalves<float>(false, 128, 128, 392, 392).Should().Be(DirectGemm.Supported<float>(), "W2's forward product over a batch of 128");
+        WorkSplit.DirectHalves<float>(false, 256, 128, 392, 392).Should().BeFalse("256 rows and 128 columns are packed");
     }
 
     [Fact]
@@ -64,7 +64,7 @@ public unsafe class SplitDepthGemmDirectTests
         (int aRows, int aColumns) = transposeA ? (k, m) : (m, k);
         (int bRows, int bColumns) = transposeB ? (n, k) : (k, n);
         T[] a = Fill<T>(aRows * aColumns, 8), b = Fill<T>(bRows * bColumns, 9), start = Fill<T>(m * n, 10);
-        WorkSplit.DirectHalves(transposeA, m, n, split, k - split).Should().Be(DirectGemm.Supported, "this test is about the unpacked halves");
+        WorkSplit.DirectHalves<float>(transposeA, m, n, split, k - split).Should().Be(DirectGemm.Supported<float>(), "this test is about the unpacked halves");
 
         // The old path: each half packed (GemmDriver), the second half's sum added to C afterwards.
         T[] expected = (T[])start.Clone(), second = new T[m * n];

@@ -28,14 +28,14 @@ public sealed class DirectWeightGradientTests : IDisposable
     [Fact]
     public void W2sFirstLayerWeightGradient_IsMultipliedWithoutPacking_WhereTheDirectPathRuns()
     {
-        if (!DirectGemm.Supported || !WorkSplit.TwoCores)
+        if (!DirectGemm.Supported<float>() || !WorkSplit.TwoCores)
         {
             return; // no direct path on this processor: the packed one, as before
         }
 
-        DirectGemm.TakesOnTwoCores(true, 128, 784, 64).Should().BeTrue();
+        DirectGemm.TakesOnTwoCores<float>(true, 128, 784, 64).Should().BeTrue();
         WorkSplit.DirectRows = 64;
-        DirectGemm.TakesOnTwoCores(true, 128, 784, 64).Should().BeFalse("at the limit before, it was packed in strips");
+        DirectGemm.TakesOnTwoCores<float>(true, 128, 784, 64).Should().BeFalse("at the limit before, it was packed in strips");
     }
 
     [Theory]
