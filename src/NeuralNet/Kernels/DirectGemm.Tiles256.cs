@@ -40,16 +40,99 @@ internal static unsafe partial class DirectGemm
         Vector256<T> c03 = default, c13 = default, c04 = default, c14 = default, c05 = default, c15 = default;
         T* b1 = b + bj, b2 = b + (2 * bj), b3 = b + (3 * bj), b4 = b + (4 * bj), b5 = b + (5 * bj);
         nint ahead = (nint)PrefetchSteps * lda;
-        for (int p = 0; p < kc; p++, a += lda)
+        nint o = 0;
+        int p = 0;
+        for (; p + 2 <= kc; p += 2, o += 2 * bp)
         {
+            // Two steps a loop, o the running offset of op(B)'s step: a tile of 8-float vectors does a third of the
+            // Vector512 tile's multiply-adds a step, so the loop's own instructions weigh more (same sums, in order).
             if (TWidth.Count >= 4)
             {
                 Sse.Prefetch0(a + ahead);
-                Sse.Prefetch0(a + ahead + w);
+                Sse.Prefetch0(a + ahead + lda);
             }
 
+            {
+                Vector256<T> a0 = Vector256.Load(a), a1 = Vector256.Load(a + w), s;
+                s = Vector256.Create(b[o]);
+                c00 = VectorFma.Fma(a0, s, c00);
+                c10 = VectorFma.Fma(a1, s, c10);
+                if (TWidth.Count > 1)
+                {
+                    s = Vector256.Create(b1[o]);
+                    c01 = VectorFma.Fma(a0, s, c01);
+                    c11 = VectorFma.Fma(a1, s, c11);
+                }
+                if (TWidth.Count > 2)
+                {
+                    s = Vector256.Create(b2[o]);
+                    c02 = VectorFma.Fma(a0, s, c02);
+                    c12 = VectorFma.Fma(a1, s, c12);
+                }
+                if (TWidth.Count > 3)
+                {
+                    s = Vector256.Create(b3[o]);
+                    c03 = VectorFma.Fma(a0, s, c03);
+                    c13 = VectorFma.Fma(a1, s, c13);
+                }
+                if (TWidth.Count > 4)
+                {
+                    s = Vector256.Create(b4[o]);
+                    c04 = VectorFma.Fma(a0, s, c04);
+                    c14 = VectorFma.Fma(a1, s, c14);
+                }
+                if (TWidth.Count > 5)
+                {
+                    s = Vector256.Create(b5[o]);
+                    c05 = VectorFma.Fma(a0, s, c05);
+                    c15 = VectorFma.Fma(a1, s, c15);
+                }
+            }
+
+            a += lda;
+            {
+                Vector256<T> a0 = Vector256.Load(a), a1 = Vector256.Load(a + w), s;
+                s = Vector256.Create(b[o + bp]);
+                c00 = VectorFma.Fma(a0, s, c00);
+                c10 = VectorFma.Fma(a1, s, c10);
+                if (TWidth.Count > 1)
+                {
+                    s = Vector256.Create(b1[o + bp]);
+                    c01 = VectorFma.Fma(a0, s, c01);
+                    c11 = VectorFma.Fma(a1, s, c11);
+                }
+                if (TWidth.Count > 2)
+                {
+                    s = Vector256.Create(b2[o + bp]);
+                    c02 = VectorFma.Fma(a0, s, c02);
+                    c12 = VectorFma.Fma(a1, s, c12);
+                }
+                if (TWidth.Count > 3)
+                {
+                    s = Vector256.Create(b3[o + bp]);
+                    c03 = VectorFma.Fma(a0, s, c03);
+                    c13 = VectorFma.Fma(a1, s, c13);
+                }
+                if (TWidth.Count > 4)
+                {
+                    s = Vector256.Create(b4[o + bp]);
+                    c04 = VectorFma.Fma(a0, s, c04);
+                    c14 = VectorFma.Fma(a1, s, c14);
+                }
+                if (TWidth.Count > 5)
+                {
+                    s = Vector256.Create(b5[o + bp]);
+                    c05 = VectorFma.Fma(a0, s, c05);
+                    c15 = VectorFma.Fma(a1, s, c15);
+                }
+            }
+
+            a += lda;
+        }
+
+        if (p < kc) // an odd last step
+        {
             Vector256<T> a0 = Vector256.Load(a), a1 = Vector256.Load(a + w), s;
-            nint o = p * bp;
             s = Vector256.Create(b[o]);
             c00 = VectorFma.Fma(a0, s, c00);
             c10 = VectorFma.Fma(a1, s, c10);
