@@ -8,15 +8,15 @@ namespace NeuralNet.Kernels;
 /// <summary>
 /// Products on one core too small for packing to pay (below <see cref="WorkSplit.MinimumProductWork"/>), such as a
 /// small output layer's (a training batch of 64 through 128 → 10: C of 64 × 10, or 10 × 128 for the weight gradient):
-/// the micro-kernel's arithmetic (Vector512, or Vector256 where AVX-512 is missing) on the operands where they lie, without packing and without padding C to
-/// the micro-kernel's whole tiles. Products of few rows or few columns large enough for two cores take it too, each core
+/// the micro-kernel's arithmetic (Vector512, or Vector256 where AVX-512 is missing) on the operands where they lie,
+/// without packing and without padding C to the micro-kernel's whole tiles. Products of few rows or few columns large enough for two cores take it too, each core
 /// multiplying half of C's columns (<see cref="TakesOnTwoCores"/>): there packing would cost more than it saves (W2's
 /// first layer's weight gradient, 128 × 784 of depth 64).
 /// </summary>
 /// <remarks>
 /// A tile of C is up to two vectors of rows by up to eight columns (six with Vector256; the width balanced over the
-/// columns, so 10 columns are two tiles of 5, not 8 and 2), its sums held in registers while the depth runs; rows past the last whole
-/// vector are loaded and stored under a mask. op(A) is read a column at a time, as stored unless it is transposed (then
+/// columns, so 10 columns are two tiles of 5, not 8 and 2), its sums held in registers while the depth runs; rows past
+/// the last whole vector are loaded and stored under a mask. op(A) is read a column at a time, as stored unless it is transposed (then
 /// it is first copied, transposed, into a scratch panel by in-register transposes: op(A) is small); op(B) is read one value per column and step.
 /// Each element of C is summed exactly as <see cref="GemmDriver"/> sums it with either micro-kernel: one fused
 /// multiply-add per step from zero, p in order, in the same balanced blocks of <see cref="GemmDriver.BlockDepth"/>
