@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
@@ -16,6 +17,11 @@ internal static unsafe partial class DirectGemm
         where T : unmanaged, IFloatingPointIeee754<T>
         where TWidth : struct, IWidth
     {
+        if (TWidth.Count > 6)
+        {
+            throw new UnreachableException("Vector256 tiles are at most 6 columns wide (DirectGemm.Run balances them so).");
+        }
+
         int w = Vector256<T>.Count;
         int i = 0;
         for (; i + (2 * w) <= m; i += 2 * w)

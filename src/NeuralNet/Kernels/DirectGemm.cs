@@ -91,42 +91,36 @@ internal static unsafe partial class DirectGemm
                 int columns = Math.Min(width, n - j);
                 T* bBlock = b + (pc * bp) + (j * bj);
                 T* cBlock = c + ((nint)j * ldc);
-                if (!wideTiles)
-                {
-                    switch (columns)
-                    {
-                        case 1: Columns256<T, One>(m, kc, aBlock, lda, bBlock, bp, bj, cBlock, ldc, add); break;
-                        case 2: Columns256<T, Two>(m, kc, aBlock, lda, bBlock, bp, bj, cBlock, ldc, add); break;
-                        case 3: Columns256<T, Three>(m, kc, aBlock, lda, bBlock, bp, bj, cBlock, ldc, add); break;
-                        case 4: Columns256<T, Four>(m, kc, aBlock, lda, bBlock, bp, bj, cBlock, ldc, add); break;
-                        case 5: Columns256<T, Five>(m, kc, aBlock, lda, bBlock, bp, bj, cBlock, ldc, add); break;
-                        default: Columns256<T, Six>(m, kc, aBlock, lda, bBlock, bp, bj, cBlock, ldc, add); break;
-                    }
-
-                    continue;
-                }
-
                 switch (columns)
                 {
-                    case 1: Columns<T, One>(m, kc, aBlock, lda, bBlock, bp, bj, cBlock, ldc, add); break;
-                    case 2: Columns<T, Two>(m, kc, aBlock, lda, bBlock, bp, bj, cBlock, ldc, add); break;
-                    case 3: Columns<T, Three>(m, kc, aBlock, lda, bBlock, bp, bj, cBlock, ldc, add); break;
-                    case 4: Columns<T, Four>(m, kc, aBlock, lda, bBlock, bp, bj, cBlock, ldc, add); break;
-                    case 5: Columns<T, Five>(m, kc, aBlock, lda, bBlock, bp, bj, cBlock, ldc, add); break;
-                    case 6: Columns<T, Six>(m, kc, aBlock, lda, bBlock, bp, bj, cBlock, ldc, add); break;
-                    case 7: Columns<T, Seven>(m, kc, aBlock, lda, bBlock, bp, bj, cBlock, ldc, add); break;
-                    default: Columns<T, Eight>(m, kc, aBlock, lda, bBlock, bp, bj, cBlock, ldc, add); break;
+                    case 1: Columns<T, One>(wideTiles, m, kc, aBlock, lda, bBlock, bp, bj, cBlock, ldc, add); break;
+                    case 2: Columns<T, Two>(wideTiles, m, kc, aBlock, lda, bBlock, bp, bj, cBlock, ldc, add); break;
+                    case 3: Columns<T, Three>(wideTiles, m, kc, aBlock, lda, bBlock, bp, bj, cBlock, ldc, add); break;
+                    case 4: Columns<T, Four>(wideTiles, m, kc, aBlock, lda, bBlock, bp, bj, cBlock, ldc, add); break;
+                    case 5: Columns<T, Five>(wideTiles, m, kc, aBlock, lda, bBlock, bp, bj, cBlock, ldc, add); break;
+                    case 6: Columns<T, Six>(wideTiles, m, kc, aBlock, lda, bBlock, bp, bj, cBlock, ldc, add); break;
+                    case 7: Columns<T, Seven>(wideTiles, m, kc, aBlock, lda, bBlock, bp, bj, cBlock, ldc, add); break;
+                    default: Columns<T, Eight>(wideTiles, m, kc, aBlock, lda, bBlock, bp, bj, cBlock, ldc, add); break;
                 }
             }
         }
     }
 
-    /// <summary>All rows of C for the columns of <typeparamref name="TWidth"/>: two vectors of rows at a time, then one, then the rest under a mask.</summary>
+    /// <summary>
+    /// All rows of C for the columns of <typeparamref name="TWidth"/>: two vectors of rows at a time, then one, then the rest
+    /// under a mask; with the Vector256 tiles when not <paramref name="wide"/> (their widths stop at 6).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Columns<T, TWidth>(int m, int kc, T* a, int lda, T* b, nint bp, nint bj, T* c, int ldc, bool add)
+    private static void Columns<T, TWidth>(bool wide, int m, int kc, T* a, int lda, T* b, nint bp, nint bj, T* c, int ldc, bool add)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TWidth : struct, IWidth
     {
+        if (!wide)
+        {
+            Columns256<T, TWidth>(m, kc, a, lda, b, bp, bj, c, ldc, add);
+            return;
+        }
+
         int w = Vector512<T>.Count;
         int i = 0;
         for (; i + (2 * w) <= m; i += 2 * w)
