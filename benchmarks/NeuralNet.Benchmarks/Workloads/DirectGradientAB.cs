@@ -48,7 +48,7 @@ internal static class DirectGradientAB
 
         int epochs = int.TryParse(args.FirstOrDefault(), out int e) ? e : 8;
         int batch = int.TryParse(args.ElementAtOrDefault(1), out int b) ? b : FashionWorkload.BatchSize;
-        FashionBlockAB.Run("W2-dw-ab", ["packed", "direct"], _ => way => WorkSplit.DirectRows = way == 1 ? WorkSplit.DirectRowsLimit : 64, block: 32, epochs, batch);
+        FashionBlockAB.Run("W2-dw-ab", ["packed", "direct"], _ => way => WorkSplit.DirectRows = way == 1 ? 128 : 64, block: 32, epochs, batch);
     }
 
     private static unsafe void Products<T>(int m, int n, int k)

@@ -86,20 +86,30 @@ internal static partial class WorkSplit
 
     /// <summary>
     /// Up to this many rows of C, a product shared by the cores is multiplied without packing (<see cref="DirectOnTwoCores"/>),
-    /// and so is each half of one cut along its depth (<see cref="DirectHalves"/>): a batch of up to 128 samples, or a weight
-    /// gradient of a layer of up to 128 units. (64 before 2026-12-01, when the direct path still copied a transposed op(A) in a
-    /// scalar loop; the measurements are in the README's performance section.)
+    /// and so is each half of one cut along its depth (<see cref="DirectHalves"/>): 128 with the Vector512 tiles (a batch of up
+    /// to 128 samples, or a weight gradient of a layer of up to 128 units); 96 with the Vector256 tiles, where a tile covers 16
+    /// rows, not 32, so each value of op(B) is read twice as often for each row of C, and W2's weight gradient of 128 rows went
+    /// faster packed. (64 before 2026-12-01, when the direct path still copied a transposed op(A) in a scalar loop; the
+    /// measurements are in the README's performance section.)
     /// </summary>
-    public const int DirectRowsLimit = 128;
+    public static int DirectRowsLimit => DirectGemm.Wide ? 128 : 96;
 
     /// <summary>
-    /// The row limit in force, <see cref="DirectRowsLimit"/>; the runner's <c>w2-dw-ab</c> and the tests set 64, the limit
-    /// before, to compare the two (the same bits).
+    /// The row limit in force, <see cref="DirectRowsLimit"/>; the runner's <c>w2-dw-ab</c> and the tests set 64 (the limit
+    /// before) and 128, to compare the paths (the same bits).
     /// </summary>
     internal static int DirectRows { get; set; } = DirectRowsLimit;
 
     /// <summary>Up to this many columns of C, a product shared by the cores is multiplied without packing too (<see cref="DirectOnTwoCores"/>).</summary>
     public const int DirectColumnsLimit = 16;
+
+    /// <summary>
+    /// Up to this many rows, a product of few columns (<see cref="DirectColumnsLimit"/>) is shared without packing; a taller one
+    /// is packed in strips of rows. Without packing each core's tiles walk all of op(A)'s rows for every tile of its columns,
+    /// down op(A)'s columns one cache line of each at a time; from 1024 rows on that measured slower than packing, for floats
+    /// and doubles, with either kind of tiles (at 768 rows it was still faster; the README's performance section).
+    /// </summary>
+    public const int DirectColumnsRowsLimit = 768;
 
     /// <summary>
     /// From this many weights on (2 MB of floats), a dense layer's forward product is not cut along its depth
@@ -193,10 +203,10 @@ internal static partial class WorkSplit
     public static bool SharesUpdate(int length) => length >= MinimumUpdateLength && TwoCores;
 
     /// <summary>
-    /// Whether a product C (m × n, depth k) of at most <see cref="DirectRowsLimit"/> rows or <see cref="DirectColumnsLimit"/>
-    /// columns, too small for shared blocks, is shared without packing (<see cref="DirectGemm.TakesOnTwoCores"/>): C cut into
+    /// Whether a product C (m × n, depth k) of at most <see cref="DirectRowsLimit"/> rows, or <see cref="DirectColumnsLimit"/>
+    /// columns and <see cref="DirectColumnsRowsLimit"/> rows, too small for shared blocks, is shared without packing (<see cref="DirectGemm.TakesOnTwoCores"/>): C cut into
     /// two halves of columns, each thread reading the operands where they lie. With so few rows every packed panel of op(B)
-    /// serves at most four row tiles, so packing it (a read and a write of each value) costs more than the direct path's
+    /// serves at most four row tiles (six of the Vector256 tiles), so packing it (a read and a write of each value) costs more than the direct path's
     /// reads of its few columns from L1 for each row tile; a cut in whole 12-column tiles leaves the halves unequal (72 and 56
     /// of 128), and halves of W2's weight gradient (128 × 784) fall where the weights' update cuts them (<see cref="WeightColumnSplit"/>).
     /// With so few columns (a small output layer's forward product, such as 256 × 10 of depth 1024) the direct path reads
@@ -206,8 +216,11 @@ internal static partial class WorkSplit
     public static bool DirectOnTwoCores(int m, int n, int k)
     {
         long work = (long)m * n * k;
-        return TwoCores && (m <= DirectRows || n <= DirectColumnsLimit) && n >= 2 && work >= MinimumProductWork && work < SharedBlocksWork;
+        return TwoCores && FewRowsOrColumns(m, n) && n >= 2 && work >= MinimumProductWork && work < SharedBlocksWork;
     }
+
+    /// <summary>A product of few rows (<see cref="DirectRows"/>), or of few columns and not too many rows (<see cref="DirectColumnsRowsLimit"/>).</summary>
+    private static bool FewRowsOrColumns(int m, int n) => m <= DirectRows || (n <= DirectColumnsLimit && m <= DirectColumnsRowsLimit);
 
     /// <summary>
     /// Whether the two depth halves of a product cut along its depth (<see cref="SplitDepthGemm{T}"/>; halves of
@@ -218,7 +231,7 @@ internal static partial class WorkSplit
     /// <c>w2-dw-ab halves</c>; the figures are in the README's performance section).
     /// </summary>
     public static bool DirectHalves<T>(bool transposeA, int m, int n, int firstDepth, int secondDepth)
-        => (m <= DirectRows || n <= DirectColumnsLimit)
+        => FewRowsOrColumns(m, n)
             && DirectGemm.Supported<T>()
             && (!transposeA || (long)GemmDriver.RoundUp(m, 16) * Math.Max(firstDepth, secondDepth) <= GemmDriver.BlockRows * GemmDriver.BlockDepth);
 

@@ -24,10 +24,10 @@ public class DirectGemmTwoCoreTests
         [(64, 128, 784), (37, 57, 600), (16, 300, 256), (256, 16, 256), (128, 784, 64), (128, 300, 128), (120, 200, 60), (101, 320, 41), (100, 120, 584)];
 
     // Few columns with an op(A) too large to transpose into the scratch panel, so as stored only: W3's output layer
-    // forward (256 × 10 × 1024, depth halves of two blocks each); many odd rows (one depth block: halves of 7 and 6
+    // forward (256 × 10 × 1024, depth halves of two blocks each); many odd rows (one depth block: halves of 8 and 7
     // columns); depth halves of one block and two, the last shorter (3 blocks of 234, 234, 232), with 7 columns; masked
     // rows and 16 columns over three blocks of 171.
-    private static readonly (int M, int N, int K)[] StoredAShapes = [(256, 10, 1024), (1001, 13, 97), (300, 7, 700), (129, 16, 513)];
+    private static readonly (int M, int N, int K)[] StoredAShapes = [(256, 10, 1024), (761, 15, 97), (300, 7, 700), (129, 16, 513)];
 
     [Fact]
     public void DirectDepthHalves_FewColumnsOfTwoDepthBlocksOrMoreWithOpAAsStored()
@@ -50,13 +50,16 @@ public class DirectGemmTwoCoreTests
 
         Assert.True(DirectGemm.TakesOnTwoCores<float>(false, 64, 128, 784));
         Assert.True(DirectGemm.TakesOnTwoCores<float>(true, 64, 128, 784));
-        Assert.True(DirectGemm.TakesOnTwoCores<float>(true, 128, 784, 64)); // W2's first layer weight gradient
-        Assert.True(DirectGemm.TakesOnTwoCores<float>(false, 128, 128, 784));
-        Assert.False(DirectGemm.TakesOnTwoCores<float>(false, 129, 128, 784)); // more rows and columns: packed, in strips
-        Assert.False(DirectGemm.TakesOnTwoCores<float>(true, 129, 784, 64));
+        int rows = WorkSplit.DirectRowsLimit; // 128 with the Vector512 tiles, 96 with the Vector256 ones
+        Assert.True(DirectGemm.TakesOnTwoCores<float>(true, rows, 784, 64)); // W2's first layer weight gradient (128 rows)
+        Assert.True(DirectGemm.TakesOnTwoCores<float>(false, rows, 128, 784));
+        Assert.False(DirectGemm.TakesOnTwoCores<float>(false, rows + 1, 128, 784)); // more rows and columns: packed, in strips
+        Assert.False(DirectGemm.TakesOnTwoCores<float>(true, rows + 1, 784, 64));
         Assert.True(DirectGemm.TakesOnTwoCores<float>(false, 256, 10, 1024)); // few columns (W3's output layer forward)
-        Assert.True(DirectGemm.TakesOnTwoCores<float>(false, 4096, 16, 256));
-        Assert.False(DirectGemm.TakesOnTwoCores<float>(false, 4096, 17, 256)); // more columns: packed, in strips
+        Assert.True(DirectGemm.TakesOnTwoCores<float>(false, 768, 16, 256));
+        Assert.False(DirectGemm.TakesOnTwoCores<float>(false, 768, 17, 256)); // more columns: packed, in strips
+        Assert.False(DirectGemm.TakesOnTwoCores<float>(false, 769, 16, 256)); // few columns but many rows: packed, in strips of rows
+        Assert.False(DirectGemm.TakesOnTwoCores<float>(false, 4096, 10, 256));
         Assert.False(DirectGemm.TakesOnTwoCores<float>(false, 64, 10, 128)); // one core's work (DirectGemm.Takes)
         Assert.False(DirectGemm.TakesOnTwoCores<float>(false, 64, 1024, 1024)); // 2^26 multiply-adds: shared packed blocks
         Assert.False(DirectGemm.TakesOnTwoCores<float>(true, 64, 16, 2048)); // op(A) too large to transpose into the scratch panel
@@ -73,6 +76,7 @@ public class DirectGemmTwoCoreTests
         }
 
         SecondCore.Paused = helperLate; // a paused helper never picks its half up: the caller takes it back
+        WorkSplit.DirectRows = 128; // the shapes' rows, direct with either kind of tiles (the Vector256 ones' limit is 96)
         try
         {
             foreach (bool transposeA in new[] { false, true })
@@ -87,6 +91,7 @@ public class DirectGemmTwoCoreTests
         finally
         {
             SecondCore.Paused = false;
+            WorkSplit.DirectRows = WorkSplit.DirectRowsLimit;
         }
     }
 

@@ -29,8 +29,11 @@ public unsafe class SplitDepthGemmDirectTests
     {
         WorkSplit.DirectHalves<float>(false, 64, 128, 392, 392).Should().Be(DirectGemm.Supported<float>(), "W2's forward product: 64 rows");
         WorkSplit.DirectHalves<float>(false, 256, 10, 512, 512).Should().Be(DirectGemm.Supported<float>(), "few columns");
-        WorkSplit.DirectHalves<float>(false, 128, 128, 392, 392).Should().Be(DirectGemm.Supported<float>(), "W2's forward product over a batch of 128");
+        WorkSplit.DirectHalves<float>(false, 128, 128, 392, 392).Should().Be(DirectGemm.Wide, "W2's forward product over a batch of 128: the Vector512 tiles' limit, over the Vector256 ones' 96 rows");
+        WorkSplit.DirectHalves<float>(false, 96, 128, 392, 392).Should().Be(DirectGemm.Supported<float>(), "96 rows: either kind of tiles");
         WorkSplit.DirectHalves<float>(false, 256, 128, 392, 392).Should().BeFalse("256 rows and 128 columns are packed");
+        WorkSplit.DirectHalves<float>(false, 768, 10, 512, 512).Should().Be(DirectGemm.Supported<float>(), "few columns, up to 768 rows");
+        WorkSplit.DirectHalves<float>(false, 1024, 10, 512, 512).Should().BeFalse("few columns but 1024 rows are packed");
     }
 
     [Fact]

@@ -12,8 +12,8 @@ namespace NeuralNet.Tests.Layers;
 
 /// <summary>
 /// W2's network (784 → 128 ReLU → 10, batches of 64, momentum SGD), whose first layer's weight gradient (128 × 784 of depth
-/// 64) is shared by the cores without packing since <see cref="WorkSplit.DirectRowsLimit"/> is 128: training steps give the
-/// bits of the packed path it took at the limit of 64 rows before (<see cref="WorkSplit.DirectRows"/>), with the helper on
+/// 64) is shared by the cores without packing where <see cref="WorkSplit.DirectRowsLimit"/> is 128 (the Vector512 tiles; 96
+/// with the Vector256 ones): training steps give the bits of the packed path it took at the limit of 64 rows before (<see cref="WorkSplit.DirectRows"/>), with the helper on
 /// time or late. The tests switch a rule every product reads and pause the helper, so they run alone.
 /// </summary>
 [Collection(nameof(SecondCoreHeld))]
@@ -26,14 +26,18 @@ public sealed class DirectWeightGradientTests : IDisposable
     }
 
     [Fact]
-    public void W2sFirstLayerWeightGradient_IsMultipliedWithoutPacking_WhereTheDirectPathRuns()
+    public void W2sFirstLayerWeightGradient_IsMultipliedWithoutPacking_WithTheVector512Tiles()
     {
         if (!DirectGemm.Supported<float>() || !WorkSplit.TwoCores)
         {
             return; // no direct path on this processor: the packed one, as before
         }
 
-        DirectGemm.TakesOnTwoCores<float>(true, 128, 784, 64).Should().BeTrue();
+        DirectGemm.TakesOnTwoCores<float>(true, 128, 784, 64).Should().Be(DirectGemm.Wide, "128 rows are direct with the Vector512 tiles only");
+        DirectGemm.TakesOnTwoCores<float>(true, 96, 784, 64).Should().BeTrue("96 rows are direct with either kind of tiles");
+        DirectGemm.TakesOnTwoCores<float>(true, 97, 784, 64).Should().Be(DirectGemm.Wide);
+        WorkSplit.DirectRows = 128;
+        DirectGemm.TakesOnTwoCores<float>(true, 128, 784, 64).Should().BeTrue("the limit in force decides");
         WorkSplit.DirectRows = 64;
         DirectGemm.TakesOnTwoCores<float>(true, 128, 784, 64).Should().BeFalse("at the limit before, it was packed in strips");
     }
@@ -53,7 +57,7 @@ public sealed class DirectWeightGradientTests : IDisposable
             var x = Matrix<float>.Build.Dense(64, 784, (_, _) => (float)random.NextDouble());
             var t = Matrix<float>.Build.Dense(64, 1, (r, _) => (r * 7 + step) % 10);
             SecondCore.Paused = helperLate; // a paused helper never picks its half up: the caller takes it back
-            WorkSplit.DirectRows = WorkSplit.DirectRowsLimit;
+            WorkSplit.DirectRows = 128; // direct on either kind of tiles
             float directLoss = direct.TrainStep(x, t, loss, directOptimizer);
             WorkSplit.DirectRows = 64;
             float packedLoss = packed.TrainStep(x, t, loss, packedOptimizer);
