@@ -8,7 +8,8 @@ namespace NeuralNet.Benchmarks.Workloads;
 /// <summary>
 /// The gemm micro-benchmark: C = A·B (column-major, no transposes), float32 and float64, the spec's six shapes, best of
 /// 5 samples of ~2 GFLOP. Optional filters (<c>gemm f32 sq2048 w3dW</c>) run only the matching types and shapes, for
-/// alternating A/B runs.
+/// alternating A/B runs;
+/// shapes named <c>MxNxK</c> (C is m × n, depth k: <c>gemm f32 1024x10x256</c>) run instead of the spec's.
 /// </summary>
 internal static class GemmWorkload
 {
@@ -25,13 +26,18 @@ internal static class GemmWorkload
     {
         WorkloadOutput.Note($"gemm kernel {GemmKernels.Best}, {Environment.ProcessorCount} cores");
         bool Selected(string name, string[] all) => !filters.Any(all.Contains) || filters.Contains(name);
-        string[] types = ["f32", "f64"], labels = Shapes.Select(s => s.Label).ToArray();
-        foreach ((string label, int m, int k, int n) in Shapes.Where(s => Selected("f32", types) && Selected(s.Label, labels)))
+        // Other shapes named as MxNxK (C is m × n, depth k), e.g. gemm f32 1024x10x256, run instead of the spec's.
+        var custom = filters.Select(f => f.Split('x')).Where(p => p.Length == 3 && p.All(x => int.TryParse(x, out _)))
+            .Select(p => (Label: string.Join('x', p), M: int.Parse(p[0], CultureInfo.InvariantCulture), K: int.Parse(p[2], CultureInfo.InvariantCulture), N: int.Parse(p[1], CultureInfo.InvariantCulture)))
+            .ToArray();
+        var shapes = custom.Length > 0 ? custom : Shapes;
+        string[] types = ["f32", "f64"], labels = shapes.Select(s => s.Label).ToArray();
+        foreach ((string label, int m, int k, int n) in shapes.Where(s => Selected("f32", types) && Selected(s.Label, labels)))
         {
             Measure<float>("f32", label, m, k, n);
         }
 
-        foreach ((string label, int m, int k, int n) in Shapes.Where(s => Selected("f64", types) && Selected(s.Label, labels)))
+        foreach ((string label, int m, int k, int n) in shapes.Where(s => Selected("f64", types) && Selected(s.Label, labels)))
         {
             Measure<double>("f64", label, m, k, n);
         }

@@ -48,11 +48,21 @@ internal static unsafe partial class DirectGemm
     /// <summary>
     /// Whether a product of m × n × k runs this path on both cores, each thread multiplying half of C's columns
     /// (<see cref="ParallelGemm{T}.RunDirect"/>): a product of few rows or columns that <see cref="WorkSplit.DirectOnTwoCores"/>
-    /// shares, on a processor that runs the path, with a transposed op(A) small enough for the scratch panel.
+    /// shares, on a processor that runs the path, with a transposed op(A) small enough for the scratch panel. op(A) is stored
+    /// with its columns (as stored) or rows (transposed) <paramref name="lda"/> elements apart.
     /// </summary>
-    public static bool TakesOnTwoCores<T>(bool transposeA, int m, int n, int k)
-        => Supported<T>() && WorkSplit.DirectOnTwoCores(m, n, k)
+    public static bool TakesOnTwoCores<T>(bool transposeA, int m, int n, int k, int lda)
+        where T : unmanaged
+        => Supported<T>() && WorkSplit.DirectOnTwoCores(m, n, k, ColumnBytes<T>(transposeA, m, lda))
             && (!transposeA || (long)GemmDriver.RoundUp(m, 16) * k <= GemmDriver.BlockRows * GemmDriver.BlockDepth);
+
+    /// <summary>
+    /// The bytes between op(A)'s columns as the tiles read them: <paramref name="lda"/> elements as stored; transposed, the
+    /// rows of the copy <see cref="Run"/> makes (m rounded up to whole vectors).
+    /// </summary>
+    internal static int ColumnBytes<T>(bool transposeA, int m, int lda)
+        where T : unmanaged
+        => (transposeA ? GemmDriver.RoundUp(m, Wide ? Vector512<T>.Count : Vector256<T>.Count) : lda) * sizeof(T);
 
     /// <summary>
     /// Column-major <c>C (+)= op(A)·op(B)</c>, m × n, depth k ≥ 1; bounds checked by the caller. <paramref name="wide"/>

@@ -201,7 +201,7 @@ internal static unsafe partial class Gemm
     {
         long work = (long)m * n * k;
         bool auto = kernel == GemmKernel.Auto;
-        if (!auto || (work > SmallGemm.TinyWork && m > SmallGemm.FewRowsLimit && !DirectGemm.Takes<T>(transposeA, m, n, k) && !DirectGemm.TakesOnTwoCores<T>(transposeA, m, n, k)))
+        if (!auto || (work > SmallGemm.TinyWork && m > SmallGemm.FewRowsLimit && !DirectGemm.Takes<T>(transposeA, m, n, k) && !DirectGemm.TakesOnTwoCores<T>(transposeA, m, n, k, lda)))
         {
             ParallelGemm<T>.Run(GemmKernels.Resolve(kernel), transposeA, transposeB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate, columnStart, finisher);
             return;

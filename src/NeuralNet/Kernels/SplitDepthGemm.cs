@@ -55,7 +55,7 @@ internal sealed unsafe class SplitDepthGemm<T> : WorkItem
             : t_scratch = AlignedArrays.Allocate<T>(m * n); // pinned too
         T* a2 = transposeA ? a + split : a + ((nint)split * lda);
         T* b2 = transposeB ? b + ((nint)split * ldb) : b + split;
-        bool direct = kernel == GemmKernels.Best && WorkSplit.DirectHalves<T>(transposeA, m, n, split, k - split);
+        bool direct = kernel == GemmKernels.Best && WorkSplit.DirectHalves<T>(transposeA, m, n, lda, split, k - split);
         fixed (T* scratch = buffer)
         {
             if (WorkSplit.TwoCores && SecondCore.TryReserve())

@@ -104,12 +104,15 @@ internal static partial class WorkSplit
     public const int DirectColumnsLimit = 16;
 
     /// <summary>
-    /// Up to this many rows, a product of few columns (<see cref="DirectColumnsLimit"/>) is shared without packing; a taller one
-    /// is packed in strips of rows. Without packing each core's tiles walk all of op(A)'s rows for every tile of its columns,
-    /// down op(A)'s columns one cache line of each at a time; from 1024 rows on that measured slower than packing, for floats
-    /// and doubles, with either kind of tiles (at 768 rows it was still faster; the README's performance section).
+    /// With the Vector256 tiles (<see cref="DirectGemm.Wide"/> false), a product of few columns (<see cref="DirectColumnsLimit"/>)
+    /// and more rows than <see cref="DirectRows"/> is packed, not shared without packing, when op(A)'s columns, as the tiles
+    /// read them (<see cref="DirectGemm.ColumnBytes{T}"/>), lie a multiple of this many bytes apart (1024, 2048 or 4096 floats
+    /// as stored). Each tile reads a cache line from each of op(A)'s columns in turn, then all at the same offset of a 4 KB
+    /// page; floats of 1024-8192 rows so took 1.19-2.18 times the packed path's time (one run of 2048 rows 0.81), where
+    /// 1000-4000 rows took 0.49-0.81 of it. The Vector512 tiles measured from 0.76 to 1.59 times the packed time at such
+    /// strides, level overall, and keep the direct path (the README's performance section).
     /// </summary>
-    public const int DirectColumnsRowsLimit = 768;
+    public const int AliasedColumnBytes = 4096;
 
     /// <summary>
     /// From this many weights on (2 MB of floats), a dense layer's forward product is not cut along its depth
@@ -204,7 +207,7 @@ internal static partial class WorkSplit
 
     /// <summary>
     /// Whether a product C (m × n, depth k) of at most <see cref="DirectRowsLimit"/> rows, or <see cref="DirectColumnsLimit"/>
-    /// columns and <see cref="DirectColumnsRowsLimit"/> rows, too small for shared blocks, is shared without packing (<see cref="DirectGemm.TakesOnTwoCores"/>): C cut into
+    /// columns (op(A)'s columns <paramref name="aColumnBytes"/> apart: <see cref="AliasedColumnBytes"/>), too small for shared blocks, is shared without packing (<see cref="DirectGemm.TakesOnTwoCores"/>): C cut into
     /// two halves of columns, each thread reading the operands where they lie. With so few rows every packed panel of op(B)
     /// serves at most four row tiles (six of the Vector256 tiles), so packing it (a read and a write of each value) costs more than the direct path's
     /// reads of its few columns from L1 for each row tile; a cut in whole 12-column tiles leaves the halves unequal (72 and 56
@@ -213,25 +216,27 @@ internal static partial class WorkSplit
     /// op(A) where it lies, while packed strips would pack all of op(A) to multiply it by a single panel; over several depth
     /// blocks its depth is cut instead of its columns (<see cref="DirectDepthHalves"/>).
     /// </summary>
-    public static bool DirectOnTwoCores(int m, int n, int k)
+    public static bool DirectOnTwoCores(int m, int n, int k, int aColumnBytes)
     {
         long work = (long)m * n * k;
-        return TwoCores && FewRowsOrColumns(m, n) && n >= 2 && work >= MinimumProductWork && work < SharedBlocksWork;
+        return TwoCores && FewRowsOrColumns(m, n, aColumnBytes) && n >= 2 && work >= MinimumProductWork && work < SharedBlocksWork;
     }
 
-    /// <summary>A product of few rows (<see cref="DirectRows"/>), or of few columns and not too many rows (<see cref="DirectColumnsRowsLimit"/>).</summary>
-    private static bool FewRowsOrColumns(int m, int n) => m <= DirectRows || (n <= DirectColumnsLimit && m <= DirectColumnsRowsLimit);
+    /// <summary>A product of few rows (<see cref="DirectRows"/>), or of few columns (with the Vector256 tiles, op(A) not read at 4 KB strides: <see cref="AliasedColumnBytes"/>).</summary>
+    private static bool FewRowsOrColumns(int m, int n, int aColumnBytes)
+        => m <= DirectRows || (n <= DirectColumnsLimit && (DirectGemm.Wide || aColumnBytes % AliasedColumnBytes != 0));
 
     /// <summary>
     /// Whether the two depth halves of a product cut along its depth (<see cref="SplitDepthGemm{T}"/>; halves of
     /// <paramref name="firstDepth"/> and <paramref name="secondDepth"/> steps) are each multiplied without packing: a product
-    /// of few rows or few columns, as for <see cref="DirectOnTwoCores"/>, on a processor that runs the direct path. W2's
+    /// of few rows or few columns, as for <see cref="DirectOnTwoCores"/> (op(A) stored with columns <paramref name="lda"/> apart), on a processor that runs the direct path. W2's
     /// forward product (64 × 128, depth 392 a core): packing op(B) costs a pass over each core's half of the weights for
     /// just two row tiles, or four over a batch of 128 (measured with the runner's <c>w2-layer-probe</c> and
     /// <c>w2-dw-ab halves</c>; the figures are in the README's performance section).
     /// </summary>
-    public static bool DirectHalves<T>(bool transposeA, int m, int n, int firstDepth, int secondDepth)
-        => FewRowsOrColumns(m, n)
+    public static bool DirectHalves<T>(bool transposeA, int m, int n, int lda, int firstDepth, int secondDepth)
+        where T : unmanaged
+        => FewRowsOrColumns(m, n, DirectGemm.ColumnBytes<T>(transposeA, m, lda))
             && DirectGemm.Supported<T>()
             && (!transposeA || (long)GemmDriver.RoundUp(m, 16) * Math.Max(firstDepth, secondDepth) <= GemmDriver.BlockRows * GemmDriver.BlockDepth);
 

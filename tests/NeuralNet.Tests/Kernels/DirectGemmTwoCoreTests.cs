@@ -24,10 +24,10 @@ public class DirectGemmTwoCoreTests
         [(64, 128, 784), (37, 57, 600), (16, 300, 256), (256, 16, 256), (128, 784, 64), (128, 300, 128), (120, 200, 60), (101, 320, 41), (100, 120, 584)];
 
     // Few columns with an op(A) too large to transpose into the scratch panel, so as stored only: W3's output layer
-    // forward (256 × 10 × 1024, depth halves of two blocks each); many odd rows (one depth block: halves of 8 and 7
+    // forward (256 × 10 × 1024, depth halves of two blocks each); many odd rows (one depth block: halves of 7 and 6
     // columns); depth halves of one block and two, the last shorter (3 blocks of 234, 234, 232), with 7 columns; masked
     // rows and 16 columns over three blocks of 171.
-    private static readonly (int M, int N, int K)[] StoredAShapes = [(256, 10, 1024), (761, 15, 97), (300, 7, 700), (129, 16, 513)];
+    private static readonly (int M, int N, int K)[] StoredAShapes = [(256, 10, 1024), (1001, 13, 97), (300, 7, 700), (129, 16, 513)];
 
     [Fact]
     public void DirectDepthHalves_FewColumnsOfTwoDepthBlocksOrMoreWithOpAAsStored()
@@ -44,25 +44,30 @@ public class DirectGemmTwoCoreTests
     {
         if (!DirectGemm.Supported<float>() || !WorkSplit.TwoCores)
         {
-            Assert.False(DirectGemm.TakesOnTwoCores<float>(false, 64, 128, 784));
+            Assert.False(DirectGemm.TakesOnTwoCores<float>(false, 64, 128, 784, 64));
             return;
         }
 
-        Assert.True(DirectGemm.TakesOnTwoCores<float>(false, 64, 128, 784));
-        Assert.True(DirectGemm.TakesOnTwoCores<float>(true, 64, 128, 784));
+        Assert.True(DirectGemm.TakesOnTwoCores<float>(false, 64, 128, 784, 64));
+        Assert.True(DirectGemm.TakesOnTwoCores<float>(true, 64, 128, 784, 784));
         int rows = WorkSplit.DirectRowsLimit; // 128 with the Vector512 tiles, 96 with the Vector256 ones
-        Assert.True(DirectGemm.TakesOnTwoCores<float>(true, rows, 784, 64)); // W2's first layer weight gradient (128 rows)
-        Assert.True(DirectGemm.TakesOnTwoCores<float>(false, rows, 128, 784));
-        Assert.False(DirectGemm.TakesOnTwoCores<float>(false, rows + 1, 128, 784)); // more rows and columns: packed, in strips
-        Assert.False(DirectGemm.TakesOnTwoCores<float>(true, rows + 1, 784, 64));
-        Assert.True(DirectGemm.TakesOnTwoCores<float>(false, 256, 10, 1024)); // few columns (W3's output layer forward)
-        Assert.True(DirectGemm.TakesOnTwoCores<float>(false, 768, 16, 256));
-        Assert.False(DirectGemm.TakesOnTwoCores<float>(false, 768, 17, 256)); // more columns: packed, in strips
-        Assert.False(DirectGemm.TakesOnTwoCores<float>(false, 769, 16, 256)); // few columns but many rows: packed, in strips of rows
-        Assert.False(DirectGemm.TakesOnTwoCores<float>(false, 4096, 10, 256));
-        Assert.False(DirectGemm.TakesOnTwoCores<float>(false, 64, 10, 128)); // one core's work (DirectGemm.Takes)
-        Assert.False(DirectGemm.TakesOnTwoCores<float>(false, 64, 1024, 1024)); // 2^26 multiply-adds: shared packed blocks
-        Assert.False(DirectGemm.TakesOnTwoCores<float>(true, 64, 16, 2048)); // op(A) too large to transpose into the scratch panel
+        Assert.True(DirectGemm.TakesOnTwoCores<float>(true, rows, 784, 64, 64)); // W2's first layer weight gradient (128 rows)
+        Assert.True(DirectGemm.TakesOnTwoCores<float>(false, rows, 128, 784, rows));
+        Assert.False(DirectGemm.TakesOnTwoCores<float>(false, rows + 1, 128, 784, rows + 1)); // more rows and columns: packed, in strips
+        Assert.False(DirectGemm.TakesOnTwoCores<float>(true, rows + 1, 784, 64, 64));
+        Assert.True(DirectGemm.TakesOnTwoCores<float>(false, 256, 10, 1024, 256)); // few columns (W3's output layer forward)
+        Assert.True(DirectGemm.TakesOnTwoCores<float>(false, 4000, 16, 256, 4000)); // few columns, many rows
+        Assert.False(DirectGemm.TakesOnTwoCores<float>(false, 4000, 17, 256, 4000)); // more columns: packed, in strips
+        // op(A)'s columns 16 KB or 4 KB apart (4096 or 1024 floats, or 1000 rows of a matrix of 1024): packed with the
+        // Vector256 tiles, direct with the Vector512 ones.
+        Assert.Equal(DirectGemm.Wide, DirectGemm.TakesOnTwoCores<float>(false, 4096, 16, 256, 4096));
+        Assert.Equal(DirectGemm.Wide, DirectGemm.TakesOnTwoCores<float>(false, 1024, 10, 256, 1024));
+        Assert.Equal(DirectGemm.Wide, DirectGemm.TakesOnTwoCores<float>(false, 1000, 10, 256, 1024));
+        Assert.True(DirectGemm.TakesOnTwoCores<float>(false, 1000, 10, 256, 1000));
+        Assert.True(DirectGemm.TakesOnTwoCores<float>(false, 64, 128, 784, 1024)); // few rows: direct whatever the stride
+        Assert.False(DirectGemm.TakesOnTwoCores<float>(false, 64, 10, 128, 64)); // one core's work (DirectGemm.Takes)
+        Assert.False(DirectGemm.TakesOnTwoCores<float>(false, 64, 1024, 1024, 64)); // 2^26 multiply-adds: shared packed blocks
+        Assert.False(DirectGemm.TakesOnTwoCores<float>(true, 64, 16, 2048, 2048)); // op(A) too large to transpose into the scratch panel
     }
 
     [Theory]
@@ -101,7 +106,7 @@ public class DirectGemmTwoCoreTests
         ulong seed = 60;
         foreach ((int m, int n, int k) in transposeA ? Shapes : [.. Shapes, .. StoredAShapes])
         {
-            Assert.True(DirectGemm.TakesOnTwoCores<float>(transposeA, m, n, k));
+            Assert.True(DirectGemm.TakesOnTwoCores<float>(transposeA, m, n, k, transposeA ? k : m));
             (int aRows, int aColumns) = transposeA ? (k, m) : (m, k);
             (int bRows, int bColumns) = transposeB ? (n, k) : (k, n);
             int lda = aRows + 1, ldb = bRows + 2, ldc = m + 3; // rows of C's storage past m must keep their values

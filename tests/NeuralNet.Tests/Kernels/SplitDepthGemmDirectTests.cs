@@ -27,13 +27,13 @@ public unsafe class SplitDepthGemmDirectTests
     [Fact]
     public void DirectHalves_TakesFewRowsOrFewColumns_NotALargeProduct()
     {
-        WorkSplit.DirectHalves<float>(false, 64, 128, 392, 392).Should().Be(DirectGemm.Supported<float>(), "W2's forward product: 64 rows");
-        WorkSplit.DirectHalves<float>(false, 256, 10, 512, 512).Should().Be(DirectGemm.Supported<float>(), "few columns");
-        WorkSplit.DirectHalves<float>(false, 128, 128, 392, 392).Should().Be(DirectGemm.Wide, "W2's forward product over a batch of 128: the Vector512 tiles' limit, over the Vector256 ones' 96 rows");
-        WorkSplit.DirectHalves<float>(false, 96, 128, 392, 392).Should().Be(DirectGemm.Supported<float>(), "96 rows: either kind of tiles");
-        WorkSplit.DirectHalves<float>(false, 256, 128, 392, 392).Should().BeFalse("256 rows and 128 columns are packed");
-        WorkSplit.DirectHalves<float>(false, 768, 10, 512, 512).Should().Be(DirectGemm.Supported<float>(), "few columns, up to 768 rows");
-        WorkSplit.DirectHalves<float>(false, 1024, 10, 512, 512).Should().BeFalse("few columns but 1024 rows are packed");
+        WorkSplit.DirectHalves<float>(false, 64, 128, 64, 392, 392).Should().Be(DirectGemm.Supported<float>(), "W2's forward product: 64 rows");
+        WorkSplit.DirectHalves<float>(false, 256, 10, 256, 512, 512).Should().Be(DirectGemm.Supported<float>(), "few columns");
+        WorkSplit.DirectHalves<float>(false, 128, 128, 128, 392, 392).Should().Be(DirectGemm.Wide, "W2's forward product over a batch of 128: the Vector512 tiles' limit, over the Vector256 ones' 96 rows");
+        WorkSplit.DirectHalves<float>(false, 96, 128, 96, 392, 392).Should().Be(DirectGemm.Supported<float>(), "96 rows: either kind of tiles");
+        WorkSplit.DirectHalves<float>(false, 256, 128, 256, 392, 392).Should().BeFalse("256 rows and 128 columns are packed");
+        WorkSplit.DirectHalves<float>(false, 1000, 10, 1000, 512, 512).Should().Be(DirectGemm.Supported<float>(), "few columns, many rows");
+        WorkSplit.DirectHalves<float>(false, 1024, 10, 1024, 512, 512).Should().Be(DirectGemm.Wide, "few columns whose op(A) is read at 4 KB strides: packed with the Vector256 tiles");
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public unsafe class SplitDepthGemmDirectTests
         (int aRows, int aColumns) = transposeA ? (k, m) : (m, k);
         (int bRows, int bColumns) = transposeB ? (n, k) : (k, n);
         T[] a = Fill<T>(aRows * aColumns, 8), b = Fill<T>(bRows * bColumns, 9), start = Fill<T>(m * n, 10);
-        WorkSplit.DirectHalves<float>(transposeA, m, n, split, k - split).Should().Be(DirectGemm.Supported<float>(), "this test is about the unpacked halves");
+        WorkSplit.DirectHalves<float>(transposeA, m, n, aRows, split, k - split).Should().Be(DirectGemm.Supported<float>(), "this test is about the unpacked halves");
 
         // The old path: each half packed (GemmDriver), the second half's sum added to C afterwards.
         T[] expected = (T[])start.Clone(), second = new T[m * n];

@@ -33,13 +33,13 @@ public sealed class DirectWeightGradientTests : IDisposable
             return; // no direct path on this processor: the packed one, as before
         }
 
-        DirectGemm.TakesOnTwoCores<float>(true, 128, 784, 64).Should().Be(DirectGemm.Wide, "128 rows are direct with the Vector512 tiles only");
-        DirectGemm.TakesOnTwoCores<float>(true, 96, 784, 64).Should().BeTrue("96 rows are direct with either kind of tiles");
-        DirectGemm.TakesOnTwoCores<float>(true, 97, 784, 64).Should().Be(DirectGemm.Wide);
+        DirectGemm.TakesOnTwoCores<float>(true, 128, 784, 64, 64).Should().Be(DirectGemm.Wide, "128 rows are direct with the Vector512 tiles only");
+        DirectGemm.TakesOnTwoCores<float>(true, 96, 784, 64, 64).Should().BeTrue("96 rows are direct with either kind of tiles");
+        DirectGemm.TakesOnTwoCores<float>(true, 97, 784, 64, 64).Should().Be(DirectGemm.Wide);
         WorkSplit.DirectRows = 128;
-        DirectGemm.TakesOnTwoCores<float>(true, 128, 784, 64).Should().BeTrue("the limit in force decides");
+        DirectGemm.TakesOnTwoCores<float>(true, 128, 784, 64, 64).Should().BeTrue("the limit in force decides");
         WorkSplit.DirectRows = 64;
-        DirectGemm.TakesOnTwoCores<float>(true, 128, 784, 64).Should().BeFalse("at the limit before, it was packed in strips");
+        DirectGemm.TakesOnTwoCores<float>(true, 128, 784, 64, 64).Should().BeFalse("at the limit before, it was packed in strips");
     }
 
     [Theory]
