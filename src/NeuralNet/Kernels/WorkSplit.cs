@@ -108,9 +108,9 @@ internal static partial class WorkSplit
     /// and more rows than <see cref="DirectRows"/> is packed, not shared without packing, when op(A)'s columns, as the tiles
     /// read them (<see cref="DirectGemm.ColumnBytes{T}"/>), lie a multiple of this many bytes apart (1024, 2048 or 4096 floats
     /// as stored). Each tile reads a cache line from each of op(A)'s columns in turn, then all at the same offset of a 4 KB
-    /// page; floats of 1024-8192 rows so took 1.19-2.18 times the packed path's time (one run of 2048 rows 0.81), where
-    /// 1000-4000 rows took 0.49-0.81 of it. The Vector512 tiles measured from 0.76 to 1.59 times the packed time at such
-    /// strides, level overall, and keep the direct path (the README's performance section).
+    /// page, and such products measured slower than packed, where as many rows at other strides measured faster. The
+    /// Vector512 tiles measured level at such strides and keep the direct path. (The figures are in the README's
+    /// performance section.)
     /// </summary>
     public const int AliasedColumnBytes = 4096;
 
