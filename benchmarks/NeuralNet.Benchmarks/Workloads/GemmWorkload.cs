@@ -8,8 +8,8 @@ namespace NeuralNet.Benchmarks.Workloads;
 /// <summary>
 /// The gemm micro-benchmark: C = A·B (column-major, no transposes), float32 and float64, the spec's six shapes, best of
 /// 5 samples of ~2 GFLOP. Optional filters (<c>gemm f32 sq2048 w3dW</c>) run only the matching types and shapes, for
-/// alternating A/B runs;
-/// shapes named <c>MxNxK</c> (C is m × n, depth k: <c>gemm f32 1024x10x256</c>) run instead of the spec's.
+/// alternating A/B runs; shapes named <c>MxNxK</c> (C is m × n, depth k: <c>gemm f32 1024x10x256</c>) run instead of the
+/// spec's.
 /// </summary>
 internal static class GemmWorkload
 {
@@ -26,7 +26,6 @@ internal static class GemmWorkload
     {
         WorkloadOutput.Note($"gemm kernel {GemmKernels.Best}, {Environment.ProcessorCount} cores");
         bool Selected(string name, string[] all) => !filters.Any(all.Contains) || filters.Contains(name);
-        // Other shapes named as MxNxK (C is m × n, depth k), e.g. gemm f32 1024x10x256, run instead of the spec's.
         var custom = filters.Select(f => f.Split('x')).Where(p => p.Length == 3 && p.All(x => int.TryParse(x, out _)))
             .Select(p => (Label: string.Join('x', p), M: int.Parse(p[0], CultureInfo.InvariantCulture), K: int.Parse(p[2], CultureInfo.InvariantCulture), N: int.Parse(p[1], CultureInfo.InvariantCulture)))
             .ToArray();

@@ -206,15 +206,17 @@ internal static partial class WorkSplit
     public static bool SharesUpdate(int length) => length >= MinimumUpdateLength && TwoCores;
 
     /// <summary>
-    /// Whether a product C (m × n, depth k) of at most <see cref="DirectRowsLimit"/> rows, or <see cref="DirectColumnsLimit"/>
-    /// columns (op(A)'s columns <paramref name="aColumnBytes"/> apart: <see cref="AliasedColumnBytes"/>), too small for shared blocks, is shared without packing (<see cref="DirectGemm.TakesOnTwoCores"/>): C cut into
-    /// two halves of columns, each thread reading the operands where they lie. With so few rows every packed panel of op(B)
-    /// serves at most four row tiles (six of the Vector256 tiles), so packing it (a read and a write of each value) costs more than the direct path's
-    /// reads of its few columns from L1 for each row tile; a cut in whole 12-column tiles leaves the halves unequal (72 and 56
-    /// of 128), and halves of W2's weight gradient (128 × 784) fall where the weights' update cuts them (<see cref="WeightColumnSplit"/>).
-    /// With so few columns (a small output layer's forward product, such as 256 × 10 of depth 1024) the direct path reads
-    /// op(A) where it lies, while packed strips would pack all of op(A) to multiply it by a single panel; over several depth
-    /// blocks its depth is cut instead of its columns (<see cref="DirectDepthHalves"/>).
+    /// Whether a product C (m × n, depth k) of at most <see cref="DirectRowsLimit"/> rows, or
+    /// <see cref="DirectColumnsLimit"/> columns (op(A)'s columns <paramref name="aColumnBytes"/> apart:
+    /// <see cref="AliasedColumnBytes"/>), too small for shared blocks, is shared without packing
+    /// (<see cref="DirectGemm.TakesOnTwoCores"/>): C cut into two halves of columns, each thread reading the operands where
+    /// they lie. With so few rows every packed panel of op(B) serves at most four row tiles (six of the Vector256 tiles),
+    /// so packing it (a read and a write of each value) costs more than the direct path's reads of its few columns from L1
+    /// for each row tile; a cut in whole 12-column tiles leaves the halves unequal (72 and 56 of 128), and halves of W2's
+    /// weight gradient (128 × 784) fall where the weights' update cuts them (<see cref="WeightColumnSplit"/>). With so few
+    /// columns (a small output layer's forward product, such as 256 × 10 of depth 1024) the direct path reads op(A) where
+    /// it lies, while packed strips would pack all of op(A) to multiply it by a single panel; over several depth blocks its
+    /// depth is cut instead of its columns (<see cref="DirectDepthHalves"/>).
     /// </summary>
     public static bool DirectOnTwoCores(int m, int n, int k, int aColumnBytes)
     {
@@ -222,17 +224,21 @@ internal static partial class WorkSplit
         return TwoCores && FewRowsOrColumns(m, n, aColumnBytes) && n >= 2 && work >= MinimumProductWork && work < SharedBlocksWork;
     }
 
-    /// <summary>A product of few rows (<see cref="DirectRows"/>), or of few columns (with the Vector256 tiles, op(A) not read at 4 KB strides: <see cref="AliasedColumnBytes"/>).</summary>
+    /// <summary>
+    /// A product of few rows (<see cref="DirectRows"/>), or of few columns (with the Vector256 tiles, op(A) not read at 4 KB
+    /// strides: <see cref="AliasedColumnBytes"/>).
+    /// </summary>
     private static bool FewRowsOrColumns(int m, int n, int aColumnBytes)
         => m <= DirectRows || (n <= DirectColumnsLimit && (DirectGemm.Wide || aColumnBytes % AliasedColumnBytes != 0));
 
     /// <summary>
     /// Whether the two depth halves of a product cut along its depth (<see cref="SplitDepthGemm{T}"/>; halves of
-    /// <paramref name="firstDepth"/> and <paramref name="secondDepth"/> steps) are each multiplied without packing: a product
-    /// of few rows or few columns, as for <see cref="DirectOnTwoCores"/> (op(A) stored with columns <paramref name="lda"/> apart), on a processor that runs the direct path. W2's
-    /// forward product (64 × 128, depth 392 a core): packing op(B) costs a pass over each core's half of the weights for
-    /// just two row tiles, or four over a batch of 128 (measured with the runner's <c>w2-layer-probe</c> and
-    /// <c>w2-dw-ab halves</c>; the figures are in the README's performance section).
+    /// <paramref name="firstDepth"/> and <paramref name="secondDepth"/> steps) are each multiplied without packing: a
+    /// product of few rows or few columns, as for <see cref="DirectOnTwoCores"/> (op(A) stored with columns
+    /// <paramref name="lda"/> apart), on a processor that runs the direct path. W2's forward product (64 × 128, depth 392 a
+    /// core): packing op(B) costs a pass over each core's half of the weights for just two row tiles, or four over a batch
+    /// of 128 (measured with the runner's <c>w2-layer-probe</c> and <c>w2-dw-ab halves</c>; the figures are in the README's
+    /// performance section).
     /// </summary>
     public static bool DirectHalves<T>(bool transposeA, int m, int n, int lda, int firstDepth, int secondDepth)
         where T : unmanaged
