@@ -45,7 +45,7 @@ public sealed partial class Network<T>
         ShapeCheck.Columns(input, InputSize, nameof(input));
         // A first layer cut between the cores checks the batch in its product, each core the half it multiplies (the
         // half it gathered, in its cache): one core reading the whole batch here pulled the other's half across and made
-        // that core's next gather wait for its lines back (W2, README). Same exception, still before anything changes.
+        // that core's next gather wait for its lines back (W2; benchmarks/README.md). Same exception, still before anything changes.
         bool checkInForward = ChecksInputInProduct(input.RowCount);
         if (!checkInForward)
         {

@@ -78,7 +78,7 @@ internal static class FashionBlockAB
         }
 
         WorkloadOutput.Note($"{names[1]} / {names[0]}: median {Median(ratios):0.0000} over {ratios.Count} rounds");
-        WorkloadOutput.Note($"crosscore_ns before {crossCoreBefore:0} after {CrossCoreLatency.Measure():0} (the host's state: README)");
+        WorkloadOutput.Note($"crosscore_ns before {crossCoreBefore:0} after {CrossCoreLatency.Measure():0} (the host's state: benchmarks/README.md)");
     }
 
     private static string Quartiles(List<double> values)

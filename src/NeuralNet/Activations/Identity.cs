@@ -41,7 +41,7 @@ public sealed class Identity<T> : ElementwiseActivationFunction<T>
 
     /// <inheritdoc />
     internal override void ForwardOwnBuffers(ReadOnlySpan<T> z, Span<T> a, int rows, int columns)
-        => z.CopyTo(a); // a = z: one copy, not a virtual Value call per element (README, Zen 4 section)
+        => z.CopyTo(a); // a = z: one copy, not a virtual Value call per element (benchmarks/README.md, Zen 4 section)
 
     /// <inheritdoc />
     internal override void BackwardOwnBuffers(

@@ -7,8 +7,8 @@ namespace NeuralNet.Kernels;
 /// Arrays whose first element starts a cache line (64 bytes), for the buffers a training step streams through: weights,
 /// gradients, optimizer state, undo copies, a layer's batch buffers. A managed array otherwise starts wherever the heap
 /// put it (16 bytes past an 8-byte boundary, so 8, 16, … 56 bytes into a line): then every other 256-bit half of a 512-bit
-/// load or store spans two lines, which made a momentum update over one core's half of W2's weights markedly slower (the
-/// README's performance section has the measurements). Nothing else changes: the values, and every result, are the same bits
+/// load or store spans two lines, which made a momentum update over one core's half of W2's weights markedly slower
+/// (benchmarks/README.md has the measurements). Nothing else changes: the values, and every result, are the same bits
 /// wherever an array starts (the kernels' loops go by index, not by address).
 /// </summary>
 /// <remarks>

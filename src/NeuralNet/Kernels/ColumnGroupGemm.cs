@@ -34,7 +34,7 @@ internal sealed unsafe class ColumnGroupGemm<T> : SharedProductJob<T>
     /// Most panels of columns one claim takes (a thread's buffer for packed op(B) holds this many, for one depth block): 16
     /// of floats, 8 of doubles, the same bytes (192 KB of packed op(B) a depth block, and as much of C over 256 rows), so that
     /// a group's panels and its part of C stay in L2 beside the part of op(A) (up to half of it) either way. With 16 panels
-    /// of doubles the three filled 1.8 of a 2 MB L2 (the measurement is in the README's performance section).
+    /// of doubles the three filled 1.8 of a 2 MB L2 (the measurement is in benchmarks/README.md).
     /// </summary>
     internal static int MaximumGroupPanels => 64 / sizeof(T);
 

@@ -8,7 +8,7 @@ namespace NeuralNet.Kernels;
 /// training step shares its work between): the caller writes an odd number, the helper answers with the next even one,
 /// many times over; the median of a few batches in nanoseconds. On a virtual machine whose host moves the two cores
 /// between core complexes it tells the host's state at the moment of a timing (several times longer when the two cores do
-/// not share an L3; the README's performance section has the figures), so the benchmark runner's W2 and W3 print it before and after
+/// not share an L3; benchmarks/README.md has the figures), so the benchmark runner's W2 and W3 print it before and after
 /// their timed epoch. A diagnostic only: nothing in the library decides by it.
 /// </summary>
 internal static class CrossCoreLatency

@@ -29,7 +29,7 @@ internal static unsafe partial class DirectGemm
     /// Whether this processor runs the direct path for elements of <typeparamref name="T"/>: its best micro-kernel is the
     /// Vector512 one (AVX-512), whose fused sums the tiles repeat, or the Vector256 one (AVX2 and FMA) and the elements are
     /// floats. (Vector256 tiles of 4 doubles read as many values of op(B) a step for half the multiply-adds: at W2's shapes
-    /// they were slower than packing, floats faster; the figures are in the README's performance section.)
+    /// they were slower than packing, floats faster; the figures are in benchmarks/README.md.)
     /// </summary>
     public static bool Supported<T>()
         => Wide || (GemmKernels.Best == GemmKernel.Vector256 && typeof(T) == typeof(float));

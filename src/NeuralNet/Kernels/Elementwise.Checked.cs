@@ -22,7 +22,7 @@ internal static partial class Elementwise
     /// <remarks>
     /// Always compiled by the JIT, on first use, and never taken from a ReadyToRun image (an application published
     /// ReadyToRun, or the benchmark runner's composite image): the precompiled loop ran W2's update of 100,352 weights
-    /// measurably slower than the JIT's (the runners alternating; the README's performance section has the figures). A
+    /// measurably slower than the JIT's (the runners alternating; benchmarks/README.md has the figures). A
     /// momentum or Adam-style update of a large layer runs it every step, so its compile
     /// on first use is paid once; per-sample training of small layers takes other loops.
     /// </remarks>
@@ -209,7 +209,7 @@ internal static partial class Elementwise
     /// beside the parameter, its gradient, the optimizer's state and the step's other buffers it does not stay in L2 until
     /// the next step anyway: streamed, its lines are not first read (no read-for-ownership) and it evicts nothing. On AMD's
     /// Zen cores the L3 is filled by what L2 evicts, so a copy stored through the cache waits in L3 for the next step's
-    /// stores, while a streamed one goes to memory (the README's performance section has the measurements on both kinds
+    /// stores, while a streamed one goes to memory (benchmarks/README.md has the measurements on both kinds
     /// of processor). The values copied are the same either way.
     /// A copy under 32 KB is refused before the cache is looked at: a one-sample step asks for each of its tiny parameters,
     /// and a static property of another class costs precompiled (ReadyToRun) code a helper call per read.

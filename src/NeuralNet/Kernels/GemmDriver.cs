@@ -36,7 +36,7 @@ internal static unsafe partial class GemmDriver
     /// mc for elements of <typeparamref name="T"/>: <see cref="BlockRows"/> for double, and for float the rows that fill the
     /// same bytes (twice as many: 512 rows of 256 steps are 512 KB). A taller Â block halves how often each B̂ micro-panel
     /// comes back from L3 (once per block of rows); 2048 × 2048 floats ran faster with 512 rows than with 256, while
-    /// doubles ran slower with 512 (1 MB, half the L2 cache) than with 256 (the README's performance section).
+    /// doubles ran slower with 512 (1 MB, half the L2 cache) than with 256 (benchmarks/README.md).
     /// </summary>
     public static int RowsPerBlock<T>()
         where T : unmanaged

@@ -98,8 +98,7 @@ internal static unsafe partial class GemmPacking
     /// <summary>
     /// Packs 12 stored double columns into a panel of 12 lanes (the Vector512 kernel's), all twelve per 8 steps of k: the
     /// columns, each on its own page for a large op(B), are read as 12 streams at once rather than in three passes of 4,
-    /// and more streams in flight hide more of memory's latency (measured with the runner's kernel-probe: the README's
-    /// performance section).
+    /// and more streams in flight hide more of memory's latency (measured with the runner's kernel-probe: benchmarks/README.md).
     /// </summary>
     private static int TransposeTwelves(double* source, int ld, int kc, double* panel)
     {

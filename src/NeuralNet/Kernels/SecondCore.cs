@@ -19,7 +19,7 @@ internal static class SecondCore
 {
     // 1 ms: W3's step (1024-wide layers, batches of 256) has one-core stretches of a few hundred µs between its shared
     // products (layer 3, the loss); with 200 µs the helper fell asleep several times a step and waking it cost more than
-    // the spin (the measurements, by W3-profile, are in the README's performance section). Spinning costs nothing the step
+    // the spin (the measurements, by W3-profile, are in benchmarks/README.md). Spinning costs nothing the step
     // needs: the core would otherwise idle.
     private static readonly long IdleSpinTicks = Stopwatch.Frequency / 1000;
     // The helper sleeps on an event whose Set takes no lock, so that the caller's side of a hand-off allocates nothing
@@ -59,7 +59,7 @@ internal static class SecondCore
     /// The pick-up above which handing work over counts as dear (<see cref="HandOverIsCheap"/>), in Stopwatch ticks: 300 ns.
     /// A pick-up is one or two cache lines moving from the caller's core to the helper's plus the helper's polling: well
     /// under this on a virtual machine whose two cores share a cache, and well over it when the host has put them on
-    /// different core complexes (the README's performance section has the measurements).
+    /// different core complexes (benchmarks/README.md has the measurements).
     /// </summary>
     internal static readonly long DearPickUpTicks = Stopwatch.Frequency * 3 / 10_000_000;
 
@@ -232,7 +232,7 @@ internal static class SecondCore
             WorkItem? item = Paused ? null : Interlocked.Exchange(ref s_item, null);
             if (item is null)
             {
-                // One pause between looks (SpinWait(16) between them made the pick-up several times slower; README), the
+                // One pause between looks (SpinWait(16) between them made the pick-up several times slower; benchmarks/README.md), the
                 // clock read once every 64 looks.
                 long start = Stopwatch.GetTimestamp();
                 for (int looks = 0; (Paused || Volatile.Read(ref s_item) is null) && ((++looks & 63) != 0 || Stopwatch.GetTimestamp() - start < IdleSpinTicks);)

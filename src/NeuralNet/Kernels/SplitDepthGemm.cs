@@ -19,8 +19,7 @@ namespace NeuralNet.Kernels;
 /// A network's training step checks its batch for NaN and infinities here (<see cref="Gemm.MultiplySplitDepth{T}"/> with
 /// its check on): each core checks the columns of op(A) it is about to multiply, the half of the batch it gathered and
 /// holds in its cache. One core checking the whole batch before the step read the other's half into its own cache, and
-/// the other core's next write of that half then waited to take its lines back (the measurements are in the README's
-/// performance section).
+/// the other core's next write of that half then waited to take its lines back (the measurements are in benchmarks/README.md).
 /// </remarks>
 /// <typeparam name="T">float or double.</typeparam>
 internal sealed unsafe class SplitDepthGemm<T> : WorkItem

@@ -7,7 +7,7 @@ namespace NeuralNet.Kernels;
 /// Flushing subnormal values to zero. A value that decays geometrically (an optimizer's velocity while its gradient
 /// stays exactly 0, e.g. the weights of an input that is 0 in every sample of the batch) passes through the
 /// subnormal range for ~150 steps (float) before reaching 0, and on many processors every multiply that reads or
-/// writes a subnormal is many times slower than one that does not (the README's performance section has the
+/// writes a subnormal is many times slower than one that does not (benchmarks/README.md has the
 /// measurement). Values that are not subnormal pass unchanged, so results are the same to the bit wherever no
 /// subnormal occurs; a subnormal becomes a zero of the same sign (what a processor's flush-to-zero mode does).
 /// </summary>

@@ -62,7 +62,7 @@ internal static partial class WorkSplit
     /// from the other core's cache first and then handed it all over. The cost: the helper reads its part of the layer
     /// below's activations from the caller's cache (its weight gradient needs them), and the caller takes those lines back
     /// in the next forward pass; on a host where a line between the cores is dear, that outweighs the gain (the measurements
-    /// are in the README's performance section), so the pass is cut only while handing work over is cheap, as the recent
+    /// are in benchmarks/README.md), so the pass is cut only while handing work over is cheap, as the recent
     /// hand-overs measured it (<see cref="SecondCore.HandOverIsCheap"/>: a virtual machine's host may move the two cores apart
     /// and back while a program runs). Each element is summed by one core in the whole product's order: the same bits
     /// either way.

@@ -26,7 +26,7 @@ internal enum ProductSplit
 /// </summary>
 /// <remarks>
 /// <para>
-/// The rules, and why (the measurements behind the thresholds are in the README's performance section):
+/// The rules, and why (the measurements behind the thresholds are in benchmarks/README.md):
 /// </para>
 /// <list type="bullet">
 /// <item>A hand-over costs a few microseconds, about what 2^20 multiply-adds take on one core: smaller products stay on
@@ -90,7 +90,7 @@ internal static partial class WorkSplit
     /// to 128 samples, or a weight gradient of a layer of up to 128 units); 96 with the Vector256 tiles, where a tile covers 16
     /// rows, not 32, so each value of op(B) is read twice as often for each row of C, and W2's weight gradient of 128 rows went
     /// faster packed. (64 before 2026-12-01, when the direct path still copied a transposed op(A) in a scalar loop; the
-    /// measurements are in the README's performance section.)
+    /// measurements are in benchmarks/README.md.)
     /// </summary>
     public static int DirectRowsLimit => DirectGemm.Wide ? 128 : 96;
 
@@ -109,8 +109,7 @@ internal static partial class WorkSplit
     /// read them (<see cref="DirectGemm.ColumnBytes{T}"/>), lie a multiple of this many bytes apart (1024, 2048 or 4096 floats
     /// as stored). Each tile reads a cache line from each of op(A)'s columns in turn, then all at the same offset of a 4 KB
     /// page, and such products measured slower than packed, where as many rows at other strides measured faster. The
-    /// Vector512 tiles measured level at such strides and keep the direct path. (The figures are in the README's
-    /// performance section.)
+    /// Vector512 tiles measured level at such strides and keep the direct path. (The figures are in benchmarks/README.md.)
     /// </summary>
     public const int AliasedColumnBytes = 4096;
 
@@ -118,8 +117,7 @@ internal static partial class WorkSplit
     /// From this many weights on (2 MB of floats), a dense layer's forward product is not cut along its depth
     /// (<see cref="ForwardDepthSplit"/>) but shared like any other product: each core's half of the weights no longer stays in
     /// its L2 cache (1-2 MB on current cores) beside the packed blocks, so the depth cut keeps nothing in a cache, while its
-    /// fixed halves make the faster core wait for the slower (W3's 1024 × 1024 layers; the measurement is in the README's
-    /// performance section) and its sum of the two halves costs a pass over the output.
+    /// fixed halves make the faster core wait for the slower (W3's 1024 × 1024 layers; the measurement is in benchmarks/README.md) and its sum of the two halves costs a pass over the output.
     /// A constant, not the running machine's cache size, so that a layer sums in the same order on every machine.
     /// </summary>
     public const long LargeLayerWeights = 1L << 19;
@@ -193,8 +191,8 @@ internal static partial class WorkSplit
     /// their op(A) into its own buffer (own row blocks), rather than both threads packing each block of op(A) and sharing
     /// its multiply: from two steps on. The packed block of op(B) is still packed by both and read by both. Then each core
     /// multiplies only op(A) it packed itself, in its own L2, instead of reading the half the other core packed from that
-    /// core's cache, and the threads meet once per step instead of at every block of op(A) (the measurement is in the
-    /// README's performance section). With a single step (a weight gradient over a batch, depth 256) the row block where
+    /// core's cache, and the threads meet once per step instead of at every block of op(A) (the measurement is in
+    /// benchmarks/README.md). With a single step (a weight gradient over a batch, depth 256) the row block where
     /// the claims meet is packed by both threads and is a larger part of the work: there the shared multiply stays.
     /// </summary>
     public static bool OwnRowBlocks(int steps) => steps >= 2;
@@ -237,8 +235,7 @@ internal static partial class WorkSplit
     /// product of few rows or few columns, as for <see cref="DirectOnTwoCores"/> (op(A) stored with columns
     /// <paramref name="lda"/> apart), on a processor that runs the direct path. W2's forward product (64 × 128, depth 392 a
     /// core): packing op(B) costs a pass over each core's half of the weights for just two row tiles, or four over a batch
-    /// of 128 (measured with the runner's <c>w2-layer-probe</c> and <c>w2-dw-ab halves</c>; the figures are in the README's
-    /// performance section).
+    /// of 128 (measured with the runner's <c>w2-layer-probe</c> and <c>w2-dw-ab halves</c>; the figures are in benchmarks/README.md).
     /// </summary>
     public static bool DirectHalves<T>(bool transposeA, int m, int n, int lda, int firstDepth, int secondDepth)
         where T : unmanaged
