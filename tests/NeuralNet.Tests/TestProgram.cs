@@ -8,7 +8,8 @@ namespace NeuralNet.Tests;
 /// <c>dotnet NeuralNet.Tests.dll resume CHECKPOINT SCHEDULE EPOCHS OWNRANDOM OUTPUT</c> continues a
 /// training checkpoint in a process of its own, for <see cref="Training.ResumeTests"/>; <c>dotnet NeuralNet.Tests.dll
 /// one-setting-then-train</c> trains a network built after exactly one settings change, for
-/// <see cref="Networks.SettingsCounterTests"/>.
+/// <see cref="Networks.SettingsCounterTests"/>; <c>dotnet NeuralNet.Tests.dll one-core-train</c> trains in a process limited
+/// to one core, for <see cref="Kernels.OneCoreProcessTests"/>.
 /// </summary>
 public static class TestProgram
 {
@@ -24,6 +25,11 @@ public static class TestProgram
         if (args.Length == 1 && args[0] == Networks.SettingsCounterTests.Command)
         {
             return Networks.SettingsCounterTests.OneSettingThenTrain();
+        }
+
+        if (args.Length == 1 && args[0] == Kernels.OneCoreProcessTests.Command)
+        {
+            return Kernels.OneCoreProcessTests.OneCoreTrain();
         }
 
         return 2;

@@ -45,8 +45,11 @@ public sealed class SecondCoreThreadTests
             .Where(File.Exists)
             .Select(comm => File.ReadAllText(comm).TrimEnd('\n'))
             .ToArray();
-        names.Count(name => name == HelperName).Should().Be(
-            SecondCore.Exists ? 1 : 0,
-            $"one helper thread serves every network in the process (threads: {string.Join(", ", names)})");
+        int helpers = names.Count(name => name == HelperName);
+        helpers.Should().BeLessThanOrEqualTo(1, $"one helper thread serves every network in the process (threads: {string.Join(", ", names)})");
+        if (SecondCore.Exists)
+        {
+            helpers.Should().Be(1, "products this large are handed over when the process may use two cores");
+        }
     }
 }

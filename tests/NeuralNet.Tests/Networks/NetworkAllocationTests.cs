@@ -84,7 +84,14 @@ public class NetworkAllocationTests
         }
 
         allocated.Should().Be(0);
-        takenBack.Should().BeGreaterThanOrEqualTo(23 * 3, "each step hands at least three pieces of work over");
+        if (SecondCore.Exists)
+        {
+            takenBack.Should().BeGreaterThanOrEqualTo(23 * 3, "each step hands at least three pieces of work over");
+        }
+        else
+        {
+            takenBack.Should().Be(0, "a process limited to one core hands nothing over (DOTNET_PROCESSOR_COUNT=1)");
+        }
         network.Parameters.SelectMany(p => p.Values.ToArray()).Should().Equal(onTime.Parameters.SelectMany(p => p.Values.ToArray()), "the result does not depend on which thread did the work");
     }
 
