@@ -9,7 +9,7 @@ namespace NeuralNet.Tests;
 /// training checkpoint in a process of its own, for <see cref="Training.ResumeTests"/>; <c>dotnet NeuralNet.Tests.dll
 /// one-setting-then-train</c> trains a network built after exactly one settings change, for
 /// <see cref="Networks.SettingsCounterTests"/>; <c>dotnet NeuralNet.Tests.dll one-core-train</c> trains in a process limited
-/// to one core, for <see cref="Kernels.OneCoreProcessTests"/>.
+/// to one core, for <see cref="Kernels.CoresUsedTests"/>.
 /// </summary>
 public static class TestProgram
 {
@@ -27,9 +27,9 @@ public static class TestProgram
             return Networks.SettingsCounterTests.OneSettingThenTrain();
         }
 
-        if (args.Length == 1 && args[0] == Kernels.OneCoreProcessTests.Command)
+        if (args.Length == 1 && args[0] == Kernels.CoresUsedTests.Command)
         {
-            return Kernels.OneCoreProcessTests.OneCoreTrain();
+            return Kernels.CoresUsedTests.OneCoreTrain();
         }
 
         return 2;
