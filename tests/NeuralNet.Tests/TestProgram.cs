@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using NeuralNet.Tests.Training;
 
@@ -33,5 +34,30 @@ public static class TestProgram
         }
 
         return 2;
+    }
+
+    /// <summary>
+    /// Runs this test assembly in a process of its own with <paramref name="arguments"/> (one of the commands above), and
+    /// <paramref name="environment"/> added to this process's; returns its exit code and what it wrote.
+    /// </summary>
+    internal static (int ExitCode, string Output, string Errors) RunInNewProcess(IReadOnlyDictionary<string, string>? environment, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+        start.ArgumentList.Add(typeof(TestProgram).Assembly.Location);
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach ((string name, string value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        using Process process = Process.Start(start)!;
+        Task<string> output = process.StandardOutput.ReadToEndAsync(); // both pipes drained at once: neither can fill and stall the child
+        string errors = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output.Result, errors);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using FluentAssertions;
@@ -56,16 +55,9 @@ public sealed class CoresUsedTests
             (SecondCore.HandOffs - handOffs).Should().BePositive("this process shares the products and updates with the second core");
         }
 
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
-        start.ArgumentList.Add(typeof(CoresUsedTests).Assembly.Location);
-        start.ArgumentList.Add(Command);
-        start.Environment["DOTNET_PROCESSOR_COUNT"] = "1";
-        using Process process = Process.Start(start)!;
-        string errors = process.StandardError.ReadToEnd();
-        string output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
+        (int exitCode, string output, string errors) = TestProgram.RunInNewProcess(new Dictionary<string, string> { ["DOTNET_PROCESSOR_COUNT"] = "1" }, Command);
 
-        process.ExitCode.Should().Be(0, $"the child says: {output} {errors}");
+        exitCode.Should().Be(0, $"the child says: {output} {errors}");
         output.Should().Contain("processors 1; second core False; hand-offs 0;");
         if (OperatingSystem.IsLinux())
         {

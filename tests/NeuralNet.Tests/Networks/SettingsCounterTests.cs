@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using FluentAssertions;
 using MathNet.Numerics.LinearAlgebra;
 using NeuralNet.Layers;
@@ -22,16 +21,9 @@ public sealed class SettingsCounterTests
     [Fact]
     public void ANetworkBuiltAfterTheProcesssOnlySettingsChange_TrainsEveryParameter_NewProcess()
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
-        start.ArgumentList.Add(typeof(SettingsCounterTests).Assembly.Location);
-        start.ArgumentList.Add(Command);
+        (int exitCode, string output, string errors) = TestProgram.RunInNewProcess(null, Command);
 
-        using Process process = Process.Start(start)!;
-        string errors = process.StandardError.ReadToEnd();
-        string output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-
-        process.ExitCode.Should().Be(0, $"the child says: {output} {errors}");
+        exitCode.Should().Be(0, $"the child says: {output} {errors}");
         output.Should().Contain("settings changes before the network: 1").And.Contain("parameters changed by the step: 2 of 2");
     }
 

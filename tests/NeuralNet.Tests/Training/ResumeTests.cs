@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using FluentAssertions;
 using MathNet.Numerics.LinearAlgebra;
 using NeuralNet.Optimizers;
@@ -105,17 +104,8 @@ public sealed class ResumeTests
             string checkpoint = Path.Combine(folder, "checkpoint.nnet"), output = Path.Combine(folder, "continued.nnet");
             NetworkSerializer.Save(first, checkpoint, optimizer, trainer.State!);
 
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
-            foreach (string argument in new[] { typeof(ResumeTests).Assembly.Location, "resume", checkpoint, schedule, K.ToString(System.Globalization.CultureInfo.InvariantCulture), "true", output })
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            using Process process = Process.Start(start)!;
-            string errors = process.StandardError.ReadToEnd();
-            process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            process.ExitCode.Should().Be(0, errors);
+            (int exitCode, _, string errors) = TestProgram.RunInNewProcess(null, "resume", checkpoint, schedule, K.ToString(System.Globalization.CultureInfo.InvariantCulture), "true", output);
+            exitCode.Should().Be(0, errors);
 
             Weights(NetworkSerializer.Load<double>(output)).Should().Equal(Weights(straight));
         }
