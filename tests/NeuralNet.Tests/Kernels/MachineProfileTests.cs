@@ -41,12 +41,16 @@ public class MachineProfileTests
     {
         Skip.IfNot(X86Base.IsSupported && Directory.Exists(CacheDirectory), "needs an x86 processor and Linux's cache files to compare with");
 
+        // CPUID describes the core this thread runs on; on a processor with two kinds of core (Intel's hybrid parts) the
+        // caches differ between cores, so its size must be one that Linux reports for some core.
+        string[] cores = Directory.GetDirectories("/sys/devices/system/cpu", "cpu*")
+            .Select(core => Path.Combine(core, "cache")).Where(Directory.Exists).ToArray();
         for (int level = 1; level <= 3; level++)
         {
-            long system = MachineProfile.SystemCacheBytes(CacheDirectory, level);
-            if (system > 0)
+            long[] system = cores.Select(cache => MachineProfile.SystemCacheBytes(cache, level)).Where(bytes => bytes > 0).Distinct().ToArray();
+            if (system.Length > 0)
             {
-                Cpuid.CacheBytes(level).Should().Be(system, $"Linux fills its level-{level} cache file from the same CPUID leaf");
+                system.Should().Contain(Cpuid.CacheBytes(level), $"Linux fills its level-{level} cache files from the same CPUID leaf");
             }
         }
 
