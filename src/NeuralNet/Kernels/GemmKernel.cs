@@ -9,7 +9,7 @@ internal enum GemmKernel
     /// <summary>Picked at start-up: the widest kernel the processor accelerates.</summary>
     Auto = 0,
 
-    /// <summary>Vector128 (SSE or ARM AdvSimd), 2 vectors × 4 columns: runs everywhere.</summary>
+    /// <summary>Vector128 (Arm64 AdvSimd: 2 vectors × 12 columns; SSE: 2 vectors × 4): runs everywhere.</summary>
     Vector128 = 128,
 
     /// <summary>Vector256 with FMA (AVX2), 2 vectors × 6 columns.</summary>

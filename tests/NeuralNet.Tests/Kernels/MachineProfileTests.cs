@@ -106,4 +106,18 @@ public class MachineProfileTests
         MachineProfile.Describe().Should().Contain($"L3 {MachineProfile.L3Bytes >> 20} MB (from {MachineProfile.CacheSource}); chosen:");
         MachineProfile.CacheSource.Should().BeOneOf("/sys", "CPUID", "assumed");
     }
+
+    [Fact]
+    public void Describe_NamesTheMicroKernelsTile()
+    {
+        // The Vector128 kernel's width depends on the processor (12 columns on Arm64, 4 elsewhere): the line says which.
+        int columns = GemmKernels.ColumnsPerTile(GemmKernels.Best);
+        columns.Should().Be(GemmKernels.Best switch
+        {
+            GemmKernel.Vector512 => 12,
+            GemmKernel.Vector256 => 6,
+            _ => System.Runtime.Intrinsics.Arm.AdvSimd.Arm64.IsSupported ? 12 : 4,
+        });
+        MachineProfile.Describe().Should().Contain($"chosen: {GemmKernels.Best} micro-kernel (2 vectors × {columns} columns), blocks kc");
+    }
 }

@@ -7,7 +7,7 @@ using Xunit;
 namespace NeuralNet.Tests.Kernels;
 
 /// <summary>
-/// The bits of the Vector512 and Vector256 micro-kernels and of the one-core blocked driver against a scalar model of their summation
+/// The bits of the Vector512, Vector256 and Vector128 micro-kernels and of the one-core blocked driver against a scalar model of their summation
 /// order: each element of C is a fused multiply-add chain over the steps of one depth block, in order from zero, and the
 /// blocks are added to C one after the other.
 /// </summary>
@@ -49,6 +49,16 @@ public class MicroKernelTests
 
     [Theory]
     [MemberData(nameof(Depths))]
+    public void MicroKernel128_GivesTheBitsOfOrderedFusedSums(int kc)
+    {
+        // The tile this processor's Vector128 kernel runs: 12 columns multiplied by lane on Arm64, 4 with broadcasts elsewhere.
+        MicroKernel128.Columns.Should().Be(System.Runtime.Intrinsics.Arm.AdvSimd.Arm64.IsSupported ? 12 : 4);
+        CheckKernel<float>(kc, MicroKernel128.Columns, vectorBits: 128);
+        CheckKernel<double>(kc, MicroKernel128.Columns, vectorBits: 128);
+    }
+
+    [Theory]
+    [MemberData(nameof(Depths))]
     public void MicroKernel512_NarrowTiles_GiveTheBitsOfOrderedFusedSums(int kc)
     {
         // The last panel's tiles of 4 and 8 columns read the first columns of a full-width packed B̂ panel.
@@ -70,6 +80,14 @@ public class MicroKernelTests
             CheckDriver<double>(m: 19, n, k: 300, accumulate: last % 2 == 1);
             CheckDriver<float>(m: 64, n, k: 40, accumulate: last % 2 == 1);
             CheckDriver<double>(m: 32, n, k: 40, accumulate: last % 2 == 0);
+        }
+
+        // The Vector128 kernel's driver: full tiles and every edge through scratch.
+        for (int last = 1; last <= MicroKernel128.Columns; last++)
+        {
+            int n = (2 * MicroKernel128.Columns) + last;
+            CheckDriver<float>(m: 21, n, k: 300, accumulate: last % 2 == 0, GemmKernel.Vector128);
+            CheckDriver<double>(m: 11, n, k: 300, accumulate: last % 2 == 1, GemmKernel.Vector128);
         }
 
         GemmDriver.TileWidth(GemmKernel.Vector512, 4, 12).Should().Be(4);
@@ -105,8 +123,9 @@ public class MicroKernelTests
     private static unsafe void CheckKernel<T>(int kc, int width = MicroKernel512.Columns, int vectorBits = 512)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int rows = vectorBits == 256 ? 2 * Vector256<T>.Count : 2 * Vector512<T>.Count;
-        int columns = vectorBits == 256 ? MicroKernel256.Columns : MicroKernel512.Columns, ldc = rows + 5;
+        int rows = vectorBits switch { 128 => 2 * Vector128<T>.Count, 256 => 2 * Vector256<T>.Count, _ => 2 * Vector512<T>.Count };
+        int columns = vectorBits switch { 128 => MicroKernel128.Columns, 256 => MicroKernel256.Columns, _ => MicroKernel512.Columns };
+        int ldc = rows + 5;
         T[] a = GemmTests.Fill<T>((kc * rows) + 64, 31), b = GemmTests.Fill<T>((kc * columns) + 64, 32);
         foreach (bool add in new[] { false, true })
         {
@@ -129,7 +148,11 @@ public class MicroKernelTests
 
             fixed (T* pa = a, pb = b, pc = c)
             {
-                if (vectorBits == 256)
+                if (vectorBits == 128)
+                {
+                    MicroKernel128.Run(kc, pa, pb, pc, ldc, add);
+                }
+                else if (vectorBits == 256)
                 {
                     MicroKernel256.Run(kc, pa, pb, pc, ldc, add);
                 }
@@ -151,7 +174,7 @@ public class MicroKernelTests
         }
     }
 
-    private static unsafe void CheckDriver<T>(int m, int n, int k, bool accumulate)
+    private static unsafe void CheckDriver<T>(int m, int n, int k, bool accumulate, GemmKernel kernel = GemmKernel.Vector512)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         T[] a = GemmTests.Fill<T>(m * k, 41), b = GemmTests.Fill<T>(k * n, 42), c = GemmTests.Fill<T>(m * n, 43);
@@ -179,9 +202,9 @@ public class MicroKernelTests
 
         fixed (T* pa = a, pb = b, pc = c)
         {
-            GemmDriver.Run(GemmKernel.Vector512, false, false, m, n, k, pa, m, pb, k, pc, m, accumulate);
+            GemmDriver.Run(kernel, false, false, m, n, k, pa, m, pb, k, pc, m, accumulate);
         }
 
-        c.Should().Equal(expected, $"{typeof(T).Name} {m} × {n} × {k}, accumulate {accumulate}");
+        c.Should().Equal(expected, $"{kernel} {typeof(T).Name} {m} × {n} × {k}, accumulate {accumulate}");
     }
 }
