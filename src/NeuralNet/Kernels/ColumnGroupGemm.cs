@@ -90,7 +90,7 @@ internal sealed unsafe class ColumnGroupGemm<T> : SharedProductJob<T>
 
         // Every buffer at once for the largest product this path takes (Takes), so nothing is allocated after the first one.
         int aLength = Math.Max(MachineProfile.L2Bytes / 2 / sizeof(T), _rowsPadded * _kc * _blocksPerPart);
-        int bLength = GemmDriver.BlockDepth * MaximumGroupPanels * MicroKernel512.Columns;
+        int bLength = GemmDriver.BlockDepth * MaximumGroupPanels * GemmKernels.WidestTile;
         if (_packedA is null || _packedA.Length < aLength + 64 + (64 / sizeof(T)))
         {
             _packedA = GC.AllocateUninitializedArray<T>(aLength + 64 + (64 / sizeof(T)), pinned: true); // 64 elements of slack, and room to start on a cache line

@@ -38,6 +38,12 @@ internal static class GemmKernels
             _ => 2 * Vector128<T>.Count,
         };
 
+    /// <summary>
+    /// The most columns any kernel's tile has (the Vector512 tile's, and the Vector128 tile's on Arm64): the packing
+    /// buffers, made once for any kernel, hold panels of B̂ this wide.
+    /// </summary>
+    public const int WidestTile = 12;
+
     /// <summary>Columns of C per micro-tile.</summary>
     public static int ColumnsPerTile(GemmKernel kernel)
         => kernel switch

@@ -28,7 +28,7 @@ internal static unsafe class PackingBuffers<T>
     public static T* A(int length) => Pointer(ref t_a, Math.Max(length, GemmDriver.RowsPerBlock<T>() * GemmDriver.BlockDepth));
 
     /// <summary>This thread's buffer for packed B, at least <paramref name="length"/> elements.</summary>
-    public static T* B(int length) => Pointer(ref t_b, Math.Max(length, GemmDriver.BlockDepth * GemmDriver.RoundUp(GemmDriver.BlockColumns, MicroKernel512.Columns)));
+    public static T* B(int length) => Pointer(ref t_b, Math.Max(length, GemmDriver.BlockDepth * GemmDriver.RoundUp(GemmDriver.BlockColumns, GemmKernels.WidestTile)));
 
     /// <summary>This thread's buffer for a packed copy of C (<see cref="GemmDriver.PackedCElements"/>, made at once on first use), at least <paramref name="length"/> elements.</summary>
     public static T* C(int length) => Pointer(ref t_c, Math.Max(length, GemmDriver.PackedCElements));

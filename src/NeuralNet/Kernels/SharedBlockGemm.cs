@@ -43,7 +43,7 @@ internal sealed unsafe partial class SharedBlockGemm<T> : SharedProductJob<T>
 
     /// <summary>Elements of one buffer of packed op(A) (the largest block), and of one of packed op(B) (whole panels of the widest kernel).</summary>
     private static readonly int ALength = GemmDriver.RowsPerBlock<T>() * GemmDriver.BlockDepth,
-        BLength = GemmDriver.BlockDepth * GemmDriver.RoundUp(GemmDriver.BlockColumns, MicroKernel512.Columns);
+        BLength = GemmDriver.BlockDepth * GemmDriver.RoundUp(GemmDriver.BlockColumns, GemmKernels.WidestTile);
 
     // One job object per element type: SecondCore is reserved before it is filled, so it is never shared.
     private static readonly SharedBlockGemm<T> Job = new();

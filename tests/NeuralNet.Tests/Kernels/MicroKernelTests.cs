@@ -57,6 +57,18 @@ public class MicroKernelTests
         CheckKernel<double>(kc, MicroKernel128.Columns, vectorBits: 128);
     }
 
+    [Fact]
+    public void EveryKernelsTile_FitsThePackingBuffers()
+    {
+        // The buffers of packed B̂ are made once, for panels of the widest tile; a kernel with a wider one would overrun them.
+        foreach (GemmKernel kernel in new[] { GemmKernel.Vector128, GemmKernel.Vector256, GemmKernel.Vector512 })
+        {
+            GemmKernels.ColumnsPerTile(kernel).Should().BeLessThanOrEqualTo(GemmKernels.WidestTile, kernel.ToString());
+        }
+
+        GemmKernels.ColumnsPerTile(GemmKernel.Vector512).Should().Be(GemmKernels.WidestTile);
+    }
+
     [Theory]
     [MemberData(nameof(Depths))]
     public void MicroKernel512_NarrowTiles_GiveTheBitsOfOrderedFusedSums(int kc)
