@@ -43,10 +43,17 @@ internal static class VectorFma
         return (x * y) + acc;
     }
 
+    /// <summary>Whether <see cref="Fma{T}(Vector128{T}, Vector128{T}, Vector128{T})"/> rounds once (x86 FMA, or Arm AdvSimd).</summary>
+    public static bool Fused128
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => X86Fma.IsSupported || AdvSimd.IsSupported;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Fma<T>(Vector128<T> x, Vector128<T> y, Vector128<T> acc)
     {
-        bool hardware = X86Fma.IsSupported || AdvSimd.IsSupported;
+        bool hardware = Fused128;
         if (hardware && typeof(T) == typeof(float))
         {
             return Vector128.FusedMultiplyAdd(x.AsSingle(), y.AsSingle(), acc.AsSingle()).As<float, T>();

@@ -38,28 +38,22 @@ public class DirectGemmTests
         return data;
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Cases))]
     public void Run_GivesThePackedVector512PathsBits_AndWritesOnlyC(bool transposeA, bool transposeB, bool accumulate)
     {
-        if (!DirectGemm.Wide)
-        {
-            return; // no AVX-512 here: the Vector512 tiles never run (the next test covers the Vector256 ones)
-        }
+        Skip.IfNot(DirectGemm.Wide, "no AVX-512 here: the Vector512 tiles never run (the next test covers the Vector256 ones)");
 
         Check<float>(transposeA, transposeB, accumulate, wide: true);
         Check<double>(transposeA, transposeB, accumulate, wide: true);
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Cases))]
     public void Run_WithVector256Tiles_GivesThePackedVector512PathsBits_AndWritesOnlyC(bool transposeA, bool transposeB, bool accumulate)
     {
         // The tiles a processor with AVX2 and FMA but no AVX-512 runs: 2 vectors of 8 floats or 4 doubles × up to 6 columns.
-        if (!System.Runtime.Intrinsics.X86.Fma.IsSupported)
-        {
-            return; // no fused multiply-add on 256-bit vectors: the tiles would not give fused sums (and are never taken)
-        }
+        Skip.IfNot(System.Runtime.Intrinsics.X86.Fma.IsSupported, "no x86 FMA: the tiles would not give fused sums (and are never taken)");
 
         Check<float>(transposeA, transposeB, accumulate, wide: false);
         Check<double>(transposeA, transposeB, accumulate, wide: false);

@@ -34,25 +34,24 @@ public class MicroKernelTests
     [MemberData(nameof(Depths))]
     public void MicroKernel512_Double_GivesTheBitsOfOrderedFusedSums(int kc) => CheckKernel<double>(kc);
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Depths))]
     public void MicroKernel256_GivesTheBitsOfOrderedFusedSums(int kc)
     {
         // Its own two passes and two-step loop, at the same split (MicroKernel256.CPrefetchSteps).
         MicroKernel256.CPrefetchSteps.Should().Be(MicroKernel512.CPrefetchSteps, "the depths above sit around the Vector512 kernel's split");
-        if (System.Runtime.Intrinsics.X86.Fma.IsSupported)
-        {
-            CheckKernel<float>(kc, MicroKernel256.Columns, vectorBits: 256);
-            CheckKernel<double>(kc, MicroKernel256.Columns, vectorBits: 256);
-        }
+        Skip.IfNot(System.Runtime.Intrinsics.X86.Fma.IsSupported, "no x86 FMA: 256-bit vectors would multiply and add in two roundings (the kernel is never taken)");
+        CheckKernel<float>(kc, MicroKernel256.Columns, vectorBits: 256);
+        CheckKernel<double>(kc, MicroKernel256.Columns, vectorBits: 256);
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Depths))]
     public void MicroKernel128_GivesTheBitsOfOrderedFusedSums(int kc)
     {
         // The tile this processor's Vector128 kernel runs: 12 columns multiplied by lane on Arm64, 4 with broadcasts elsewhere.
         MicroKernel128.Columns.Should().Be(System.Runtime.Intrinsics.Arm.AdvSimd.Arm64.IsSupported ? 12 : 4);
+        Skip.IfNot(VectorFma.Fused128, "no fused multiply-add on 128-bit vectors here (x86 without FMA): the kernel multiplies, then adds");
         CheckKernel<float>(kc, MicroKernel128.Columns, vectorBits: 128);
         CheckKernel<double>(kc, MicroKernel128.Columns, vectorBits: 128);
     }
@@ -94,18 +93,23 @@ public class MicroKernelTests
             CheckDriver<double>(m: 32, n, k: 40, accumulate: last % 2 == 0);
         }
 
-        // The Vector128 kernel's driver: full tiles and every edge through scratch.
+        GemmDriver.TileWidth(GemmKernel.Vector512, 4, 12).Should().Be(4);
+        GemmDriver.TileWidth(GemmKernel.Vector512, 5, 12).Should().Be(8);
+        GemmDriver.TileWidth(GemmKernel.Vector512, 9, 12).Should().Be(12);
+        GemmDriver.TileWidth(GemmKernel.Vector256, 2, 6).Should().Be(6);
+    }
+
+    [SkippableFact]
+    public void GemmDriver_WithTheVector128Kernel_EveryWidthOfTheLastPanel_GivesTheBitsOfOrderedFusedSums()
+    {
+        // Full tiles and every edge through scratch, over rows of one full tile and an edge, and two depth blocks.
+        Skip.IfNot(VectorFma.Fused128, "no fused multiply-add on 128-bit vectors here (x86 without FMA): the kernel multiplies, then adds");
         for (int last = 1; last <= MicroKernel128.Columns; last++)
         {
             int n = (2 * MicroKernel128.Columns) + last;
             CheckDriver<float>(m: 21, n, k: 300, accumulate: last % 2 == 0, GemmKernel.Vector128);
             CheckDriver<double>(m: 11, n, k: 300, accumulate: last % 2 == 1, GemmKernel.Vector128);
         }
-
-        GemmDriver.TileWidth(GemmKernel.Vector512, 4, 12).Should().Be(4);
-        GemmDriver.TileWidth(GemmKernel.Vector512, 5, 12).Should().Be(8);
-        GemmDriver.TileWidth(GemmKernel.Vector512, 9, 12).Should().Be(12);
-        GemmDriver.TileWidth(GemmKernel.Vector256, 2, 6).Should().Be(6);
     }
 
     [Theory]
