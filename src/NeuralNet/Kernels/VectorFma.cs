@@ -53,13 +53,12 @@ internal static class VectorFma
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Fma<T>(Vector128<T> x, Vector128<T> y, Vector128<T> acc)
     {
-        bool hardware = Fused128;
-        if (hardware && typeof(T) == typeof(float))
+        if (Fused128 && typeof(T) == typeof(float))
         {
             return Vector128.FusedMultiplyAdd(x.AsSingle(), y.AsSingle(), acc.AsSingle()).As<float, T>();
         }
 
-        if (hardware && typeof(T) == typeof(double))
+        if (Fused128 && typeof(T) == typeof(double))
         {
             return Vector128.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), acc.AsDouble()).As<double, T>();
         }
