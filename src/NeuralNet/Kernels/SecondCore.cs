@@ -24,8 +24,9 @@ internal static class SecondCore
     private static readonly long IdleSpinTicks = Stopwatch.Frequency / 1000;
     // The helper sleeps on an event whose Set takes no lock, so that the caller's side of a hand-off allocates nothing
     // whatever the helper is doing: ManualResetEventSlim.Set enters a Monitor when a thread waits on it, and a contended
-    // Monitor may allocate its lock objects on first contention (the likely source of 112 bytes once seen in a
-    // training step while the machine was busy; the caller's paths with a late helper measured 0 bytes).
+    // Monitor may allocate its lock objects on first contention. (That was first blamed for 112 bytes once counted in a
+    // training step while the machine was busy; a later session found that the count itself takes in bytes a thread never
+    // allocated while a background GC runs, the likelier cause: the tests now run the non-concurrent GC, AllocationCountTests.)
     private static readonly AutoResetEvent Wake = new(false);
     private static int s_sleeping;
     private static readonly Lock StartLock = new();

@@ -15,9 +15,10 @@ namespace NeuralNet.Tests.Training;
 /// <remarks>
 /// The bytes are the test thread's own count, so these run alone, after the other tests (<see cref="AllocationsCounted"/>):
 /// with other threads allocating at the same time the same Fit counted more (2-13 KB more with another thread allocating
-/// beside it here, 96 KB more once in CI), the runtime handing this thread its allocation space in other pieces and the
-/// count taking in the pieces' unused ends. Each figure is also the fewest of five runs, for what else the runtime does
-/// meanwhile; an allocation the loop makes is in every run.
+/// beside it here, 96 KB more once in CI). That was the concurrent GC: while a background collection runs, the count takes
+/// in the unused ends of the space this thread was handed to allocate in, and the test project now runs the
+/// non-concurrent GC (<see cref="AllocationCountTests"/>). Each figure is still the fewest of five runs, for what else the
+/// runtime does meanwhile; an allocation the loop makes is in every run.
 /// </remarks>
 [Collection(nameof(AllocationsCounted))]
 public sealed class FitAllocationTests
