@@ -14,9 +14,9 @@ namespace NeuralNet.Tests;
 /// per background collection (here: 26 of 50,000 windows of arithmetic with 39 collections of generation 2; 22 and 44 of
 /// 3,000 of <c>GemmDriverPackedCTests</c>' held products in two runs, 7.0-8.2 KB each), the unused end of the space the
 /// thread had been handed to allocate in. With the non-concurrent GC the same runs counted 0 in every window (450,000
-/// windows, 3,000 products). So
-/// the test project turns the concurrent GC off (<c>NeuralNet.Tests.csproj</c>), and these check that the setting
-/// reaches the test process and that the count is then exact while another thread allocates and collects.
+/// windows, 3,000 products). So the test project turns the concurrent GC off (<c>NeuralNet.Tests.csproj</c>), and these
+/// check that the setting reaches the test process and that the count is then exact while another thread allocates and
+/// collects.
 /// </summary>
 [Collection(nameof(AllocationsCounted))]
 public sealed class AllocationCountTests
