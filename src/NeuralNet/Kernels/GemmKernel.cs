@@ -42,7 +42,7 @@ internal static class GemmKernels
     /// The most columns any kernel's tile has (the Vector512 tile's, and the Vector128 tile's on Arm64): the packing
     /// buffers, made once for any kernel, hold panels of B̂ this wide.
     /// </summary>
-    public const int WidestTile = 12;
+    public const int WidestTile = MicroKernel512.Columns;
 
     /// <summary>Columns of C per micro-tile.</summary>
     public static int ColumnsPerTile(GemmKernel kernel)

@@ -13,6 +13,9 @@ namespace NeuralNet.Tests.Kernels;
 /// </summary>
 public class MicroKernelTests
 {
+    /// <summary>Why the Vector128 kernel's checks skip where they do.</summary>
+    private const string NoFused128 = "no fused multiply-add on 128-bit vectors here (x86 without FMA): the kernel multiplies, then adds";
+
     /// <summary>Depths around the kernel's two passes (the last <see cref="MicroKernel512.CPrefetchSteps"/> steps run after C's lines are requested) and its two-step unrolling.</summary>
     public static TheoryData<int> Depths()
     {
@@ -51,7 +54,7 @@ public class MicroKernelTests
     {
         // The tile this processor's Vector128 kernel runs: 12 columns multiplied by lane on Arm64, 4 with broadcasts elsewhere.
         MicroKernel128.Columns.Should().Be(System.Runtime.Intrinsics.Arm.AdvSimd.Arm64.IsSupported ? 12 : 4);
-        Skip.IfNot(VectorFma.Fused128, "no fused multiply-add on 128-bit vectors here (x86 without FMA): the kernel multiplies, then adds");
+        Skip.IfNot(VectorFma.Fused128, NoFused128);
         CheckKernel<float>(kc, MicroKernel128.Columns, vectorBits: 128);
         CheckKernel<double>(kc, MicroKernel128.Columns, vectorBits: 128);
     }
@@ -103,7 +106,7 @@ public class MicroKernelTests
     public void GemmDriver_WithTheVector128Kernel_EveryWidthOfTheLastPanel_GivesTheBitsOfOrderedFusedSums()
     {
         // Full tiles and every edge through scratch, over rows of one full tile and an edge, and two depth blocks.
-        Skip.IfNot(VectorFma.Fused128, "no fused multiply-add on 128-bit vectors here (x86 without FMA): the kernel multiplies, then adds");
+        Skip.IfNot(VectorFma.Fused128, NoFused128);
         for (int last = 1; last <= MicroKernel128.Columns; last++)
         {
             int n = (2 * MicroKernel128.Columns) + last;
