@@ -10,7 +10,7 @@ namespace NeuralNet.Kernels;
 /// in L2); then walk the micro-tiles, each B̂ panel staying in L1 while the Â panels stream past it.
 /// </summary>
 /// <remarks>
-/// Where the memory latency is hidden: the micro-kernel requests its tile of C (from L3 for a large C) before its last
+/// Where the memory latency is hidden: the micro-kernel requests its tile of C (from L3 or memory for a large C) into L2 before its last
 /// steps (<see cref="MicroKernel512.CPrefetchSteps"/>), and Â's lines (float) or B̂'s (double) a few steps ahead; packing
 /// an untransposed op(A) requests its source columns ahead (<see cref="GemmPacking.ColumnsAhead"/>). From three depth
 /// blocks on, C is kept between them in a packed copy whose tiles are one run of memory each (<see cref="UsesPackedC"/>).

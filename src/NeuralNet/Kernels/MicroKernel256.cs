@@ -14,8 +14,8 @@ internal static unsafe class MicroKernel256
     public const int Columns = 6;
 
     /// <summary>
-    /// Steps of k before the end of a tile at which its lines of C are requested, as <see cref="MicroKernel512.CPrefetchSteps"/>
-    /// does (a step here is a quarter of its work: 24, 48 and 96 measured alike, 160 slower).
+    /// Steps of k before the end of a tile at which its lines of C are requested, into L1, as <see cref="MicroKernel512.CPrefetchSteps"/>
+    /// does into L2 (a step here is a quarter of its work: 24, 48 and 96 measured alike, 160 slower).
     /// </summary>
     internal const int CPrefetchSteps = 48;
 

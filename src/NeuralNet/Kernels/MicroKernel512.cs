@@ -20,12 +20,13 @@ internal static unsafe partial class MicroKernel512
     public const int Columns = 12;
 
     /// <summary>
-    /// Steps of k before the end of a tile at which its lines of C are requested: 48 steps are ~600 cycles of
-    /// multiply-adds, more than L3's latency, and few enough that the Â panel streaming through L1 meanwhile does not
-    /// evict the lines again. (Requesting them at the tile's start, into L1 or L2, or 16-192 steps before the end, or
-    /// one column per iteration, measured no better.)
+    /// Steps of k before the end of a tile at which its lines of C are requested, into L2: 160 of a block's 256 steps are
+    /// ~2,000 cycles of multiply-adds on a core that runs two 512-bit multiply-adds a cycle (~4,000 where it runs one), long
+    /// enough for lines that come from memory rather than L3 (a C of 16 MB and more), and L2 keeps them however much of
+    /// the Â panel streams through L1 meanwhile. On an AMD Zen 5 the 2048 × 2048 products ran 4-6 % slower with the lines
+    /// requested 48 steps before the end, into L1 (benchmarks/README.md, "Why the kernels are shaped so").
     /// </summary>
-    internal const int CPrefetchSteps = 48;
+    internal const int CPrefetchSteps = 160;
 
     /// <summary>Multiplies the packed panels into the full tile at <paramref name="c"/> (column stride <paramref name="ldc"/>); adds to it when <paramref name="add"/> is set, else overwrites it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -164,14 +165,14 @@ internal static unsafe partial class MicroKernel512
 
             if (pass == 0 && Sse.IsSupported)
             {
-                // The tile of C, which the stores below read back (add) or overwrite: for a large C its 24 lines are in L3
-                // (the tile was last touched a whole depth block ago), and requested only when the loop ends they stalled
-                // every tile for L3's latency. Requested now, they arrive while the last steps run.
+                // The tile of C, which the stores below read back (add) or overwrite: for a large C its 24 lines are in L3 or
+                // memory (the tile was last touched a whole depth block ago), and requested only when the loop ends they stalled
+                // every tile for that latency. Requested now, into L2, they arrive while the last steps run.
                 for (int j = 0; j < Columns; j++)
                 {
                     byte* column = (byte*)(c + ((nint)j * ldc));
-                    Sse.Prefetch0(column);
-                    Sse.Prefetch0(column + 64);
+                    Sse.Prefetch1(column);
+                    Sse.Prefetch1(column + 64);
                 }
 
                 if (add && source != c)
@@ -179,8 +180,8 @@ internal static unsafe partial class MicroKernel512
                     for (int j = 0; j < Columns; j++)
                     {
                         byte* column = (byte*)(source + ((nint)j * sourceStride));
-                        Sse.Prefetch0(column);
-                        Sse.Prefetch0(column + 64);
+                        Sse.Prefetch1(column);
+                        Sse.Prefetch1(column + 64);
                     }
                 }
             }
