@@ -12,7 +12,7 @@ public sealed partial class DenseLayer<T>
 {
     /// <inheritdoc />
     public override Matrix<T> Forward(Matrix<T> input, bool training)
-        => Forward(input, checkInput: false, out _);
+        => Forward(input, checkInput: false, measure: training, out _);
 
     /// <summary>
     /// Whether <see cref="Forward(Matrix{T}, bool, out bool)"/> checks a batch of <paramref name="rows"/> inside its
@@ -32,6 +32,14 @@ public sealed partial class DenseLayer<T>
     /// <param name="checkInput">Whether to check <paramref name="input"/>.</param>
     /// <param name="inputFinite">False when <paramref name="checkInput"/> found a NaN or an infinity; true otherwise.</param>
     internal Matrix<T> Forward(Matrix<T> input, bool checkInput, out bool inputFinite)
+        => Forward(input, checkInput, measure: true, out inputFinite);
+
+    /// <summary>
+    /// The forward pass; with <paramref name="measure"/> (a training step's), a large product also measures the batch's
+    /// largest magnitude and whether Z came out finite, for the bound on the weights' update that lets the step skip their
+    /// undo copy (<see cref="WeightGradientBound"/>).
+    /// </summary>
+    private Matrix<T> Forward(Matrix<T> input, bool checkInput, bool measure, out bool inputFinite)
     {
         ArgumentNullException.ThrowIfNull(input);
         ShapeCheck.Columns(input, InputSize, nameof(input));
@@ -42,7 +50,7 @@ public sealed partial class DenseLayer<T>
         T[] z = arrays[Z];
         _stepInputMagnitude = double.NaN; // set again only by a measured product (WeightedSum)
         _weights.StepGradientBound = double.NaN; // and the bound only by the backward pass that follows it
-        if (!WeightedSum(DenseStorage.Of(input), rows, z, rows > 1 && FusesColumns(rows) ? arrays[A] : null, checkInput, out inputFinite))
+        if (!WeightedSum(DenseStorage.Of(input), rows, z, rows > 1 && FusesColumns(rows) ? arrays[A] : null, checkInput, measure, out inputFinite))
         {
             Activation.ForwardOwnBuffers(z, arrays[A], rows, OutputSize); // the layer's own buffers, rows × outputs each
         }
@@ -72,9 +80,11 @@ public sealed partial class DenseLayer<T>
     /// product also applies the activation into it, column group by column group as it finishes them, and returns true;
     /// false when the caller must still apply it. With <paramref name="checkInput"/>, <paramref name="inputFinite"/> says
     /// whether every value of <paramref name="x"/> is finite (checked inside a depth-cut product, else in a pass after it).
+    /// With <paramref name="measure"/> a depth-cut or large product also sets the batch's largest magnitude when Z came out
+    /// finite (<see cref="_stepInputMagnitude"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // into Forward and Predict: a call less per layer and step
-    private bool WeightedSum(ReadOnlySpan<T> x, int rows, T[] z, T[]? activated, bool checkInput, out bool inputFinite)
+    private bool WeightedSum(ReadOnlySpan<T> x, int rows, T[] z, T[]? activated, bool checkInput, bool measure, out bool inputFinite)
     {
         inputFinite = true;
         T[] b = _biases.ValueArray;
@@ -83,6 +93,16 @@ public sealed partial class DenseLayer<T>
             // A large product: Z starts as the bias inside it, each panel filled by the core that multiplies it just before
             // it does (no pass over Z of its own); the same bits as the fill below and an accumulating product.
             Gemm.MultiplyOntoColumnValues<T>(false, true, rows, OutputSize, InputSize, x, rows, _weights.ValueArray, OutputSize, z, rows, b, activated is null ? null : ActivationFinisherFor(z, activated, rows));
+            if (measure)
+            {
+                // A pass over X (the first layer's check anyway) and one over Z, small beside the product: the bound they
+                // give spares the step's undo copy of all of these weights (W3's 1024 × 1024 layers: 4 MB each a step).
+                T largest = Elementwise.FiniteMaxMagnitude(x[..(rows * InputSize)]);
+                inputFinite = !checkInput || !T.IsNaN(largest);
+                _stepInputMagnitude = !T.IsNaN(largest) && Elementwise.AllFinite<T>(z.AsSpan(0, rows * OutputSize)) ? double.CreateTruncating(largest) : double.NaN;
+                return activated is not null;
+            }
+
             inputFinite = !checkInput || Elementwise.AllFinite(x);
             return activated is not null;
         }
@@ -114,13 +134,13 @@ public sealed partial class DenseLayer<T>
         int split = WorkSplit.ForwardDepthSplit(rows, InputSize, OutputSize);
         if (split > 0)
         {
-            if (checkInput)
+            if (checkInput || measure)
             {
                 // The check measures too: the batch's largest magnitude, and whether Z came out finite (then so are W and b,
                 // each of which multiplies or joins every row of it), for the bound BackwardFrom sets on the weights' update.
                 Gemm.MultiplySplitDepthMeasured<T>(false, true, rows, OutputSize, InputSize, split, x, rows, _weights.ValueArray, OutputSize, z, rows, accumulate: true, out T largest, out bool zFinite);
-                inputFinite = !T.IsNaN(largest);
-                _stepInputMagnitude = zFinite ? double.CreateTruncating(largest) : double.NaN;
+                inputFinite = !checkInput || !T.IsNaN(largest);
+                _stepInputMagnitude = zFinite && !T.IsNaN(largest) ? double.CreateTruncating(largest) : double.NaN;
                 return false;
             }
 

@@ -34,8 +34,8 @@ public sealed partial class DenseLayer<T> : Layer<T>
     private GradientColumns? _gradientColumns;
     private T[]? _fusedGradientOf; // the ∂L/∂input of the layer above from which this layer's ∂L/∂Z and ∂L/∂b are made already
 
-    // The largest magnitude in this step's batch when the forward pass measured it and found Z finite (a network's step,
-    // the first layer's depth-cut product); NaN otherwise. Read once, by the backward pass, for the weights' update bound.
+    // The largest magnitude in this step's batch when the forward pass measured it and found Z finite (a training step's
+    // forward pass through a depth-cut or large product); NaN otherwise. Read once, by the backward pass, for the weights' update bound.
     private double _stepInputMagnitude = double.NaN;
 
     /// <summary>Creates a dense layer; its weights are drawn when a <see cref="Network{T}"/> takes it.</summary>
@@ -149,7 +149,7 @@ public sealed partial class DenseLayer<T> : Layer<T>
         ShapeCheck.NotShared(result, DenseStorage.Of(input), "input", nameof(output));
         ShapeCheck.NotShared(result, _weights.ValueArray, "this layer's weights", nameof(output));
         ShapeCheck.NotShared(result, _biases.ValueArray, "this layer's biases", nameof(output));
-        WeightedSum(DenseStorage.Of(input), input.RowCount, result, activated: null, checkInput: false, out _);
+        WeightedSum(DenseStorage.Of(input), input.RowCount, result, activated: null, checkInput: false, measure: false, out _);
         Activation.Forward(result, result, input.RowCount, OutputSize);
     }
 

@@ -19,7 +19,8 @@ public abstract partial class Optimizer<T>
     /// (<see cref="Parameter{T}.StepGradientBound"/>), and the optimizer bounds what it keeps (SGD's velocity). Such a
     /// parameter is updated last, once every other parameter came out finite, so that a step that is undone never changed
     /// it. On W2's step the first layer's weights are such a parameter: their copy was 200 KB a core of writes every
-    /// step (its cost is measured in benchmarks/README.md). The results are the same bits either way.
+    /// step; on W3's both 1024 × 1024 layers' weights, hidden one included: 4 MB each (the costs are measured in
+    /// benchmarks/README.md). The results are the same bits either way.
     /// </remarks>
     /// <returns>Whether every updated value is finite (if not, <paramref name="backup"/> holds the values to put back); true without a backup.</returns>
     internal bool StepChecked(IReadOnlyList<Parameter<T>> parameters, T[][]? backup)

@@ -12,7 +12,7 @@ using Xunit;
 namespace NeuralNet.Tests.Optimizers;
 
 /// <summary>
-/// The training step's update of a large first layer's weights without an undo copy, where bounds prove it stays finite
+/// The training step's update of a large layer's weights (the first, or a hidden one) without an undo copy, where bounds prove it stays finite
 /// (<see cref="SgdOptimizer{T}"/>'s <c>UpdateStaysFinite</c>): the same bits as with the copy; taken in W2's set-up and not
 /// where a bound is missing (a non-finite weight hidden by ReLU, a regularised layer, weight decay, clipping, a velocity
 /// too large for the bound, a restored optimizer state until it is measured); and a step undone for another parameter
@@ -113,6 +113,85 @@ public sealed class UncopiedUpdateTests : IDisposable
 
         copiedOptimizer.UncopiedUpdates.Should().Be(0);
         provedOptimizer.UncopiedUpdates.Should().Be(10, "every batch of both epochs (4 of 64 rows and one of 44 each) measured in the first layer's product");
+    }
+
+    [Theory]
+    [InlineData(128, 512, 1024, 512, false)] // weights of 2^19 and more: one large product each, measured after it (W3's kind)
+    [InlineData(64, 784, 256, 256, true)] // a hidden layer whose product is cut along its depth, measured inside it as the first
+    public void TrainStep_HiddenLayersUncopied_GiveTheCopiedStepsBits(int rows, int inputs, int hidden, int hidden2, bool depthCut)
+    {
+        foreach ((int layerInputs, int layerOutputs) in new[] { (inputs, hidden), (hidden, hidden2) })
+        {
+            if (depthCut)
+            {
+                WorkSplit.ForwardDepthSplit(rows, layerInputs, layerOutputs).Should().BeGreaterThan(0, "the product is cut along its depth");
+            }
+            else
+            {
+                WorkSplit.ForwardDepthSplit(rows, layerInputs, layerOutputs).Should().Be(0, "one ordinary product");
+                ((long)rows * layerInputs * layerOutputs).Should().BeGreaterThanOrEqualTo(WorkSplit.SharedBlocksWork, "a large one");
+            }
+        }
+
+        Network<float> Deep() => new(17, new DenseLayer<float>(inputs, hidden, new ReLU<float>()), new DenseLayer<float>(hidden, hidden2, new ReLU<float>()), new DenseLayer<float>(hidden2, Classes));
+        Network<float> copied = Deep(), proved = Deep();
+        var copiedOptimizer = new SgdOptimizer<float>(0.05, momentum: 0.9);
+        var provedOptimizer = new SgdOptimizer<float>(0.05, momentum: 0.9);
+        var loss = new CategoricalCrossEntropy<float>(fromLogits: true);
+        var random = new RandomSource(23);
+        const int Steps = 3;
+        try
+        {
+            for (int step = 0; step < Steps; step++)
+            {
+                Matrix<float> x = RandomMatrices.Uniform<float>(random, rows, inputs, 0, 1);
+                Matrix<float> y = Matrix<float>.Build.Dense(rows, 1, (r, _) => (r + step) % Classes);
+                Optimizer<float>.CopiesEveryUpdate = true;
+                float a = copied.TrainStep(x, y, loss, copiedOptimizer);
+                Optimizer<float>.CopiesEveryUpdate = false;
+                proved.TrainStep(x, y, loss, provedOptimizer).Should().Be(a, $"step {step}: the same loss");
+                for (int i = 0; i < copied.Parameters.Count; i++)
+                {
+                    proved.Parameters[i].Values.ToArray().Should().Equal(copied.Parameters[i].Values.ToArray(), $"step {step}, parameter {i}: the same bits");
+                }
+            }
+        }
+        finally
+        {
+            Optimizer<float>.CopiesEveryUpdate = false;
+        }
+
+        copiedOptimizer.UncopiedUpdates.Should().Be(0, "every update copied");
+        provedOptimizer.UncopiedUpdates.Should().Be(2 * Steps, "both layers' weights, the hidden one's too, every step (the small output layer is not measured)");
+    }
+
+    [Fact]
+    public void TrainStep_HiddenWeightMinusInfinity_IsCopiedAndTheStepUndone()
+    {
+        const int Rows2 = 128, In = 512, Hidden1 = 1024, Hidden2 = 512;
+        var network = new Network<float>(19, new DenseLayer<float>(In, Hidden1, new ReLU<float>()), new DenseLayer<float>(Hidden1, Hidden2, new ReLU<float>()), new DenseLayer<float>(Hidden2, Classes));
+        var optimizer = new SgdOptimizer<float>(0.05, momentum: 0.9);
+        var loss = new CategoricalCrossEntropy<float>(fromLogits: true);
+        var random = new RandomSource(29);
+        Matrix<float> Inputs() => RandomMatrices.Uniform<float>(random, Rows2, In, 0, 1);
+        Matrix<float> labels = Matrix<float>.Build.Dense(Rows2, 1, (r, _) => r % Classes);
+        network.TrainStep(Inputs(), labels, loss, optimizer);
+        long before = optimizer.UncopiedUpdates;
+        before.Should().Be(2, "a normal step updates both large layers' weights without a copy");
+
+        // A −∞ weight in the hidden layer: its Z is −∞ (or NaN where an input is 0) in unit 3 for every sample, which ReLU
+        // may hide from the loss; only the measure of Z shows it, so the update is copied, keeps the weight −∞, and is undone.
+        ((DenseLayer<float>)network.Layers[1]).Weights[3, 5] = float.NegativeInfinity;
+        float[][] values = network.Parameters.Select(p => p.Values.ToArray()).ToArray();
+        Matrix<float> x = Inputs();
+        Action step = () => network.TrainStep(x, labels, loss, optimizer);
+        step.Should().Throw<TrainingDivergedException>();
+        for (int i = 0; i < values.Length; i++)
+        {
+            network.Parameters[i].Values.ToArray().Should().Equal(values[i], $"parameter {i} as before the step");
+        }
+
+        optimizer.UncopiedUpdates.Should().Be(before, "no bound for the hidden layer, and the first layer's deferred update never ran");
     }
 
     [Fact]
