@@ -1,3 +1,4 @@
+using System.Numerics;
 using FluentAssertions;
 using MathNet.Numerics.LinearAlgebra;
 using NeuralNet.Activations;
@@ -58,29 +59,7 @@ public sealed class UncopiedUpdateTests : IDisposable
         var proved = new Network<double>(4, new DenseLayer<double>(Inputs, Hidden, new ReLU<double>()), new DenseLayer<double>(Hidden, Classes));
         var copiedOptimizer = new SgdOptimizer<double>(0.05, momentum: 0.9, nesterov: true);
         var provedOptimizer = new SgdOptimizer<double>(0.05, momentum: 0.9, nesterov: true);
-        var loss = new CategoricalCrossEntropy<double>(fromLogits: true);
-        var random = new RandomSource(21);
-        try
-        {
-            for (int step = 0; step < 4; step++)
-            {
-                Matrix<double> x = RandomMatrices.Uniform<double>(random, Rows, Inputs, 0, 1);
-                Matrix<double> y = Matrix<double>.Build.Dense(Rows, 1, (r, _) => (r + step) % Classes);
-                Optimizer<double>.CopiesEveryUpdate = true;
-                double a = copied.TrainStep(x, y, loss, copiedOptimizer);
-                Optimizer<double>.CopiesEveryUpdate = false;
-                proved.TrainStep(x, y, loss, provedOptimizer).Should().Be(a, $"step {step}");
-                for (int i = 0; i < copied.Parameters.Count; i++)
-                {
-                    proved.Parameters[i].Values.ToArray().Should().Equal(copied.Parameters[i].Values.ToArray(), $"step {step}, parameter {i}");
-                }
-            }
-        }
-        finally
-        {
-            Optimizer<double>.CopiesEveryUpdate = false;
-        }
-
+        TrainAlike(copied, copiedOptimizer, proved, provedOptimizer, new RandomSource(21), Rows, Inputs, steps: 4);
         provedOptimizer.UncopiedUpdates.Should().Be(4, "Nesterov, in double: the first layer's weights every step");
         copiedOptimizer.UncopiedUpdates.Should().Be(0);
     }
@@ -137,30 +116,8 @@ public sealed class UncopiedUpdateTests : IDisposable
         Network<float> copied = Deep(), proved = Deep();
         var copiedOptimizer = new SgdOptimizer<float>(0.05, momentum: 0.9);
         var provedOptimizer = new SgdOptimizer<float>(0.05, momentum: 0.9);
-        var loss = new CategoricalCrossEntropy<float>(fromLogits: true);
-        var random = new RandomSource(23);
         const int Steps = 3;
-        try
-        {
-            for (int step = 0; step < Steps; step++)
-            {
-                Matrix<float> x = RandomMatrices.Uniform<float>(random, rows, inputs, 0, 1);
-                Matrix<float> y = Matrix<float>.Build.Dense(rows, 1, (r, _) => (r + step) % Classes);
-                Optimizer<float>.CopiesEveryUpdate = true;
-                float a = copied.TrainStep(x, y, loss, copiedOptimizer);
-                Optimizer<float>.CopiesEveryUpdate = false;
-                proved.TrainStep(x, y, loss, provedOptimizer).Should().Be(a, $"step {step}: the same loss");
-                for (int i = 0; i < copied.Parameters.Count; i++)
-                {
-                    proved.Parameters[i].Values.ToArray().Should().Equal(copied.Parameters[i].Values.ToArray(), $"step {step}, parameter {i}: the same bits");
-                }
-            }
-        }
-        finally
-        {
-            Optimizer<float>.CopiesEveryUpdate = false;
-        }
-
+        TrainAlike(copied, copiedOptimizer, proved, provedOptimizer, new RandomSource(23), rows, inputs, Steps);
         copiedOptimizer.UncopiedUpdates.Should().Be(0, "every update copied");
         provedOptimizer.UncopiedUpdates.Should().Be(2 * Steps, "both layers' weights, the hidden one's too, every step (the small output layer is not measured)");
     }
@@ -349,6 +306,37 @@ public sealed class UncopiedUpdateTests : IDisposable
         SgdOptimizer<float>.LargestFinite.Should().Be(float.MaxValue);
         (float.MaxValue + (float)Math.ScaleB(0.99, 103)).Should().Be(float.MaxValue, "less than half the spacing added rounds back");
         (float.MaxValue + (float)Math.ScaleB(1, 104)).Should().Be(float.PositiveInfinity, "a whole spacing does not");
+    }
+
+    /// <summary>
+    /// Trains <paramref name="copied"/> with every update copied and <paramref name="proved"/> as a step does, on the same
+    /// <paramref name="steps"/> batches of <paramref name="rows"/> × <paramref name="inputs"/> uniform values in [0, 1) (the
+    /// labels a class further each step), and checks that every step gives the same loss, the same bits in every parameter.
+    /// </summary>
+    private static void TrainAlike<T>(Network<T> copied, SgdOptimizer<T> copiedOptimizer, Network<T> proved, SgdOptimizer<T> provedOptimizer, RandomSource random, int rows, int inputs, int steps)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        var loss = new CategoricalCrossEntropy<T>(fromLogits: true);
+        try
+        {
+            for (int step = 0; step < steps; step++)
+            {
+                Matrix<T> x = RandomMatrices.Uniform<T>(random, rows, inputs, 0, 1);
+                Matrix<T> y = Matrix<T>.Build.Dense(rows, 1, (r, _) => T.CreateChecked((r + step) % Classes));
+                Optimizer<T>.CopiesEveryUpdate = true;
+                T a = copied.TrainStep(x, y, loss, copiedOptimizer);
+                Optimizer<T>.CopiesEveryUpdate = false;
+                proved.TrainStep(x, y, loss, provedOptimizer).Should().Be(a, $"step {step}: the same loss");
+                for (int i = 0; i < copied.Parameters.Count; i++)
+                {
+                    proved.Parameters[i].Values.ToArray().Should().Equal(copied.Parameters[i].Values.ToArray(), $"step {step}, parameter {i}: the same bits");
+                }
+            }
+        }
+        finally
+        {
+            Optimizer<T>.CopiesEveryUpdate = false;
+        }
     }
 
     private static (Network<float> Network, SgdOptimizer<float> Optimizer) Make(int seed)
