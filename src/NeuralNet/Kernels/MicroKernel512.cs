@@ -23,8 +23,8 @@ internal static unsafe partial class MicroKernel512
     /// Steps of k before the end of a tile at which its lines of C are requested, into L2: 160 of a block's 256 steps are
     /// ~2,000 cycles of multiply-adds on a core that runs two 512-bit multiply-adds a cycle (~4,000 where it runs one), long
     /// enough for lines that come from memory rather than L3 (a C of 16 MB and more), and L2 keeps them however much of
-    /// the Â panel streams through L1 meanwhile. On an AMD Zen 5 the 2048 × 2048 products ran 4-6 % slower with the lines
-    /// requested 48 steps before the end, into L1 (benchmarks/README.md, "Why the kernels are shaped so").
+    /// the Â panel streams through L1 meanwhile. (48 steps, into L1, had been too short for such lines on a core of two
+    /// such pipes: benchmarks/README.md, "Why the kernels are shaped so".)
     /// </summary>
     internal const int CPrefetchSteps = 160;
 
