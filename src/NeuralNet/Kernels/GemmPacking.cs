@@ -139,6 +139,25 @@ internal static unsafe partial class GemmPacking
             // op(B)[p, j] = b[p + j·ldb]: each stored column of B is a column of the panel; the panel
             // is written in order while the columns are read as parallel streams.
             T* source = b + ((nint)j0 * ldb);
+            if (Sse.IsSupported && j0 + nr < nc)
+            {
+                // The next panel's columns, into L2, while this one is transposed: each is a run of only kc values on a page
+                // of its own, too short for the hardware's prefetcher to find before it ends, so packing waited on L3 or
+                // memory for every line (benchmarks/README.md, "Why the kernels are shaped so").
+                int ahead = Math.Min(nr, nc - j0 - nr);
+                int bytes = kc * sizeof(T);
+                for (int j = 0; j < ahead; j++)
+                {
+                    byte* column = (byte*)(source + ((nint)(nr + j) * ldb));
+                    for (int q = 0; q < bytes; q += 64)
+                    {
+                        Sse.Prefetch1(column + q);
+                    }
+
+                    Sse.Prefetch1(column + bytes - 1); // the last line, when the column does not start on one
+                }
+            }
+
             int p0 = 0;
             if (typeof(T) == typeof(float) && Avx.IsSupported && columns == nr && nr % 4 == 0)
             {
