@@ -51,14 +51,7 @@ internal static unsafe partial class GemmPacking
                         // This group's piece of the column ColumnsAhead on, into L2: every column lies on another page, where
                         // the hardware's prefetcher has not yet found a stream, so each column's lines came from L3 or memory
                         // only when read. Requested ahead, packing a 256 × 256 block takes ~35 % less time.
-                        byte* ahead = (byte*)(column + g0 + (ColumnsAhead * (nint)lda));
-                        int bytes = (g1 - g0) * sizeof(T);
-                        for (int q = 0; q < bytes; q += 64)
-                        {
-                            Sse.Prefetch1(ahead + q);
-                        }
-
-                        Sse.Prefetch1(ahead + bytes - 1); // the last line, when the piece does not start on a line
+                        RequestIntoL2((byte*)(column + g0 + (ColumnsAhead * (nint)lda)), (g1 - g0) * sizeof(T));
                     }
 
                     for (int i0 = g0; i0 < g1; i0 += mr)
@@ -145,16 +138,9 @@ internal static unsafe partial class GemmPacking
                 // of its own, too short for the hardware's prefetcher to find before it ends, so packing waited on L3 or
                 // memory for every line (benchmarks/README.md, "Why the kernels are shaped so").
                 int ahead = Math.Min(nr, nc - j0 - nr);
-                int bytes = kc * sizeof(T);
                 for (int j = 0; j < ahead; j++)
                 {
-                    byte* column = (byte*)(source + ((nint)(nr + j) * ldb));
-                    for (int q = 0; q < bytes; q += 64)
-                    {
-                        Sse.Prefetch1(column + q);
-                    }
-
-                    Sse.Prefetch1(column + bytes - 1); // the last line, when the column does not start on one
+                    RequestIntoL2((byte*)(source + ((nint)(nr + j) * ldb)), kc * sizeof(T));
                 }
             }
 
@@ -207,6 +193,18 @@ internal static unsafe partial class GemmPacking
                 }
             }
         }
+    }
+
+    /// <summary>Requests every cache line of the <paramref name="bytes"/> from <paramref name="start"/> into L2 (x86 only; the caller checks), the last one too when the run does not start on a line.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RequestIntoL2(byte* start, int bytes)
+    {
+        for (int q = 0; q < bytes; q += 64)
+        {
+            Sse.Prefetch1(start + q);
+        }
+
+        Sse.Prefetch1(start + bytes - 1);
     }
 
     /// <summary>Copies a few dozen bytes with vector moves: a call to memmove costs more than the copy at this size.</summary>

@@ -98,8 +98,7 @@ public sealed partial class DenseLayer<T>
                 // A pass over X (the first layer's check anyway) and one over Z, small beside the product: the bound they
                 // give spares the step's undo copy of all of these weights (W3's 1024 × 1024 layers: 4 MB each a step).
                 T largest = Elementwise.FiniteMaxMagnitude(x[..(rows * InputSize)]);
-                inputFinite = !checkInput || !T.IsNaN(largest);
-                _stepInputMagnitude = !T.IsNaN(largest) && Elementwise.AllFinite<T>(z.AsSpan(0, rows * OutputSize)) ? double.CreateTruncating(largest) : double.NaN;
+                inputFinite = KeepMeasure(largest, !T.IsNaN(largest) && Elementwise.AllFinite<T>(z.AsSpan(0, rows * OutputSize))) || !checkInput;
                 return activated is not null;
             }
 
@@ -139,8 +138,7 @@ public sealed partial class DenseLayer<T>
                 // The check measures too: the batch's largest magnitude, and whether Z came out finite (then so are W and b,
                 // each of which multiplies or joins every row of it), for the bound BackwardFrom sets on the weights' update.
                 Gemm.MultiplySplitDepthMeasured<T>(false, true, rows, OutputSize, InputSize, split, x, rows, _weights.ValueArray, OutputSize, z, rows, accumulate: true, out T largest, out bool zFinite);
-                inputFinite = !checkInput || !T.IsNaN(largest);
-                _stepInputMagnitude = zFinite && !T.IsNaN(largest) ? double.CreateTruncating(largest) : double.NaN;
+                inputFinite = KeepMeasure(largest, zFinite) || !checkInput;
                 return false;
             }
 
@@ -151,5 +149,16 @@ public sealed partial class DenseLayer<T>
         Gemm.Multiply<T>(false, true, rows, OutputSize, InputSize, x, rows, _weights.ValueArray, OutputSize, z, rows, accumulate: true);
         inputFinite = !checkInput || Elementwise.AllFinite(x);
         return false;
+    }
+
+    /// <summary>
+    /// Keeps a measured batch's largest magnitude (NaN when the batch held a NaN or an infinity) for the bound on the
+    /// weights' update, when Z came out finite (<paramref name="zFinite"/>), else NaN; returns whether the batch was finite.
+    /// </summary>
+    private bool KeepMeasure(T largest, bool zFinite)
+    {
+        bool finite = !T.IsNaN(largest);
+        _stepInputMagnitude = finite && zFinite ? double.CreateTruncating(largest) : double.NaN;
+        return finite;
     }
 }
