@@ -92,6 +92,7 @@ internal static unsafe partial class GemmDriver
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         const GemmKernel kernel = GemmKernel.Vector512;
+        int share = NextPanelShare<T>(mc, kc, mr, nr);
         for (int jr = 0; jr < nc; jr += nr)
         {
             int columns = Math.Min(nr, nc - jr);
@@ -100,6 +101,7 @@ internal static unsafe partial class GemmDriver
             int width = TileWidth(kernel, columns, nr);
             for (int ir = 0; ir < mc; ir += mr)
             {
+                RequestNextPanel(bPanel, kc * nr, ir / mr, share, last: jr + nr >= nc);
                 int rows = Math.Min(mr, mc - ir);
                 T* aPanel = packedA + (ir * kc);
                 T* copy = cPanel + (ir * nr);

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace NeuralNet.Kernels;
 
@@ -116,6 +117,7 @@ internal static unsafe partial class GemmDriver
         T* packedA, T* packedB, T* c, int ldc, bool add, T* tile)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        int share = kernel == GemmKernel.Vector512 ? NextPanelShare<T>(mc, kc, mr, nr) : 0; // measured with this kernel only
         for (int jr = 0; jr < nc; jr += nr)
         {
             int columns = Math.Min(nr, nc - jr);
@@ -126,6 +128,7 @@ internal static unsafe partial class GemmDriver
                 int rows = Math.Min(mr, mc - ir);
                 T* aPanel = packedA + (ir * kc);
                 T* cTile = c + ir + ((nint)jr * ldc);
+                RequestNextPanel(bPanel, kc * nr, ir / mr, share, last: jr + nr >= nc);
                 if (rows == mr && columns == width)
                 {
                     Tile(kernel, width, kc, aPanel, bPanel, cTile, ldc, add);
@@ -144,6 +147,36 @@ internal static unsafe partial class GemmDriver
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Bytes of the next B̂ panel each tile of the current one requests (<see cref="RequestNextPanel{T}"/>): the panel's
+    /// bytes spread over the block's tiles, in whole cache lines; 0 where nothing is requested. Floats only: the double
+    /// kernel requests its own B̂ lines a few steps ahead, and with these requests too the double products of W3's shapes
+    /// ran ~1 % slower (benchmarks/README.md, "Why the kernels are shaped so").
+    /// </summary>
+    internal static int NextPanelShare<T>(int mc, int kc, int mr, int nr)
+        where T : unmanaged
+    {
+        int tiles = (mc + mr - 1) / mr;
+        return typeof(T) == typeof(float) && Sse.IsSupported && tiles > 1 ? RoundUp(((kc * nr * sizeof(T)) + tiles - 1) / tiles, 64) : 0;
+    }
+
+    /// <summary>
+    /// Requests into L2 the <paramref name="tileIndex"/>-th share (<paramref name="share"/> bytes) of the B̂ panel after
+    /// <paramref name="bPanel"/>, a panel of <paramref name="panelValues"/> values, while this panel's tiles run; nothing
+    /// for the block's last panel (<paramref name="last"/>). In a shared product the other core packed half of the panels,
+    /// and a panel's lines then come from that core's cache or from L3, one tile's worth of steps at a time.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void RequestNextPanel<T>(T* bPanel, int panelValues, int tileIndex, int share, bool last)
+        where T : unmanaged
+    {
+        int start = tileIndex * share, bytes = panelValues * sizeof(T);
+        if (share > 0 && !last && start < bytes)
+        {
+            GemmPacking.RequestIntoL2((byte*)(bPanel + panelValues) + start, Math.Min(share, bytes - start));
         }
     }
 

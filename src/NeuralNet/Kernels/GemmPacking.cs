@@ -197,7 +197,7 @@ internal static unsafe partial class GemmPacking
 
     /// <summary>Requests every cache line of the <paramref name="bytes"/> from <paramref name="start"/> into L2 (x86 only; the caller checks), the last one too when the run does not start on a line.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void RequestIntoL2(byte* start, int bytes)
+    internal static void RequestIntoL2(byte* start, int bytes)
     {
         for (int q = 0; q < bytes; q += 64)
         {
