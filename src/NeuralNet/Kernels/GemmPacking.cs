@@ -105,6 +105,18 @@ internal static unsafe partial class GemmPacking
             for (int p0 = 0; p0 < kc; p0 += StepsPerPass)
             {
                 int p1 = Math.Min(kc, p0 + StepsPerPass);
+                if (Sse.IsSupported && p1 < kc)
+                {
+                    // The next pass's pieces of its stored columns, into L2, while this pass copies: each piece is one run on a
+                    // page of its own (a layer's weights read transposed in its forward pass), too short for the hardware's
+                    // prefetcher, and in a training step the weights come back from memory (benchmarks/README.md, "Why the
+                    // kernels are shaped so").
+                    for (int p = p1; p < Math.Min(kc, p1 + StepsPerPass); p++)
+                    {
+                        RequestIntoL2((byte*)(b + ((nint)p * ldb)), nc * sizeof(T));
+                    }
+                }
+
                 for (int j0 = 0; j0 < nc; j0 += nr)
                 {
                     int columns = Math.Min(nr, nc - j0);
