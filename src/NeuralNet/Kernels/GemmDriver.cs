@@ -152,9 +152,9 @@ internal static unsafe partial class GemmDriver
 
     /// <summary>
     /// Bytes of the next B̂ panel each tile of the current one requests (<see cref="RequestNextPanel{T}"/>): the panel's
-    /// bytes spread over the block's tiles, in whole cache lines; 0 where nothing is requested. Floats only: the double
-    /// kernel requests its own B̂ lines a few steps ahead, and with these requests too the double products of W3's shapes
-    /// ran ~1 % slower (benchmarks/README.md, "Why the kernels are shaped so").
+    /// bytes spread over the block's tiles, in whole cache lines; 0 where nothing is requested (off x86 too). Floats only:
+    /// the double kernel requests its own B̂ lines a few steps ahead, and with these requests too the double products of
+    /// W3's shapes ran ~1 % slower (benchmarks/README.md, "Why the kernels are shaped so").
     /// </summary>
     internal static int NextPanelShare<T>(int mc, int kc, int mr, int nr)
         where T : unmanaged
