@@ -11,11 +11,15 @@ namespace NeuralNet.Kernels;
 /// in L2); then walk the micro-tiles, each B̂ panel staying in L1 while the Â panels stream past it.
 /// </summary>
 /// <remarks>
-/// Where the memory latency is hidden: the micro-kernel requests its tile of C (from L3 or memory for a large C) into L2 before its last
-/// steps (<see cref="MicroKernel512.CPrefetchSteps"/>), and Â's lines (float) or B̂'s (double) a few steps ahead; packing
-/// an untransposed op(A) requests its source columns ahead (<see cref="GemmPacking.ColumnsAhead"/>). From three depth
-/// blocks on, C is kept between them in a packed copy whose tiles are one run of memory each (<see cref="UsesPackedC"/>).
-/// None of it changes which values are summed in which order.
+/// Where the memory latency is hidden, every request into L2 unless it says L1: the micro-kernel requests its tile of C
+/// (from L3 or memory for a large C) before its last steps (<see cref="MicroKernel512.CPrefetchSteps"/>), and Â's lines
+/// (float) or B̂'s (double) a few steps ahead into L1; each tile of a float B̂ panel requests its share of the next panel
+/// (<see cref="RequestNextPanel{T}"/>: in a shared product the other core packed half of them); packing an untransposed
+/// op(A) requests its source columns ahead (<see cref="GemmPacking.ColumnsAhead"/>), packing op(B) the next panel's
+/// columns (untransposed) or the next pass's pieces of its stored columns (transposed: a layer's weights in its forward
+/// pass), all in <see cref="GemmPacking.PackB{T}"/>. From three depth blocks on, C is kept between them in a packed copy
+/// whose tiles are one run of memory each (<see cref="UsesPackedC"/>). None of it changes which values are summed in
+/// which order.
 /// </remarks>
 internal static unsafe partial class GemmDriver
 {
