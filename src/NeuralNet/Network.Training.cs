@@ -178,7 +178,7 @@ public sealed partial class Network<T>
         if (checkInput)
         {
             // The batch checked in the first (dense) layer's product; it has written only its own output buffers so far.
-            current = dense[0]!.Forward(input, checkInput: true, out bool finite);
+            current = dense[0]!.Forward(input, checkInput: true, measure: true, out bool finite);
             if (!finite)
             {
                 ShapeCheck.ThrowNotFinite(DenseStorage.Of(input), input.RowCount, nameof(input));

@@ -15,7 +15,7 @@ public sealed partial class DenseLayer<T>
         => Forward(input, checkInput: false, measure: training, out _);
 
     /// <summary>
-    /// Whether <see cref="Forward(Matrix{T}, bool, out bool)"/> checks a batch of <paramref name="rows"/> inside its
+    /// Whether <see cref="Forward(Matrix{T}, bool, bool, out bool)"/> checks a batch of <paramref name="rows"/> inside its
     /// product: the product is cut along its depth between the cores (<see cref="WorkSplit.ForwardDepthSplit"/>), and each
     /// core checks the half of the input it multiplies, already in its cache. (Otherwise it checks the input in a pass of
     /// its own.)
@@ -26,20 +26,16 @@ public sealed partial class DenseLayer<T>
     /// The forward pass (the same outputs as <see cref="Forward(Matrix{T}, bool)"/>), checking with
     /// <paramref name="checkInput"/> that every input value is finite: a network's training step checks its batch here,
     /// in the first layer's product (<see cref="ChecksInputInProduct"/>), rather than in a pass over the batch before it.
-    /// Only the layer's own output buffers are written before the answer is known; its weights are not touched.
+    /// With <paramref name="measure"/> (a training step's), a depth-cut or large product also measures the batch's largest
+    /// magnitude and whether Z came out finite, for the bound on the weights' update that lets the step skip their undo copy
+    /// (<see cref="WeightGradientBound"/>). Only the layer's own output buffers are written before the answer is known; its
+    /// weights are not touched.
     /// </summary>
     /// <param name="input">The batch, <c>rows × inputs</c>.</param>
     /// <param name="checkInput">Whether to check <paramref name="input"/>.</param>
+    /// <param name="measure">Whether to measure the batch and Z for the update's bound.</param>
     /// <param name="inputFinite">False when <paramref name="checkInput"/> found a NaN or an infinity; true otherwise.</param>
-    internal Matrix<T> Forward(Matrix<T> input, bool checkInput, out bool inputFinite)
-        => Forward(input, checkInput, measure: true, out inputFinite);
-
-    /// <summary>
-    /// The forward pass; with <paramref name="measure"/> (a training step's), a large product also measures the batch's
-    /// largest magnitude and whether Z came out finite, for the bound on the weights' update that lets the step skip their
-    /// undo copy (<see cref="WeightGradientBound"/>).
-    /// </summary>
-    private Matrix<T> Forward(Matrix<T> input, bool checkInput, bool measure, out bool inputFinite)
+    internal Matrix<T> Forward(Matrix<T> input, bool checkInput, bool measure, out bool inputFinite)
     {
         ArgumentNullException.ThrowIfNull(input);
         ShapeCheck.Columns(input, InputSize, nameof(input));
