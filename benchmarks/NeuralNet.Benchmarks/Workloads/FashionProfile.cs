@@ -60,7 +60,7 @@ internal static class FashionProfile
                 loss.ValidateTarget(DenseStorage.Of(batch.Target), batch.Rows, 1, batch.Rows, 10, "target");
                 long t1 = Stopwatch.GetTimestamp();
                 long w1 = SecondCore.WaitTicks;
-                Matrix<float> h = hidden.Forward(batch.Input, checkInput: true, out bool finite); // as TrainStep: the batch checked by each core in its half of the product
+                Matrix<float> h = hidden.Forward(batch.Input, checkInput: true, measure: true, out bool finite); // as TrainStep: the batch checked by each core in its half of the product
                 if (!finite)
                 {
                     throw new InvalidOperationException("W2: the batch is not finite");
