@@ -166,9 +166,19 @@ internal static unsafe class KernelProbe
                 {
                     int mc = Math.Min(blockRows, m - ic);
                     long t1 = Stopwatch.GetTimestamp();
-                    GemmPacking.PackA(false, a + ic + ((nint)pc * m), m, mc, kc, mr, packedA);
+                    bool fused = variant == "fusedA" && GemmDriver.PacksAInKernel(kernel, false, mc, nc, mr, nr);
+
+                    if (!fused)
+                    {
+                        GemmPacking.PackA(false, a + ic + ((nint)pc * m), m, mc, kc, mr, packedA);
+                    }
+
                     long t2 = Stopwatch.GetTimestamp();
-                    if (cInL1)
+                    if (fused)
+                    {
+                        GemmDriver.MultiplyBlock(kernel, mc, nc, kc, mr, nr, packedA, packedB, c + ic + ((nint)jc * s_ldc), s_ldc, pc > 0, tile, a + ic + ((nint)pc * m), m);
+                    }
+                    else if (cInL1)
                     {
                         // Every tile into the one scratch tile, ldc = mr: the multiply without C's memory traffic.
                         for (int jr = 0; jr < nc; jr += nr)

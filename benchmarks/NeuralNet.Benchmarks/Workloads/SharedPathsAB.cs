@@ -109,7 +109,8 @@ internal static unsafe class SharedPathsAB
 
     /// <summary>
     /// <c>NEURALNET_ROWS_AB=f64sq2048,f32sq1024,f64w3dW shared-ab</c>: <see cref="SharedBlockGemm{T}"/> with each block of op(A)
-    /// shared (<c>shared</c>) against own row blocks (<c>own</c>), column groups (<c>groups</c>) and one core (<c>one</c>) when <c>NEURALNET_AB_VARIANTS</c>
+    /// shared (<c>shared</c>) against own row blocks (<c>own</c>; <c>own-packed</c> with op(A) packed in a pass of its own, not by
+/// the first panel's tiles: <see cref="GemmDriver.PacksAInKernel"/>), column groups (<c>groups</c>) and one core (<c>one</c>) when <c>NEURALNET_AB_VARIANTS</c>
     /// names it, alternating product by product (<c>NEURALNET_AB_ROUNDS</c> rounds, 30 by default, the order rotated each
     /// round); prints each variant's median and best GFLOP/s and its speed against the first variant, round by round.
     /// </summary>
@@ -165,7 +166,9 @@ internal static unsafe class SharedPathsAB
                     return;
                 }
 
-                SharedBlockGemm<T>.Run(GemmKernels.Best, false, tb, m, n, k, pa, m, pb, ldb, pc, m, false, variants[v] == "own");
+                GemmDriver.PackingAInKernel = variants[v] != "own-packed"; // own row blocks with op(A) packed in a pass of its own
+                SharedBlockGemm<T>.Run(GemmKernels.Best, false, tb, m, n, k, pa, m, pb, ldb, pc, m, false, variants[v].StartsWith("own", StringComparison.Ordinal));
+                GemmDriver.PackingAInKernel = true;
             }
 
             for (int v = 0; v < variants.Length; v++)

@@ -85,10 +85,12 @@ internal static unsafe partial class GemmDriver
     /// <param name="panelStride">Elements from one panel of nr columns of the copy to the next.</param>
     /// <param name="accumulate">Whether the product adds to C (else it overwrites it).</param>
     /// <param name="tile">Scratch for a tile.</param>
+    /// <param name="aSource">Null when Â is packed; else op(A)'s block as stored, which the first panel's tiles pack into Â on the way (<see cref="PacksAInKernel"/>).</param>
+    /// <param name="lda">op(A)'s column stride, with <paramref name="aSource"/>.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void MultiplyStage<T>(
         CStage stage, int mc, int nc, int kc, int mr, int nr,
-        T* packedA, T* packedB, T* c, int ldc, T* packedC, int panelStride, bool accumulate, T* tile)
+        T* packedA, T* packedB, T* c, int ldc, T* packedC, int panelStride, bool accumulate, T* tile, T* aSource = null, int lda = 0)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         const GemmKernel kernel = GemmKernel.Vector512;
@@ -107,7 +109,24 @@ internal static unsafe partial class GemmDriver
                 T* copy = cPanel + (ir * nr);
                 T* cTile = c + ir + ((nint)jr * ldc);
                 bool full = rows == mr && columns == width && width == nr;
-                if (stage == CStage.Middle || (stage == CStage.First && !accumulate))
+                if (aSource != null && jr == 0)
+                {
+                    // The block's first panel packs Â on the way (GemmDriver.PacksAInKernel: its tiles are full).
+                    T* from = aSource + ir;
+                    if (stage == CStage.Middle || (stage == CStage.First && !accumulate))
+                    {
+                        MicroKernel512.RunPackingA(kc, from, lda, aPanel, bPanel, copy, mr, copy, mr, add: stage == CStage.Middle, firstTile: ir == 0, lastTile: ir + mr >= mc);
+                    }
+                    else if (stage == CStage.First)
+                    {
+                        MicroKernel512.RunPackingA(kc, from, lda, aPanel, bPanel, cTile, ldc, copy, mr, add: true, firstTile: ir == 0, lastTile: ir + mr >= mc);
+                    }
+                    else
+                    {
+                        MicroKernel512.RunPackingA(kc, from, lda, aPanel, bPanel, copy, mr, cTile, ldc, add: true, firstTile: ir == 0, lastTile: ir + mr >= mc);
+                    }
+                }
+                else if (stage == CStage.Middle || (stage == CStage.First && !accumulate))
                 {
                     Tile(kernel, width, kc, aPanel, bPanel, copy, mr, add: stage == CStage.Middle);
                 }

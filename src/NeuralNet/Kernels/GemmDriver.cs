@@ -8,14 +8,18 @@ namespace NeuralNet.Kernels;
 /// The blocked GEMM on one thread (the loop order of Goto and van de Geijn): for each block of
 /// <see cref="BlockColumns"/> columns of C and <see cref="BlockDepth"/> steps of k, pack op(B) once
 /// (it stays in the L3/L2 cache); for each block of <see cref="RowsPerBlock{T}"/> rows pack op(A) (it stays
-/// in L2); then walk the micro-tiles, each B̂ panel staying in L1 while the Â panels stream past it.
+/// in L2); then walk the micro-tiles, each B̂ panel staying in L1 while the Â panels stream past it. An untransposed op(A)
+/// is packed by the tiles of the block's first panel as they multiply (<see cref="PacksAInKernel"/>) rather than in a
+/// pass of its own.
 /// </summary>
 /// <remarks>
 /// Where the memory latency is hidden, every request into L2 unless it says L1: the micro-kernel requests its tile of C
 /// (from L3 or memory for a large C) before its last steps (<see cref="MicroKernel512.CPrefetchSteps"/>), and Â's lines
 /// (float) or B̂'s (double) a few steps ahead into L1; each tile of a float B̂ panel requests its share of the next panel
-/// (<see cref="RequestNextPanel{T}"/>: in a shared product the other core packed half of them); packing an untransposed
-/// op(A) requests its source columns ahead (<see cref="GemmPacking.ColumnsAhead"/>), packing op(B) the next panel's
+/// (<see cref="RequestNextPanel{T}"/>: in a shared product the other core packed half of them); a tile that packs Â as it
+/// multiplies requests the next tile's rows of op(A) as stored, step by step (the block's first tile its own, ahead:
+/// <see cref="MicroKernel512.RunPackingA{T}"/>); packing an untransposed op(A) in a pass of its own (a block with an edge
+/// tile of rows, the other kernels) requests its source columns ahead (<see cref="GemmPacking.ColumnsAhead"/>), packing op(B) the next panel's
 /// columns (untransposed) or the next pass's pieces of its stored columns (transposed: a layer's weights in its forward
 /// pass), all in <see cref="GemmPacking.PackB{T}"/>. From three depth blocks on, C is kept between them in a packed copy
 /// whose tiles are one run of memory each (<see cref="UsesPackedC"/>). None of it changes which values are summed in
@@ -99,15 +103,20 @@ internal static unsafe partial class GemmDriver
                 {
                     int mc = Math.Min(blockRows, m - ic);
                     T* aBlock = transposeA ? a + pc + ((nint)ic * lda) : a + ic + ((nint)pc * lda);
-                    GemmPacking.PackA(transposeA, aBlock, lda, mc, kc, mr, packedA);
+                    T* aSource = PacksAInKernel(kernel, transposeA, mc, nc, mr, nr) ? aBlock : null;
+                    if (aSource == null)
+                    {
+                        GemmPacking.PackA(transposeA, aBlock, lda, mc, kc, mr, packedA);
+                    }
+
                     T* cBlock = c + ic + ((nint)jc * ldc);
                     if (packedC != null)
                     {
-                        MultiplyStage(stage, mc, nc, kc, mr, nr, packedA, packedB, cBlock, ldc, packedC + ((nint)ic * nr), mPadded * nr, accumulate, tile);
+                        MultiplyStage(stage, mc, nc, kc, mr, nr, packedA, packedB, cBlock, ldc, packedC + ((nint)ic * nr), mPadded * nr, accumulate, tile, aSource, lda);
                     }
                     else
                     {
-                        MultiplyBlock(kernel, mc, nc, kc, mr, nr, packedA, packedB, cBlock, ldc, add, tile);
+                        MultiplyBlock(kernel, mc, nc, kc, mr, nr, packedA, packedB, cBlock, ldc, add, tile, aSource, lda);
                     }
                 }
             }
@@ -118,7 +127,7 @@ internal static unsafe partial class GemmDriver
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void MultiplyBlock<T>(
         GemmKernel kernel, int mc, int nc, int kc, int mr, int nr,
-        T* packedA, T* packedB, T* c, int ldc, bool add, T* tile)
+        T* packedA, T* packedB, T* c, int ldc, bool add, T* tile, T* aSource = null, int lda = 0)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int share = kernel == GemmKernel.Vector512 ? NextPanelShare<T>(mc, kc, mr, nr) : 0; // measured with this kernel only
@@ -133,6 +142,12 @@ internal static unsafe partial class GemmDriver
                 T* aPanel = packedA + (ir * kc);
                 T* cTile = c + ir + ((nint)jr * ldc);
                 RequestNextPanel(bPanel, kc * nr, ir / mr, share, last: jr + nr >= nc);
+                if (aSource != null && jr == 0)
+                {
+                    MicroKernel512.RunPackingA(kc, aSource + ir, lda, aPanel, bPanel, cTile, ldc, cTile, ldc, add, firstTile: ir == 0, lastTile: ir + mr >= mc);
+                    continue;
+                }
+
                 if (rows == mr && columns == width)
                 {
                     Tile(kernel, width, kc, aPanel, bPanel, cTile, ldc, add);
@@ -153,6 +168,19 @@ internal static unsafe partial class GemmDriver
             }
         }
     }
+
+    /// <summary>
+    /// Whether a block of op(A) is packed by the tiles of its first panel of columns (<see cref="MicroKernel512.RunPackingA{T}"/>)
+    /// rather than in a pass of its own: with the Vector512 kernel, for an untransposed op(A) (a step's rows of a tile lie
+    /// together, as the kernel loads them), whole tiles of rows and a full first panel. Packed in a pass of its own, each
+    /// of op(A)'s lines came from L3 or memory while no multiply-add ran; read by the tiles, the wait overlaps their
+    /// multiply-adds (benchmarks/README.md, "Why the kernels are shaped so"). Either way Â holds the same values: the same bits.
+    /// </summary>
+    internal static bool PacksAInKernel(GemmKernel kernel, bool transposeA, int mc, int nc, int mr, int nr)
+        => PackingAInKernel && kernel == GemmKernel.Vector512 && !transposeA && mc % mr == 0 && nc >= nr;
+
+    /// <summary>Whether <see cref="PacksAInKernel"/> may choose the kernel's packing (set only by the tests and the runner's A/B, to compare the two: the same bits).</summary>
+    internal static bool PackingAInKernel { get; set; } = true;
 
     /// <summary>
     /// Bytes of the next B̂ panel each tile of the current one requests (<see cref="RequestNextPanel{T}"/>): the panel's

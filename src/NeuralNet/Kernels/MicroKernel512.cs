@@ -40,11 +40,53 @@ internal static unsafe partial class MicroKernel512
     /// is set, else the product. The source may be the tile itself; <see cref="GemmDriver"/> also moves C between a packed copy
     /// and its place with it.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Run<T>(int kc, T* a, T* b, T* source, int sourceStride, T* c, int ldc, bool add)
         where T : unmanaged
+        => Multiply<T, PackedPanel>(kc, a, a, 2 * Vector512<T>.Count, b, source, sourceStride, c, ldc, add, 0, 0);
+
+    /// <summary>
+    /// <see cref="Run{T}(int, T*, T*, T*, int, T*, int, bool)"/> with op(A)'s panel read where it is stored, not packed:
+    /// step p's 2 vectors from <c>aSource + p·lda</c> (an untransposed op(A): a column's rows lie together), each also
+    /// stored to the packed panel at <paramref name="a"/>, so that the tiles after this one read Â as if it had been packed
+    /// before (<see cref="GemmDriver.PacksAInKernel"/>). The same values feed the same multiply-adds in the same order: the
+    /// same bits, without a pass of its own to pack Â. Each step of the source is a column of A on a page of its own, where
+    /// the hardware's prefetcher finds no stream: the tile requests into L2 the next tile's rows of each step as it goes
+    /// (unless it is the block's last, <paramref name="lastTile"/>), and the block's first tile (<paramref name="firstTile"/>),
+    /// whose lines no tile requested, its own <see cref="SourceStepsAhead"/> steps ahead.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void RunPackingA<T>(
+        int kc, T* aSource, int lda, T* a, T* b, T* source, int sourceStride, T* c, int ldc, bool add, bool firstTile, bool lastTile)
+        where T : unmanaged
+        => Multiply<T, SourcePanel>(
+            kc, a, aSource, lda, b, source, sourceStride, c, ldc, add, firstTile ? SourceStepsAhead * (nint)lda : 0, lastTile ? 0 : 2 * Vector512<T>.Count);
+
+    /// <summary>
+    /// Steps ahead at which the first tile of a block packed on the way (<see cref="RunPackingA{T}"/>) requests its own
+    /// lines of op(A): ~400 cycles of its multiply-adds on a core of two 512-bit pipes, about memory's latency.
+    /// </summary>
+    internal const int SourceStepsAhead = 32;
+
+    /// <summary>Â's panel packed before the tile: its 2 vectors of a step follow the last step's.</summary>
+    private struct PackedPanel;
+
+    /// <summary>Â's panel read from op(A) as stored (a column's rows together) and packed on the way.</summary>
+    private struct SourcePanel;
+
+    /// <summary>
+    /// The tile's multiply: step p's two vectors of Â from <c>s + p·ls</c>; with <typeparamref name="TMode"/>
+    /// <see cref="SourcePanel"/> also stored to <paramref name="a"/>, each step requesting into L2 the source's lines
+    /// <paramref name="ownAhead"/> and <paramref name="nextAhead"/> values on (none where 0).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Multiply<T, TMode>(
+        int kc, T* a, T* s, nint ls, T* b, T* source, int sourceStride, T* c, int ldc, bool add, nint ownAhead, nint nextAhead)
+        where T : unmanaged
+        where TMode : struct
     {
         int w = Vector512<T>.Count;
+        bool packing = typeof(TMode) == typeof(SourcePanel);
         Vector512<T> c00 = default; Vector512<T> c10 = default; Vector512<T> c01 = default; Vector512<T> c11 = default;
         Vector512<T> c02 = default; Vector512<T> c12 = default; Vector512<T> c03 = default; Vector512<T> c13 = default;
         Vector512<T> c04 = default; Vector512<T> c14 = default; Vector512<T> c05 = default; Vector512<T> c15 = default;
@@ -60,7 +102,19 @@ internal static unsafe partial class MicroKernel512
         {
             for (; p + 2 <= stop; p += 2)
             {
-                if (typeof(T) == typeof(float) && Sse.IsSupported)
+                if (packing && Sse.IsSupported)
+                {
+                    if (ownAhead != 0)
+                    {
+                        RequestSteps(s + ownAhead, ls);
+                    }
+
+                    if (nextAhead != 0)
+                    {
+                        RequestSteps(s + nextAhead, ls);
+                    }
+                }
+                else if (typeof(T) == typeof(float) && Sse.IsSupported)
                 {
                     // The lines of Â eight steps ahead (4 of them per two steps of 32 floats): Â streams from L2, and this
                     // keeps its lines arriving before the loads need them. (Measured to help float; for double it was level.)
@@ -69,7 +123,8 @@ internal static unsafe partial class MicroKernel512
                     Sse.Prefetch0((byte*)a + 1152);
                     Sse.Prefetch0((byte*)a + 1216);
                 }
-                else if (typeof(T) == typeof(double) && Sse.IsSupported)
+
+                if (typeof(T) == typeof(double) && Sse.IsSupported)
                 {
                     // The lines of B̂ eight steps ahead (3 per two steps of 12 doubles): a double B̂ panel (12 × kc values)
                     // and the Â panel streaming past it are more than an L1 data cache of 48 KB holds, so B̂'s lines are
@@ -79,8 +134,14 @@ internal static unsafe partial class MicroKernel512
                     Sse.Prefetch0((byte*)b + 896);
                 }
 
-                Vector512<T> a0 = Vector512.Load(a);
-                Vector512<T> a1 = Vector512.Load(a + w);
+                Vector512<T> a0 = Vector512.Load(s);
+                Vector512<T> a1 = Vector512.Load(s + w);
+                if (packing)
+                {
+                    a0.Store(a);
+                    a1.Store(a + w);
+                }
+
                 Vector512<T> bj;
                 bj = Vector512.Create(b[0]);
                 c00 = VectorFma.Fma(a0, bj, c00);
@@ -119,8 +180,14 @@ internal static unsafe partial class MicroKernel512
                 c0b = VectorFma.Fma(a0, bj, c0b);
                 c1b = VectorFma.Fma(a1, bj, c1b);
 
-                Vector512<T> e0 = Vector512.Load(a + (2 * w));
-                Vector512<T> e1 = Vector512.Load(a + (3 * w));
+                Vector512<T> e0 = Vector512.Load(s + ls);
+                Vector512<T> e1 = Vector512.Load(s + ls + w);
+                if (packing)
+                {
+                    e0.Store(a + (2 * w));
+                    e1.Store(a + (3 * w));
+                }
+
                 Vector512<T> bk;
                 bk = Vector512.Create(b[12]);
                 c00 = VectorFma.Fma(e0, bk, c00);
@@ -160,6 +227,7 @@ internal static unsafe partial class MicroKernel512
                 c1b = VectorFma.Fma(e1, bk, c1b);
 
                 a += 4 * w;
+                s += 2 * ls;
                 b += 2 * Columns;
             }
 
@@ -191,8 +259,14 @@ internal static unsafe partial class MicroKernel512
 
         for (; p < kc; p++) // an odd last step
         {
-            Vector512<T> a0 = Vector512.Load(a);
-            Vector512<T> a1 = Vector512.Load(a + w);
+            Vector512<T> a0 = Vector512.Load(s);
+            Vector512<T> a1 = Vector512.Load(s + w);
+            if (packing)
+            {
+                a0.Store(a);
+                a1.Store(a + w);
+            }
+
             Vector512<T> bj;
             bj = Vector512.Create(b[0]);
             c00 = VectorFma.Fma(a0, bj, c00);
@@ -232,6 +306,7 @@ internal static unsafe partial class MicroKernel512
             c1b = VectorFma.Fma(a1, bj, c1b);
 
             a += 2 * w;
+            s += ls;
             b += Columns;
         }
 
@@ -290,5 +365,21 @@ internal static unsafe partial class MicroKernel512
         c1a.Store(c + (10 * (nint)ldc) + w);
         c0b.Store(c + (11 * (nint)ldc));
         c1b.Store(c + (11 * (nint)ldc) + w);
+    }
+
+    /// <summary>Requests into L2 the lines of two steps of a tile's op(A) as stored: 2 vectors at <paramref name="step"/> and at <paramref name="step"/> + <paramref name="stride"/>, each on up to three lines.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RequestSteps<T>(T* step, nint stride)
+        where T : unmanaged
+    {
+        int last = (2 * Vector512<T>.Count * sizeof(T)) - 1;
+        byte* line = (byte*)step;
+        Sse.Prefetch1(line);
+        Sse.Prefetch1(line + 64);
+        Sse.Prefetch1(line + last);
+        line += stride * sizeof(T);
+        Sse.Prefetch1(line);
+        Sse.Prefetch1(line + 64);
+        Sse.Prefetch1(line + last);
     }
 }

@@ -58,25 +58,34 @@ internal sealed unsafe partial class SharedBlockGemm<T>
                     }
 
                     int key = (depthBlock * _rowBlocks) + rowBlock;
+                    (int j0, int j1) = Range(piece % _columnParts, _columnParts, nc, _nr);
+                    T* aSource = null;
                     if (held != key)
                     {
                         T* aBlock = _transposeA ? _a + pc + ((nint)ic * _lda) : _a + ic + ((nint)pc * _lda);
-                        GemmPacking.PackA(_transposeA, aBlock, _lda, mc, kc, _mr, ownA);
+                        if (GemmDriver.PacksAInKernel(_kernel, _transposeA, mc, j1 - j0, _mr, _nr))
+                        {
+                            aSource = aBlock; // packed by this piece's first panel of tiles
+                        }
+                        else
+                        {
+                            GemmPacking.PackA(_transposeA, aBlock, _lda, mc, kc, _mr, ownA);
+                        }
+
                         held = key;
                     }
 
-                    (int j0, int j1) = Range(piece % _columnParts, _columnParts, nc, _nr);
                     T* cPiece = _c + ic + ((nint)(jc + j0) * _ldc);
                     if (_packedC != null)
                     {
                         // C kept in a packed copy between the depth blocks, as on one core (the same bits, either thread).
                         CStage stage = depthBlock == 0 ? CStage.First : depthBlock == _depthBlocks - 1 ? CStage.Last : CStage.Middle;
                         T* copy = _packedC + ((nint)(j0 / _nr) * panelStride) + ((nint)ic * _nr);
-                        GemmDriver.MultiplyStage(stage, mc, j1 - j0, kc, _mr, _nr, ownA, packedB + (j0 * kc), cPiece, _ldc, copy, panelStride, _accumulate, tile);
+                        GemmDriver.MultiplyStage(stage, mc, j1 - j0, kc, _mr, _nr, ownA, packedB + (j0 * kc), cPiece, _ldc, copy, panelStride, _accumulate, tile, aSource, _lda);
                     }
                     else
                     {
-                        GemmDriver.MultiplyBlock(_kernel, mc, j1 - j0, kc, _mr, _nr, ownA, packedB + (j0 * kc), cPiece, _ldc, _accumulate || pc > 0, tile);
+                        GemmDriver.MultiplyBlock(_kernel, mc, j1 - j0, kc, _mr, _nr, ownA, packedB + (j0 * kc), cPiece, _ldc, _accumulate || pc > 0, tile, aSource, _lda);
                     }
 
                     Volatile.Write(ref _pieceDone[(step * _piecesPerStep) + piece], 1);
