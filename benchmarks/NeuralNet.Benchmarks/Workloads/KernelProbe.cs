@@ -11,7 +11,8 @@ namespace NeuralNet.Benchmarks.Workloads;
 /// calling thread, with packing op(B), packing op(A) and the multiply of the packed blocks timed apart, alternated product
 /// by product (the order reversed each round; the host moves single runs by ±30 %) with variants:
 /// <c>cInL1</c> multiplies every tile into one scratch tile instead of C (wrong values, the time without C's memory
-/// traffic: the bound a better handling of C could reach), <c>mcN</c> and <c>ncN</c> other row and column blocks,
+/// traffic: the bound a better handling of C could reach), <c>fusedA</c> op(A) packed by the first panel's tiles
+/// (<see cref="GemmDriver.PacksAInKernel"/>; its time is then in the multiply's), <c>mcN</c> and <c>ncN</c> other row and column blocks,
 /// <c>run</c> the driver itself (<see cref="GemmDriver.Run{T}"/>, its phases not timed apart; <c>base</c> is C multiplied in
 /// place at every depth block); suffixes <c>+p</c> (C's column stride padded by 16 elements), <c>+h</c> (C on transparent
 /// huge pages, Linux's madvise) and <c>+H</c> (the packed blocks on huge pages).
