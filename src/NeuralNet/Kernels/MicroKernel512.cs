@@ -43,41 +43,16 @@ internal static unsafe partial class MicroKernel512
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Run<T>(int kc, T* a, T* b, T* source, int sourceStride, T* c, int ldc, bool add)
         where T : unmanaged
-        => Multiply<T, PackedPanel>(kc, a, a, 2 * Vector512<T>.Count, b, source, sourceStride, c, ldc, add, 0, 0);
-
-    /// <summary>
-    /// <see cref="Run{T}(int, T*, T*, T*, int, T*, int, bool)"/> with op(A)'s panel read where it is stored, not packed:
-    /// step p's 2 vectors from <c>aSource + p·lda</c> (an untransposed op(A): a column's rows lie together), each also
-    /// stored to the packed panel at <paramref name="a"/>, so that the tiles after this one read Â as if it had been packed
-    /// before (<see cref="GemmDriver.PacksAInKernel"/>). The same values feed the same multiply-adds in the same order: the
-    /// same bits, without a pass of its own to pack Â. Each step of the source is a column of A on a page of its own, where
-    /// the hardware's prefetcher finds no stream: the tile requests into L2 the next tile's rows of each step as it goes
-    /// (unless it is the block's last, <paramref name="lastTile"/>), and the block's first tile (<paramref name="firstTile"/>),
-    /// whose lines no tile requested, its own <see cref="SourceStepsAhead"/> steps ahead.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void RunPackingA<T>(
-        int kc, T* aSource, int lda, T* a, T* b, T* source, int sourceStride, T* c, int ldc, bool add, bool firstTile, bool lastTile)
-        where T : unmanaged
-        => Multiply<T, SourcePanel>(
-            kc, a, aSource, lda, b, source, sourceStride, c, ldc, add, firstTile ? SourceStepsAhead * (nint)lda : 0, lastTile ? 0 : 2 * Vector512<T>.Count);
-
-    /// <summary>
-    /// Steps ahead at which the first tile of a block packed on the way (<see cref="RunPackingA{T}"/>) requests its own
-    /// lines of op(A): ~400 cycles of its multiply-adds on a core of two 512-bit pipes, about memory's latency.
-    /// </summary>
-    internal const int SourceStepsAhead = 32;
+        => Multiply<T, PackedPanel>(kc, a, null, 0, b, source, sourceStride, c, ldc, add, 0, 0);
 
     /// <summary>Â's panel packed before the tile: its 2 vectors of a step follow the last step's.</summary>
     private struct PackedPanel;
 
-    /// <summary>Â's panel read from op(A) as stored (a column's rows together) and packed on the way.</summary>
-    private struct SourcePanel;
-
     /// <summary>
-    /// The tile's multiply: step p's two vectors of Â from <c>s + p·ls</c>; with <typeparamref name="TMode"/>
-    /// <see cref="SourcePanel"/> also stored to <paramref name="a"/>, each step requesting into L2 the source's lines
-    /// <paramref name="ownAhead"/> and <paramref name="nextAhead"/> values on (none where 0).
+    /// The tile's multiply: step p's two vectors of Â from the packed panel at <paramref name="a"/>, or with
+    /// <typeparamref name="TMode"/> <see cref="SourcePanel"/> from <c>s + p·ls</c>, stored to <paramref name="a"/> and each
+    /// step requesting into L2 the source's lines <paramref name="ownAhead"/> and <paramref name="nextAhead"/> values on (none
+    /// where 0). The mode is a type, so each form is compiled on its own and the packed one reads Â at constant offsets.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Multiply<T, TMode>(
@@ -134,8 +109,8 @@ internal static unsafe partial class MicroKernel512
                     Sse.Prefetch0((byte*)b + 896);
                 }
 
-                Vector512<T> a0 = Vector512.Load(s);
-                Vector512<T> a1 = Vector512.Load(s + w);
+                Vector512<T> a0 = Vector512.Load(packing ? s : a);
+                Vector512<T> a1 = Vector512.Load(packing ? s + w : a + w);
                 if (packing)
                 {
                     a0.Store(a);
@@ -180,8 +155,8 @@ internal static unsafe partial class MicroKernel512
                 c0b = VectorFma.Fma(a0, bj, c0b);
                 c1b = VectorFma.Fma(a1, bj, c1b);
 
-                Vector512<T> e0 = Vector512.Load(s + ls);
-                Vector512<T> e1 = Vector512.Load(s + ls + w);
+                Vector512<T> e0 = Vector512.Load(packing ? s + ls : a + (2 * w));
+                Vector512<T> e1 = Vector512.Load(packing ? s + ls + w : a + (3 * w));
                 if (packing)
                 {
                     e0.Store(a + (2 * w));
@@ -227,7 +202,7 @@ internal static unsafe partial class MicroKernel512
                 c1b = VectorFma.Fma(e1, bk, c1b);
 
                 a += 4 * w;
-                s += 2 * ls;
+                s += packing ? 2 * ls : 0;
                 b += 2 * Columns;
             }
 
@@ -259,8 +234,8 @@ internal static unsafe partial class MicroKernel512
 
         for (; p < kc; p++) // an odd last step
         {
-            Vector512<T> a0 = Vector512.Load(s);
-            Vector512<T> a1 = Vector512.Load(s + w);
+            Vector512<T> a0 = Vector512.Load(packing ? s : a);
+            Vector512<T> a1 = Vector512.Load(packing ? s + w : a + w);
             if (packing)
             {
                 a0.Store(a);
@@ -306,7 +281,7 @@ internal static unsafe partial class MicroKernel512
             c1b = VectorFma.Fma(a1, bj, c1b);
 
             a += 2 * w;
-            s += ls;
+            s += packing ? ls : 0;
             b += Columns;
         }
 
@@ -365,21 +340,5 @@ internal static unsafe partial class MicroKernel512
         c1a.Store(c + (10 * (nint)ldc) + w);
         c0b.Store(c + (11 * (nint)ldc));
         c1b.Store(c + (11 * (nint)ldc) + w);
-    }
-
-    /// <summary>Requests into L2 the lines of two steps of a tile's op(A) as stored: 2 vectors at <paramref name="step"/> and at <paramref name="step"/> + <paramref name="stride"/>, each on up to three lines.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void RequestSteps<T>(T* step, nint stride)
-        where T : unmanaged
-    {
-        int last = (2 * Vector512<T>.Count * sizeof(T)) - 1;
-        byte* line = (byte*)step;
-        Sse.Prefetch1(line);
-        Sse.Prefetch1(line + 64);
-        Sse.Prefetch1(line + last);
-        line += stride * sizeof(T);
-        Sse.Prefetch1(line);
-        Sse.Prefetch1(line + 64);
-        Sse.Prefetch1(line + last);
     }
 }
