@@ -110,7 +110,8 @@ internal static unsafe class SharedPathsAB
     /// <summary>
     /// <c>NEURALNET_ROWS_AB=f64sq2048,f32sq1024,f64w3dW shared-ab</c>: <see cref="SharedBlockGemm{T}"/> with each block of op(A)
     /// shared (<c>shared</c>) against own row blocks (<c>own</c>; <c>own-packed</c> with op(A) packed in a pass of its own, not by
-/// the first panel's tiles: <see cref="GemmDriver.PacksAInKernel"/>), column groups (<c>groups</c>) and one core (<c>one</c>) when <c>NEURALNET_AB_VARIANTS</c>
+/// the first panel's tiles: <see cref="GemmDriver.PacksAInKernel"/>), column groups (<c>groups</c>; <c>groups-packed</c> with
+/// each piece of op(A) packed in a pass of its own) (<c>groups</c>) and one core (<c>one</c>) when <c>NEURALNET_AB_VARIANTS</c>
     /// names it, alternating product by product (<c>NEURALNET_AB_ROUNDS</c> rounds, 30 by default, the order rotated each
     /// round); prints each variant's median and best GFLOP/s and its speed against the first variant, round by round.
     /// </summary>
@@ -162,7 +163,9 @@ internal static unsafe class SharedPathsAB
                 SpinWait.SpinUntil(SecondCore.TryReserve);
                 if (variants[v].StartsWith("groups", StringComparison.Ordinal))
                 {
+                    GemmDriver.PackingAInKernel = variants[v] != "groups-packed"; // op(A) packed in passes of their own
                     ColumnGroupGemm<T>.Run(GemmKernels.Best, false, tb, m, n, k, pa, m, pb, ldb, pc, m, false, null);
+                    GemmDriver.PackingAInKernel = true;
                     return;
                 }
 

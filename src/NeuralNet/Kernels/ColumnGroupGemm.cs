@@ -6,15 +6,18 @@ namespace NeuralNet.Kernels;
 /// <summary>
 /// Shares a large multiply whose op(A) is small (a layer's product over a batch: 256 rows × 1024 steps) between the
 /// calling thread and <see cref="SecondCore"/>: op(A) is packed once, every depth block of it (or as many as fit in half
-/// of L2 at a time: a part), into one buffer both threads read; then C is cut into groups of whole column panels that the
+/// of L2 at a time: a part), into one buffer both threads read; C is cut into groups of whole column panels that the
 /// threads claim from opposite ends, and each group is computed over all the depth blocks of the part by the thread that
-/// claimed it, its panels of op(B) packed into that thread's own buffer just before it multiplies them.
+/// claimed it, its panels of op(B) packed into that thread's own buffer just before it multiplies them. Each depth block
+/// of op(A) is packed by the threads' first panels that reach it, each thread its pieces of rows as its tiles multiply
+/// them (<see cref="MultiplyPanel"/>), not in a phase before any group.
 /// </summary>
 /// <remarks>
 /// <para>
 /// Against <see cref="SharedBlockGemm{T}"/> (whose phases both threads finish before the next depth block starts) the
-/// threads meet only once per part (usually once), when its op(A) is packed and before the next part's is: within a part
-/// a group's columns of C need nobody else's work, so each element of C is summed over the depth blocks in order. Groups are claimed in shrinking sizes (a quarter of what is
+/// threads meet only at each depth block's first panel, for the rows of op(A) the other packed, and once per part before
+/// the next part's op(A) overwrites it: within a part a group's columns of C need nobody else's work, so each element of
+/// C is summed over the depth blocks in order. Groups are claimed in shrinking sizes (a quarter of what is
 /// left, at most <see cref="MaximumGroupPanels"/> panels, at least one), so that the thread finishing first waits for at
 /// most one panel of the other's, and a core slowed by the host takes fewer groups. A group's panels of op(B) and its
 /// part of C stay in that core's caches over the depth blocks; with op(B) as stored, a group is walked panel by panel,
@@ -108,7 +111,7 @@ internal sealed unsafe class ColumnGroupGemm<T> : SharedProductJob<T>
 
         Array.Clear(_aDone, 0, _depthBlocks);
         Array.Clear(_panelsDone, 0, _parts);
-        Array.Clear(_aClaims, 0, _parts);
+        Array.Clear(_aClaims, 0, _depthBlocks);
         Array.Clear(_groupClaims, 0, _parts);
     }
 
@@ -130,16 +133,6 @@ internal sealed unsafe class ColumnGroupGemm<T> : SharedProductJob<T>
                     AwaitDone(ref _panelsDone[part - 1], _panels, fromEnd);
                 }
 
-                int aPieces = (end - first) * _aPieces;
-                for (int piece; (piece = Claim(ref _aClaims[part], aPieces, fromEnd)) >= 0;)
-                {
-                    int block = first + (piece / _aPieces), pc = block * _kc, kc = Math.Min(_kc, _k - pc);
-                    (int r0, int r1) = PanelRange(piece % _aPieces, _aPieces, _m, _mr);
-                    T* aBlock = _transposeA ? _a + pc + ((nint)r0 * _lda) : _a + r0 + ((nint)pc * _lda);
-                    GemmPacking.PackA(_transposeA, aBlock, _lda, r1 - r0, kc, _mr, packedA + ((nint)_rowsPadded * (pc - partStart)) + (r0 * kc));
-                    Interlocked.Increment(ref _aDone[block]);
-                }
-
                 int start;
                 while ((start = ClaimGroup(ref _groupClaims[part], fromEnd, out int count)) >= 0)
                 {
@@ -155,7 +148,6 @@ internal sealed unsafe class ColumnGroupGemm<T> : SharedProductJob<T>
                         int pc = block * _kc, kc = Math.Min(_kc, _k - pc);
                         T* bBlock = _transposeB ? _b + j0 + ((nint)pc * _ldb) : _b + pc + ((nint)j0 * _ldb);
                         GemmPacking.PackB(_transposeB, bBlock, _ldb, kc, columns, _nr, packedB);
-                        AwaitDone(ref _aDone[block], _aPieces, fromEnd);
                         int panels = (columns + _nr - 1) / _nr;
                         for (int q = 0; q < panels; q++)
                         {
@@ -171,7 +163,7 @@ internal sealed unsafe class ColumnGroupGemm<T> : SharedProductJob<T>
                                 }
                             }
 
-                            GemmDriver.MultiplyBlock(_kernel, _m, width, kc, _mr, _nr, packedA + ((nint)_rowsPadded * (pc - partStart)), packedB + (c0 * kc), cPanel, _ldc, _accumulate || pc > 0 || _columnStart != null, tile);
+                            MultiplyPanel(block, width, packedA + ((nint)_rowsPadded * (pc - partStart)), packedB + (c0 * kc), cPanel, _accumulate || pc > 0 || _columnStart != null, tile, fromEnd);
                         }
                     }
 
@@ -205,7 +197,6 @@ internal sealed unsafe class ColumnGroupGemm<T> : SharedProductJob<T>
                 int pc = block * _kc, kc = Math.Min(_kc, _k - pc);
                 T* bBlock = _transposeB ? _b + j0 + c0 + ((nint)pc * _ldb) : _b + pc + ((nint)(j0 + c0) * _ldb);
                 GemmPacking.PackB(_transposeB, bBlock, _ldb, kc, width, _nr, packedB);
-                AwaitDone(ref _aDone[block], _aPieces, fromEnd);
                 if (pc == 0 && _columnStart != null)
                 {
                     for (int j = 0; j < width; j++)
@@ -214,9 +205,55 @@ internal sealed unsafe class ColumnGroupGemm<T> : SharedProductJob<T>
                     }
                 }
 
-                GemmDriver.MultiplyBlock(_kernel, _m, width, kc, _mr, _nr, packedA + ((nint)_rowsPadded * (pc - partStart)), packedB, cPanel, _ldc, _accumulate || pc > 0 || _columnStart != null, tile);
+                MultiplyPanel(block, width, packedA + ((nint)_rowsPadded * (pc - partStart)), packedB, cPanel, _accumulate || pc > 0 || _columnStart != null, tile, fromEnd);
             }
         }
+    }
+
+    /// <summary>
+    /// Multiplies one panel of C (<paramref name="width"/> columns) by depth block <paramref name="block"/> over all the
+    /// rows. While the block's op(A) is not yet packed, this thread first claims its pieces (row ranges, from its end) and
+    /// packs each with this panel's tiles as they multiply it (<see cref="GemmDriver.PacksAInKernel"/>; else in a pass of
+    /// its own, then multiplies it), then waits for the other thread's pieces and multiplies their rows. So the packing of
+    /// op(A) costs no pass of its own, and the threads meet at each depth block's first panel instead of before any group.
+    /// Every tile is the same kernel on the same values: the same bits whichever thread packs what.
+    /// </summary>
+    private void MultiplyPanel(int block, int width, T* packedA, T* bPanel, T* cPanel, bool add, T* tile, bool fromEnd)
+    {
+        int pc = block * _kc, kc = Math.Min(_kc, _k - pc);
+        if (Volatile.Read(ref _aDone[block]) >= _aPieces)
+        {
+            GemmDriver.MultiplyBlock(_kernel, _m, width, kc, _mr, _nr, packedA, bPanel, cPanel, _ldc, add, tile);
+            return;
+        }
+
+        int mine = 0;
+        for (int piece; (piece = Claim(ref _aClaims[block], _aPieces, fromEnd)) >= 0; mine++, Interlocked.Increment(ref _aDone[block]))
+        {
+            (int r0, int r1) = PanelRange(piece, _aPieces, _m, _mr);
+            T* stored = _transposeA ? _a + pc + ((nint)r0 * _lda) : _a + r0 + ((nint)pc * _lda);
+            T* rows = packedA + (r0 * kc);
+            if (GemmDriver.PacksAInKernel(_kernel, _transposeA, r1 - r0, width, _mr, _nr))
+            {
+                GemmDriver.MultiplyBlock(_kernel, r1 - r0, width, kc, _mr, _nr, rows, bPanel, cPanel + r0, _ldc, add, tile, stored, _lda);
+            }
+            else
+            {
+                GemmPacking.PackA(_transposeA, stored, _lda, r1 - r0, kc, _mr, rows);
+                GemmDriver.MultiplyBlock(_kernel, r1 - r0, width, kc, _mr, _nr, rows, bPanel, cPanel + r0, _ldc, add, tile);
+            }
+        }
+
+        // The other thread's pieces: one run of rows at the other end (claims are taken from opposite ends).
+        AwaitDone(ref _aDone[block], _aPieces, fromEnd);
+        int boundary = fromEnd ? PanelRange(_aPieces - mine, _aPieces, _m, _mr).Start : PanelRange(mine, _aPieces, _m, _mr).Start;
+        (int o0, int o1) = fromEnd ? (0, boundary) : (boundary, _m);
+        if (mine == _aPieces || o1 <= o0)
+        {
+            return;
+        }
+
+        GemmDriver.MultiplyBlock(_kernel, o1 - o0, width, kc, _mr, _nr, packedA + (o0 * kc), bPanel, cPanel + o0, _ldc, add, tile);
     }
 
     private static T* Aligned(T* pointer) => (T*)(((nint)pointer + 63) & ~(nint)63);

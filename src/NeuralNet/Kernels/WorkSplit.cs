@@ -53,8 +53,8 @@ internal enum ProductSplit
 /// and its weight gradient; float 1024 × 1024), op(A) is packed once, as many depth blocks at a time as fit there (a
 /// part; for W3's float products all of them), and C is cut into groups of column panels that the threads claim from
 /// opposite ends in shrinking sizes, each computed over the part's depth blocks by one thread
-/// (<see cref="ColumnGroupGemm{T}"/>): the threads meet once per part, not at every depth block, and the last group is
-/// one panel, so neither waits for more than that (faster than shared blocks at W3's float and double forward shapes,
+/// (<see cref="ColumnGroupGemm{T}"/>): the threads meet once per part and, for the rows of op(A) the other packed, at each
+/// depth block's first panel, not at every block of work, and the last group is one panel, so neither waits for more than that (faster than shared blocks at W3's float and double forward shapes,
 /// its float weight gradient and float 1024 × 1024, alternated in one process: the runner's <c>shared-ab</c>).</item>
 /// <item>A product of few rows (<see cref="DirectRowsLimit"/>) or few columns (<see cref="DirectColumnsLimit"/>) is cut
 /// into two halves of columns multiplied without packing (<see cref="DirectOnTwoCores"/>); one of few columns over several

@@ -9,8 +9,8 @@ namespace NeuralNet.Tests.Kernels;
 /// <summary>
 /// A block of an untransposed op(A) packed by the tiles of its first panel (<see cref="MicroKernel512.RunPackingA{T}"/>,
 /// <see cref="GemmDriver.PacksAInKernel"/>) rather than in a pass of its own: the kernel must give the bits of the packed
-/// kernel and leave the packed panel <see cref="GemmPacking.PackA{T}"/> would have written; the one-core driver and the
-/// product shared in own row blocks must give the bits they give with op(A) packed first. The tests that switch the packing
+/// kernel and leave the packed panel <see cref="GemmPacking.PackA{T}"/> would have written; the one-core driver, the
+/// product shared in own row blocks and the one shared in column groups must give the bits they give with op(A) packed first. The tests that switch the packing
 /// off run in the collection that holds the second core: either setting gives the same bits, so a product elsewhere that
 /// meets the switch off is still right.
 /// </summary>
@@ -103,6 +103,45 @@ public unsafe class PackingAInKernelTests
 
             shared.Should().Equal(packedFirst, typeof(T).Name);
         }
+    }
+
+    [Theory]
+    [InlineData(256, null)]
+    [InlineData(256, false)]
+    [InlineData(256, true)]
+    [InlineData(250, null)]
+    [InlineData(250, true)]
+    public void ColumnGroupGemm_PackingAInKernel_GivesTheBitsOfPackingFirst(int m, bool? fromEnd)
+    {
+        // Column groups (op(A) small enough to be packed whole): each depth block's op(A) is packed by the first panels that
+        // reach it, each thread its pieces of rows. 256 rows: four pieces of two tiles, each packed by the tiles; 250 rows:
+        // the last piece ends in an edge tile, so it is packed in a pass of its own. On both cores (null) or each side alone.
+        const int n = 520, k = 1024;
+        float[] a = GemmTests.Fill<float>(m * k, 81), b = GemmTests.Fill<float>(k * n, 82), start = GemmTests.Fill<float>(m * n, 83);
+        float[] packedFirst = (float[])start.Clone(), inKernel = (float[])start.Clone();
+        int mr = GemmKernels.RowsPerTile<float>(GemmKernels.Best);
+        ColumnGroupGemm<float>.Takes(m, k, mr).Should().BeTrue();
+        fixed (float* pa = a, pb = b, pf = packedFirst, pk = inKernel)
+        {
+            using (PackingFirst())
+            {
+                GemmDriver.Run(GemmKernels.Best, false, false, m, n, k, pa, m, pb, k, pf, m, accumulate: true);
+            }
+
+            if (fromEnd is bool side)
+            {
+                var job = new ColumnGroupGemm<float>();
+                job.Prepare(GemmKernels.Best, false, false, m, n, k, pa, m, pb, k, pk, m, accumulate: true, columnStart: null);
+                job.Work(side);
+            }
+            else
+            {
+                SpinWait.SpinUntil(SecondCore.TryReserve);
+                ColumnGroupGemm<float>.Run(GemmKernels.Best, false, false, m, n, k, pa, m, pb, k, pk, m, accumulate: true, columnStart: null);
+            }
+        }
+
+        inKernel.Should().Equal(packedFirst, $"{m} rows, {(fromEnd is null ? "both cores" : fromEnd == true ? "the helper's side alone" : "the caller's side alone")}");
     }
 
     /// <summary>Switches the packing in the kernel off until disposed.</summary>
