@@ -137,7 +137,8 @@ internal static unsafe class SharedPathsAB
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         bool tb = name.EndsWith("nt", StringComparison.Ordinal); // op(B) stored transposed, as a layer's forward product reads its weights
-        int ldb = tb ? n : k;
+        bool ta = name.EndsWith("tn", StringComparison.Ordinal); // op(A) stored transposed, as a layer's weight gradient reads ∂L/∂Z
+        int ldb = tb ? n : k, lda = ta ? k : m;
         int rounds = int.TryParse(Environment.GetEnvironmentVariable("NEURALNET_AB_ROUNDS"), out int r0) ? r0 : 30;
         string[] variants = (Environment.GetEnvironmentVariable("NEURALNET_AB_VARIANTS") ?? "shared,own").Split(',');
         T[] a = Fill<T>(m * k, 1), b = Fill<T>(k * n, 2), c = new T[m * n], check = new T[m * n];
@@ -151,12 +152,12 @@ internal static unsafe class SharedPathsAB
         fixed (T* xa = a, xb = b, xc = c, pk = check)
         {
             T* pa = xa, pb = xb, pc = xc;
-            GemmDriver.Run(GemmKernels.Best, false, tb, m, n, k, pa, m, pb, ldb, pk, m, accumulate: false);
+            GemmDriver.Run(GemmKernels.Best, ta, tb, m, n, k, pa, lda, pb, ldb, pk, m, accumulate: false);
             void One(int v)
             {
                 if (variants[v] == "one")
                 {
-                    GemmDriver.Run(GemmKernels.Best, false, tb, m, n, k, pa, m, pb, ldb, pc, m, false);
+                    GemmDriver.Run(GemmKernels.Best, ta, tb, m, n, k, pa, lda, pb, ldb, pc, m, false);
                     return;
                 }
 
@@ -164,13 +165,13 @@ internal static unsafe class SharedPathsAB
                 if (variants[v].StartsWith("groups", StringComparison.Ordinal))
                 {
                     GemmDriver.PackingAInKernel = variants[v] != "groups-packed"; // op(A) packed in passes of their own
-                    ColumnGroupGemm<T>.Run(GemmKernels.Best, false, tb, m, n, k, pa, m, pb, ldb, pc, m, false, null);
+                    ColumnGroupGemm<T>.Run(GemmKernels.Best, ta, tb, m, n, k, pa, lda, pb, ldb, pc, m, false, null);
                     GemmDriver.PackingAInKernel = true;
                     return;
                 }
 
                 GemmDriver.PackingAInKernel = variants[v] != "own-packed"; // own row blocks with op(A) packed in a pass of its own
-                SharedBlockGemm<T>.Run(GemmKernels.Best, false, tb, m, n, k, pa, m, pb, ldb, pc, m, false, variants[v].StartsWith("own", StringComparison.Ordinal));
+                SharedBlockGemm<T>.Run(GemmKernels.Best, ta, tb, m, n, k, pa, lda, pb, ldb, pc, m, false, variants[v].StartsWith("own", StringComparison.Ordinal));
                 GemmDriver.PackingAInKernel = true;
             }
 

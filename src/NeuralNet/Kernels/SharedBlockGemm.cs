@@ -85,7 +85,7 @@ internal sealed unsafe partial class SharedBlockGemm<T> : SharedProductJob<T>
         _nc = GemmDriver.Balanced(n, GemmDriver.RoundUp(GemmDriver.BlockColumns, _nr), _nr); // 2048 columns: one block of 2052, not 2040 and 12
         _rowBlocks = (m + _mc - 1) / _mc;
         int steps = (n + _nc - 1) / _nc * _depthBlocks;
-        _ownRows = ownRows ?? WorkSplit.OwnRowBlocks(steps);
+        _ownRows = ownRows ?? WorkSplit.OwnRowBlocks(steps, sizeof(T));
         int narrowest = _n - ((_n - 1) / _nc * _nc); // the last block of columns
         _columnParts = Math.Clamp((WorkSplit.OwnRowPieces + _rowBlocks - 1) / _rowBlocks, 1, ColumnPanels(narrowest));
         _piecesPerStep = _rowBlocks * _columnParts;

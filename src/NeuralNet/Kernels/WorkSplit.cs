@@ -45,9 +45,9 @@ internal enum ProductSplit
 /// multiply-adds on, every packed block serves both threads and each packing and multiply is cut into pieces that
 /// both claim (<see cref="ProductSplit.SharedBlocks"/>, <see cref="SharedMultiplyPieces"/>): nothing is cut in advance, so
 /// a core slowed by the host for a while (common on a virtual machine) takes fewer pieces and neither waits at a cut that
-/// turned out wrong. From two steps (blocks of columns × blocks of depth) on, the pieces are whole row blocks (cut in parts
-/// of the columns, <see cref="OwnRowPieces"/> a step), each thread packing the op(A) of the rows it claims into its own
-/// buffer (<see cref="OwnRowBlocks"/>): a core then reads only op(A) it packed itself.</item>
+/// turned out wrong. From two steps (blocks of columns × blocks of depth) on, and for doubles from one, the pieces are whole
+/// row blocks (cut in parts of the columns, <see cref="OwnRowPieces"/> a step), each thread packing the op(A) of the rows it
+/// claims into its own buffer (<see cref="OwnRowBlocks"/>): a core then reads only op(A) it packed itself.</item>
 /// <item>When one depth block of the product's op(A) (all its rows) fits in half of a core's L2 cache
 /// (<see cref="ColumnGroups"/>; a layer's product over a batch of 256, the forward product and ∂L/∂X of a 1024-wide layer
 /// and its weight gradient; float 1024 × 1024), op(A) is packed once, as many depth blocks at a time as fit there (a
@@ -189,13 +189,16 @@ internal static partial class WorkSplit
     /// Whether a product shared in packed blocks (<see cref="SharedBlockGemm{T}"/>, not in column groups) of
     /// <paramref name="steps"/> steps (blocks of columns × blocks of depth) has each thread claim whole row blocks, packing
     /// their op(A) into its own buffer (own row blocks), rather than both threads packing each block of op(A) and sharing
-    /// its multiply: from two steps on. The packed block of op(B) is still packed by both and read by both. Then each core
-    /// multiplies only op(A) it packed itself, in its own L2, instead of reading the half the other core packed from that
-    /// core's cache, and the threads meet once per step instead of at every block of op(A) (the measurement is in
-    /// benchmarks/README.md). With a single step (a weight gradient over a batch, depth 256) the row block where
-    /// the claims meet is packed by both threads and is a larger part of the work: there the shared multiply stays.
+    /// its multiply: from two steps on, and for elements of <paramref name="elementBytes"/> 8 (doubles) from one. The packed
+    /// block of op(B) is still packed by both and read by both. Then each core multiplies only op(A) it packed itself, in its
+    /// own L2, instead of reading the half the other core packed from that core's cache, and the threads meet once per step
+    /// instead of at every block of op(A) (the measurements are in benchmarks/README.md). With a single step (a weight
+    /// gradient over a batch, depth 256) the row block where the claims meet is packed by both threads and is a larger part
+    /// of the work: there floats keep the shared multiply (own row blocks 0.987-1.024 of it), while doubles, whose kernel
+    /// requests B̂'s lines ahead rather than Â's and so waits longer for the half of Â from the other core, gain from own
+    /// row blocks (1.016-1.060, op(A) as stored or transposed).
     /// </summary>
-    public static bool OwnRowBlocks(int steps) => steps >= 2;
+    public static bool OwnRowBlocks(int steps, int elementBytes) => steps >= 2 || elementBytes == sizeof(double);
 
     /// <summary>Pieces a shared packing of an op(A) block of <paramref name="rowPanels"/> micro-panels is cut into.</summary>
     public static int SharedPackingPieces(int rowPanels) => Math.Min(SharedPackingPieceLimit, rowPanels);

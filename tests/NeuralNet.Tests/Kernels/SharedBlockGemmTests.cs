@@ -114,13 +114,36 @@ public unsafe class SharedBlockGemmTests
     }
 
     [Fact]
-    public void OwnRowBlocks_FromTwoSteps()
+    public void OwnRowBlocks_FromTwoSteps_AndForDoublesFromOne()
     {
-        // One step (a single block of columns and of depth, e.g. a weight gradient over a batch of 256) keeps the shared
-        // multiply; more steps take own row blocks. Either gives the same bits (above).
-        WorkSplit.OwnRowBlocks(1).Should().BeFalse();
-        WorkSplit.OwnRowBlocks(2).Should().BeTrue();
-        WorkSplit.OwnRowBlocks(8).Should().BeTrue();
+        // One step of floats (a single block of columns and of depth, e.g. a weight gradient over a batch of 256) keeps the
+        // shared multiply; more steps, or doubles, take own row blocks. Either gives the same bits (above and below).
+        WorkSplit.OwnRowBlocks(1, sizeof(float)).Should().BeFalse();
+        WorkSplit.OwnRowBlocks(2, sizeof(float)).Should().BeTrue();
+        WorkSplit.OwnRowBlocks(8, sizeof(float)).Should().BeTrue();
+        WorkSplit.OwnRowBlocks(1, sizeof(double)).Should().BeTrue();
+        WorkSplit.OwnRowBlocks(2, sizeof(double)).Should().BeTrue();
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Double_OneStep_InOwnRowBlocks_GivesTheSameBitsAsOneCore(bool transposeA)
+    {
+        // 1024 × 1024 × 256 doubles, the gemm workload's f64 w3dW (as stored) and a weight gradient's form (op(A) transposed):
+        // one step, four row blocks of 256, each thread packing its own.
+        const int m = 1024, n = 1024, k = 256;
+        double[] a = GemmTests.Fill<double>(m * k, 34), b = GemmTests.Fill<double>(k * n, 35);
+        double[] oneCore = new double[m * n], shared = new double[m * n];
+        int lda = transposeA ? k : m;
+        fixed (double* pa = a, pb = b, po = oneCore, ps = shared)
+        {
+            GemmDriver.Run(GemmKernels.Best, transposeA, false, m, n, k, pa, lda, pb, k, po, m, accumulate: false);
+            SpinWait.SpinUntil(SecondCore.TryReserve);
+            SharedBlockGemm<double>.Run(GemmKernels.Best, transposeA, false, m, n, k, pa, lda, pb, k, ps, m, accumulate: false);
+        }
+
+        shared.Should().Equal(oneCore);
     }
 
     [Theory]
