@@ -108,10 +108,11 @@ internal static unsafe class SharedPathsAB
     }
 
     /// <summary>
-    /// <c>NEURALNET_ROWS_AB=f64sq2048,f32sq1024,f64w3dW shared-ab</c>: <see cref="SharedBlockGemm{T}"/> with each block of op(A)
+    /// <c>NEURALNET_ROWS_AB=f64sq2048,f32sq1024,f64w3dW shared-ab</c> (a name ending <c>nt</c> reads op(B) transposed, one ending
+    /// <c>tn</c> op(A); <c>sq2048w3dW</c> is 2048 × 2048 × 256): <see cref="SharedBlockGemm{T}"/> with each block of op(A)
     /// shared (<c>shared</c>) against own row blocks (<c>own</c>; <c>own-packed</c> with op(A) packed in a pass of its own, not by
-/// the first panel's tiles: <see cref="GemmDriver.PacksAInKernel"/>), column groups (<c>groups</c>; <c>groups-packed</c> with
-/// each piece of op(A) packed in a pass of its own) (<c>groups</c>) and one core (<c>one</c>) when <c>NEURALNET_AB_VARIANTS</c>
+    /// the first panel's tiles: <see cref="GemmDriver.PacksAInKernel"/>), column groups (<c>groups</c>; <c>groups-packed</c> with
+    /// each piece of op(A) packed in a pass of its own) and one core (<c>one</c>) when <c>NEURALNET_AB_VARIANTS</c>
     /// names it, alternating product by product (<c>NEURALNET_AB_ROUNDS</c> rounds, 30 by default, the order rotated each
     /// round); prints each variant's median and best GFLOP/s and its speed against the first variant, round by round.
     /// </summary>
