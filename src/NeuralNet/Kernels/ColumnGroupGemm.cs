@@ -230,7 +230,7 @@ internal sealed unsafe class ColumnGroupGemm<T> : SharedProductJob<T>
         int mine = 0;
         for (int piece; (piece = Claim(ref _aClaims[block], _aPieces, fromEnd)) >= 0; mine++, Interlocked.Increment(ref _aDone[block]))
         {
-            (int r0, int r1) = PanelRange(piece, _aPieces, _m, _mr);
+            (int r0, int r1) = Range(piece, _aPieces, _m, _mr);
             T* stored = _transposeA ? _a + pc + ((nint)r0 * _lda) : _a + r0 + ((nint)pc * _lda);
             T* rows = packedA + (r0 * kc);
             if (GemmDriver.PacksAInKernel(_kernel, _transposeA, r1 - r0, width, _mr, _nr))
@@ -246,7 +246,7 @@ internal sealed unsafe class ColumnGroupGemm<T> : SharedProductJob<T>
 
         // The other thread's pieces: one run of rows at the other end (claims are taken from opposite ends).
         AwaitDone(ref _aDone[block], _aPieces, fromEnd);
-        int boundary = fromEnd ? PanelRange(_aPieces - mine, _aPieces, _m, _mr).Start : PanelRange(mine, _aPieces, _m, _mr).Start;
+        int boundary = fromEnd ? Range(_aPieces - mine, _aPieces, _m, _mr).Start : Range(mine, _aPieces, _m, _mr).Start;
         (int o0, int o1) = fromEnd ? (0, boundary) : (boundary, _m);
         if (mine == _aPieces || o1 <= o0)
         {
@@ -257,13 +257,6 @@ internal sealed unsafe class ColumnGroupGemm<T> : SharedProductJob<T>
     }
 
     private static T* Aligned(T* pointer) => (T*)(((nint)pointer + 63) & ~(nint)63);
-
-    /// <summary>Piece <paramref name="piece"/> of <paramref name="pieces"/> nearly equal ranges of whole panels covering <paramref name="length"/>.</summary>
-    private static (int Start, int End) PanelRange(int piece, int pieces, int length, int unit)
-    {
-        int units = (length + unit - 1) / unit;
-        return (Math.Min(length, piece * units / pieces * unit), Math.Min(length, (piece + 1) * units / pieces * unit));
-    }
 
     /// <summary>Claims the next group of panels from the first or the last not yet claimed: a quarter of those left, 1 to <see cref="MaximumGroupPanels"/>; -1 when none is left.</summary>
     private int ClaimGroup(ref long claims, bool fromEnd, out int count)
@@ -282,25 +275,6 @@ internal sealed unsafe class ColumnGroupGemm<T> : SharedProductJob<T>
             if (Interlocked.CompareExchange(ref claims, fromEnd ? word + ((long)count << 32) : word + count, word) == word)
             {
                 return fromEnd ? _panels - high - count : low;
-            }
-        }
-    }
-
-    /// <summary>Claims one of <paramref name="pieces"/> pieces from the start or the end of a two-ended counter; -1 when none is left.</summary>
-    private static int Claim(ref long claims, int pieces, bool fromEnd)
-    {
-        while (true)
-        {
-            long word = Volatile.Read(ref claims);
-            int low = (int)word, high = (int)(word >> 32);
-            if (low + high >= pieces)
-            {
-                return -1;
-            }
-
-            if (Interlocked.CompareExchange(ref claims, fromEnd ? word + (1L << 32) : word + 1, word) == word)
-            {
-                return fromEnd ? pieces - 1 - high : low;
             }
         }
     }

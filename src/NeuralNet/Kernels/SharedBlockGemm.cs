@@ -204,13 +204,6 @@ internal sealed unsafe partial class SharedBlockGemm<T> : SharedProductJob<T>
     /// <summary>Panels of <see cref="GemmKernels.ColumnsPerTile"/> columns covering <paramref name="columns"/>.</summary>
     private int ColumnPanels(int columns) => (columns + _nr - 1) / _nr;
 
-    /// <summary>Piece <paramref name="piece"/> of <paramref name="pieces"/> nearly equal ranges of whole units covering <paramref name="length"/>.</summary>
-    private static (int Start, int End) Range(int piece, int pieces, int length, int unit)
-    {
-        int units = (length + unit - 1) / unit;
-        return (Math.Min(length, piece * units / pieces * unit), Math.Min(length, (piece + 1) * units / pieces * unit));
-    }
-
     /// <summary>Waits until the phases that <paramref name="phase"/> reads, or whose buffer it overwrites, are done.</summary>
     private void AwaitInputs(int phase, int step, int kind, int rowBlock, bool helper)
     {
@@ -251,22 +244,5 @@ internal sealed unsafe partial class SharedBlockGemm<T> : SharedProductJob<T>
     }
 
     /// <summary>Claims the next piece of a phase from its start or its end; -1 when none is left.</summary>
-    private int Claim(int phase, bool fromEnd)
-    {
-        int pieces = _pieces[phase];
-        while (true)
-        {
-            long word = Volatile.Read(ref _claims[phase]);
-            int low = (int)word, high = (int)(word >> 32);
-            if (low + high >= pieces)
-            {
-                return -1;
-            }
-
-            if (Interlocked.CompareExchange(ref _claims[phase], fromEnd ? word + (1L << 32) : word + 1, word) == word)
-            {
-                return fromEnd ? pieces - 1 - high : low;
-            }
-        }
-    }
+    private int Claim(int phase, bool fromEnd) => Claim(ref _claims[phase], _pieces[phase], fromEnd);
 }

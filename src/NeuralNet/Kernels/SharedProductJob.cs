@@ -6,8 +6,8 @@ namespace NeuralNet.Kernels;
 /// A product shared by the calling thread and <see cref="SecondCore"/>, each claiming its pieces from its own end (the
 /// caller from the first, the helper from the last) and waiting, where a piece needs another's result, for a counter of
 /// finished pieces: <see cref="SharedBlockGemm{T}"/> and <see cref="ColumnGroupGemm{T}"/>. This is the mechanism they
-/// share: the product's operands and depth blocks, the run on both cores, the waits, and the failure of one thread
-/// letting the other out of its waits.
+/// share: the product's operands and depth blocks, the run on both cores, the two-ended claims, the waits, and the failure
+/// of one thread letting the other out of its waits.
 /// </summary>
 /// <typeparam name="T">float or double.</typeparam>
 internal abstract unsafe class SharedProductJob<T> : WorkItem
@@ -104,6 +104,35 @@ internal abstract unsafe class SharedProductJob<T> : WorkItem
         if (!helper)
         {
             SecondCore.WaitTicks += System.Diagnostics.Stopwatch.GetTimestamp() - start;
+        }
+    }
+
+    /// <summary>Piece <paramref name="piece"/> of <paramref name="pieces"/> nearly equal ranges of whole units (panels) covering <paramref name="length"/>.</summary>
+    private protected static (int Start, int End) Range(int piece, int pieces, int length, int unit)
+    {
+        int units = (length + unit - 1) / unit;
+        return (Math.Min(length, piece * units / pieces * unit), Math.Min(length, (piece + 1) * units / pieces * unit));
+    }
+
+    /// <summary>
+    /// Claims one of <paramref name="pieces"/> pieces from the start (the caller) or the end (the helper) of a two-ended
+    /// counter: the low word counts the pieces taken from the start, the high word those from the end; -1 when none is left.
+    /// </summary>
+    private protected static int Claim(ref long claims, int pieces, bool fromEnd)
+    {
+        while (true)
+        {
+            long word = Volatile.Read(ref claims);
+            int low = (int)word, high = (int)(word >> 32);
+            if (low + high >= pieces)
+            {
+                return -1;
+            }
+
+            if (Interlocked.CompareExchange(ref claims, fromEnd ? word + (1L << 32) : word + 1, word) == word)
+            {
+                return fromEnd ? pieces - 1 - high : low;
+            }
         }
     }
 }
