@@ -152,9 +152,13 @@ internal static unsafe partial class MicroKernel512
         c17.Store(c + (7 * (nint)ldc) + w);
     }
 
-    /// <summary>Requests a narrow tile's lines of C at its start (a narrow tile is one in a panel's worth of tiles: no second pass for it).</summary>
+    /// <summary>
+    /// Requests the lines of a tile of C (<paramref name="columns"/> columns of 2 vectors): into L1 for a narrow tile at its
+    /// start (a narrow tile is one in a panel's worth of tiles: no second pass for it), into L2 (<paramref name="intoL2"/>)
+    /// for the full tile <see cref="CPrefetchSteps"/> steps before its end.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void RequestTile<T>(T* c, int ldc, int columns)
+    private static void RequestTile<T>(T* c, int ldc, int columns, bool intoL2 = false)
         where T : unmanaged
     {
         if (Sse.IsSupported)
@@ -162,8 +166,16 @@ internal static unsafe partial class MicroKernel512
             for (int j = 0; j < columns; j++)
             {
                 byte* column = (byte*)(c + ((nint)j * ldc));
-                Sse.Prefetch0(column);
-                Sse.Prefetch0(column + 64);
+                if (intoL2)
+                {
+                    Sse.Prefetch1(column);
+                    Sse.Prefetch1(column + 64);
+                }
+                else
+                {
+                    Sse.Prefetch0(column);
+                    Sse.Prefetch0(column + 64);
+                }
             }
         }
     }

@@ -211,21 +211,10 @@ internal static unsafe partial class MicroKernel512
                 // The tile of C, which the stores below read back (add) or overwrite: for a large C its 24 lines are in L3 or
                 // memory (the tile was last touched a whole depth block ago), and requested only when the loop ends they stalled
                 // every tile for that latency. Requested now, into L2, they arrive while the last steps run.
-                for (int j = 0; j < Columns; j++)
-                {
-                    byte* column = (byte*)(c + ((nint)j * ldc));
-                    Sse.Prefetch1(column);
-                    Sse.Prefetch1(column + 64);
-                }
-
+                RequestTile(c, ldc, Columns, intoL2: true);
                 if (add && source != c)
                 {
-                    for (int j = 0; j < Columns; j++)
-                    {
-                        byte* column = (byte*)(source + ((nint)j * sourceStride));
-                        Sse.Prefetch1(column);
-                        Sse.Prefetch1(column + 64);
-                    }
+                    RequestTile(source, sourceStride, Columns, intoL2: true);
                 }
             }
 
