@@ -144,7 +144,15 @@ internal static unsafe partial class GemmDriver
                 RequestNextPanel(bPanel, kc * nr, ir / mr, share, last: jr + nr >= nc);
                 if (aSource != null && jr == 0)
                 {
-                    MicroKernel512.RunPackingA(kc, aSource + ir, lda, aPanel, bPanel, cTile, ldc, cTile, ldc, add, firstTile: ir == 0, lastTile: ir + mr >= mc);
+                    if (kernel == GemmKernel.Vector512)
+                    {
+                        MicroKernel512.RunPackingA(kc, aSource + ir, lda, aPanel, bPanel, cTile, ldc, cTile, ldc, add, firstTile: ir == 0, lastTile: ir + mr >= mc);
+                    }
+                    else
+                    {
+                        MicroKernel256.RunPackingA(kc, aSource + ir, lda, aPanel, bPanel, cTile, ldc, add, firstTile: ir == 0, lastTile: ir + mr >= mc);
+                    }
+
                     continue;
                 }
 
@@ -170,14 +178,14 @@ internal static unsafe partial class GemmDriver
     }
 
     /// <summary>
-    /// Whether a block of op(A) is packed by the tiles of its first panel of columns (<see cref="MicroKernel512.RunPackingA{T}"/>)
-    /// rather than in a pass of its own: with the Vector512 kernel, for an untransposed op(A) (a step's rows of a tile lie
-    /// together, as the kernel loads them), whole tiles of rows and a full first panel. Packed in a pass of its own, each
-    /// of op(A)'s lines came from L3 or memory while no multiply-add ran; read by the tiles, the wait overlaps their
-    /// multiply-adds (benchmarks/README.md, "Why the kernels are shaped so"). Either way Â holds the same values: the same bits.
+    /// Whether a block of op(A) is packed by the tiles of its first panel of columns (<see cref="MicroKernel512.RunPackingA{T}"/>,
+    /// <see cref="MicroKernel256.RunPackingA{T}"/>) rather than in a pass of its own: with the Vector512 or the Vector256 kernel,
+    /// for an untransposed op(A) (a step's rows of a tile lie together, as the kernel loads them), whole tiles of rows and a
+    /// full first panel. Packed in a pass of its own, each of op(A)'s lines came from L3 or memory while no multiply-add ran;
+    /// read by the tiles, the wait overlaps their multiply-adds (benchmarks/README.md, "Why the kernels are shaped so"). Either way Â holds the same values: the same bits.
     /// </summary>
     internal static bool PacksAInKernel(GemmKernel kernel, bool transposeA, int mc, int nc, int mr, int nr)
-        => PackingAInKernel && kernel == GemmKernel.Vector512 && !transposeA && mc % mr == 0 && nc >= nr;
+        => PackingAInKernel && (kernel is GemmKernel.Vector512 or GemmKernel.Vector256) && !transposeA && mc % mr == 0 && nc >= nr;
 
     /// <summary>Whether <see cref="PacksAInKernel"/> may choose the kernel's packing (set only by the tests and the runner's A/B, to compare the two: the same bits).</summary>
     internal static bool PackingAInKernel { get; set; } = true;

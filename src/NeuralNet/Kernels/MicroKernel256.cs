@@ -8,7 +8,7 @@ namespace NeuralNet.Kernels;
 /// The Vector256 micro-kernel: a tile of C of 2 vectors × 6 columns held in 12 accumulators,
 /// <c>C_tile (+)= Â·B̂</c> over <c>kc</c> steps of packed panels (Â: 2 vectors per step, B̂: 6 values per step).
 /// </summary>
-internal static unsafe class MicroKernel256
+internal static unsafe partial class MicroKernel256
 {
     /// <summary>Columns of C per tile.</summary>
     public const int Columns = 6;
@@ -23,10 +23,23 @@ internal static unsafe class MicroKernel256
     /// Multiplies the packed panels into the full tile at <paramref name="c"/> (column stride <paramref name="ldc"/>); adds to
     /// it when <paramref name="add"/> is set, else overwrites it.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Run<T>(int kc, T* a, T* b, T* c, int ldc, bool add)
         where T : unmanaged
+        => Multiply<T, PackedPanel>(kc, a, null, 0, b, c, ldc, add, 0, 0);
+
+    /// <summary>
+    /// The tile's multiply: step p's two vectors of Â from the packed panel at <paramref name="a"/>, or with
+    /// <typeparamref name="TMode"/> <see cref="SourcePanel"/> from <c>s + p·ls</c>, stored to <paramref name="a"/> and each
+    /// step requesting into L2 the source's lines <paramref name="ownAhead"/> and <paramref name="nextAhead"/> values on (none
+    /// where 0), as <see cref="MicroKernel512"/>'s multiply does.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Multiply<T, TMode>(int kc, T* a, T* s, nint ls, T* b, T* c, int ldc, bool add, nint ownAhead, nint nextAhead)
+        where T : unmanaged
+        where TMode : struct
     {
+        bool packing = typeof(TMode) == typeof(SourcePanel);
         int w = Vector256<T>.Count;
         Vector256<T> c00 = default; Vector256<T> c10 = default; Vector256<T> c01 = default; Vector256<T> c11 = default;
         Vector256<T> c02 = default; Vector256<T> c12 = default; Vector256<T> c03 = default; Vector256<T> c13 = default;
@@ -39,8 +52,27 @@ internal static unsafe class MicroKernel256
         {
             for (; p + 2 <= stop; p += 2)
             {
-                Vector256<T> a0 = Vector256.Load(a);
-                Vector256<T> a1 = Vector256.Load(a + w);
+                if (packing && Sse.IsSupported)
+                {
+                    if (ownAhead != 0)
+                    {
+                        RequestSteps(s + ownAhead, ls);
+                    }
+
+                    if (nextAhead != 0)
+                    {
+                        RequestSteps(s + nextAhead, ls);
+                    }
+                }
+
+                Vector256<T> a0 = Vector256.Load(packing ? s : a);
+                Vector256<T> a1 = Vector256.Load(packing ? s + w : a + w);
+                if (packing)
+                {
+                    a0.Store(a);
+                    a1.Store(a + w);
+                }
+
                 Vector256<T> bj;
                 bj = Vector256.Create(b[0]);
                 c00 = VectorFma.Fma(a0, bj, c00);
@@ -61,8 +93,14 @@ internal static unsafe class MicroKernel256
                 c05 = VectorFma.Fma(a0, bj, c05);
                 c15 = VectorFma.Fma(a1, bj, c15);
 
-                Vector256<T> e0 = Vector256.Load(a + (2 * w));
-                Vector256<T> e1 = Vector256.Load(a + (3 * w));
+                Vector256<T> e0 = Vector256.Load(packing ? s + ls : a + (2 * w));
+                Vector256<T> e1 = Vector256.Load(packing ? s + ls + w : a + (3 * w));
+                if (packing)
+                {
+                    e0.Store(a + (2 * w));
+                    e1.Store(a + (3 * w));
+                }
+
                 Vector256<T> bk;
                 bk = Vector256.Create(b[6]);
                 c00 = VectorFma.Fma(e0, bk, c00);
@@ -84,6 +122,7 @@ internal static unsafe class MicroKernel256
                 c15 = VectorFma.Fma(e1, bk, c15);
 
                 a += 4 * w;
+                s += packing ? 2 * ls : 0;
                 b += 2 * Columns;
             }
 
@@ -104,8 +143,14 @@ internal static unsafe class MicroKernel256
 
         for (; p < kc; p++) // an odd last step
         {
-            Vector256<T> a0 = Vector256.Load(a);
-            Vector256<T> a1 = Vector256.Load(a + w);
+            Vector256<T> a0 = Vector256.Load(packing ? s : a);
+            Vector256<T> a1 = Vector256.Load(packing ? s + w : a + w);
+            if (packing)
+            {
+                a0.Store(a);
+                a1.Store(a + w);
+            }
+
             Vector256<T> bj;
             bj = Vector256.Create(b[0]);
             c00 = VectorFma.Fma(a0, bj, c00);
@@ -127,6 +172,7 @@ internal static unsafe class MicroKernel256
             c15 = VectorFma.Fma(a1, bj, c15);
 
             a += 2 * w;
+            s += packing ? ls : 0;
             b += Columns;
         }
 

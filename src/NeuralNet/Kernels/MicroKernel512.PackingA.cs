@@ -31,9 +31,6 @@ internal static unsafe partial class MicroKernel512
     /// </summary>
     internal const int SourceStepsAhead = 32;
 
-    /// <summary>Â's panel read from op(A) as stored (a column's rows together) and packed on the way.</summary>
-    private struct SourcePanel;
-
     /// <summary>Requests into L2 the lines of two steps of a tile's op(A) as stored: 2 vectors at <paramref name="step"/> and at <paramref name="step"/> + <paramref name="stride"/>, each on up to three lines.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void RequestSteps<T>(T* step, nint stride)

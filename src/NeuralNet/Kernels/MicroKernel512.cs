@@ -45,9 +45,6 @@ internal static unsafe partial class MicroKernel512
         where T : unmanaged
         => Multiply<T, PackedPanel>(kc, a, null, 0, b, source, sourceStride, c, ldc, add, 0, 0);
 
-    /// <summary>Â's panel packed before the tile: its 2 vectors of a step follow the last step's.</summary>
-    private struct PackedPanel;
-
     /// <summary>
     /// The tile's multiply: step p's two vectors of Â from the packed panel at <paramref name="a"/>, or with
     /// <typeparamref name="TMode"/> <see cref="SourcePanel"/> from <c>s + p·ls</c>, stored to <paramref name="a"/> and each

@@ -8,7 +8,7 @@ namespace NeuralNet.Tests.Kernels;
 
 /// <summary>
 /// A block of an untransposed op(A) packed by the tiles of its first panel (<see cref="MicroKernel512.RunPackingA{T}"/>,
-/// <see cref="GemmDriver.PacksAInKernel"/>) rather than in a pass of its own: the kernel must give the bits of the packed
+/// <see cref="MicroKernel256.RunPackingA{T}"/>, <see cref="GemmDriver.PacksAInKernel"/>) rather than in a pass of its own: each kernel must give the bits of the packed
 /// kernel and leave the packed panel <see cref="GemmPacking.PackA{T}"/> would have written; the one-core driver, the
 /// product shared in own row blocks and the one shared in column groups must give the bits they give with op(A) packed first. The tests that switch the packing
 /// off run in the collection that holds the second core: either setting gives the same bits, so a product elsewhere that
@@ -25,6 +25,14 @@ public unsafe class PackingAInKernelTests
     [MemberData(nameof(MicroKernelTests.Depths), MemberType = typeof(MicroKernelTests))]
     public void RunPackingA_Double_GivesTheBitsOfThePackedKernel_AndLeavesThePackedPanel(int kc) => CheckKernel<double>(kc);
 
+    [Theory]
+    [MemberData(nameof(MicroKernelTests.Depths), MemberType = typeof(MicroKernelTests))]
+    public void RunPackingA_Vector256_Float_GivesTheBitsOfThePackedKernel_AndLeavesThePackedPanel(int kc) => CheckKernel256<float>(kc);
+
+    [Theory]
+    [MemberData(nameof(MicroKernelTests.Depths), MemberType = typeof(MicroKernelTests))]
+    public void RunPackingA_Vector256_Double_GivesTheBitsOfThePackedKernel_AndLeavesThePackedPanel(int kc) => CheckKernel256<double>(kc);
+
     [Fact]
     public void PacksAInKernel_OnlyForAnUntransposedOpA_WholeTilesOfRows_AndAFullFirstPanel()
     {
@@ -34,26 +42,34 @@ public unsafe class PackingAInKernelTests
         GemmDriver.PacksAInKernel(wide, transposeA: true, mc: 512, nc: 1024, mr: 32, nr: 12).Should().BeFalse("a transposed op(A)'s step is not a run of memory");
         GemmDriver.PacksAInKernel(wide, transposeA: false, mc: 500, nc: 1024, mr: 32, nr: 12).Should().BeFalse("the last tile of rows is an edge, which the kernel does not pad");
         GemmDriver.PacksAInKernel(wide, transposeA: false, mc: 512, nc: 11, mr: 32, nr: 12).Should().BeFalse("no full panel of columns");
-        GemmDriver.PacksAInKernel(GemmKernel.Vector256, transposeA: false, mc: 512, nc: 1024, mr: 16, nr: 6).Should().BeFalse("the Vector256 kernel reads packed panels only");
+        GemmDriver.PacksAInKernel(GemmKernel.Vector256, transposeA: false, mc: 512, nc: 1024, mr: 16, nr: 6).Should().BeTrue("the Vector256 kernel packs on the way too");
+        GemmDriver.PacksAInKernel(GemmKernel.Vector256, transposeA: false, mc: 504, nc: 1024, mr: 16, nr: 6).Should().BeFalse("an edge tile of rows");
+        GemmDriver.PacksAInKernel(GemmKernel.Vector128, transposeA: false, mc: 512, nc: 1024, mr: 8, nr: 4).Should().BeFalse("the Vector128 kernel reads packed panels only");
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void GemmDriver_PackingAInKernel_GivesTheBitsOfPackingFirst(bool accumulate)
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public void GemmDriver_PackingAInKernel_GivesTheBitsOfPackingFirst(bool accumulate, bool vector256)
     {
         // Float: two row blocks of whole tiles (the second 64 rows), two depth blocks, a last panel of 4 columns; then four
-        // depth blocks with C in its packed copy (GemmDriver.UsesPackedC). Double: the same with its tiles of 16 rows.
-        CheckDriver<float>(GemmDriver.RowsPerBlock<float>() + 64, 100, 300, accumulate);
-        CheckDriver<float>(256, 256, 1024, accumulate);
-        CheckDriver<double>(GemmDriver.RowsPerBlock<double>() + 32, 52, 300, accumulate);
-        CheckDriver<double>(256, 256, 1024, accumulate);
+        // depth blocks (with the Vector512 kernel C in its packed copy, GemmDriver.UsesPackedC). Double: the same with its
+        // tiles of 16 rows. With the best kernel and with the Vector256 one (an AVX2 CPU's), which pack on the way alike.
+        GemmKernel kernel = vector256 ? GemmKernel.Vector256 : GemmKernels.Best;
+        CheckDriver<float>(kernel, GemmDriver.RowsPerBlock<float>() + 64, 100, 300, accumulate);
+        CheckDriver<float>(kernel, 256, 256, 1024, accumulate);
+        CheckDriver<double>(kernel, GemmDriver.RowsPerBlock<double>() + 32, 52, 300, accumulate);
+        CheckDriver<double>(kernel, 256, 256, 1024, accumulate);
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void SharedBlockGemm_OwnRows_EachSideAlone_GivesTheBitsOfPackingFirst(bool fromEnd)
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public void SharedBlockGemm_OwnRows_EachSideAlone_GivesTheBitsOfPackingFirst(bool fromEnd, bool vector256)
     {
         // Own row blocks: a thread packs the block of op(A) of each row block it claims with the first panel of the part of
         // the columns it claims first, wherever that part lies; one thread claiming every piece, from either end, is the
@@ -62,14 +78,15 @@ public unsafe class PackingAInKernelTests
         float[] a = GemmTests.Fill<float>(m * k, 71), b = GemmTests.Fill<float>(k * n, 72), start = GemmTests.Fill<float>(m * n, 73);
         float[] packedFirst = (float[])start.Clone(), alone = (float[])start.Clone();
         var job = new SharedBlockGemm<float>();
+        GemmKernel kernel = vector256 ? GemmKernel.Vector256 : GemmKernels.Best;
         fixed (float* pa = a, pb = b, pf = packedFirst, ps = alone)
         {
             using (PackingFirst())
             {
-                GemmDriver.Run(GemmKernels.Best, false, false, m, n, k, pa, m, pb, k, pf, m, accumulate: true);
+                GemmDriver.Run(kernel, false, false, m, n, k, pa, m, pb, k, pf, m, accumulate: true);
             }
 
-            job.Prepare(GemmKernels.Best, false, false, m, n, k, pa, m, pb, k, ps, m, accumulate: true, ownRows: true);
+            job.Prepare(kernel, false, false, m, n, k, pa, m, pb, k, ps, m, accumulate: true, ownRows: true);
             job.Work(fromEnd);
         }
 
@@ -106,12 +123,15 @@ public unsafe class PackingAInKernelTests
     }
 
     [Theory]
-    [InlineData(256, null)]
-    [InlineData(256, false)]
-    [InlineData(256, true)]
-    [InlineData(250, null)]
-    [InlineData(250, true)]
-    public void ColumnGroupGemm_PackingAInKernel_GivesTheBitsOfPackingFirst(int m, bool? fromEnd)
+    [InlineData(256, null, false)]
+    [InlineData(256, false, false)]
+    [InlineData(256, true, false)]
+    [InlineData(250, null, false)]
+    [InlineData(250, true, false)]
+    [InlineData(256, false, true)]
+    [InlineData(256, true, true)]
+    [InlineData(250, true, true)]
+    public void ColumnGroupGemm_PackingAInKernel_GivesTheBitsOfPackingFirst(int m, bool? fromEnd, bool vector256)
     {
         // Column groups (op(A) small enough to be packed whole): each depth block's op(A) is packed by the first panels that
         // reach it, each thread its pieces of rows. 256 rows: four pieces of two tiles, each packed by the tiles; 250 rows:
@@ -119,29 +139,30 @@ public unsafe class PackingAInKernelTests
         const int n = 520, k = 1024;
         float[] a = GemmTests.Fill<float>(m * k, 81), b = GemmTests.Fill<float>(k * n, 82), start = GemmTests.Fill<float>(m * n, 83);
         float[] packedFirst = (float[])start.Clone(), inKernel = (float[])start.Clone();
-        int mr = GemmKernels.RowsPerTile<float>(GemmKernels.Best);
+        GemmKernel kernel = vector256 ? GemmKernel.Vector256 : GemmKernels.Best;
+        int mr = GemmKernels.RowsPerTile<float>(kernel);
         ColumnGroupGemm<float>.Takes(m, k, mr).Should().BeTrue();
         fixed (float* pa = a, pb = b, pf = packedFirst, pk = inKernel)
         {
             using (PackingFirst())
             {
-                GemmDriver.Run(GemmKernels.Best, false, false, m, n, k, pa, m, pb, k, pf, m, accumulate: true);
+                GemmDriver.Run(kernel, false, false, m, n, k, pa, m, pb, k, pf, m, accumulate: true);
             }
 
             if (fromEnd is bool side)
             {
                 var job = new ColumnGroupGemm<float>();
-                job.Prepare(GemmKernels.Best, false, false, m, n, k, pa, m, pb, k, pk, m, accumulate: true, columnStart: null);
+                job.Prepare(kernel, false, false, m, n, k, pa, m, pb, k, pk, m, accumulate: true, columnStart: null);
                 job.Work(side);
             }
             else
             {
                 SpinWait.SpinUntil(SecondCore.TryReserve);
-                ColumnGroupGemm<float>.Run(GemmKernels.Best, false, false, m, n, k, pa, m, pb, k, pk, m, accumulate: true, columnStart: null);
+                ColumnGroupGemm<float>.Run(kernel, false, false, m, n, k, pa, m, pb, k, pk, m, accumulate: true, columnStart: null);
             }
         }
 
-        inKernel.Should().Equal(packedFirst, $"{m} rows, {(fromEnd is null ? "both cores" : fromEnd == true ? "the helper's side alone" : "the caller's side alone")}");
+        inKernel.Should().Equal(packedFirst, $"{kernel}, {m} rows, {(fromEnd is null ? "both cores" : fromEnd == true ? "the helper's side alone" : "the caller's side alone")}");
     }
 
     /// <summary>Switches the packing in the kernel off until disposed.</summary>
@@ -188,13 +209,41 @@ public unsafe class PackingAInKernelTests
         }
     }
 
-    private static void CheckDriver<T>(int m, int n, int k, bool accumulate)
+    private static void CheckKernel256<T>(int kc)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int mr = GemmKernels.RowsPerTile<T>(GemmKernels.Best), nr = GemmKernels.ColumnsPerTile(GemmKernels.Best);
-        if (GemmKernels.Best == GemmKernel.Vector512)
+        int rows = 2 * Vector256<T>.Count, columns = MicroKernel256.Columns;
+        int lda = rows + 7, ldc = rows + 5; // op(A)'s tile inside a larger matrix, its columns not on cache lines
+        T[] source = GemmTests.Fill<T>((kc * lda) + 64, 55), b = GemmTests.Fill<T>((kc * columns) + 64, 56);
+        var packed = new T[(kc * rows) + 16];
+        fixed (T* ps = source, pp = packed)
         {
-            GemmDriver.PacksAInKernel(GemmKernels.Best, false, GemmDriver.Balanced(m, GemmDriver.RowsPerBlock<T>(), mr), n, mr, nr).Should().BeTrue();
+            GemmPacking.PackA(false, ps + 3, lda, rows, kc, rows, pp);
+        }
+
+        foreach ((bool add, bool first, bool last) in new[] { (false, true, true), (true, false, false), (true, true, false), (false, false, true) })
+        {
+            T[] c = GemmTests.Fill<T>(ldc * (columns + 1), 57);
+            T[] expected = (T[])c.Clone(), actual = (T[])c.Clone();
+            var panel = new T[packed.Length];
+            fixed (T* ps = source, pp = packed, pn = panel, pb = b, pe = expected, pa = actual)
+            {
+                MicroKernel256.Run(kc, pp, pb, pe, ldc, add);
+                MicroKernel256.RunPackingA(kc, ps + 3, lda, pn, pb, pa, ldc, add, first, last);
+            }
+
+            actual.Should().Equal(expected, $"kc {kc}, add {add}, first {first}, last {last}");
+            panel.Should().Equal(packed, $"kc {kc}: the panel PackA writes, and nothing past it");
+        }
+    }
+
+    private static void CheckDriver<T>(GemmKernel kernel, int m, int n, int k, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int mr = GemmKernels.RowsPerTile<T>(kernel), nr = GemmKernels.ColumnsPerTile(kernel);
+        if (kernel is GemmKernel.Vector512 or GemmKernel.Vector256)
+        {
+            GemmDriver.PacksAInKernel(kernel, false, GemmDriver.Balanced(m, GemmDriver.RowsPerBlock<T>(), mr), n, mr, nr).Should().BeTrue();
         }
 
         T[] a = GemmTests.Fill<T>(m * k, 61), b = GemmTests.Fill<T>(k * n, 62), start = GemmTests.Fill<T>(m * n, 63);
@@ -203,12 +252,12 @@ public unsafe class PackingAInKernelTests
         {
             using (PackingFirst())
             {
-                GemmDriver.Run(GemmKernels.Best, false, false, m, n, k, pa, m, pb, k, pf, m, accumulate);
+                GemmDriver.Run(kernel, false, false, m, n, k, pa, m, pb, k, pf, m, accumulate);
             }
 
-            GemmDriver.Run(GemmKernels.Best, false, false, m, n, k, pa, m, pb, k, pk, m, accumulate);
+            GemmDriver.Run(kernel, false, false, m, n, k, pa, m, pb, k, pk, m, accumulate);
         }
 
-        inKernel.Should().Equal(packedFirst, $"{typeof(T).Name} {m} × {n} × {k}, accumulate {accumulate}");
+        inKernel.Should().Equal(packedFirst, $"{kernel}, {typeof(T).Name} {m} × {n} × {k}, accumulate {accumulate}");
     }
 }
