@@ -115,20 +115,47 @@ internal static unsafe partial class GemmPacking
     }
 
     /// <summary>
-    /// Packs 6 stored columns into a panel of 6 lanes (the Vector256 kernel's), all six per 8 steps of k: 4 by a 4×4
-    /// transpose and 2 interleaved, so the six columns are read as six streams at once, as <see cref="TransposeTwelves"/>
-    /// reads twelve.
+    /// Packs 6 stored columns into a panel of 6 lanes (the Vector256 kernel's), 8 steps of k at a time by an in-register 8 × 8
+    /// transpose of the 6 columns' 8-step runs: each step's 6 values go out in one 32-byte store whose last 2 lanes the next
+    /// step's store overwrites, 8 stores for the 48 values where 4 × 4 transposes and pairs took 16. The 8 steps that end
+    /// the panel are stored without that overlap (<see cref="TransposeSixesLast"/>), so nothing past the panel is written: the
+    /// next panel may be another thread's piece. Returns how many steps it packed (the rest, fewer than 8, remain).
     /// </summary>
     private static int TransposeSixes(float* source, int ld, int kc, float* panel)
     {
         int p = 0;
-        for (; p + 8 <= kc; p += 8)
+        for (; p + 8 < kc; p += 8)
         {
-            TransposeFours(source + p, ld, 8, panel + (p * 6), 6);
-            TransposeTwos(source + p + (4 * (nint)ld), ld, 8, panel + (p * 6) + 4, 6);
+            float* s = source + p;
+            Vector256<float> r0 = Avx.LoadVector256(s), r1 = Avx.LoadVector256(s + ld), r2 = Avx.LoadVector256(s + (2 * (nint)ld));
+            Vector256<float> r3 = Avx.LoadVector256(s + (3 * (nint)ld)), r4 = Avx.LoadVector256(s + (4 * (nint)ld)), r5 = Avx.LoadVector256(s + (5 * (nint)ld));
+            Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+            Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
+
+            // u0-u3: columns 0-3 of steps (0, 4), (1, 5), (2, 6), (3, 7) in their two halves; t4, t5 and their upper pairs
+            // moved down: columns 4-5 of the same steps in the low two lanes of each half.
+            Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE), u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+            Vector256<float> v1 = Avx.Shuffle(t4, t4, 0xEE), v3 = Avx.Shuffle(t5, t5, 0xEE);
+            float* d = panel + ((nint)p * 6);
+            Avx.Store(d, Avx.Permute2x128(u0, t4, 0x20));
+            Avx.Store(d + 6, Avx.Permute2x128(u1, v1, 0x20));
+            Avx.Store(d + 12, Avx.Permute2x128(u2, t5, 0x20));
+            Avx.Store(d + 18, Avx.Permute2x128(u3, v3, 0x20));
+            Avx.Store(d + 24, Avx.Permute2x128(u0, t4, 0x31));
+            Avx.Store(d + 30, Avx.Permute2x128(u1, v1, 0x31));
+            Avx.Store(d + 36, Avx.Permute2x128(u2, t5, 0x31));
+            Avx.Store(d + 42, Avx.Permute2x128(u3, v3, 0x31));
         }
 
-        return p;
+        return p + 8 <= kc ? p + TransposeSixesLast(source + p, ld, panel + ((nint)p * 6)) : p;
+    }
+
+    /// <summary>8 steps of <see cref="TransposeSixes(float*, int, int, float*)"/> that write only their 48 values: 4 columns by a 4 × 4 transpose and 2 interleaved.</summary>
+    private static int TransposeSixesLast(float* source, int ld, float* panel)
+    {
+        TransposeFours(source, ld, 8, panel, 6);
+        TransposeTwos(source + (4 * (nint)ld), ld, 8, panel + 4, 6);
+        return 8;
     }
 
     /// <summary>The double counterpart of <see cref="TransposeSixes(float*, int, int, float*)"/>.</summary>

@@ -74,9 +74,9 @@ public class GemmPackingTests
     {
         foreach (int nr in new[] { 4, 6, 12 })
         {
-            foreach (int kc in new[] { 1, 7, 8, 9, 17, 256 })
+            foreach (int kc in new[] { 1, 7, 8, 9, 16, 17, 24, 256 })
             {
-                foreach (int nc in new[] { 1, 5, 12, 13, 25, 100 })
+                foreach (int nc in new[] { 1, 5, 6, 12, 13, 25, 100 })
                 {
                     // op(B) is kc × nc; stored as nc × kc (transpose) or kc × nc, inside a matrix 3 rows taller, at row 2.
                     int storedRows = (transpose ? nc : kc) + 3, storedColumns = transpose ? kc : nc;
