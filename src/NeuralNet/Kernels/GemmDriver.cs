@@ -130,7 +130,7 @@ internal static unsafe partial class GemmDriver
         T* packedA, T* packedB, T* c, int ldc, bool add, T* tile, T* aSource = null, int lda = 0)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int share = kernel == GemmKernel.Vector512 ? NextPanelShare<T>(mc, kc, mr, nr) : 0; // measured with this kernel only
+        int share = kernel is GemmKernel.Vector512 or GemmKernel.Vector256 ? NextPanelShare<T>(mc, kc, mr, nr) : 0; // measured with these kernels
         for (int jr = 0; jr < nc; jr += nr)
         {
             int columns = Math.Min(nr, nc - jr);

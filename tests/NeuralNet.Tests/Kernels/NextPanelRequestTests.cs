@@ -16,7 +16,7 @@ public class NextPanelRequestTests
     [InlineData(530, 234, 32, 12)] // an edge tile and an uneven depth
     [InlineData(64, 196, 32, 12)] // two tiles
     [InlineData(96, 7, 32, 12)] // a panel smaller than a line per tile
-    [InlineData(256, 256, 16, 6)] // another tile shape: the arithmetic alone (only the Vector512 kernel requests)
+    [InlineData(256, 256, 16, 6)] // a float block of the Vector256 kernel (an AVX2 CPU's): 16 tiles, a panel of 6 KB
     public void FloatShares_AreWholeLines_AndCoverTheNextPanel(int mc, int kc, int mr, int nr)
     {
         int share = GemmDriver.NextPanelShare<float>(mc, kc, mr, nr);
