@@ -94,7 +94,7 @@ internal static unsafe partial class GemmDriver
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         const GemmKernel kernel = GemmKernel.Vector512;
-        int share = NextPanelShare<T>(mc, kc, mr, nr);
+        int share = NextPanelShare<T>(GemmKernel.Vector512, mc, kc, mr, nr); // the packed copy of C is this kernel's
         for (int jr = 0; jr < nc; jr += nr)
         {
             int columns = Math.Min(nr, nc - jr);

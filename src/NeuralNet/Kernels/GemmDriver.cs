@@ -130,7 +130,7 @@ internal static unsafe partial class GemmDriver
         T* packedA, T* packedB, T* c, int ldc, bool add, T* tile, T* aSource = null, int lda = 0)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int share = kernel is GemmKernel.Vector512 or GemmKernel.Vector256 ? NextPanelShare<T>(mc, kc, mr, nr) : 0; // measured with these kernels
+        int share = NextPanelShare<T>(kernel, mc, kc, mr, nr);
         for (int jr = 0; jr < nc; jr += nr)
         {
             int columns = Math.Min(nr, nc - jr);
@@ -192,15 +192,18 @@ internal static unsafe partial class GemmDriver
 
     /// <summary>
     /// Bytes of the next B̂ panel each tile of the current one requests (<see cref="RequestNextPanel{T}"/>): the panel's
-    /// bytes spread over the block's tiles, in whole cache lines; 0 where nothing is requested (off x86 too). Floats only:
-    /// the double kernel requests its own B̂ lines a few steps ahead, and with these requests too the double products of
-    /// W3's shapes ran ~1 % slower (benchmarks/README.md, "Why the kernels are shaped so").
+    /// bytes spread over the block's tiles, in whole cache lines; 0 where nothing is requested (off x86 too). With the
+    /// Vector512 kernel for floats only: its double kernel requests its own B̂ lines a few steps ahead, and with these
+    /// requests too the double products of W3's shapes ran ~1 % slower; the Vector256 kernel requests none of its own, and
+    /// gains from these for both types (the Vector128 kernel was not measured, and requests nothing; benchmarks/README.md,
+    /// "Why the kernels are shaped so").
     /// </summary>
-    internal static int NextPanelShare<T>(int mc, int kc, int mr, int nr)
+    internal static int NextPanelShare<T>(GemmKernel kernel, int mc, int kc, int mr, int nr)
         where T : unmanaged
     {
         int tiles = (mc + mr - 1) / mr;
-        return typeof(T) == typeof(float) && Sse.IsSupported && tiles > 1 ? RoundUp(((kc * nr * sizeof(T)) + tiles - 1) / tiles, 64) : 0;
+        bool requests = kernel == GemmKernel.Vector256 || (kernel == GemmKernel.Vector512 && typeof(T) == typeof(float));
+        return requests && Sse.IsSupported && tiles > 1 ? RoundUp(((kc * nr * sizeof(T)) + tiles - 1) / tiles, 64) : 0;
     }
 
     /// <summary>
