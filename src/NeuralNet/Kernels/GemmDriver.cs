@@ -182,7 +182,8 @@ internal static unsafe partial class GemmDriver
     /// <see cref="MicroKernel256.RunPackingA{T}"/>) rather than in a pass of its own: with the Vector512 or the Vector256 kernel,
     /// for an untransposed op(A) (a step's rows of a tile lie together, as the kernel loads them), whole tiles of rows and a
     /// full first panel. Packed in a pass of its own, each of op(A)'s lines came from L3 or memory while no multiply-add ran;
-    /// read by the tiles, the wait overlaps their multiply-adds (benchmarks/README.md, "Why the kernels are shaped so"). Either way Â holds the same values: the same bits.
+    /// read by the tiles, the wait overlaps their multiply-adds (benchmarks/README.md, "Why the kernels are shaped so").
+    /// Either way Â holds the same values: the same bits.
     /// </summary>
     internal static bool PacksAInKernel(GemmKernel kernel, bool transposeA, int mc, int nc, int mr, int nr)
         => PackingAInKernel && (kernel is GemmKernel.Vector512 or GemmKernel.Vector256) && !transposeA && mc % mr == 0 && nc >= nr;
