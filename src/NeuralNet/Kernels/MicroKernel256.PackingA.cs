@@ -27,18 +27,4 @@ internal static unsafe partial class MicroKernel256
     /// <see cref="MicroKernel512.SourceStepsAhead"/> steps of the Vector512 kernel, whose step is twice this one's work.
     /// </summary>
     internal const int SourceStepsAhead = 2 * MicroKernel512.SourceStepsAhead;
-
-    /// <summary>Requests into L2 the lines of two steps of a tile's op(A) as stored: 2 vectors (64 bytes) at <paramref name="step"/> and at <paramref name="step"/> + <paramref name="stride"/>, each on up to two lines.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void RequestSteps<T>(T* step, nint stride)
-        where T : unmanaged
-    {
-        int last = (2 * Vector256<T>.Count * sizeof(T)) - 1;
-        byte* line = (byte*)step;
-        Sse.Prefetch1(line);
-        Sse.Prefetch1(line + last);
-        line += stride * sizeof(T);
-        Sse.Prefetch1(line);
-        Sse.Prefetch1(line + last);
-    }
 }

@@ -56,12 +56,12 @@ internal static unsafe partial class MicroKernel256
                 {
                     if (ownAhead != 0)
                     {
-                        RequestSteps(s + ownAhead, ls);
+                        SourcePanel.RequestSteps(s + ownAhead, ls, 2 * Vector256<T>.Count);
                     }
 
                     if (nextAhead != 0)
                     {
-                        RequestSteps(s + nextAhead, ls);
+                        SourcePanel.RequestSteps(s + nextAhead, ls, 2 * Vector256<T>.Count);
                     }
                 }
 

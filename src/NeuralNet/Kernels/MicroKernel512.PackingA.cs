@@ -30,20 +30,4 @@ internal static unsafe partial class MicroKernel512
     /// lines of op(A): ~400 cycles of its multiply-adds on a core of two 512-bit pipes, about memory's latency.
     /// </summary>
     internal const int SourceStepsAhead = 32;
-
-    /// <summary>Requests into L2 the lines of two steps of a tile's op(A) as stored: 2 vectors at <paramref name="step"/> and at <paramref name="step"/> + <paramref name="stride"/>, each on up to three lines.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void RequestSteps<T>(T* step, nint stride)
-        where T : unmanaged
-    {
-        int last = (2 * Vector512<T>.Count * sizeof(T)) - 1;
-        byte* line = (byte*)step;
-        Sse.Prefetch1(line);
-        Sse.Prefetch1(line + 64);
-        Sse.Prefetch1(line + last);
-        line += stride * sizeof(T);
-        Sse.Prefetch1(line);
-        Sse.Prefetch1(line + 64);
-        Sse.Prefetch1(line + last);
-    }
 }

@@ -78,12 +78,12 @@ internal static unsafe partial class MicroKernel512
                 {
                     if (ownAhead != 0)
                     {
-                        RequestSteps(s + ownAhead, ls);
+                        SourcePanel.RequestSteps(s + ownAhead, ls, 2 * Vector512<T>.Count);
                     }
 
                     if (nextAhead != 0)
                     {
-                        RequestSteps(s + nextAhead, ls);
+                        SourcePanel.RequestSteps(s + nextAhead, ls, 2 * Vector512<T>.Count);
                     }
                 }
                 else if (typeof(T) == typeof(float) && Sse.IsSupported)
