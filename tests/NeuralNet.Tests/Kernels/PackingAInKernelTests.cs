@@ -27,11 +27,11 @@ public unsafe class PackingAInKernelTests
 
     [Theory]
     [MemberData(nameof(MicroKernelTests.Depths), MemberType = typeof(MicroKernelTests))]
-    public void RunPackingA_Vector256_Float_GivesTheBitsOfThePackedKernel_AndLeavesThePackedPanel(int kc) => CheckKernel256<float>(kc);
+    public void RunPackingA_Vector256_Float_GivesTheBitsOfThePackedKernel_AndLeavesThePackedPanel(int kc) => CheckKernel<float>(kc, vector256: true);
 
     [Theory]
     [MemberData(nameof(MicroKernelTests.Depths), MemberType = typeof(MicroKernelTests))]
-    public void RunPackingA_Vector256_Double_GivesTheBitsOfThePackedKernel_AndLeavesThePackedPanel(int kc) => CheckKernel256<double>(kc);
+    public void RunPackingA_Vector256_Double_GivesTheBitsOfThePackedKernel_AndLeavesThePackedPanel(int kc) => CheckKernel<double>(kc, vector256: true);
 
     [Fact]
     public void PacksAInKernel_OnlyForAnUntransposedOpA_WholeTilesOfRows_AndAFullFirstPanel()
@@ -177,10 +177,16 @@ public unsafe class PackingAInKernelTests
         public void Dispose() => GemmDriver.PackingAInKernel = true;
     }
 
-    private static void CheckKernel<T>(int kc)
+    /// <summary>
+    /// One tile of the Vector512 kernel or (<paramref name="vector256"/>) the Vector256 one packing on the way, against the
+    /// packed kernel on the panel <see cref="GemmPacking.PackA{T}"/> writes: in place, and for the Vector512 kernel also
+    /// from a copy of C into C (as <see cref="GemmDriver"/>'s packed copy of C moves it, with that kernel only).
+    /// </summary>
+    private static void CheckKernel<T>(int kc, bool vector256 = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int rows = 2 * Vector512<T>.Count, columns = MicroKernel512.Columns;
+        int rows = 2 * (vector256 ? Vector256<T>.Count : Vector512<T>.Count);
+        int columns = vector256 ? MicroKernel256.Columns : MicroKernel512.Columns;
         int lda = rows + 7, ldc = rows + 5; // op(A)'s tile inside a larger matrix, its columns not on cache lines
         T[] source = GemmTests.Fill<T>((kc * lda) + 64, 51), b = GemmTests.Fill<T>((kc * columns) + 64, 52);
         var packed = new T[(kc * rows) + 16];
@@ -191,48 +197,31 @@ public unsafe class PackingAInKernelTests
 
         foreach ((bool add, bool first, bool last) in new[] { (false, true, true), (true, false, false), (true, true, false), (false, false, true) })
         {
-            // In place, then from a copy of C into C (as GemmDriver.MultiplyStage moves C between its packed copy and its place).
             T[] c = GemmTests.Fill<T>(ldc * (columns + 1), 53), copy = GemmTests.Fill<T>(rows * columns, 54);
             T[] expected = (T[])c.Clone(), actual = (T[])c.Clone(), expectedMoved = (T[])c.Clone(), actualMoved = (T[])c.Clone();
             var panel = new T[packed.Length];
             fixed (T* ps = source, pp = packed, pn = panel, pb = b, pe = expected, pa = actual, pc = copy, pem = expectedMoved, pam = actualMoved)
             {
-                MicroKernel512.Run(kc, pp, pb, pe, ldc, add);
-                MicroKernel512.RunPackingA(kc, ps + 3, lda, pn, pb, pa, ldc, pa, ldc, add, first, last);
-                MicroKernel512.Run(kc, pp, pb, pc, rows, pem, ldc, add);
-                MicroKernel512.RunPackingA(kc, ps + 3, lda, pn, pb, pc, rows, pam, ldc, add, first, last);
+                if (vector256)
+                {
+                    MicroKernel256.Run(kc, pp, pb, pe, ldc, add);
+                    MicroKernel256.RunPackingA(kc, ps + 3, lda, pn, pb, pa, ldc, add, first, last);
+                }
+                else
+                {
+                    MicroKernel512.Run(kc, pp, pb, pe, ldc, add);
+                    MicroKernel512.RunPackingA(kc, ps + 3, lda, pn, pb, pa, ldc, pa, ldc, add, first, last);
+                    MicroKernel512.Run(kc, pp, pb, pc, rows, pem, ldc, add);
+                    MicroKernel512.RunPackingA(kc, ps + 3, lda, pn, pb, pc, rows, pam, ldc, add, first, last);
+                }
             }
 
             actual.Should().Equal(expected, $"kc {kc}, add {add}, first {first}, last {last}: in place");
-            actualMoved.Should().Equal(expectedMoved, $"kc {kc}, add {add}: from another tile");
-            panel.Should().Equal(packed, $"kc {kc}: the panel PackA writes, and nothing past it");
-        }
-    }
-
-    private static void CheckKernel256<T>(int kc)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int rows = 2 * Vector256<T>.Count, columns = MicroKernel256.Columns;
-        int lda = rows + 7, ldc = rows + 5; // op(A)'s tile inside a larger matrix, its columns not on cache lines
-        T[] source = GemmTests.Fill<T>((kc * lda) + 64, 55), b = GemmTests.Fill<T>((kc * columns) + 64, 56);
-        var packed = new T[(kc * rows) + 16];
-        fixed (T* ps = source, pp = packed)
-        {
-            GemmPacking.PackA(false, ps + 3, lda, rows, kc, rows, pp);
-        }
-
-        foreach ((bool add, bool first, bool last) in new[] { (false, true, true), (true, false, false), (true, true, false), (false, false, true) })
-        {
-            T[] c = GemmTests.Fill<T>(ldc * (columns + 1), 57);
-            T[] expected = (T[])c.Clone(), actual = (T[])c.Clone();
-            var panel = new T[packed.Length];
-            fixed (T* ps = source, pp = packed, pn = panel, pb = b, pe = expected, pa = actual)
+            if (!vector256)
             {
-                MicroKernel256.Run(kc, pp, pb, pe, ldc, add);
-                MicroKernel256.RunPackingA(kc, ps + 3, lda, pn, pb, pa, ldc, add, first, last);
+                actualMoved.Should().Equal(expectedMoved, $"kc {kc}, add {add}: from another tile");
             }
 
-            actual.Should().Equal(expected, $"kc {kc}, add {add}, first {first}, last {last}");
             panel.Should().Equal(packed, $"kc {kc}: the panel PackA writes, and nothing past it");
         }
     }
