@@ -3,8 +3,8 @@ using System.Runtime.Intrinsics.X86;
 
 namespace NeuralNet.Kernels;
 
-// The in-register transposes that pack a transposed op(B): 8 × 8 floats, 4 × 4 floats and 4 × 4 doubles at a time, and
-// pairs of columns interleaved (the last two of the Vector256 kernel's six).
+// The in-register transposes that pack a transposed op(B): 8 × 8 floats, 4 × 4 floats and 4 × 4 doubles at a time, a
+// float panel of 12 or 6 columns in one pass, and pairs of columns interleaved (the last two of the Vector256 kernel's six).
 internal static unsafe partial class GemmPacking
 {
     /// <summary>
@@ -93,6 +93,51 @@ internal static unsafe partial class GemmPacking
             Avx.Store(d + (2 * stride), Avx.Permute2x128(t0, t2, 0x31));
             Avx.Store(d + (3 * stride), Avx.Permute2x128(t1, t3, 0x31));
         }
+    }
+
+    /// <summary>
+    /// Packs 12 stored float columns into a panel of 12 lanes (the Vector512 kernel's), all twelve per 8 steps of k: an
+    /// 8 × 8 transpose of columns 0-7 and a 4 × 8 one of columns 8-11 leave each step's three 4-value pieces in register
+    /// halves, which go out pairwise in 12 32-byte stores, one after the other, none across a cache line when the panel
+    /// starts on 32 bytes (two passes, 8 columns then 4, stored 48-byte steps in 8 + 4 lanes, half of the 32-byte stores
+    /// across a line). Returns how many steps it packed (the rest, fewer than 8, remain).
+    /// </summary>
+    private static int TransposeTwelves(float* source, int ld, int kc, float* panel)
+    {
+        int p = 0;
+        for (; p + 8 <= kc; p += 8)
+        {
+            float* s = source + p;
+            Vector256<float> r0 = Avx.LoadVector256(s), r1 = Avx.LoadVector256(s + ld);
+            Vector256<float> r2 = Avx.LoadVector256(s + (2 * (nint)ld)), r3 = Avx.LoadVector256(s + (3 * (nint)ld));
+            Vector256<float> r4 = Avx.LoadVector256(s + (4 * (nint)ld)), r5 = Avx.LoadVector256(s + (5 * (nint)ld));
+            Vector256<float> r6 = Avx.LoadVector256(s + (6 * (nint)ld)), r7 = Avx.LoadVector256(s + (7 * (nint)ld));
+            Vector256<float> r8 = Avx.LoadVector256(s + (8 * (nint)ld)), r9 = Avx.LoadVector256(s + (9 * (nint)ld));
+            Vector256<float> r10 = Avx.LoadVector256(s + (10 * (nint)ld)), r11 = Avx.LoadVector256(s + (11 * (nint)ld));
+            Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+            Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5), t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+            Vector256<float> t8 = Avx.UnpackLow(r8, r9), t9 = Avx.UnpackHigh(r8, r9), t10 = Avx.UnpackLow(r10, r11), t11 = Avx.UnpackHigh(r10, r11);
+
+            // a_i, b_i, c_i: columns 0-3, 4-7 and 8-11 of step i in the low half and of step i + 4 in the high half.
+            Vector256<float> a0 = Avx.Shuffle(t0, t2, 0x44), a1 = Avx.Shuffle(t0, t2, 0xEE), a2 = Avx.Shuffle(t1, t3, 0x44), a3 = Avx.Shuffle(t1, t3, 0xEE);
+            Vector256<float> b0 = Avx.Shuffle(t4, t6, 0x44), b1 = Avx.Shuffle(t4, t6, 0xEE), b2 = Avx.Shuffle(t5, t7, 0x44), b3 = Avx.Shuffle(t5, t7, 0xEE);
+            Vector256<float> c0 = Avx.Shuffle(t8, t10, 0x44), c1 = Avx.Shuffle(t8, t10, 0xEE), c2 = Avx.Shuffle(t9, t11, 0x44), c3 = Avx.Shuffle(t9, t11, 0xEE);
+            float* d = panel + ((nint)p * 12);
+            Avx.Store(d, Avx.Permute2x128(a0, b0, 0x20));
+            Avx.Store(d + 8, Avx.Permute2x128(c0, a1, 0x20));
+            Avx.Store(d + 16, Avx.Permute2x128(b1, c1, 0x20));
+            Avx.Store(d + 24, Avx.Permute2x128(a2, b2, 0x20));
+            Avx.Store(d + 32, Avx.Permute2x128(c2, a3, 0x20));
+            Avx.Store(d + 40, Avx.Permute2x128(b3, c3, 0x20));
+            Avx.Store(d + 48, Avx.Permute2x128(a0, b0, 0x31));
+            Avx.Store(d + 56, Avx.Permute2x128(c0, a1, 0x31));
+            Avx.Store(d + 64, Avx.Permute2x128(b1, c1, 0x31));
+            Avx.Store(d + 72, Avx.Permute2x128(a2, b2, 0x31));
+            Avx.Store(d + 80, Avx.Permute2x128(c2, a3, 0x31));
+            Avx.Store(d + 88, Avx.Permute2x128(b3, c3, 0x31));
+        }
+
+        return p;
     }
 
     /// <summary>

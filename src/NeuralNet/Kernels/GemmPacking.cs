@@ -157,9 +157,13 @@ internal static unsafe partial class GemmPacking
             }
 
             int p0 = 0;
-            if (typeof(T) == typeof(float) && Avx.IsSupported && columns == nr && nr % 4 == 0)
+            if (typeof(T) == typeof(float) && Avx.IsSupported && columns == nr && nr == 12)
             {
-                // Eight columns at a time, then four (the 12 columns of the Vector512 kernel's panel: 8 + 4).
+                p0 = TransposeTwelves((float*)source, ldb, kc, (float*)panel);
+            }
+            else if (typeof(T) == typeof(float) && Avx.IsSupported && columns == nr && nr % 4 == 0)
+            {
+                // Eight columns at a time, then four (the Vector128 kernel's panel on x86 is 4 columns wide).
                 int j = 0;
                 for (; j + 8 <= nr; j += 8)
                 {
