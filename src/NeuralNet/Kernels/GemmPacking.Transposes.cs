@@ -4,7 +4,8 @@ using System.Runtime.Intrinsics.X86;
 namespace NeuralNet.Kernels;
 
 // The in-register transposes that pack a transposed op(B): 8 × 8 floats, 4 × 4 floats and 4 × 4 doubles at a time, a
-// float panel of 12 or 6 columns in one pass, and pairs of columns interleaved (the last two of the Vector256 kernel's six).
+// panel of 12 floats or of 6 floats or doubles in one pass, and pairs of float columns interleaved (the last two of the
+// Vector256 kernel's six at a panel's end).
 internal static unsafe partial class GemmPacking
 {
     /// <summary>
@@ -203,14 +204,32 @@ internal static unsafe partial class GemmPacking
         return 8;
     }
 
-    /// <summary>The double counterpart of <see cref="TransposeSixes(float*, int, int, float*)"/>.</summary>
+    /// <summary>
+    /// Packs 6 stored double columns into a panel of 6 lanes (the Vector256 kernel's), 4 steps of k at a time: the columns'
+    /// 4-step runs unpacked in pairs leave each step's three 2-value pieces in register halves, which go out in 6
+    /// contiguous 32-byte stores, none across a cache line when the panel starts on 32 bytes (a 4 × 4 transpose and pairs
+    /// took 8 stores, two of them across a line). Returns how many steps it packed (the rest, fewer than 4, remain).
+    /// </summary>
     private static int TransposeSixes(double* source, int ld, int kc, double* panel)
     {
         int p = 0;
-        for (; p + 8 <= kc; p += 8)
+        for (; p + 4 <= kc; p += 4)
         {
-            TransposeFours(source + p, ld, 8, panel + (p * 6), 6);
-            TransposeTwos(source + p + (4 * (nint)ld), ld, 8, panel + (p * 6) + 4, 6);
+            double* s = source + p;
+            Vector256<double> r0 = Avx.LoadVector256(s), r1 = Avx.LoadVector256(s + ld), r2 = Avx.LoadVector256(s + (2 * (nint)ld));
+            Vector256<double> r3 = Avx.LoadVector256(s + (3 * (nint)ld)), r4 = Avx.LoadVector256(s + (4 * (nint)ld)), r5 = Avx.LoadVector256(s + (5 * (nint)ld));
+
+            // t0, t2, t4: columns (0, 1), (2, 3), (4, 5) of step 0 in the low half and of step 2 in the high half; t1, t3, t5
+            // the same of steps 1 and 3.
+            Vector256<double> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3);
+            Vector256<double> t3 = Avx.UnpackHigh(r2, r3), t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
+            double* d = panel + ((nint)p * 6);
+            Avx.Store(d, Avx.Permute2x128(t0, t2, 0x20));
+            Avx.Store(d + 4, Avx.Permute2x128(t4, t1, 0x20));
+            Avx.Store(d + 8, Avx.Permute2x128(t3, t5, 0x20));
+            Avx.Store(d + 12, Avx.Permute2x128(t0, t2, 0x31));
+            Avx.Store(d + 16, Avx.Permute2x128(t4, t1, 0x31));
+            Avx.Store(d + 20, Avx.Permute2x128(t3, t5, 0x31));
         }
 
         return p;
@@ -234,24 +253,6 @@ internal static unsafe partial class GemmPacking
                 Sse.StoreHigh(d + stride, low);
                 Sse.StoreLow(d + (2 * stride), high);
                 Sse.StoreHigh(d + (3 * stride), high);
-            }
-        }
-
-        return p;
-    }
-
-    /// <summary>The double counterpart of <see cref="TransposeTwos(float*, int, int, float*, int)"/>: two steps of each column at a time.</summary>
-    private static int TransposeTwos(double* source, int ld, int kc, double* panel, int stride)
-    {
-        int p = 0;
-        for (; p + 8 <= kc; p += 8)
-        {
-            for (int q = p; q < p + 8; q += 2)
-            {
-                Vector128<double> r0 = Sse2.LoadVector128(source + q), r1 = Sse2.LoadVector128(source + ld + q);
-                double* d = panel + ((nint)q * stride);
-                Sse2.Store(d, Sse2.UnpackLow(r0, r1));
-                Sse2.Store(d + stride, Sse2.UnpackHigh(r0, r1));
             }
         }
 
