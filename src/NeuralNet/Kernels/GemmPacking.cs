@@ -121,7 +121,8 @@ internal static unsafe partial class GemmPacking
                 {
                     int columns = Math.Min(nr, nc - j0);
                     T* panel = packed + (j0 * kc);
-                    for (int p = p0; p < p1; p++)
+                    int p = columns == nr ? CopyStepGroups(b + j0, ldb, p0, p1, nr, panel) : p0;
+                    for (; p < p1; p++)
                     {
                         T* destination = panel + (p * nr);
                         CopyShort((byte*)destination, (byte*)(b + j0 + ((nint)p * ldb)), columns * sizeof(T));
