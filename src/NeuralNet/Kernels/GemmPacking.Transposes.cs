@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -9,6 +10,23 @@ namespace NeuralNet.Kernels;
 internal static unsafe partial class GemmPacking
 {
     /// <summary>
+    /// The 8-step runs of 4 stored columns at <paramref name="s"/> (<paramref name="ld"/> apart), half transposed: qi holds
+    /// the 4 columns' values of step i in its low half and of step i + 4 in its high half. The first two stages of every
+    /// float transpose below; the third, which puts halves together, is each one's own.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FourColumns(float* s, nint ld, out Vector256<float> q0, out Vector256<float> q1, out Vector256<float> q2, out Vector256<float> q3)
+    {
+        Vector256<float> r0 = Avx.LoadVector256(s), r1 = Avx.LoadVector256(s + ld);
+        Vector256<float> r2 = Avx.LoadVector256(s + (2 * ld)), r3 = Avx.LoadVector256(s + (3 * ld));
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        q0 = Avx.Shuffle(t0, t2, 0x44);
+        q1 = Avx.Shuffle(t0, t2, 0xEE);
+        q2 = Avx.Shuffle(t1, t3, 0x44);
+        q3 = Avx.Shuffle(t1, t3, 0xEE);
+    }
+
+    /// <summary>
     /// Packs 8 stored columns (stride <paramref name="ldb"/>, contiguous in k) into 8 adjacent lanes of a
     /// panel whose steps are <paramref name="stride"/> apart, 8 steps of k at a time by an in-register 8×8
     /// transpose; returns how many steps it packed (the rest, fewer than 8, remain).
@@ -18,15 +36,8 @@ internal static unsafe partial class GemmPacking
         int p = 0;
         for (; p + 8 <= kc; p += 8)
         {
-            float* s = source + p;
-            Vector256<float> r0 = Avx.LoadVector256(s), r1 = Avx.LoadVector256(s + ldb);
-            Vector256<float> r2 = Avx.LoadVector256(s + (2 * (nint)ldb)), r3 = Avx.LoadVector256(s + (3 * (nint)ldb));
-            Vector256<float> r4 = Avx.LoadVector256(s + (4 * (nint)ldb)), r5 = Avx.LoadVector256(s + (5 * (nint)ldb));
-            Vector256<float> r6 = Avx.LoadVector256(s + (6 * (nint)ldb)), r7 = Avx.LoadVector256(s + (7 * (nint)ldb));
-            Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
-            Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5), t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
-            Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE), u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
-            Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE), u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+            FourColumns(source + p, ldb, out Vector256<float> u0, out Vector256<float> u1, out Vector256<float> u2, out Vector256<float> u3);
+            FourColumns(source + p + (4 * (nint)ldb), ldb, out Vector256<float> u4, out Vector256<float> u5, out Vector256<float> u6, out Vector256<float> u7);
             float* d = panel + ((nint)p * stride);
             Avx.Store(d, Avx.Permute2x128(u0, u4, 0x20));
             Avx.Store(d + stride, Avx.Permute2x128(u1, u5, 0x20));
@@ -108,21 +119,11 @@ internal static unsafe partial class GemmPacking
         int p = 0;
         for (; p + 8 <= kc; p += 8)
         {
-            float* s = source + p;
-            Vector256<float> r0 = Avx.LoadVector256(s), r1 = Avx.LoadVector256(s + ld);
-            Vector256<float> r2 = Avx.LoadVector256(s + (2 * (nint)ld)), r3 = Avx.LoadVector256(s + (3 * (nint)ld));
-            Vector256<float> r4 = Avx.LoadVector256(s + (4 * (nint)ld)), r5 = Avx.LoadVector256(s + (5 * (nint)ld));
-            Vector256<float> r6 = Avx.LoadVector256(s + (6 * (nint)ld)), r7 = Avx.LoadVector256(s + (7 * (nint)ld));
-            Vector256<float> r8 = Avx.LoadVector256(s + (8 * (nint)ld)), r9 = Avx.LoadVector256(s + (9 * (nint)ld));
-            Vector256<float> r10 = Avx.LoadVector256(s + (10 * (nint)ld)), r11 = Avx.LoadVector256(s + (11 * (nint)ld));
-            Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
-            Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5), t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
-            Vector256<float> t8 = Avx.UnpackLow(r8, r9), t9 = Avx.UnpackHigh(r8, r9), t10 = Avx.UnpackLow(r10, r11), t11 = Avx.UnpackHigh(r10, r11);
-
             // a_i, b_i, c_i: columns 0-3, 4-7 and 8-11 of step i in the low half and of step i + 4 in the high half.
-            Vector256<float> a0 = Avx.Shuffle(t0, t2, 0x44), a1 = Avx.Shuffle(t0, t2, 0xEE), a2 = Avx.Shuffle(t1, t3, 0x44), a3 = Avx.Shuffle(t1, t3, 0xEE);
-            Vector256<float> b0 = Avx.Shuffle(t4, t6, 0x44), b1 = Avx.Shuffle(t4, t6, 0xEE), b2 = Avx.Shuffle(t5, t7, 0x44), b3 = Avx.Shuffle(t5, t7, 0xEE);
-            Vector256<float> c0 = Avx.Shuffle(t8, t10, 0x44), c1 = Avx.Shuffle(t8, t10, 0xEE), c2 = Avx.Shuffle(t9, t11, 0x44), c3 = Avx.Shuffle(t9, t11, 0xEE);
+            float* s = source + p;
+            FourColumns(s, ld, out Vector256<float> a0, out Vector256<float> a1, out Vector256<float> a2, out Vector256<float> a3);
+            FourColumns(s + (4 * (nint)ld), ld, out Vector256<float> b0, out Vector256<float> b1, out Vector256<float> b2, out Vector256<float> b3);
+            FourColumns(s + (8 * (nint)ld), ld, out Vector256<float> c0, out Vector256<float> c1, out Vector256<float> c2, out Vector256<float> c3);
             float* d = panel + ((nint)p * 12);
             Avx.Store(d, Avx.Permute2x128(a0, b0, 0x20));
             Avx.Store(d + 8, Avx.Permute2x128(c0, a1, 0x20));
@@ -172,15 +173,12 @@ internal static unsafe partial class GemmPacking
         int p = 0;
         for (; p + 8 < kc; p += 8)
         {
-            float* s = source + p;
-            Vector256<float> r0 = Avx.LoadVector256(s), r1 = Avx.LoadVector256(s + ld), r2 = Avx.LoadVector256(s + (2 * (nint)ld));
-            Vector256<float> r3 = Avx.LoadVector256(s + (3 * (nint)ld)), r4 = Avx.LoadVector256(s + (4 * (nint)ld)), r5 = Avx.LoadVector256(s + (5 * (nint)ld));
-            Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
-            Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
-
             // u0-u3: columns 0-3 of steps (0, 4), (1, 5), (2, 6), (3, 7) in their two halves; t4, t5 and their upper pairs
             // moved down: columns 4-5 of the same steps in the low two lanes of each half.
-            Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE), u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+            float* s = source + p;
+            FourColumns(s, ld, out Vector256<float> u0, out Vector256<float> u1, out Vector256<float> u2, out Vector256<float> u3);
+            Vector256<float> r4 = Avx.LoadVector256(s + (4 * (nint)ld)), r5 = Avx.LoadVector256(s + (5 * (nint)ld));
+            Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
             Vector256<float> v1 = Avx.Shuffle(t4, t4, 0xEE), v3 = Avx.Shuffle(t5, t5, 0xEE);
             float* d = panel + ((nint)p * 6);
             Avx.Store(d, Avx.Permute2x128(u0, t4, 0x20));
