@@ -4,9 +4,10 @@ using System.Runtime.Intrinsics.X86;
 
 namespace NeuralNet.Kernels;
 
-// The in-register transposes that pack a transposed op(B): 8 × 8 floats, 4 × 4 floats and 4 × 4 doubles at a time, a
-// panel of 12 floats or of 6 floats or doubles in one pass, and pairs of float columns interleaved (the last two of the
-// Vector256 kernel's six at a panel's end).
+// The in-register transposes that pack an op(B) stored by columns (untransposed: a panel's step lies across its stored
+// columns) and a transposed op(A): 8 × 8 floats, 4 × 4 floats and 4 × 4 doubles at a time, a panel of 12 floats or of 6
+// floats or doubles in one pass, and pairs of float columns interleaved (the last two of the Vector256 kernel's six at a
+// panel's end). A transposed op(B), whose steps are already contiguous, is copied (GemmPacking.StepGroups.cs).
 internal static unsafe partial class GemmPacking
 {
     /// <summary>

@@ -162,19 +162,9 @@ internal static unsafe partial class GemmPacking
             {
                 p0 = TransposeTwelves((float*)source, ldb, kc, (float*)panel);
             }
-            else if (typeof(T) == typeof(float) && Avx.IsSupported && columns == nr && nr % 4 == 0)
+            else if (typeof(T) == typeof(float) && Avx.IsSupported && columns == nr && nr == 4)
             {
-                // Eight columns at a time, then four (the Vector128 kernel's panel on x86 is 4 columns wide).
-                int j = 0;
-                for (; j + 8 <= nr; j += 8)
-                {
-                    p0 = TransposeEights((float*)(source + ((nint)j * ldb)), ldb, kc, (float*)(panel + j), nr);
-                }
-
-                for (; j < nr; j += 4)
-                {
-                    p0 = TransposeFours((float*)(source + ((nint)j * ldb)), ldb, kc, (float*)(panel + j), nr);
-                }
+                p0 = TransposeFours((float*)source, ldb, kc, (float*)panel, nr); // the Vector128 kernel's panel on x86
             }
             else if (typeof(T) == typeof(float) && Avx.IsSupported && columns == nr && nr == 6)
             {
